@@ -1,0 +1,144 @@
+/**
+ * Deterministic CBOR (RFC 8949 §4.2.1) over cbor-x, restricted to the data model our frames use:
+ * unsigned and negative integers, byte strings, text strings, arrays, maps, booleans and tag 18.
+ *
+ * cbor-x is fast but its defaults are not deterministic: integers above 2^32 become float64 and map
+ * key order is insertion order. So `encodeCanonical` first normalises the value (large integers to
+ * BigInt, which cbor-x writes as the shortest 64-bit integer; map keys sorted by their encoded
+ * bytes), and `decodeCanonical` decodes, then re-encodes and insists on identical bytes: any
+ * non-shortest length, unsorted or duplicate key, float, indefinite length or unknown tag is refused.
+ */
+import { Decoder, Encoder, Tag } from "cbor-x";
+import { ProtocolError } from "./errors.js";
+
+export type CborValue =
+  | number
+  | string
+  | boolean
+  | Uint8Array
+  | readonly CborValue[]
+  | CborMap
+  | CborTag;
+export type CborMap = ReadonlyMap<number | string, CborValue>;
+export interface CborTag {
+  readonly tag: number;
+  readonly value: CborValue;
+}
+
+/** Tags that may appear in a frame; everything else is refused. */
+const ALLOWED_TAGS = new Set([18]);
+
+const encoder = new Encoder({
+  useRecords: false,
+  mapsAsObjects: false,
+  variableMapSize: true, // shortest map header, not always 16-bit
+  tagUint8Array: false, // a Uint8Array is a plain bstr, never tag 64
+  pack: false,
+  structuredClone: false,
+  bundleStrings: false,
+  useFloat32: 0,
+});
+const decoder = new Decoder({
+  useRecords: false,
+  mapsAsObjects: false,
+  structuredClone: false,
+  bundleStrings: false,
+});
+
+type Normal = number | bigint | string | boolean | Uint8Array | Normal[] | Map<number | string, Normal> | Tag;
+
+function normalise(v: CborValue): Normal {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new ProtocolError("malformed", `not a safe integer: ${v}`);
+    return v > 0xffffffff || v < -0x100000000 ? BigInt(v) : v;
+  }
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  if (v instanceof Uint8Array) return v;
+  if (Array.isArray(v)) return (v as readonly CborValue[]).map(normalise);
+  if (v instanceof Map) {
+    const entries = [...(v as CborMap).entries()].map(([k, val]) => [keyBytes(k), k, normalise(val)] as const);
+    entries.sort((a, b) => Buffer.compare(a[0], b[0]));
+    return new Map(entries.map(([, k, val]) => [k, val]));
+  }
+  const t = v as CborTag;
+  if (typeof t.tag === "number" && "value" in t) return new Tag(normalise(t.value), t.tag);
+  throw new ProtocolError("malformed", "value outside the frame data model");
+}
+
+function keyBytes(k: number | string): Buffer {
+  return Buffer.from(encoder.encode(normalise(k)));
+}
+
+/** Encode a value deterministically (RFC 8949 §4.2.1 core deterministic encoding). */
+export function encodeCanonical(value: CborValue): Uint8Array {
+  const out = encoder.encode(normalise(value));
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function fromDecoded(v: unknown): CborValue {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new ProtocolError("malformed", "floating-point value");
+    return v;
+  }
+  if (typeof v === "bigint") {
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new ProtocolError("malformed", "integer beyond 2^53");
+    }
+    return Number(v);
+  }
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  if (v instanceof Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (Array.isArray(v)) return v.map(fromDecoded);
+  if (v instanceof Map) {
+    const m = new Map<number | string, CborValue>();
+    for (const [k, val] of v) {
+      if (typeof k !== "number" && typeof k !== "string") throw new ProtocolError("malformed", "map key type");
+      if (typeof k === "number" && !Number.isSafeInteger(k)) throw new ProtocolError("malformed", "map key type");
+      m.set(k, fromDecoded(val));
+    }
+    return m;
+  }
+  if (v instanceof Tag) {
+    if (!ALLOWED_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
+    return { tag: v.tag, value: fromDecoded(v.value) };
+  }
+  // null, undefined, Date (tag 0/1), typed arrays from other tags, records, ...
+  throw new ProtocolError("malformed", "value outside the frame data model");
+}
+
+/**
+ * Decode exactly one deterministic CBOR item. Throws ProtocolError("malformed") for anything else,
+ * including trailing bytes and any encoding that is valid CBOR but not the canonical one.
+ */
+export function decodeCanonical(bytes: Uint8Array): CborValue {
+  let raw: unknown;
+  try {
+    raw = decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    throw new ProtocolError("malformed", `CBOR: ${(e as Error).message}`);
+  }
+  let value: CborValue;
+  try {
+    value = fromDecoded(raw);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError("malformed", `CBOR: ${(e as Error).message}`);
+  }
+  const again = encodeCanonical(value);
+  if (Buffer.compare(Buffer.from(again), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) !== 0) {
+    throw new ProtocolError("malformed", "CBOR is not in deterministic encoding");
+  }
+  return value;
+}
+
+export function isCborMap(v: CborValue | undefined): v is CborMap {
+  return v instanceof Map;
+}
+
+export function isCborTag(v: CborValue | undefined): v is CborTag {
+  return typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof Map) && !Array.isArray(v);
+}
+
+export function isCborArray(v: CborValue | undefined): v is readonly CborValue[] {
+  return Array.isArray(v);
+}

@@ -1,0 +1,85 @@
+/**
+ * COSE_Sign1 (RFC 9052 §4.2) with EdDSA over Ed25519 (RFC 9053 §2.2, alg -8).
+ *   COSE_Sign1 = #6.18([ protected: bstr .cbor {1: -8, 4: kid}, unprotected: {}, payload: bstr, signature: bstr ])
+ *   signature = Ed25519(Sig_structure), Sig_structure = ["Signature1", protected, h'', payload] (§4.4)
+ */
+import { sign, verify, type KeyObject } from "node:crypto";
+import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
+import { ProtocolError } from "./errors.js";
+
+export const COSE_SIGN1_TAG = 18;
+export const ALG_EDDSA = -8;
+const HDR_ALG = 1;
+const HDR_KID = 4;
+/** Issue #2: a frame is at most 4 KiB. */
+export const MAX_FRAME_BYTES = 4096;
+export const MAX_KID_BYTES = 32;
+const ED25519_SIG_BYTES = 64;
+
+export interface ParsedSign1 {
+  readonly protectedBytes: Uint8Array;
+  readonly kid: string;
+  readonly payload: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The bytes that are signed: the deterministic encoding of Sig_structure (RFC 9052 §4.4). */
+export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  return encodeCanonical(["Signature1", protectedBytes, new Uint8Array(0), payload]);
+}
+
+export function kidBytes(kid: string): Uint8Array {
+  const b = Buffer.from(kid, "utf8");
+  if (b.length === 0 || b.length > MAX_KID_BYTES) throw new ProtocolError("malformed", `kid must be 1..${MAX_KID_BYTES} bytes`);
+  return new Uint8Array(b);
+}
+
+export function signSign1(payload: Uint8Array, key: KeyObject, kid: string): Uint8Array {
+  const protectedBytes = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+  const signature = sign(null, sigStructure(protectedBytes, payload), key);
+  const frame = encodeCanonical({ tag: COSE_SIGN1_TAG, value: [protectedBytes, new Map(), payload, new Uint8Array(signature)] });
+  if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  return frame;
+}
+
+/** Parse the envelope strictly, without checking the signature (the key depends on the kid). */
+export function parseSign1(frame: Uint8Array): ParsedSign1 {
+  if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  const top = decodeCanonical(frame);
+  if (!isCborTag(top) || top.tag !== COSE_SIGN1_TAG) {
+    throw new ProtocolError("malformed", "not a tagged COSE_Sign1");
+  }
+  const arr = top.value;
+  if (!isCborArray(arr) || arr.length !== 4) throw new ProtocolError("malformed", "COSE_Sign1 must be a 4-element array");
+  const [protectedBytes, unprotected, payload, signature] = arr;
+  if (!(protectedBytes instanceof Uint8Array) || !(payload instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
+    throw new ProtocolError("malformed", "COSE_Sign1 fields have wrong types");
+  }
+  // We put nothing in the unprotected bucket; anything there would be unauthenticated (RFC 9052 §3).
+  if (!isCborMap(unprotected) || unprotected.size !== 0) throw new ProtocolError("malformed", "unprotected header must be empty");
+  if (signature.length !== ED25519_SIG_BYTES) throw new ProtocolError("malformed", "signature must be 64 bytes");
+  const hdr = decodeCanonical(protectedBytes);
+  if (!isCborMap(hdr) || hdr.size !== 2) throw new ProtocolError("malformed", "protected header must hold exactly alg and kid");
+  const alg = hdr.get(HDR_ALG);
+  const kid = hdr.get(HDR_KID);
+  if (typeof alg !== "number") throw new ProtocolError("malformed", "protected header alg missing");
+  if (alg !== ALG_EDDSA) throw new ProtocolError("unsupported-algorithm", `alg ${alg} is not EdDSA (-8)`);
+  if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > MAX_KID_BYTES) throw new ProtocolError("malformed", "kid missing or too long");
+  let kidText: string;
+  try {
+    kidText = new TextDecoder("utf-8", { fatal: true }).decode(kid);
+  } catch {
+    throw new ProtocolError("malformed", "kid is not UTF-8");
+  }
+  return { protectedBytes, kid: kidText, payload, signature };
+}
+
+export function verifySign1(parsed: ParsedSign1, key: KeyObject): void {
+  let ok = false;
+  try {
+    ok = verify(null, sigStructure(parsed.protectedBytes, parsed.payload), key, parsed.signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ProtocolError("bad-signature", `signature by kid ${JSON.stringify(parsed.kid)} does not verify`);
+}

@@ -1,0 +1,48 @@
+/**
+ * Downlink payload codec (centre -> panel). Wire form, a deterministic CBOR map with integer keys:
+ *   {0: version, 1: panel, 2: sent (centre time), and exactly one of
+ *    3: ack [seq, ...], 4: nak [seq, reason], 5: command {0: id, 1: exp, 2: type, 3: {text-keyed arguments}}}
+ */
+import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
+import { ProtocolError } from "./errors.js";
+import { DownlinkPayload, PROTOCOL_VERSION } from "./schema.js";
+import { arr, cborToJson, checkVersion, intMap, jsonToCbor, validate } from "./wire.js";
+
+const K = { v: 0, panel: 1, sent: 2, ack: 3, nak: 4, cmd: 5 } as const;
+
+export function encodeDownlinkPayload(input: unknown): Uint8Array {
+  const p = validate(DownlinkPayload, input, "downlink payload");
+  const m = new Map<number, CborValue>([
+    [K.v, p.v],
+    [K.panel, p.panel],
+    [K.sent, p.sent],
+  ]);
+  if ("ack" in p) m.set(K.ack, p.ack.seqs);
+  else if ("nak" in p) m.set(K.nak, [p.nak.seq, p.nak.reason]);
+  else {
+    const { id, exp, type, ...args } = p.cmd;
+    m.set(K.cmd, new Map<number, CborValue>([[0, id], [1, exp], [2, type], [3, jsonToCbor(args)]]));
+  }
+  return encodeCanonical(m);
+}
+
+export function decodeDownlinkPayload(bytes: Uint8Array): DownlinkPayload {
+  const m = intMap(decodeCanonical(bytes), Object.values(K), "downlink payload");
+  checkVersion(m);
+  const bodies = [K.ack, K.nak, K.cmd].filter((k) => m.has(k));
+  if (bodies.length !== 1) throw new ProtocolError("malformed", "exactly one of ack, nak, cmd");
+  const out: Record<string, unknown> = { v: PROTOCOL_VERSION, panel: m.get(K.panel), sent: m.get(K.sent) };
+  if (m.has(K.ack)) out.ack = { seqs: arr(m.get(K.ack), "ack") };
+  else if (m.has(K.nak)) {
+    const n = arr(m.get(K.nak), "nak");
+    if (n.length !== 2) throw new ProtocolError("malformed", "nak must be [seq, reason]");
+    out.nak = { seq: n[0], reason: n[1] };
+  } else {
+    const c = intMap(m.get(K.cmd), [0, 1, 2, 3], "command");
+    const args = cborToJson(c.get(3) ?? new Map());
+    if (typeof args !== "object" || args === null || Array.isArray(args)) throw new ProtocolError("malformed", "command arguments must be a map");
+    if ("id" in args || "exp" in args || "type" in args) throw new ProtocolError("malformed", "command arguments repeat a head field");
+    out.cmd = { ...args, id: c.get(0), exp: c.get(1), type: c.get(2) };
+  }
+  return validate(DownlinkPayload, out, "downlink payload");
+}

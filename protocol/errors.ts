@@ -1,0 +1,32 @@
+/**
+ * Every way a frame, payload or key can be refused. The code is stable: tests, logs, NAK reasons and
+ * `alarmctl decode` all match on it. No decode path throws anything but a ProtocolError.
+ */
+export type ProtocolErrorCode =
+  | "malformed" // not the CBOR / COSE / payload shape this version defines
+  | "oversize" // larger than MAX_FRAME_BYTES
+  | "unsupported-version" // payload version we do not speak
+  | "unsupported-algorithm" // protected header alg other than EdDSA
+  | "unknown-key" // kid not registered, or registered to another panel than the topic's
+  | "wrong-panel" // payload panel id differs from the key's owner or the topic
+  | "bad-signature" // signature does not verify
+  | "stale" // transmission time outside the receiver's window
+  | "replay" // sequence number or command id already seen
+  | "expired" // command past its expiry
+  | "bad-key"; // a PEM file that is not the expected Ed25519 key
+
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+    /** Extra facts for the receiver, e.g. the centre time for a `stale` NAK. */
+    readonly detail?: Readonly<Record<string, unknown>>,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export function isProtocolError(e: unknown): e is ProtocolError {
+  return e instanceof ProtocolError;
+}

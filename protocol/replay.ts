@@ -1,0 +1,48 @@
+/**
+ * Per-panel anti-replay window over sequence numbers. QoS 1 can deliver twice and a panel retransmits
+ * until acknowledged, so a receiver must recognise a sequence number it has already processed: a
+ * duplicate is re-acknowledged, never processed twice (issue #2; DOMAIN.md "MQTT v5 facts").
+ *
+ * Frames leave a panel in priority order, not sequence order, so the window remembers every sequence
+ * number within `size` of the highest seen. Anything older than the window is "unknown": the receiver
+ * must consult its durable store (which holds every processed (panel, seq)) to decide.
+ */
+export type ReplayVerdict = "new" | "duplicate" | "below-window";
+
+export class ReplayWindow {
+  private highest = -1;
+  private readonly seen = new Set<number>();
+
+  constructor(readonly size = 4096) {}
+
+  check(seq: number): ReplayVerdict {
+    if (seq <= this.highest - this.size) return "below-window";
+    return this.seen.has(seq) ? "duplicate" : "new";
+  }
+
+  /** Record a sequence number as processed (call only once it is durably stored). */
+  mark(seq: number): void {
+    if (seq <= this.highest - this.size) return;
+    this.seen.add(seq);
+    if (seq > this.highest) {
+      this.highest = seq;
+      const floor = seq - this.size;
+      if (this.seen.size > this.size) for (const s of this.seen) if (s <= floor) this.seen.delete(s);
+    }
+  }
+
+  get highestSeen(): number {
+    return this.highest;
+  }
+}
+
+/** One window per panel. */
+export class ReplayWindows {
+  private readonly windows = new Map<string, ReplayWindow>();
+  constructor(private readonly size = 4096) {}
+  for(panel: string): ReplayWindow {
+    let w = this.windows.get(panel);
+    if (!w) this.windows.set(panel, (w = new ReplayWindow(this.size)));
+    return w;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The logical payloads (what `alarmctl example` prints and `alarmctl encode` reads), as zod schemas.
+ * TypeScript types are inferred from these, so the schema is the one source of truth; the wire codecs
+ * (uplink.ts, downlink.ts) map them to compact integer-keyed CBOR and back.
+ */
+import { z } from "zod";
+import { QUALIFIERS, eventDef } from "./events.js";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Safe in an MQTT topic level (no '/', '+', '#') and short enough for a 128-byte alarm frame. */
+export const PanelId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 characters of A-Z a-z 0-9 _ -");
+export const Millis = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const Seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const AreaNo = z.int().min(0).max(255);
+/** Contact ID's 3-digit zone-or-user field. */
+export const ZoneOrUser = z.int().min(0).max(999);
+
+export const ArmModes = ["disarmed", "away", "stay", "night"] as const;
+export const ArmMode = z.enum(ArmModes);
+export type ArmMode = z.infer<typeof ArmMode>;
+
+export const Event = z
+  .strictObject({
+    code: z.int(),
+    q: z.union(QUALIFIERS.map((q) => z.literal(q)) as [z.ZodLiteral<1>, z.ZodLiteral<3>, z.ZodLiteral<6>]),
+    area: AreaNo,
+    zone: ZoneOrUser.optional(),
+    user: ZoneOrUser.optional(),
+    /** Time of occurrence, UTC ms. */
+    at: Millis,
+  })
+  .superRefine((e, ctx) => {
+    const d = eventDef(e.code);
+    if (!d) {
+      ctx.addIssue({ code: "custom", path: ["code"], message: `unknown Contact ID code ${e.code}` });
+      return;
+    }
+    if ((d.number === "zone") !== (e.zone !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["zone"], message: d.number === "zone" ? `code ${e.code} needs a zone` : `code ${e.code} takes no zone` });
+    }
+    if ((d.number === "user") !== (e.user !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["user"], message: d.number === "user" ? `code ${e.code} needs a user` : `code ${e.code} takes no user` });
+    }
+  });
+export type Event = z.infer<typeof Event>;
+
+export const AreaStatus = z.strictObject({ area: AreaNo, mode: ArmMode });
+export type AreaStatus = z.infer<typeof AreaStatus>;
+
+export const Heartbeat = z.strictObject({
+  areas: z.array(AreaStatus).max(32),
+  /** Contact ID codes of the troubles present now (e.g. 301 AC loss). */
+  troubles: z.array(z.int().refine((c) => eventDef(c) !== undefined, "unknown Contact ID code")).max(32),
+  /** Events waiting in the panel's outbox. */
+  outbox: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const CommandId = z.string().min(1).max(64);
+
+export const CommandResult = z.strictObject({
+  id: CommandId,
+  ok: z.boolean(),
+  error: z.string().max(128).optional(),
+});
+export type CommandResult = z.infer<typeof CommandResult>;
+
+const UplinkHead = {
+  v: z.literal(PROTOCOL_VERSION),
+  panel: PanelId,
+  seq: Seq,
+  /** Transmission time, UTC ms: signed anew at every (re)transmission. */
+  sent: Millis,
+};
+export const UplinkPayload = z.union([
+  z.strictObject({ ...UplinkHead, events: z.array(Event).min(1).max(16) }),
+  z.strictObject({ ...UplinkHead, heartbeat: Heartbeat }),
+  z.strictObject({ ...UplinkHead, result: CommandResult }),
+]);
+export type UplinkPayload = z.infer<typeof UplinkPayload>;
+
+/** A user code: 4 to 8 digits (EN 50131-1; the minimum per grade is enforced by the panel). */
+export const UserCode = z.string().regex(/^\d{4,8}$/, "4 to 8 digits");
+export const Permission = z.enum(["disarm", "bypass", "manage-users"]);
+export type Permission = z.infer<typeof Permission>;
+
+export const UserSpec = z.strictObject({
+  user: z.int().min(1).max(999),
+  code: UserCode,
+  name: z.string().max(32).optional(),
+  areas: z.array(AreaNo).min(1).max(32),
+  /** Arming is always allowed in the user's areas; an "arm only" user has no "disarm". */
+  perms: z.array(Permission).max(3),
+  /** A duress code disarms and sends a silent 121. */
+  duress: z.boolean().optional(),
+  /** Technician codes: valid only within [validFrom, validUntil), and only once when `once`. */
+  validFrom: Millis.optional(),
+  validUntil: Millis.optional(),
+  once: z.boolean().optional(),
+});
+export type UserSpec = z.infer<typeof UserSpec>;
+
+const CmdHead = { id: CommandId, /** UTC ms after which the panel must refuse it. */ exp: Millis };
+export const Command = z.discriminatedUnion("type", [
+  z.strictObject({ ...CmdHead, type: z.literal("user-add"), spec: UserSpec }),
+  z.strictObject({ ...CmdHead, type: z.literal("user-change"), user: z.int().min(1).max(999), code: UserCode }),
+  z.strictObject({ ...CmdHead, type: z.literal("user-delete"), user: z.int().min(1).max(999) }),
+  z.strictObject({ ...CmdHead, type: z.literal("test-start"), until: Millis }),
+  z.strictObject({ ...CmdHead, type: z.literal("test-stop") }),
+  z.strictObject({ ...CmdHead, type: z.literal("arm"), area: AreaNo, mode: z.enum(["away", "stay", "night"]) }),
+  z.strictObject({ ...CmdHead, type: z.literal("disarm"), area: AreaNo }),
+  z.strictObject({ ...CmdHead, type: z.literal("time-sync") }),
+  z.strictObject({ ...CmdHead, type: z.literal("status-request") }),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command["type"];
+
+export const NakReason = z.enum([
+  "malformed",
+  "oversize",
+  "unsupported-version",
+  "unsupported-algorithm",
+  "unknown-key",
+  "wrong-panel",
+  "bad-signature",
+  "stale",
+  "store-failed",
+]);
+export type NakReason = z.infer<typeof NakReason>;
+/** Reasons a resend with a corrected clock or later cannot fix: the panel logs and reports them. */
+export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set([
+  "malformed",
+  "oversize",
+  "unsupported-version",
+  "unsupported-algorithm",
+  "unknown-key",
+  "wrong-panel",
+  "bad-signature",
+]);
+
+const DownHead = { v: z.literal(PROTOCOL_VERSION), panel: PanelId, /** Centre time, UTC ms. */ sent: Millis };
+export const DownlinkPayload = z.union([
+  /** Sent only once the centre has stored the frames with these sequence numbers. */
+  z.strictObject({ ...DownHead, ack: z.strictObject({ seqs: z.array(Seq).min(1).max(256) }) }),
+  z.strictObject({ ...DownHead, nak: z.strictObject({ seq: Seq, reason: NakReason }) }),
+  z.strictObject({ ...DownHead, cmd: Command }),
+]);
+export type DownlinkPayload = z.infer<typeof DownlinkPayload>;

@@ -1,0 +1,41 @@
+/**
+ * MQTT topics of protocol v1 (issue #2). The panel publishes frames to `up` and its retained
+ * online/offline state to `status` (the offline one as its Last Will); the centre publishes to `down`.
+ * Receivers share the uplink load with an MQTT v5 shared subscription.
+ */
+import { ProtocolError } from "./errors.js";
+import { PanelId } from "./schema.js";
+
+export const TOPIC_ROOT = "alarm/v1";
+
+export const topics = {
+  up: (panel: string) => `${TOPIC_ROOT}/${checkPanel(panel)}/up`,
+  down: (panel: string) => `${TOPIC_ROOT}/${checkPanel(panel)}/down`,
+  status: (panel: string) => `${TOPIC_ROOT}/${checkPanel(panel)}/status`,
+  /** All panels' uplinks, for a receiver. */
+  allUp: `${TOPIC_ROOT}/+/up`,
+  allStatus: `${TOPIC_ROOT}/+/status`,
+  /** Shared subscription (MQTT v5 §4.8.2) so several receivers split the uplink load. */
+  sharedUp: (group = "centre") => `$share/${group}/${TOPIC_ROOT}/+/up`,
+} as const;
+
+export type TopicKind = "up" | "down" | "status";
+
+/** Split `alarm/v1/<panel>/<kind>`; undefined for anything else. */
+export function parseTopic(topic: string): { panel: string; kind: TopicKind } | undefined {
+  const parts = topic.split("/");
+  if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined;
+  const [, , panel, kind] = parts;
+  if (!PanelId.safeParse(panel).success) return undefined;
+  if (kind !== "up" && kind !== "down" && kind !== "status") return undefined;
+  return { panel: panel!, kind };
+}
+
+/** Payloads of the retained status topic. */
+export const STATUS_ONLINE = "online";
+export const STATUS_OFFLINE = "offline";
+
+function checkPanel(panel: string): string {
+  if (!PanelId.safeParse(panel).success) throw new ProtocolError("malformed", `bad panel id ${JSON.stringify(panel)}`);
+  return panel;
+}
