@@ -30,6 +30,9 @@ export function privateKeyFromPem(pem: string | Buffer): KeyObject {
 }
 
 export function publicKeyFromPem(pem: string | Buffer): KeyObject {
+  // createPublicKey would quietly derive a public key from a private PEM; a private key handed out
+  // where a public one belongs is a mistake worth stopping.
+  if (pem.toString().includes("PRIVATE KEY-----")) throw new ProtocolError("bad-key", "this is a private key; give the public (SPKI) one");
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: "pem" });

@@ -31,6 +31,11 @@ export class ReplayWindow {
     }
   }
 
+  /** How many sequence numbers the window holds now (bounded by about twice `size`). */
+  get remembered(): number {
+    return this.seen.size;
+  }
+
   get highestSeen(): number {
     return this.highest;
   }

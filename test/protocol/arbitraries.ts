@@ -1,0 +1,40 @@
+/** fast-check generators for valid protocol v1 payloads, drawn from the event catalogue. */
+import fc from "fast-check";
+import { ArmModes, EVENTS, type Event, type UplinkPayload } from "../../protocol/index.js";
+
+const millis = fc.integer({ min: 1_600_000_000_000, max: 2_500_000_000_000 });
+export const panelId = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
+
+export const event = (sent: number): fc.Arbitrary<Event> =>
+  fc.record({
+    def: fc.constantFrom(...EVENTS),
+    q: fc.constantFrom(1 as const, 3 as const, 6 as const),
+    area: fc.integer({ min: 0, max: 255 }),
+    num: fc.integer({ min: 0, max: 999 }),
+    age: fc.integer({ min: 0, max: 86_400_000 }),
+  }).map(({ def, q, area, num, age }) => ({
+    code: def.code,
+    q,
+    area,
+    ...(def.number === "zone" ? { zone: num } : def.number === "user" ? { user: num } : {}),
+    at: sent - age,
+  }));
+
+export const uplinkPayload: fc.Arbitrary<UplinkPayload> = fc
+  .record({ panel: panelId, seq: fc.maxSafeNat(), sent: millis, kind: fc.constantFrom("events", "heartbeat", "result") })
+  .chain(({ panel, seq, sent, kind }) => {
+    const headOf = { v: 1 as const, panel, seq, sent };
+    if (kind === "events") return fc.array(event(sent), { minLength: 1, maxLength: 16 }).map((events) => ({ ...headOf, events }));
+    if (kind === "heartbeat") {
+      return fc
+        .record({
+          areas: fc.array(fc.record({ area: fc.integer({ min: 0, max: 255 }), mode: fc.constantFrom(...ArmModes) }), { maxLength: 8 }),
+          troubles: fc.array(fc.constantFrom(301, 302, 350, 351, 352), { maxLength: 5 }),
+          outbox: fc.nat(),
+        })
+        .map((heartbeat) => ({ ...headOf, heartbeat }));
+    }
+    return fc
+      .record({ id: fc.string({ minLength: 1, maxLength: 64 }), ok: fc.boolean(), error: fc.option(fc.string({ maxLength: 128 }), { nil: undefined }) })
+      .map(({ id, ok, error }) => ({ ...headOf, result: error === undefined ? { id, ok } : { id, ok, error } }));
+  });

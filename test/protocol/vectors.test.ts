@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MapKeyRing, openDownlink, openUplink, privateKeyFromPem, publicKeyFromPem, sealDownlink, sealUplink } from "../../protocol/index.js";
+
+const dir = join(import.meta.dirname, "../vectors");
+const vectors = JSON.parse(readFileSync(join(dir, "v1.json"), "utf8")) as {
+  uplink: { name: string; payload: never; frame: string }[];
+  downlink: { name: string; payload: never; frame: string }[];
+};
+const pem = (f: string) => readFileSync(join(dir, f));
+const panelKey = privateKeyFromPem(pem("panel-0001.key.pem"));
+const panelPub = publicKeyFromPem(pem("panel-0001.pub.pem"));
+const centreKey = privateKeyFromPem(pem("centre.key.pem"));
+const centrePub = publicKeyFromPem(pem("centre.pub.pem"));
+const ring = new MapKeyRing().add("panel-0001", "panel-0001", panelPub);
+
+describe("known-answer vectors (test/vectors/v1.json): fixed key and payload give exact frame bytes", () => {
+  for (const v of vectors.uplink) {
+    it(`uplink: ${v.name}`, () => {
+      expect(Buffer.from(sealUplink(v.payload, { kid: "panel-0001", key: panelKey })).toString("hex")).toBe(v.frame);
+      expect(openUplink(Buffer.from(v.frame, "hex"), ring, { topicPanel: "panel-0001" }).payload).toEqual(v.payload);
+    });
+  }
+  for (const v of vectors.downlink) {
+    it(`downlink: ${v.name}`, () => {
+      expect(Buffer.from(sealDownlink(v.payload, { kid: "centre", key: centreKey })).toString("hex")).toBe(v.frame);
+      expect(openDownlink(Buffer.from(v.frame, "hex"), { centre: { kid: "centre", key: centrePub }, panel: "panel-0001" })).toEqual(v.payload);
+    });
+  }
+
+  it("a single-event alarm frame is at most 128 bytes (issue #2 size budget)", () => {
+    const alarm = vectors.uplink.find((v) => v.name === "single burglary alarm")!;
+    expect(alarm.frame.length / 2).toBeLessThanOrEqual(128);
+  });
+});
