@@ -1,0 +1,43 @@
+/**
+ * The gateway's SQLite file. WAL with synchronous=FULL: a commit is on disk (the WAL is fsynced) before
+ * the call returns, so a reported event survives a power cut (issue #4, "committed durably").
+ */
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (k, v) VALUES ('next_seq', 0);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY,
+  prio INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  code INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  queued INTEGER NOT NULL,
+  parked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_by_prio ON outbox (prio, seq);
+CREATE TABLE IF NOT EXISTS executed (id TEXT PRIMARY KEY, exp INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+export function openDatabase(path: string): Db {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Small persisted facts (link-loss start and the like) next to the sequence counter. */
+export function readMeta(db: Db, key: string): number | undefined {
+  const row = db.prepare("SELECT v FROM meta WHERE k = ?").get(key) as { v: number } | undefined;
+  return row?.v;
+}
+
+export function writeMeta(db: Db, key: string, value: number | undefined): void {
+  if (value === undefined) db.prepare("DELETE FROM meta WHERE k = ?").run(key);
+  else db.prepare("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v").run(key, value);
+}

@@ -1,0 +1,27 @@
+/**
+ * Every way the gateway refuses input or configuration. The code is stable: tests, logs and metrics
+ * match on it; no public gateway method throws anything else for bad input.
+ */
+export type GatewayErrorCode =
+  | "bad-config" // constructor options that cannot work (no broker, unknown category, bad limits)
+  | "bad-event" // report() given an event that is not a valid v1 Event
+  | "stopped" // used after stop()
+  | "retained" // a retained downlink message (never acted on: DOMAIN.md, MQTT v5 facts)
+  | "replay" // a command id already executed
+  | "expired" // a command past its expiry
+  | "stale" // a command whose centre time is outside the freshness window
+  | "rejected"; // a downlink frame that failed signature, key or panel checks
+
+export class GatewayError extends Error {
+  override readonly name = "GatewayError";
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export function isGatewayError(e: unknown): e is GatewayError {
+  return e instanceof GatewayError;
+}
