@@ -22,7 +22,7 @@ export const event = (sent: number): fc.Arbitrary<Event> =>
 
 export const uplinkPayload: fc.Arbitrary<UplinkPayload> = fc
   .record({ panel: panelId, seq: fc.maxSafeNat(), sent: millis, kind: fc.constantFrom("events", "heartbeat", "result") })
-  .chain(({ panel, seq, sent, kind }) => {
+  .chain(({ panel, seq, sent, kind }): fc.Arbitrary<UplinkPayload> => {
     const headOf = { v: 1 as const, panel, seq, sent };
     if (kind === "events") return fc.array(event(sent), { minLength: 1, maxLength: 16 }).map((events) => ({ ...headOf, events }));
     if (kind === "heartbeat") {

@@ -14,6 +14,7 @@ import {
   sealUplink,
   sigStructure,
   type CborValue,
+  type DownlinkPayload,
 } from "../../protocol/index.js";
 
 const a = generateEd25519();
@@ -139,7 +140,7 @@ describe("downlink frames: only the pinned centre key, only for this panel", () 
   const centre = generateEd25519();
   const centreKey = privateKeyFromPem(centre.privatePem);
   const pinned = { kid: "centre", key: publicKeyFromPem(centre.publicPem) };
-  const ack = { v: 1, panel: "panel-a", sent: T, ack: { seqs: [1] } } as const;
+  const ack: DownlinkPayload = { v: 1, panel: "panel-a", sent: T, ack: { seqs: [1] } };
   it("accepts an ACK signed by the centre", () => {
     expect(openDownlink(sealDownlink(ack, { kid: "centre", key: centreKey }), { centre: pinned, panel: "panel-a" })).toEqual(ack);
   });

@@ -1,0 +1,97 @@
+/**
+ * Brokers the benchmarks run against: the embedded aedes (the centre's own setup) and a Mosquitto
+ * process started here with `set_tcp_nodelay true` and queue limits that never drop an alarm.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aedes } from "aedes";
+
+export interface BenchBroker {
+  readonly name: string;
+  readonly url: string;
+  readonly mqttVersion: 4 | 5;
+  close(): Promise<void>;
+}
+
+export async function startAedesBroker(): Promise<BenchBroker> {
+  const aedes = await Aedes.createBroker();
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true); // Nagle + delayed ACK would cost ~88 ms per QoS 1 round trip
+    aedes.handle(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    name: "aedes",
+    mqttVersion: 4,
+    url: `mqtt://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => aedes.close(() => resolve()));
+        // Connected bench clients are closed by their owners; don't wait on them forever.
+        setTimeout(resolve, 2000).unref();
+      }),
+  };
+}
+
+export function mosquittoPath(): string | undefined {
+  return ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].find((p) => existsSync(p));
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function startMosquittoBroker(): Promise<BenchBroker> {
+  const bin = mosquittoPath();
+  if (!bin) throw new Error("mosquitto is not installed (apt-get install mosquitto)");
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "bench-mosq-"));
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      "allow_anonymous true",
+      "set_tcp_nodelay true",
+      // Mosquitto drops QoS 1 messages to a slow subscriber past max_queued_messages (1,000 by default).
+      "max_queued_messages 0",
+      "max_inflight_messages 0",
+      "persistence false",
+      "log_type error",
+      "",
+    ].join("\n"),
+  );
+  const proc: ChildProcess = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+  await waitForPort(port, proc);
+  return {
+    name: "mosquitto",
+    mqttVersion: 5,
+    url: `mqtt://127.0.0.1:${port}`,
+    close: async () => {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+    },
+  };
+}
+
+async function waitForPort(port: number, proc: ChildProcess): Promise<void> {
+  const { connect } = await import("node:net");
+  for (let i = 0; i < 100; i++) {
+    if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, "127.0.0.1", () => (s.end(), r(true)));
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("mosquitto did not start listening");
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench [-- --quick] [-- --out FILE]`: every figure of issue #5 against its baseline measured in
+ * the same run. Prints a table and writes the figures as JSON (one object per figure).
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { type Figure, round } from "./figure.js";
+import { sizeFigures } from "./size.js";
+import { messagingFigures } from "./messaging.js";
+
+export interface BenchOptions {
+  readonly quick: boolean;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const opts: BenchOptions = { quick: process.argv.includes("--quick") };
+  const out = arg("--out") ?? "bench-results.json";
+  const started = performance.now();
+  const figures: Figure[] = [];
+  const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
+    ["size", () => sizeFigures()],
+    ["messaging", () => messagingFigures(opts)],
+  ];
+  for (const [name, run] of sections) {
+    process.stderr.write(`bench: ${name}...\n`);
+    figures.push(...(await run()));
+  }
+  const rows = figures.map((f) => ({
+    figure: f.name,
+    value: `${round(f.value, 2)} ${f.unit}`,
+    baseline: `${round(f.baseline, 2)} ${f.unit} (${f.baselineName})`,
+    ratio: round(f.ratio, 3),
+    target: f.target,
+    pass: f.pass ? "yes" : "NO",
+  }));
+  console.table(rows);
+  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30, 1) };
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: opts.quick, machine, seconds: round((performance.now() - started) / 1000, 1), figures }, null, 2) + "\n");
+  console.log(`${figures.filter((f) => f.pass).length}/${figures.length} figures meet their target; written to ${out}`);
+}
+
+await main();
+process.exit(0);
