@@ -1,0 +1,120 @@
+/**
+ * The panel configuration schema (zod). Types are inferred from it, so it is the one source of truth for
+ * what a config file may say. Defaults follow EN 50131-1 grade 2 (../shared/DOMAIN.md).
+ */
+import { z } from "zod";
+import { AreaNo, Permission } from "../../protocol/index.js";
+
+/** EN 50131-1: entry time should not exceed 45 s; a config above it is refused, not clamped. */
+export const MAX_ENTRY_DELAY_MS = 45_000;
+/** Issue #3: siren time limit default 3 min, at most 15 min. */
+export const MAX_SIREN_MS = 15 * 60_000;
+
+export const ZoneTypes = ["instant", "entry-exit", "follower", "24h", "fire", "panic", "tamper", "technical"] as const;
+export const ZoneType = z.enum(ZoneTypes);
+export type ZoneType = z.infer<typeof ZoneType>;
+
+const Pin = z.union([z.int().min(0).max(255), z.string().min(1).max(16)]);
+
+export const ZoneConfig = z.strictObject({
+  zone: z.int().min(1).max(999),
+  name: z.string().max(32).optional(),
+  type: ZoneType,
+  pin: Pin,
+  /** NC: the contact is closed while secure (the usual, cut-wire-safe choice); NO: open while secure. */
+  wiring: z.enum(["NC", "NO"]).default("NC"),
+  debounceMs: z.int().min(0).max(5_000).default(50),
+  areas: z.array(AreaNo).min(1).max(32),
+  chime: z.boolean().default(false),
+  bypassable: z.boolean().default(true),
+  /** Open at arming: bypassed automatically (570) instead of refusing the arm. */
+  forceArm: z.boolean().default(false),
+  /** Interior zones are not armed in stay, nor in night unless `night` is set. */
+  interior: z.boolean().default(false),
+  night: z.boolean().default(false),
+  /** Panic/hold-up zones: silent (122) or audible (123). */
+  silent: z.boolean().default(false),
+});
+export type ZoneConfig = z.infer<typeof ZoneConfig>;
+
+/** A stored code: `scrypt$N$r$p$salt-b64$hash-b64`. Plain codes never appear in a config file. */
+export const CodeHash = z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, "scrypt$N$r$p$salt$hash");
+
+export const UserConfig = z.strictObject({
+  user: z.int().min(1).max(999),
+  name: z.string().max(32).optional(),
+  codeHash: CodeHash,
+  areas: z.array(AreaNo).min(1).max(32),
+  perms: z.array(Permission).max(3).default(["disarm"]),
+  duress: z.boolean().default(false),
+  validFrom: z.int().min(0).optional(),
+  validUntil: z.int().min(0).optional(),
+  once: z.boolean().default(false),
+  /** Access level 3 (EN 50131-1): usable only while a level-2 user's authorisation lasts. */
+  installer: z.boolean().default(false),
+});
+export type UserConfig = z.infer<typeof UserConfig>;
+
+const Timing = z.strictObject({
+  exitDelayMs: z.int().min(0).max(255_000).default(30_000),
+  entryDelayMs: z.int().min(0).max(MAX_ENTRY_DELAY_MS, `entry delay above ${MAX_ENTRY_DELAY_MS} ms breaks EN 50131-1`).default(30_000),
+  sirenLimitMs: z.int().min(0).max(MAX_SIREN_MS, `siren limit above ${MAX_SIREN_MS} ms (15 min)`).default(180_000),
+  /** Swinger shutdown: a burglary zone stops triggering after this many alarms in one armed period. */
+  swingerLimit: z.int().min(1).max(15).default(3),
+  wrongCodeLimit: z.int().min(1).max(50).default(10),
+  lockoutMs: z.int().min(1_000).max(3_600_000).default(90_000),
+  periodicTestMs: z.int().min(60_000).max(32 * 86_400_000).default(86_400_000),
+  installerWindowMs: z.int().min(60_000).max(7 * 86_400_000).default(3_600_000),
+});
+
+export const PanelConfig = z
+  .strictObject({
+    grade: z.union([z.literal(2), z.literal(3)]).default(2),
+    /** Minimum digits of a new code; default 4 at grade 2, 6 at grade 3. */
+    minCodeLength: z.int().min(4).max(8).optional(),
+    io: z.enum(["sim", "raspi"]).default("sim"),
+    timing: Timing.prefault({}),
+    areas: z.array(z.strictObject({ area: AreaNo, name: z.string().max(32).optional() })).min(1).max(32),
+    zones: z.array(ZoneConfig).max(256).default([]),
+    outputs: z
+      .strictObject({
+        siren: Pin.optional(),
+        strobe: Pin.optional(),
+        armedLed: Pin.optional(),
+        troubleLed: Pin.optional(),
+        memoryLed: Pin.optional(),
+      })
+      .prefault({}),
+    users: z.array(UserConfig).max(999).default([]),
+    /** scrypt cost for codes hashed on the panel (user-add/change). Lower only in tests. */
+    scrypt: z.strictObject({ N: z.int().min(2).default(16_384), r: z.int().min(1).default(8), p: z.int().min(1).default(1) }).prefault({}),
+    eventLog: z.strictObject({ capacity: z.int().min(10_000).max(1_000_000).default(10_000) }).prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const areaNos = new Set(c.areas.map((a) => a.area));
+    const dup = <T>(xs: T[], at: (string | number)[], what: string) => {
+      const seen = new Set<T>();
+      xs.forEach((x, i) => {
+        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [...at, i], message: `duplicate ${what} ${String(x)}` });
+        seen.add(x);
+      });
+    };
+    dup(c.areas.map((a) => a.area), ["areas"], "area");
+    dup(c.zones.map((z) => z.zone), ["zones"], "zone");
+    dup(c.users.map((u) => u.user), ["users"], "user");
+    dup([...c.zones.map((z) => String(z.pin)), ...Object.values(c.outputs).filter((p) => p !== undefined).map(String)], ["pins"], "pin");
+    c.zones.forEach((z, i) => z.areas.forEach((a, j) => {
+      if (!areaNos.has(a)) ctx.addIssue({ code: "custom", path: ["zones", i, "areas", j], message: `area ${a} is not configured` });
+    }));
+    c.users.forEach((u, i) => {
+      if (u.validFrom !== undefined && u.validUntil !== undefined && u.validUntil <= u.validFrom) {
+        ctx.addIssue({ code: "custom", path: ["users", i, "validUntil"], message: "validUntil must be after validFrom" });
+      }
+    });
+  });
+export type PanelConfig = z.infer<typeof PanelConfig>;
+export type PanelConfigInput = z.input<typeof PanelConfig>;
+
+export function minCodeLength(c: PanelConfig): number {
+  return c.minCodeLength ?? (c.grade === 3 ? 6 : 4);
+}

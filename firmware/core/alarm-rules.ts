@@ -1,0 +1,85 @@
+/** Raising an alarm: report, alarm memory, siren with its time limit, swinger shutdown, restores owed. */
+import { Cid, Qualifier } from "../../protocol/index.js";
+import type { ZoneConfig } from "../config/panel-config.js";
+import { areaState, armedMode, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
+
+/** The Contact ID code a zone reports when it alarms. */
+export function alarmCode(z: ZoneConfig): number {
+  switch (z.type) {
+    case "instant":
+      return z.interior ? Cid.Interior : Cid.Burglary;
+    case "entry-exit":
+      return Cid.EntryExit;
+    case "follower":
+      return Cid.Interior;
+    case "24h":
+      return Cid.Burglary24h;
+    case "fire":
+      return Cid.Fire;
+    case "panic":
+      return z.silent ? Cid.SilentHoldUp : Cid.AudibleHoldUp;
+    case "tamper":
+      return Cid.Tamper;
+    case "technical":
+      return Cid.Technical;
+  }
+}
+
+/** Silent hold-up never sounds; technical alarms are reported, not sounded; tamper sounds only when armed. */
+function audible(c: StepContext, z: ZoneConfig, area: number): boolean {
+  switch (z.type) {
+    case "panic":
+      return !z.silent;
+    case "technical":
+      return false;
+    case "tamper": {
+      const a = areaState(c.s, area);
+      return a !== undefined && armedMode(a) !== undefined;
+    }
+    default:
+      return true;
+  }
+}
+
+export function startSiren(c: StepContext, area: number): void {
+  const a = areaState(c.s, area);
+  if (!a) return;
+  a.sirenUntil = c.now + c.s.cfg.timing.sirenLimitMs;
+  a.strobe = true;
+}
+
+/**
+ * Alarm from zone `z` in `area`. Swinger shutdown (EN 50131-1 8.3.10 idea, issue #3) only silences burglary
+ * zones: 24 h, fire and hold-up zones report every time.
+ */
+export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = alarmCode(z)): void {
+  const a = areaState(c.s, area);
+  if (!a) return;
+  if (isBurglary(z)) {
+    let t = a.trips.find((x) => x.zone === z.zone);
+    if (!t) a.trips.push((t = { zone: z.zone, n: 0 }));
+    if (t.n >= c.s.cfg.timing.swingerLimit) {
+      log(c, "swinger shutdown: alarm suppressed", { area, zone: z.zone });
+      return;
+    }
+    t.n += 1;
+  }
+  report(c, code, Qualifier.New, area, { zone: z.zone });
+  if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
+  a.alarmPending = true;
+  const zs = zoneState(c.s, z.zone);
+  if (zs && !zs.owed.some((o) => o.area === area && o.code === code)) zs.owed.push({ area, code });
+  if (audible(c, z, area)) startSiren(c, area);
+}
+
+/** A zone closed: report the restores it owes (q=3, same code as the alarm). */
+export function restoreZone(c: StepContext, zone: number, codes?: ReadonlySet<number>): void {
+  const zs = zoneState(c.s, zone);
+  if (!zs) return;
+  const keep: typeof zs.owed = [];
+  for (const o of zs.owed) {
+    if (codes && !codes.has(o.code)) keep.push(o);
+    else report(c, o.code, Qualifier.Restore, o.area, { zone });
+  }
+  zs.owed = keep;
+}

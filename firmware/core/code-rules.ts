@@ -1,0 +1,103 @@
+/**
+ * Keypad codes as the core sees them: the edge has matched the digits against the salted hashes and
+ * passes the user number (or null). Here: EN 50131-1 wrong-code lockout, technician validity,
+ * installer authorisation, duress, and what each action may do.
+ */
+import { Cid, Qualifier } from "../../protocol/index.js";
+import { arm, bypass, disarm } from "./arming-rules.js";
+import type { CodeAction } from "./panel-input.js";
+import type { UserRecord } from "./panel-state.js";
+import { keypad, log, report, type StepContext } from "./step-context.js";
+
+export function lockedOut(c: { s: { wrongCodes: { lockedUntil: number | undefined } }; now: number }): boolean {
+  const until = c.s.wrongCodes.lockedUntil;
+  return until !== undefined && c.now < until;
+}
+
+/**
+ * EN 50131-1: after 10 invalid codes the keypad is disabled for 90 s; grade 3 disables it again after
+ * each further invalid code. Each lockout reports 461.
+ */
+function wrongCode(c: StepContext): void {
+  const w = c.s.wrongCodes;
+  w.count += 1;
+  keypad(c, { kind: "invalid-code" });
+  log(c, "invalid code");
+  const limit = c.s.cfg.timing.wrongCodeLimit;
+  if (w.count < limit) return;
+  w.lockedUntil = c.now + c.s.cfg.timing.lockoutMs;
+  if (c.s.cfg.grade === 2) w.count = 0;
+  report(c, Cid.WrongCode, Qualifier.New, 0);
+  keypad(c, { kind: "locked", until: w.lockedUntil });
+}
+
+/** Technician codes: valid only in [validFrom, validUntil) and only once when `once`. */
+function usable(u: UserRecord, now: number): boolean {
+  if (u.validFrom !== undefined && now < u.validFrom) return false;
+  if (u.validUntil !== undefined && now >= u.validUntil) return false;
+  return !(u.once && u.used);
+}
+
+function targetAreas(u: UserRecord, area: number | undefined): number[] {
+  return area === undefined ? u.areas : u.areas.filter((a) => a === area);
+}
+
+export function onCode(c: StepContext, userNo: number | null, action: CodeAction, area: number | undefined): void {
+  if (lockedOut(c)) {
+    keypad(c, { kind: "locked", until: c.s.wrongCodes.lockedUntil ?? c.now });
+    return;
+  }
+  const u = userNo === null ? undefined : c.s.users.find((x) => x.user === userNo);
+  if (!u || !usable(u, c.now)) {
+    wrongCode(c);
+    return;
+  }
+  c.s.wrongCodes.count = 0; // a valid code resets the count
+  if (u.installer) {
+    installerAction(c, u, action);
+    return;
+  }
+  if (u.once) u.used = true;
+  const areas = targetAreas(u, area);
+  const denied = () => {
+    keypad(c, { kind: "not-permitted" });
+    log(c, `not permitted: ${action.kind}`, { user: u.user });
+  };
+  switch (action.kind) {
+    case "arm":
+      arm(c, areas, action.mode, { by: "keypad", user: u.user });
+      return;
+    case "disarm":
+      if (u.duress) return disarm(c, areas, { by: "keypad", user: u.user }, true);
+      if (!u.perms.includes("disarm")) return denied();
+      return disarm(c, areas, { by: "keypad", user: u.user });
+    case "bypass":
+      if (!u.perms.includes("bypass") || !bypass(c, action.zone, u.areas)) return denied();
+      return;
+    case "authorise-installer":
+      // EN 50131-1 access level 3 only after a level-2 user authorises it.
+      c.s.installerUntil = c.now + c.s.cfg.timing.installerWindowMs;
+      log(c, "installer access authorised", { user: u.user });
+      return;
+    case "program":
+      return denied();
+  }
+}
+
+function installerAction(c: StepContext, u: UserRecord, action: CodeAction): void {
+  const authorised = c.s.installerUntil !== undefined && c.now < c.s.installerUntil;
+  if (action.kind !== "program" || !authorised) {
+    keypad(c, { kind: "not-permitted" });
+    log(c, authorised ? `installer may not ${action.kind}` : "installer access not authorised", { user: u.user });
+    return;
+  }
+  if (c.s.program) {
+    c.s.program = undefined;
+    report(c, Cid.ProgramExit, Qualifier.New, 0, { user: u.user });
+    keypad(c, { kind: "program", on: false });
+  } else {
+    c.s.program = { user: u.user };
+    report(c, Cid.ProgramEntry, Qualifier.New, 0, { user: u.user });
+    keypad(c, { kind: "program", on: true });
+  }
+}

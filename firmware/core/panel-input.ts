@@ -1,0 +1,33 @@
+/** What the core reacts to. Code checking (scrypt) happens at the edge; the core gets the verdict. */
+import type { Command, UserSpec } from "../../protocol/index.js";
+import type { ArmedMode } from "./panel-state.js";
+
+export type CodeAction =
+  | { readonly kind: "arm"; readonly mode: ArmedMode }
+  | { readonly kind: "disarm" }
+  | { readonly kind: "bypass"; readonly zone: number }
+  | { readonly kind: "authorise-installer" }
+  | { readonly kind: "program" };
+
+/** A remote command with its plain code already replaced by a salted hash (done at the edge). */
+export type CoreCommand =
+  | Exclude<Command, { type: "user-add" } | { type: "user-change" }>
+  | { readonly id: string; readonly exp: number; readonly type: "user-add"; readonly spec: Omit<UserSpec, "code"> & { readonly hash: string } }
+  | { readonly id: string; readonly exp: number; readonly type: "user-change"; readonly user: number; readonly hash: string };
+
+export type PanelInput =
+  /** First sample of every zone after power-up: the core reports 305 and re-evaluates each zone. */
+  | { readonly type: "boot"; readonly active: readonly number[] }
+  /** The clock reached nextDeadline(state). */
+  | { readonly type: "tick" }
+  /** A debounced zone change: active = violated (door open, PIR triggered). */
+  | { readonly type: "zone"; readonly zone: number; readonly active: boolean }
+  | { readonly type: "tamper"; readonly zone: number; readonly active: boolean }
+  /** A code was entered; `user` is null when it matched no stored hash. */
+  | { readonly type: "code"; readonly user: number | null; readonly action: CodeAction; readonly area?: number }
+  | { readonly type: "keypad-alarm"; readonly kind: "panic" | "fire" }
+  | { readonly type: "ac"; readonly ok: boolean }
+  | { readonly type: "battery"; readonly low: boolean }
+  /** Communication path to the centre, from the gateway. */
+  | { readonly type: "link"; readonly up: boolean }
+  | { readonly type: "remote"; readonly cmd: CoreCommand };

@@ -1,0 +1,77 @@
+/** The panel's whole state: plain data, cloneable, JSON-serialisable. The core never mutates its input. */
+import type { Permission } from "../../protocol/index.js";
+import type { PanelConfig } from "../config/panel-config.js";
+
+export type ArmedMode = "away" | "stay" | "night";
+
+/** An area's lifecycle, handled by exhaustive switches. */
+export type AreaPhase =
+  | { readonly kind: "disarmed" }
+  | { readonly kind: "exit"; readonly mode: ArmedMode; readonly until: number; readonly user: number }
+  | { readonly kind: "armed"; readonly mode: ArmedMode }
+  | { readonly kind: "entry"; readonly mode: ArmedMode; readonly until: number; readonly zone: number };
+
+export interface AreaState {
+  area: number;
+  phase: AreaPhase;
+  bypassed: number[];
+  /** Alarms per zone in this armed period, for swinger shutdown. */
+  trips: { zone: number; n: number }[];
+  /** Zones that alarmed since the last arming: shown after disarm (alarm memory). */
+  memory: number[];
+  /** An alarm happened since the last arm/disarm: the next disarm reports 406 cancel. */
+  alarmPending: boolean;
+  /** The siren sounds until this time (issue #3 time limit); undefined when silent. */
+  sirenUntil: number | undefined;
+  strobe: boolean;
+}
+
+export interface ZoneState {
+  zone: number;
+  active: boolean;
+  tamper: boolean;
+  /** Alarms reported for this zone that still owe a restore (q=3) when the zone closes. */
+  owed: { area: number; code: number }[];
+}
+
+export interface UserRecord {
+  user: number;
+  name: string | undefined;
+  hash: string;
+  areas: number[];
+  perms: Permission[];
+  duress: boolean;
+  validFrom: number | undefined;
+  validUntil: number | undefined;
+  once: boolean;
+  used: boolean;
+  installer: boolean;
+}
+
+export interface Troubles {
+  acLost: boolean;
+  batteryLow: boolean;
+  linkDown: boolean;
+}
+
+export interface PanelState {
+  readonly cfg: PanelConfig;
+  areas: AreaState[];
+  zones: ZoneState[];
+  users: UserRecord[];
+  troubles: Troubles;
+  wrongCodes: { count: number; lockedUntil: number | undefined };
+  /** Installer (level 3) access is possible until this time, once a user has authorised it. */
+  installerUntil: number | undefined;
+  program: { user: number } | undefined;
+  walkTestUntil: number | undefined;
+  nextPeriodicTest: number;
+  booted: boolean;
+}
+
+/** The part of the state that survives power loss (persisted after every change). */
+export interface NvState {
+  areas: { area: number; mode: "disarmed" | ArmedMode; entryZone?: number | undefined; memory: number[]; alarmPending: boolean; bypassed: number[] }[];
+  users: UserRecord[];
+  wrongCodes: { count: number; lockedUntil: number | undefined };
+}

@@ -1,0 +1,71 @@
+/**
+ * The keypad's digit buffer (edge, not core). Grammar, one entry per function key:
+ *   [AREA *] CODE  away|stay|night|off|auth|program     arm / disarm / authorise installer / program mode
+ *   ZONE * CODE    bypass                                 bypass a zone
+ *   panic | fire                                          keypad alarms, no code
+ *   clear                                                 empties the buffer
+ */
+import type { CodeAction } from "./core/panel-input.js";
+
+export const FUNCTION_KEYS = ["away", "stay", "night", "off", "bypass", "auth", "program", "clear", "panic", "fire"] as const;
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
+export type Key = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "*" | FunctionKey;
+
+export function isKey(k: string): k is Key {
+  return /^[0-9*]$/.test(k) || (FUNCTION_KEYS as readonly string[]).includes(k);
+}
+
+export type KeypadEntryResult =
+  | { readonly kind: "code"; readonly code: string; readonly action: CodeAction; readonly area?: number }
+  | { readonly kind: "alarm"; readonly alarm: "panic" | "fire" }
+  | { readonly kind: "malformed" };
+
+const MAX_BUFFER = 16;
+
+export class KeypadEntry {
+  #buf = "";
+
+  /** Feeds one key; returns a completed entry when a function key ends one. */
+  press(key: Key): KeypadEntryResult | undefined {
+    if (/^[0-9*]$/.test(key)) {
+      if (this.#buf.length < MAX_BUFFER) this.#buf += key;
+      return undefined;
+    }
+    const buf = this.#buf;
+    this.#buf = "";
+    switch (key as FunctionKey) {
+      case "clear":
+        return undefined;
+      case "panic":
+      case "fire":
+        return { kind: "alarm", alarm: key as "panic" | "fire" };
+      case "bypass": {
+        const m = /^(\d{1,3})\*(\d{4,8})$/.exec(buf);
+        if (!m) return { kind: "malformed" };
+        return { kind: "code", code: m[2] ?? "", action: { kind: "bypass", zone: Number(m[1]) } };
+      }
+      default: {
+        const m = /^(?:(\d{1,3})\*)?(\d{4,8})$/.exec(buf);
+        if (!m) return { kind: "malformed" };
+        const action = actionOf(key as FunctionKey);
+        const code = m[2] ?? "";
+        return m[1] === undefined ? { kind: "code", code, action } : { kind: "code", code, action, area: Number(m[1]) };
+      }
+    }
+  }
+}
+
+function actionOf(k: FunctionKey): CodeAction {
+  switch (k) {
+    case "away":
+    case "stay":
+    case "night":
+      return { kind: "arm", mode: k };
+    case "auth":
+      return { kind: "authorise-installer" };
+    case "program":
+      return { kind: "program" };
+    default:
+      return { kind: "disarm" };
+  }
+}

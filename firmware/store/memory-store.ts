@@ -1,0 +1,28 @@
+/** In-memory PanelStore for tests and dry runs; same ring semantics as the SQLite store. */
+import type { NvState } from "../core/panel-state.js";
+import type { LogEntry, NewLogEntry, PanelStore } from "./panel-store.js";
+
+export class MemoryStore implements PanelStore {
+  #log: LogEntry[] = [];
+  #seq = 0;
+  #nv: string | undefined;
+  constructor(readonly capacity = 10_000) {}
+
+  append(entry: NewLogEntry): void {
+    this.#log.push({ ...entry, seq: ++this.#seq });
+    if (this.#log.length > this.capacity) this.#log.shift();
+  }
+  recent(limit: number): LogEntry[] {
+    return this.#log.slice(-limit).reverse();
+  }
+  count(): number {
+    return this.#log.length;
+  }
+  loadNv(): NvState | undefined {
+    return this.#nv === undefined ? undefined : (JSON.parse(this.#nv) as NvState);
+  }
+  saveNv(nv: NvState): void {
+    this.#nv = JSON.stringify(nv);
+  }
+  close(): void {}
+}
