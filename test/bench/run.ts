@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { type Figure, round } from "./figure.js";
 import { sizeFigures } from "./size.js";
 import { messagingFigures } from "./messaging.js";
+import { outboxEnqueueFigures } from "./outbox-enqueue.js";
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
+    ["outbox enqueue", () => outboxEnqueueFigures(opts)],
     ["messaging", () => messagingFigures(opts)],
   ];
   for (const [name, run] of sections) {
