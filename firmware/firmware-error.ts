@@ -10,7 +10,7 @@ export type FirmwareErrorCode =
   | "code-invalid" // a new code breaks the grade's length rule or duplicates another user's
   | "io-unavailable" // the configured IO plugin cannot be loaded
   | "store-failed" // the event log / state database refused a write
-  | "not-started"; // runtime used before start()
+  | "input-invalid"; // PanelRuntime.input() got something that is not a RuntimeInput
 
 export class FirmwareError extends Error {
   override readonly name = "FirmwareError";
