@@ -1,0 +1,295 @@
+/**
+ * The gateway runtime (issue #4): a durable outbox on SQLite and the signed MQTT link to the centre,
+ * wired together. The panel calls report() synchronously; the event is on disk with its sequence
+ * number when report() returns. Everything else (delivery, retransmission, reconnection, supervision,
+ * commands) runs on the injected clock.
+ */
+import { EventEmitter } from "node:events";
+import type { Server } from "node:http";
+import type { KeyObject } from "node:crypto";
+import { Event, DEFAULT_FRESHNESS, PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type NakReason, type Signer } from "../protocol/index.js";
+import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+import { CATEGORIES, isCategoryName, type CategoryName } from "./categories.js";
+import { systemClock, type Clock } from "./clock.js";
+import { CommandGuard } from "./command-guard.js";
+import { openDatabase, type Db } from "./database.js";
+import { GatewayError, isGatewayError } from "./errors.js";
+import { Link } from "./link.js";
+import { LinkMonitor } from "./link-monitor.js";
+import { LinkPath } from "./link-path.js";
+import { GatewayMetrics, serveMetrics } from "./metrics.js";
+import { mqttConnector } from "./mqtt-connector.js";
+import { Outbox, type OutboxLimits } from "./outbox.js";
+import type { BrokerOptions, Connector } from "./transport.js";
+
+export interface GatewayOptions {
+  readonly panel: string;
+  readonly signer: Signer;
+  /** The pinned centre key: downlink frames signed by anything else are refused. */
+  readonly centreKey: { readonly kid: string; readonly key: KeyObject };
+  /** SQLite file, or ":memory:" (tests and demo only: nothing survives a restart). */
+  readonly db: string;
+  /** Primary broker, and optionally the alternative path's broker. */
+  readonly brokers: readonly BrokerOptions[];
+  readonly category: CategoryName;
+  readonly clock?: Clock;
+  /** Summary status for heartbeats. */
+  status(): { areas: AreaStatus[]; troubles: number[] };
+  /** Execute a verified, fresh, first-seen command through the panel core. */
+  onCommand(cmd: Command): CommandResult;
+  /** Link lost (false, at once) or back (true). */
+  onLink(up: boolean): void;
+  /** In-flight frames (default 32). */
+  readonly window?: number;
+  /** Resend an unacknowledged frame after this long (default 5 s). */
+  readonly ackTimeoutMs?: number;
+  /** Reconnect backoff; the cap defaults to min(60 s, half the category's reporting time). */
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Heartbeat intervals overriding the category table, ms. */
+  readonly heartbeatMs?: { readonly primary?: number; readonly alternative?: number };
+  readonly limits?: Partial<OutboxLimits>;
+  readonly freshness?: FreshnessWindow;
+  /** MQTT 5 session expiry (default 1 day). */
+  readonly sessionExpiryS?: number;
+  /** Serve Prometheus metrics on this port (0: any free port) when given. */
+  readonly metricsPort?: number;
+  /** Link port implementation (default mqtt.js; tests pass the simulator). */
+  readonly connector?: Connector;
+  readonly log?: (level: "info" | "warn" | "error", msg: string) => void;
+}
+
+export interface GatewayEvents {
+  sent: [{ seq: number; attempt: number; path: number }];
+  acked: [{ seq: number; rttMs: number }];
+  rejected: [{ seq: number; reason: NakReason }];
+  dropped: [{ seqs: number[] }];
+  path: [{ path: number | undefined }];
+  command: [{ cmd: Command; result: CommandResult }];
+  refused: [{ code: string; message: string }];
+  clock: [{ offsetMs: number }];
+}
+
+export type GatewayState = "created" | "running" | "stopped";
+
+export class Gateway extends EventEmitter<GatewayEvents> {
+  readonly metrics: GatewayMetrics;
+  private stateNow: GatewayState = "created";
+  private readonly db: Db;
+  private readonly outbox: Outbox;
+  private readonly guard: CommandGuard;
+  private readonly link: Link;
+  private readonly paths: LinkPath[];
+  private readonly monitor: LinkMonitor;
+  private readonly clock: Clock;
+  private server: Server | undefined;
+
+  constructor(private readonly o: GatewayOptions) {
+    super();
+    validate(o);
+    this.clock = o.clock ?? systemClock;
+    const cat = CATEGORIES[o.category];
+    const primaryMs = o.heartbeatMs?.primary ?? cat.primaryMs;
+    const alternativeMs = o.heartbeatMs?.alternative ?? ("alternativeMs" in cat ? cat.alternativeMs : primaryMs);
+    this.db = openDatabase(o.db);
+    this.outbox = new Outbox(this.db, {
+      clock: this.clock,
+      ...(o.limits ? { limits: o.limits } : {}),
+      onDrop: (d) => {
+        this.metrics.dropped.inc(d.length);
+        this.log("warn", `outbox full: dropped ${d.map((r) => r.seq).join(",")}`);
+        this.emit("dropped", { seqs: d.map((r) => r.seq) });
+      },
+    });
+    this.guard = new CommandGuard(this.db, o.freshness ?? DEFAULT_FRESHNESS);
+    this.metrics = new GatewayMetrics({ outbox: this.outbox, now: () => this.clock.now(), pathInUse: () => (this.link.activePath ?? -1) + 1 });
+    this.link = new Link(
+      {
+        panel: o.panel,
+        signer: o.signer,
+        centreKey: o.centreKey,
+        clock: this.clock,
+        outbox: this.outbox,
+        window: o.window ?? 32,
+        ackTimeoutMs: o.ackTimeoutMs ?? 5000,
+        status: () => o.status(),
+      },
+      {
+        sent: (seq, attempt, path) => {
+          if (attempt > 1) this.metrics.retransmits.inc();
+          this.emit("sent", { seq, attempt, path });
+        },
+        acked: (seq, rttMs) => {
+          this.metrics.ackRtt.observe(rttMs / 1000);
+          this.emit("acked", { seq, rttMs });
+        },
+        nak: (_seq, reason) => this.metrics.naks.inc({ reason }),
+        rejected: (seq, reason) => {
+          this.log("error", `centre refused frame ${seq} permanently: ${reason}; parked until restart`);
+          this.emit("rejected", { seq, reason });
+        },
+        clockCorrected: (offsetMs) => this.emit("clock", { offsetMs }),
+        activePath: (path) => {
+          this.monitor.activePath(path);
+          this.emit("path", { path });
+        },
+        command: (cmd, sent) => this.execute(cmd, sent),
+        downlinkRefused: (code, message) => {
+          this.metrics.refused.inc({ code });
+          this.log("warn", `downlink refused: ${message}`);
+          this.emit("refused", { code, message });
+        },
+      },
+    );
+    const capMs = Math.min(DEFAULT_BACKOFF.capMs, Math.max(1000, Math.floor(primaryMs / 2)));
+    const backoff: BackoffOptions = { baseMs: DEFAULT_BACKOFF.baseMs, capMs, ...o.backoff };
+    // Keepalive well inside the reporting time, so a dead path is noticed (1.5 x keepalive) in time.
+    const keepaliveS = Math.max(5, Math.min(60, Math.floor(primaryMs / 3000)));
+    this.paths = o.brokers.map((broker, i) => {
+      const inner = this.link.pathListener(i);
+      return new LinkPath(
+        {
+          panel: o.panel,
+          broker,
+          connector: o.connector ?? mqttConnector,
+          clock: this.clock,
+          backoff,
+          heartbeatMs: i === 0 ? primaryMs : alternativeMs,
+          keepaliveS,
+          sessionExpiryS: o.sessionExpiryS ?? 86_400,
+          clientSuffix: i === 0 ? "" : "-alt",
+        },
+        {
+          ...inner,
+          up: () => {
+            this.monitor.pathChanged(i, true);
+            inner.up();
+          },
+          down: (reason) => {
+            this.log("warn", `path ${i} (${broker.url}) down: ${reason}`);
+            this.monitor.pathChanged(i, false);
+            inner.down();
+          },
+          retrying: () => this.metrics.reconnects.inc({ path: i === 0 ? "primary" : "alternative" }),
+        },
+      );
+    });
+    this.link.attach(this.paths);
+    this.monitor = new LinkMonitor({
+      db: this.db,
+      clock: this.clock,
+      now: () => this.link.now(),
+      paths: this.paths.length,
+      graceMs: primaryMs,
+      onLink: (up) => o.onLink(up),
+      enqueue: (e) => {
+        this.outbox.enqueue(e);
+        this.link.pump();
+      },
+    });
+  }
+
+  get state(): GatewayState {
+    return this.stateNow;
+  }
+
+  /** Durably queue an event for the centre; returns its sequence number. Called synchronously by the panel. */
+  report(event: Event): number {
+    return this.reportMany([event])[0]!;
+  }
+
+  /** Several events in one durable commit (group commit); their sequence numbers in order. */
+  reportMany(events: readonly Event[]): number[] {
+    if (this.stateNow === "stopped") throw new GatewayError("stopped", "gateway is stopped");
+    const checked = events.map((e) => {
+      const r = Event.safeParse(e);
+      if (!r.success) throw new GatewayError("bad-event", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      return r.data;
+    });
+    const seqs = this.outbox.enqueueMany(checked);
+    this.link.pump();
+    return seqs;
+  }
+
+  /** Outbox depth (total and per class) for the panel's display and tests. */
+  depth(): { total: number; byClass: readonly number[] } {
+    return this.outbox.depth();
+  }
+
+  get linkUp(): boolean {
+    return this.monitor.linkUp;
+  }
+
+  get activePath(): number | undefined {
+    return this.link.activePath;
+  }
+
+  /** Force a path down as if it had failed (demo and tests). */
+  dropPath(index: number): void {
+    this.paths[index]?.drop("dropped on request");
+  }
+
+  async start(): Promise<void> {
+    if (this.stateNow !== "created") throw new GatewayError("stopped", `cannot start a gateway that is ${this.stateNow}`);
+    this.stateNow = "running";
+    // Items the centre refused permanently are retried once per start (a key may have been registered since).
+    this.outbox.unparkAll();
+    this.monitor.start();
+    for (const p of this.paths) p.start();
+    if (this.o.metricsPort !== undefined) this.server = await serveMetrics(this.metrics.registry, this.o.metricsPort);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stateNow === "stopped") return;
+    this.stateNow = "stopped";
+    this.monitor.stop();
+    this.link.stop();
+    for (const p of this.paths) p.stop();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.db.close();
+  }
+
+  get metricsServer(): Server | undefined {
+    return this.server;
+  }
+
+  private execute(cmd: Command, centreSent: number): void {
+    if (this.stateNow !== "running") return;
+    let result: CommandResult;
+    try {
+      this.guard.admit(cmd, centreSent, this.link.now(), cmd.type === "time-sync");
+      if (cmd.type === "time-sync") this.link.setClockOffset(centreSent - this.clock.now());
+      try {
+        result = this.o.onCommand(cmd);
+      } catch (e) {
+        result = { id: cmd.id, ok: false, error: String((e as Error)?.message ?? e).slice(0, 128) };
+      }
+    } catch (e) {
+      if (!isGatewayError(e)) throw e;
+      this.metrics.refused.inc({ code: e.code });
+      this.log("warn", `command refused: ${e.message}`);
+      this.emit("refused", { code: e.code, message: e.message });
+      // A replay gets no second result: the first one is already in the outbox or delivered.
+      if (e.code === "replay") return;
+      result = { id: cmd.id, ok: false, error: e.code };
+    }
+    this.outbox.enqueueResult(result);
+    this.emit("command", { cmd, result });
+    this.link.pump();
+  }
+
+  private log(level: "info" | "warn" | "error", msg: string): void {
+    this.o.log?.(level, `[gateway ${this.o.panel}] ${msg}`);
+  }
+}
+
+function validate(o: GatewayOptions): void {
+  if (!PanelId.safeParse(o.panel).success) throw new GatewayError("bad-config", `bad panel id ${JSON.stringify(o.panel)}`);
+  if (!isCategoryName(o.category)) throw new GatewayError("bad-config", `unknown EN 50136 category ${JSON.stringify(o.category)}`);
+  if (o.brokers.length < 1 || o.brokers.length > 2) throw new GatewayError("bad-config", "one broker, or two for dual path");
+  if (o.category.startsWith("DP") && o.brokers.length !== 2) throw new GatewayError("bad-config", `category ${o.category} needs an alternative path (two brokers)`);
+  for (const b of o.brokers) if (!/^(mqtts?|tcp|ssl|tls):\/\//.test(b.url)) throw new GatewayError("bad-config", `bad broker url ${JSON.stringify(b.url)}`);
+  const w = o.window ?? 32;
+  if (!Number.isInteger(w) || w < 1 || w > 1024) throw new GatewayError("bad-config", `window must be 1..1024, got ${w}`);
+  if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) throw new GatewayError("bad-config", "ackTimeoutMs must be positive");
+}

@@ -1,0 +1,152 @@
+/**
+ * One path to one broker: connects, reconnects after exponential backoff with full jitter, publishes
+ * the retained "online" status on every connect (the retained "offline" is the Last Will), and runs the
+ * path's supervision timer: when no uplink frame has left on this path for `heartbeatMs`, it asks for
+ * a heartbeat (SIA DC-09 / EN 50136: any traffic restarts the supervision timer).
+ */
+import { STATUS_OFFLINE, STATUS_ONLINE, topics } from "../protocol/index.js";
+import { Backoff, type BackoffOptions } from "./backoff.js";
+import type { Clock, Timer } from "./clock.js";
+import type { BrokerOptions, Connection, Connector } from "./transport.js";
+
+export type PathState = "idle" | "connecting" | "up" | "waiting" | "stopped";
+
+export interface PathListener {
+  up(): void;
+  down(reason: string): void;
+  message(topic: string, payload: Uint8Array, retain: boolean): void;
+  heartbeatDue(): void;
+  /** A reconnect is scheduled after `delayMs` (counts reconnects). */
+  retrying(delayMs: number): void;
+}
+
+export interface LinkPathOptions {
+  readonly panel: string;
+  readonly broker: BrokerOptions;
+  readonly connector: Connector;
+  readonly clock: Clock;
+  readonly backoff: BackoffOptions;
+  readonly heartbeatMs: number;
+  readonly keepaliveS: number;
+  readonly sessionExpiryS: number;
+  /** Distinguishes the client ids of the two paths of one panel. */
+  readonly clientSuffix: string;
+}
+
+export class LinkPath {
+  private stateNow: PathState = "idle";
+  private conn: Connection | undefined;
+  private retry: Timer | undefined;
+  private supervision: Timer | undefined;
+  private readonly backoff: Backoff;
+  /** Connection losses and failed attempts, for the reconnects metric. */
+  reconnects = 0;
+
+  constructor(
+    private readonly opts: LinkPathOptions,
+    private readonly listener: PathListener,
+  ) {
+    this.backoff = new Backoff(opts.backoff);
+  }
+
+  get state(): PathState {
+    return this.stateNow;
+  }
+
+  get url(): string {
+    return this.opts.broker.url;
+  }
+
+  start(): void {
+    if (this.stateNow === "idle") this.connect();
+  }
+
+  /** Publish an uplink frame on this path (QoS 1); restarts the supervision timer. */
+  send(topic: string, frame: Uint8Array): boolean {
+    if (this.stateNow !== "up" || !this.conn) return false;
+    this.conn.publish(topic, frame, false);
+    this.armSupervision();
+    return true;
+  }
+
+  /** Publish the retained "offline" ourselves, then disconnect cleanly (so the Will is not needed). */
+  stop(): void {
+    const prev = this.stateNow;
+    this.stateNow = "stopped";
+    this.retry?.cancel();
+    this.supervision?.cancel();
+    if (prev === "up") this.conn?.publish(topics.status(this.opts.panel), STATUS_OFFLINE, true);
+    this.conn?.close(true);
+    this.conn = undefined;
+  }
+
+  /** Drop the connection as if it had failed (tests; a path that stopped answering). */
+  drop(reason: string): void {
+    if (this.stateNow !== "up" && this.stateNow !== "connecting") return;
+    this.conn?.close(false);
+    this.onDown(reason);
+  }
+
+  private connect(): void {
+    this.stateNow = "connecting";
+    const o = this.opts;
+    this.conn = o.connector(
+      o.broker,
+      {
+        clientId: `${o.panel}${o.clientSuffix}`,
+        keepaliveS: o.keepaliveS,
+        sessionExpiryS: o.sessionExpiryS,
+        will: { topic: topics.status(o.panel), payload: STATUS_OFFLINE },
+        subscribe: topics.down(o.panel),
+      },
+      {
+        up: () => this.onUp(),
+        down: (reason) => this.onDown(reason),
+        message: (t, p, r) => this.listener.message(t, p, r),
+      },
+    );
+  }
+
+  private onUp(): void {
+    if (this.stateNow !== "connecting") return;
+    this.stateNow = "up";
+    this.backoff.reset();
+    this.conn?.publish(topics.status(this.opts.panel), STATUS_ONLINE, true);
+    this.armSupervision();
+    this.listener.up();
+  }
+
+  private onDown(reason: string): void {
+    const prev = this.stateNow;
+    switch (prev) {
+      case "connecting":
+      case "up":
+        break;
+      case "idle":
+      case "waiting":
+      case "stopped":
+        return;
+      default: {
+        const never: never = prev;
+        return never;
+      }
+    }
+    this.stateNow = "waiting";
+    this.conn = undefined;
+    this.supervision?.cancel();
+    this.reconnects++;
+    const delay = this.backoff.next();
+    this.retry = this.opts.clock.schedule(delay, () => {
+      if (this.stateNow === "waiting") this.connect();
+    });
+    this.listener.retrying(delay);
+    if (prev === "up") this.listener.down(reason);
+  }
+
+  private armSupervision(): void {
+    this.supervision?.cancel();
+    this.supervision = this.opts.clock.schedule(this.opts.heartbeatMs, () => {
+      if (this.stateNow === "up") this.listener.heartbeatDue();
+    });
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The uplink sender: keeps up to `window` outbox items in flight on the active path, retransmits an
+ * item with the same sequence number and a fresh signature and transmission time when its signed ACK
+ * does not arrive within `ackTimeoutMs`, corrects the clock from a `stale` NAK, parks items the centre
+ * refuses permanently, and sends the supervision heartbeats. Paths: index 0 primary, 1 alternative;
+ * traffic uses the primary whenever it is up (issue #4, dual path: go back when the primary returns).
+ */
+import {
+  openDownlink,
+  PERMANENT_NAK,
+  isProtocolError,
+  sealUplink,
+  topics,
+  type Command,
+  type Heartbeat,
+  type NakReason,
+  type Signer,
+  type UplinkPayload,
+} from "../protocol/index.js";
+import type { KeyObject } from "node:crypto";
+import type { Clock, Timer } from "./clock.js";
+import type { LinkPath } from "./link-path.js";
+import type { Outbox, OutboxRecord } from "./outbox.js";
+
+export interface LinkListener {
+  sent(seq: number, attempt: number, path: number): void;
+  acked(seq: number, rttMs: number): void;
+  /** The centre refused a frame for good (PERMANENT_NAK): logged and reported, item parked. */
+  rejected(seq: number, reason: NakReason): void;
+  nak(seq: number, reason: NakReason): void;
+  clockCorrected(offsetMs: number): void;
+  /** Active path changed: 0 primary, 1 alternative, undefined none. */
+  activePath(path: number | undefined): void;
+  command(cmd: Command, centreSent: number): void;
+  /** A downlink message that was not acted on, with the reason code. */
+  downlinkRefused(code: string, message: string): void;
+}
+
+export interface LinkOptions {
+  readonly panel: string;
+  readonly signer: Signer;
+  readonly centreKey: { readonly kid: string; readonly key: KeyObject };
+  readonly clock: Clock;
+  readonly outbox: Outbox;
+  readonly window: number;
+  readonly ackTimeoutMs: number;
+  /** Summary status for heartbeats, without the outbox depth (added here). */
+  readonly status: () => Omit<Heartbeat, "outbox">;
+}
+
+interface InFlight {
+  readonly rec: OutboxRecord;
+  sentAt: number;
+  attempts: number;
+  timer: Timer | undefined;
+}
+
+/** Heartbeats whose ACK we still time for the RTT metric; older ones are forgotten. */
+const HEARTBEATS_TRACKED = 16;
+
+export class Link {
+  private paths: readonly LinkPath[] = [];
+  private active: number | undefined;
+  private readonly inflight = new Map<number, InFlight>();
+  private cursors = [-1, -1, -1, -1];
+  private readonly heartbeats = new Map<number, number>();
+  private offsetMs = 0;
+  retransmits = 0;
+
+  constructor(
+    private readonly opts: LinkOptions,
+    private readonly listener: LinkListener,
+  ) {}
+
+  /** Paths are created by the owner with this link's handlers (see pathListener). */
+  attach(paths: readonly LinkPath[]): void {
+    this.paths = paths;
+  }
+
+  pathListener(index: number) {
+    return {
+      up: () => this.reselect(),
+      down: () => this.reselect(),
+      message: (_topic: string, payload: Uint8Array, retain: boolean) => this.onDownlink(payload, retain),
+      heartbeatDue: () => this.sendHeartbeat(index),
+    };
+  }
+
+  /** Centre-corrected time: local clock plus the offset learnt from NAKs and time-sync. */
+  now(): number {
+    return this.opts.clock.now() + this.offsetMs;
+  }
+
+  setClockOffset(offsetMs: number): void {
+    this.offsetMs = offsetMs;
+    this.listener.clockCorrected(offsetMs);
+  }
+
+  get activePath(): number | undefined {
+    return this.active;
+  }
+
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /** Fill the window from the outbox in delivery order. Cheap to call after every enqueue. */
+  pump(): void {
+    const path = this.activeLinkPath();
+    if (!path) return;
+    while (this.inflight.size < this.opts.window) {
+      const recs = this.opts.outbox.peek(this.cursors, this.opts.window - this.inflight.size);
+      if (recs.length === 0) return;
+      for (const rec of recs) {
+        this.cursors[rec.prio] = Math.max(this.cursors[rec.prio]!, rec.seq);
+        const f: InFlight = { rec, sentAt: 0, attempts: 0, timer: undefined };
+        this.inflight.set(rec.seq, f);
+        this.transmit(f);
+      }
+    }
+  }
+
+  stop(): void {
+    for (const f of this.inflight.values()) f.timer?.cancel();
+    this.inflight.clear();
+  }
+
+  private activeLinkPath(): LinkPath | undefined {
+    return this.active === undefined ? undefined : this.paths[this.active];
+  }
+
+  /** Primary if up, else the alternative if up. On any change, everything in flight is sent again. */
+  private reselect(): void {
+    const next = this.paths.findIndex((p) => p.state === "up");
+    const chosen = next === -1 ? undefined : next;
+    if (chosen === this.active) return;
+    this.active = chosen;
+    for (const f of this.inflight.values()) f.timer?.cancel();
+    this.inflight.clear();
+    this.cursors = [-1, -1, -1, -1];
+    this.listener.activePath(chosen);
+    this.pump();
+  }
+
+  private transmit(f: InFlight): void {
+    const path = this.activeLinkPath();
+    f.timer?.cancel();
+    f.timer = undefined;
+    if (!path || this.active === undefined) return;
+    const { rec } = f;
+    const head = { v: 1 as const, panel: this.opts.panel, seq: rec.seq, sent: this.now() };
+    const payload: UplinkPayload = rec.item.kind === "event" ? { ...head, events: [rec.item.event] } : { ...head, result: rec.item.result };
+    let frame: Uint8Array;
+    try {
+      frame = sealUplink(payload, this.opts.signer);
+    } catch (e) {
+      // Cannot happen for items validated on entry; never let one block the window.
+      this.inflight.delete(rec.seq);
+      this.opts.outbox.park(rec.seq);
+      this.listener.rejected(rec.seq, isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed");
+      return;
+    }
+    f.sentAt = this.opts.clock.now();
+    f.attempts++;
+    if (f.attempts > 1) this.retransmits++;
+    path.send(topics.up(this.opts.panel), frame);
+    this.listener.sent(rec.seq, f.attempts, this.active);
+    f.timer = this.opts.clock.schedule(this.opts.ackTimeoutMs, () => {
+      if (this.inflight.get(rec.seq) === f) this.transmit(f);
+    });
+  }
+
+  private sendHeartbeat(index: number): void {
+    const path = this.paths[index];
+    if (!path || path.state !== "up") return;
+    const seq = this.opts.outbox.allocateSeq();
+    const heartbeat: Heartbeat = { ...this.opts.status(), outbox: this.opts.outbox.depth().total };
+    const frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat }, this.opts.signer);
+    this.heartbeats.set(seq, this.opts.clock.now());
+    if (this.heartbeats.size > HEARTBEATS_TRACKED) this.heartbeats.delete(this.heartbeats.keys().next().value!);
+    path.send(topics.up(this.opts.panel), frame);
+    this.listener.sent(seq, 1, index);
+  }
+
+  private onDownlink(frame: Uint8Array, retain: boolean): void {
+    // DOMAIN.md: a retained downlink ("arm") re-acts on every reconnect; never act on one.
+    if (retain) return this.listener.downlinkRefused("retained", "retained downlink message ignored");
+    let p;
+    try {
+      // No freshness check here: a NAK or time-sync is how a gateway with a wrong clock learns the
+      // right one (protocol/frame.ts). Commands are checked against the corrected clock later.
+      p = openDownlink(frame, { centre: this.opts.centreKey, panel: this.opts.panel });
+    } catch (e) {
+      if (isProtocolError(e)) return this.listener.downlinkRefused(e.code, e.message);
+      throw e;
+    }
+    if ("ack" in p) this.onAck(p.ack.seqs);
+    else if ("nak" in p) this.onNak(p.nak.seq, p.nak.reason, p.sent);
+    else this.listener.command(p.cmd, p.sent);
+  }
+
+  private onAck(seqs: readonly number[]): void {
+    const now = this.opts.clock.now();
+    const done: [number, number][] = [];
+    for (const seq of seqs) {
+      const f = this.inflight.get(seq);
+      if (f) {
+        f.timer?.cancel();
+        this.inflight.delete(seq);
+        done.push([seq, now - f.sentAt]);
+        continue;
+      }
+      const hb = this.heartbeats.get(seq);
+      if (hb !== undefined) {
+        this.heartbeats.delete(seq);
+        done.push([seq, now - hb]);
+      }
+    }
+    this.opts.outbox.remove(seqs);
+    for (const [seq, rtt] of done) this.listener.acked(seq, rtt);
+    this.pump();
+  }
+
+  private onNak(seq: number, reason: NakReason, centreSent: number): void {
+    const f = this.inflight.get(seq);
+    this.listener.nak(seq, reason);
+    if (reason === "stale") {
+      // SIA DC-09 practice: the receiver answers with its own time so the sender can correct and resend.
+      this.setClockOffset(centreSent - this.opts.clock.now());
+      if (f) this.transmit(f);
+      return;
+    }
+    if (PERMANENT_NAK.has(reason)) {
+      if (f) {
+        f.timer?.cancel();
+        this.inflight.delete(seq);
+      }
+      this.opts.outbox.park(seq);
+      this.listener.rejected(seq, reason);
+      this.pump();
+    }
+    // store-failed: the centre could not store it now; the ACK timeout resends it.
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The MQTT link port. A Connection is one connection attempt to one broker: it reports `up` once
+ * connected and subscribed, `down` at most once (failed or lost), and is then dead; the caller makes a
+ * new one after its backoff. Implementations: mqtt-connector.ts (mqtt.js) and sim-connector.ts.
+ */
+
+export interface BrokerOptions {
+  /** mqtt://host:port (plain TCP: local demo only) or mqtts://host:port. */
+  readonly url: string;
+  /** Client certificate and key, and the CA that signed the broker's certificate (PEM). */
+  readonly key?: string | Buffer;
+  readonly cert?: string | Buffer;
+  readonly ca?: string | Buffer;
+  readonly rejectUnauthorized?: boolean;
+  readonly servername?: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** MQTT 5 by default; a broker that refuses it (aedes speaks 3.1.1) is retried with 4. */
+  readonly protocolVersion?: 4 | 5;
+}
+
+export interface SessionOptions {
+  readonly clientId: string;
+  readonly keepaliveS: number;
+  /** MQTT 5 session expiry: the broker keeps our subscription and queued downlinks this long. */
+  readonly sessionExpiryS: number;
+  /** Retained Last Will on the status topic. */
+  readonly will: { readonly topic: string; readonly payload: string };
+  /** Subscribed with QoS 1 before `up` is reported. */
+  readonly subscribe: string;
+}
+
+export interface ConnectionHandlers {
+  up(): void;
+  down(reason: string): void;
+  message(topic: string, payload: Uint8Array, retain: boolean): void;
+}
+
+export interface Connection {
+  /** QoS 1. */
+  publish(topic: string, payload: Uint8Array | string, retain: boolean): void;
+  /** Close without reporting `down`: graceful sends DISCONNECT (no Last Will), otherwise just drop. */
+  close(graceful: boolean): void;
+}
+
+export type Connector = (broker: BrokerOptions, session: SessionOptions, handlers: ConnectionHandlers) => Connection;
