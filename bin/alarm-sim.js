@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript source through tsx, so `npx alarm-sim` works right after `npm install`.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../simulator/alarm-sim.ts");
+process.exitCode = await main(process.argv.slice(2));
