@@ -1,0 +1,20 @@
+/** Typed errors of the centre simulator; `code` is stable for tests and logs (STYLE.md rule 4). */
+export type CentreErrorCode =
+  | "unknown-panel" // no such panel is registered
+  | "unknown-alarm" // operator queue: no alarm with that id
+  | "bad-transition" // operator queue: the alarm's state does not allow that step
+  | "not-owner" // operator queue: another operator has taken the alarm
+  | "bad-category" // not an EN 50136 category we know
+  | "bad-argument" // a command-line or option value that makes no sense
+  | "pki" // certificate material missing or unreadable
+  | "already-exists"; // provisioning a panel twice
+
+export class CentreError extends Error {
+  override readonly name = "CentreError";
+  constructor(
+    readonly code: CentreErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * "Possible lost events": a sequence number that is still missing when a higher one of the same panel
+ * has been stored for longer than a grace period. Frames leave a panel in priority order, not sequence
+ * order (issue #4), so a gap is only suspicious once the grace period has passed.
+ *
+ * The check reads the shared store, not this receiver's own traffic, so receivers that split a panel's
+ * frames between them see no false gaps; `panels.gap_checked` (updated in the same transaction) makes
+ * each gap one alert across receivers and restarts. A panel's first stored frame sets the baseline.
+ */
+import { Priority } from "../../protocol/index.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import type { CentreStore } from "./centre-store.js";
+import { silentLogger, type Logger } from "./logger.js";
+
+export interface LostEvents {
+  readonly panel: string;
+  /** Inclusive range of missing sequence numbers. */
+  readonly from: number;
+  readonly to: number;
+  readonly alarmId: number;
+}
+
+export class GapDetector {
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly check;
+
+  constructor(
+    private readonly store: CentreStore,
+    private readonly clock: Clock,
+    readonly graceMs: number,
+    private readonly onLost: (l: LostEvents) => void = () => {},
+    private readonly log: Logger = silentLogger,
+  ) {
+    const db = store.db;
+    const settled = db.prepare("SELECT MAX(seq) AS h FROM frames WHERE panel = ? AND received_at <= ?");
+    const first = db.prepare("SELECT MIN(seq) AS m FROM frames WHERE panel = ?");
+    const checked = db.prepare("SELECT gap_checked AS c FROM panels WHERE panel = ?");
+    const seqs = db.prepare("SELECT seq FROM frames WHERE panel = ? AND seq > ? AND seq <= ? ORDER BY seq").pluck();
+    const mark = db.prepare("UPDATE panels SET gap_checked = ? WHERE panel = ?");
+    this.check = db.transaction((panel: string, now: number): LostEvents[] => {
+      const high = (settled.get(panel, now - graceMs) as { h: number | null }).h;
+      if (high === null) return [];
+      const c = (checked.get(panel) as { c: number | null } | undefined)?.c;
+      const base = c ?? (first.get(panel) as { m: number }).m - 1;
+      if (high <= base) return [];
+      const found: LostEvents[] = [];
+      let expect = base + 1;
+      for (const s of seqs.all(panel, base, high) as number[]) {
+        if (s > expect) found.push(this.raise(panel, expect, s - 1, now));
+        expect = s + 1;
+      }
+      mark.run(high, panel);
+      return found;
+    });
+  }
+
+  /** A frame of this panel was stored now: look for gaps once the grace period has passed. */
+  stored(panel: string): void {
+    if (this.timers.has(panel)) return;
+    this.timers.set(
+      panel,
+      this.clock.setTimer(this.graceMs, () => {
+        this.timers.delete(panel);
+        this.run(panel);
+      }),
+    );
+  }
+
+  /** Check one panel now; returns the gaps found (each also reported to `onLost`). */
+  run(panel: string): LostEvents[] {
+    const found = this.check.immediate(panel, this.clock.now());
+    for (const l of found) {
+      this.log.log("warn", "possible lost events", { ...l });
+      this.onLost(l);
+    }
+    // Frames stored within the grace period are not settled yet: look again when they are.
+    const pending = this.store.db.prepare("SELECT 1 FROM frames WHERE panel = ? AND received_at > ? LIMIT 1").get(panel, this.clock.now() - this.graceMs);
+    if (pending) this.stored(panel);
+    return found;
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+  }
+
+  private raise(panel: string, from: number, to: number, now: number): LostEvents {
+    const range = from === to ? `${from}` : `${from}-${to}`;
+    const { id } = this.store.alarms.raise({
+      panel,
+      kind: "lost-events",
+      key: `lost-events:${range}`,
+      title: `possible lost events: ${panel} sequence ${range} never arrived`,
+      priority: Priority.Urgent,
+      at: now,
+    });
+    return { panel, from, to, alarmId: id };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What the centre knows about each panel: its EN 50136 category, its Ed25519 frame keys, its TLS
+ * certificates (and which are revoked), its plain-TCP demo password, and its last traffic and status.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../protocol/index.js";
+import { isCategory, type Category } from "./categories.js";
+import type { Db } from "./db.js";
+import { CentreError } from "./errors.js";
+
+export interface PanelRecord {
+  readonly panel: string;
+  readonly category: Category;
+  readonly createdAt: number;
+  readonly lastSeen: number | null;
+  readonly status: string | null;
+  readonly statusAt: number | null;
+}
+
+interface PanelRow {
+  panel: string;
+  category: string;
+  created_at: number;
+  last_seen: number | null;
+  status: string | null;
+  status_at: number | null;
+}
+
+export class PanelRegistry {
+  constructor(private readonly db: Db) {}
+
+  addPanel(panel: string, category: Category, at: number): void {
+    if (!PanelId.safeParse(panel).success) throw new CentreError("bad-argument", `bad panel id ${JSON.stringify(panel)}`);
+    if (!isCategory(category)) throw new CentreError("bad-category", `unknown category ${category}`);
+    const r = this.db.prepare("INSERT OR IGNORE INTO panels (panel, category, created_at) VALUES (?, ?, ?)").run(panel, category, at);
+    if (r.changes === 0) throw new CentreError("already-exists", `panel ${panel} is already registered`);
+  }
+
+  panel(panel: string): PanelRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM panels WHERE panel = ?").get(panel) as PanelRow | undefined;
+    return row && toRecord(row);
+  }
+
+  panels(): PanelRecord[] {
+    return (this.db.prepare("SELECT * FROM panels ORDER BY panel").all() as PanelRow[]).map(toRecord);
+  }
+
+  addFrameKey(kid: string, panel: string, publicPem: string, at: number): void {
+    publicKeyFromPem(publicPem); // refuses anything but an Ed25519 SPKI PEM (ProtocolError bad-key)
+    this.db.prepare("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES (?, ?, ?, ?)").run(kid, panel, publicPem, at);
+  }
+
+  addCertificate(serial: string, subject: string, role: string, at: number): void {
+    this.db.prepare("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
+  }
+
+  /** Revoke every certificate and frame key of a subject (a panel id or a centre client name). */
+  revoke(subject: string, at: number): { certificates: number; keys: number } {
+    return this.db.transaction(() => ({
+      certificates: this.db.prepare("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
+      keys: this.db.prepare("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
+    }))();
+  }
+
+  isCertificateRevoked(serial: string): boolean {
+    const row = this.db.prepare("SELECT revoked_at FROM certificates WHERE serial = ?").get(serial.toLowerCase()) as { revoked_at: number | null } | undefined;
+    return row?.revoked_at != null;
+  }
+
+  setPassword(panel: string, password: string): void {
+    const salt = randomBytes(16);
+    const hash = `${salt.toString("hex")}:${scryptSync(password, salt, 32).toString("hex")}`;
+    const r = this.db.prepare("UPDATE panels SET password_hash = ? WHERE panel = ?").run(hash, panel);
+    if (r.changes === 0) throw new CentreError("unknown-panel", `no panel ${panel}`);
+  }
+
+  checkPassword(panel: string, password: string): boolean {
+    const row = this.db.prepare("SELECT password_hash FROM panels WHERE panel = ?").get(panel) as { password_hash: string | null } | undefined;
+    if (!row?.password_hash) return false;
+    const [salt, hash] = row.password_hash.split(":");
+    const want = Buffer.from(hash ?? "", "hex");
+    const got = scryptSync(password, Buffer.from(salt ?? "", "hex"), 32);
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+
+  setStatus(panel: string, status: string, at: number): void {
+    this.db.prepare("UPDATE panels SET status = ?, status_at = ? WHERE panel = ? AND (status_at IS NULL OR status_at <= ?)").run(status, at, panel, at);
+  }
+
+  /** A KeyRing over the registered, unrevoked keys (cached; revocation is seen by `refresh`). */
+  keyRing(): SqliteKeyRing {
+    return new SqliteKeyRing(this.db);
+  }
+}
+
+export class SqliteKeyRing implements KeyRing {
+  private readonly cache = new Map<string, RegisteredKey | null>();
+  constructor(private readonly db: Db) {}
+
+  lookup(kid: string): RegisteredKey | undefined {
+    let hit = this.cache.get(kid);
+    if (hit === undefined) {
+      const row = this.db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL").get(kid) as
+        | { panel: string; public_pem: string }
+        | undefined;
+      hit = row ? { panel: row.panel, key: publicKeyFromPem(row.public_pem) } : null;
+      // Unknown kids are not cached, so a panel provisioned after start is found at its first frame.
+      if (hit) this.cache.set(kid, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  /** Forget cached keys, so a revocation made by another process takes effect. */
+  refresh(): void {
+    this.cache.clear();
+  }
+}
+
+function toRecord(r: PanelRow): PanelRecord {
+  return { panel: r.panel, category: r.category as Category, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
+}

@@ -1,0 +1,247 @@
+/**
+ * The centre's alarm receiver. It takes its share of every panel's uplink through a shared subscription
+ * (`$share/<group>/alarm/v1/+/up`), so any number of receivers on any machines split the load, and for each
+ * frame: verify with the panel's registered key, check the transmission-time window and the sequence
+ * number, store it durably together with the alarms it raises, and only then publish the signed ACK
+ * (DOMAIN.md: common DC-09 receivers ACK before storing; we do not). Everything else gets a NAK.
+ *
+ * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
+ * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
+ * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
+ */
+import { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import {
+  PROTOCOL_VERSION,
+  ReplayWindows,
+  parseTopic,
+  sealDownlink,
+  topics,
+  type DownlinkPayload,
+  type FreshnessWindow,
+  type NakReason,
+  type Signer,
+} from "../protocol/index.js";
+import { systemClock, type Clock } from "./centre/clock.js";
+import type { CentreStore } from "./centre/centre-store.js";
+import type { FrameToStore } from "./centre/frame-store.js";
+import { GapDetector } from "./centre/gap-detector.js";
+import { silentLogger, type Logger } from "./centre/logger.js";
+import type { SqliteKeyRing } from "./centre/registry.js";
+import { Supervisor } from "./centre/supervisor.js";
+import type { ReceiverEvents } from "./receiver-events.js";
+import { judgeFrame } from "./receiver-frame.js";
+
+export interface ReceiverOptions {
+  /** Broker URL: mqtt://host:port or mqtts://host:port. */
+  readonly url: string;
+  /** This receiver's connection to the centre store (several receivers may share one file). */
+  readonly store: CentreStore;
+  /** The centre's Ed25519 downlink key, pinned by every panel. */
+  readonly centreKey: Signer;
+  /** Receiver name; the MQTT client id is `receiver@<name>`. */
+  readonly name?: string;
+  /** Credentials and TLS material (username/password, or key/cert/ca), protocolVersion, etc. */
+  readonly connect?: Partial<IClientOptions>;
+  /** Shared-subscription group (default "centre"). */
+  readonly group?: string;
+  readonly clock?: Clock;
+  readonly freshness?: FreshnessWindow;
+  /** How long a missing sequence number may stay missing before it is reported (default 60 s). */
+  readonly gapGraceMs?: number;
+  /** Run EN 50136 supervision in this receiver (default true). */
+  readonly supervise?: boolean;
+  readonly logger?: Logger;
+}
+
+type State = "idle" | "starting" | "running" | "stopping" | "stopped";
+
+/** At most this many seqs per ACK downlink (protocol schema limit). */
+const ACK_MAX = 256;
+
+export class Receiver extends EventEmitter<ReceiverEvents> {
+  readonly name: string;
+  private state: State = "idle";
+  private client: MqttClient | undefined;
+  private readonly ring: SqliteKeyRing;
+  private readonly windows = new ReplayWindows();
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly gaps: GapDetector;
+  private readonly supervisor: Supervisor | undefined;
+  private pending: FrameToStore[] = [];
+  private reAcks = new Map<string, number[]>();
+  private flushScheduled = false;
+
+  constructor(private readonly opts: ReceiverOptions) {
+    super();
+    this.name = opts.name ?? "r1";
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.logger ?? silentLogger;
+    this.ring = opts.store.registry.keyRing();
+    this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
+    if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+  }
+
+  get running(): boolean {
+    return this.state === "running";
+  }
+
+  /** Connect and subscribe; resolves once the broker granted both subscriptions. */
+  async start(): Promise<void> {
+    if (this.state !== "idle") throw new Error(`receiver ${this.name} cannot start from ${this.state}`);
+    this.state = "starting";
+    const client = mqtt.connect(this.opts.url, {
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 1000,
+      ...this.opts.connect,
+      clientId: `receiver@${this.name}`,
+    });
+    this.client = client;
+    client.on("connect", () => (client.stream as unknown as Socket).setNoDelay?.(true));
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    client.on("error", (e) => this.log.log("warn", "receiver: mqtt error", { receiver: this.name, error: e.message }));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once("connect", () => resolve());
+        client.once("error", reject);
+      });
+      const granted = await client.subscribeAsync([this.sharedFilter, topics.allStatus], { qos: 1 });
+      const refused = granted.filter((g) => g.qos === 128);
+      if (refused.length) throw new Error(`broker refused ${refused.map((g) => g.topic).join(", ")}`);
+    } catch (e) {
+      this.state = "stopped";
+      client.end(true);
+      throw e;
+    }
+    this.supervisor?.start();
+    this.state = "running";
+    this.log.log("info", "receiver: running", { receiver: this.name, url: this.opts.url });
+  }
+
+  /** Store and acknowledge what has arrived, then disconnect cleanly. */
+  async stop(): Promise<void> {
+    if (this.state !== "running" && this.state !== "starting") return;
+    this.flush();
+    this.state = "stopping";
+    this.supervisor?.stop();
+    this.gaps.stop();
+    await this.client?.endAsync();
+    this.state = "stopped";
+  }
+
+  /** Die on the spot, as a crashed process would: nothing more is stored or acknowledged. */
+  kill(): void {
+    this.state = "stopped";
+    this.pending = [];
+    this.reAcks.clear();
+    this.supervisor?.stop();
+    this.gaps.stop();
+    this.client?.end(true);
+  }
+
+  get sharedFilter(): string {
+    return topics.sharedUp(this.opts.group ?? "centre");
+  }
+
+  private onMessage(topic: string, message: Buffer): void {
+    if (this.state !== "running") return;
+    const t = parseTopic(topic);
+    if (t?.kind === "status") {
+      const status = message.toString("utf8");
+      this.opts.store.registry.setStatus(t.panel, status, this.clock.now());
+      this.emit("status", t.panel, status);
+      return;
+    }
+    const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
+    switch (v.kind) {
+      case "ok": {
+        const { seq } = v.payload;
+        if (this.windows.for(v.panel).check(seq) === "duplicate") {
+          this.emit("duplicate", v.panel, seq);
+          this.queueAck(v.panel, seq);
+        } else this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message });
+        break;
+      }
+      case "nak":
+        this.log.log("warn", "receiver: NAK", { receiver: this.name, panel: v.panel, seq: v.seq, reason: v.reason, error: v.error.message });
+        this.send(v.panel, { nak: { seq: v.seq, reason: v.reason } });
+        this.emit("nak", v.panel, v.seq, v.reason);
+        return;
+      case "drop":
+        // No sequence number to name, so no NAK is possible: the panel's retransmission timer covers it.
+        this.log.log("warn", "receiver: frame dropped", { receiver: this.name, topic, code: v.code, error: v.message });
+        this.emit("dropped", topic, v.code);
+        return;
+      default: {
+        const never: never = v;
+        return never;
+      }
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private queueAck(panel: string, seq: number): void {
+    let seqs = this.reAcks.get(panel);
+    if (!seqs) this.reAcks.set(panel, (seqs = []));
+    seqs.push(seq);
+  }
+
+  /** Group commit: store everything pending in one transaction, then ACK each panel's stored seqs. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0 && this.state === "running") this.storeBatch(batch);
+    if (this.state !== "running") return; // killed while storing: the ACKs die with it
+    const acks = this.reAcks;
+    this.reAcks = new Map();
+    for (const [panel, seqs] of acks) {
+      for (let i = 0; i < seqs.length; i += ACK_MAX) {
+        const chunk = seqs.slice(i, i + ACK_MAX);
+        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk));
+      }
+    }
+  }
+
+  private storeBatch(batch: FrameToStore[]): void {
+    const now = this.clock.now();
+    let outcomes;
+    try {
+      outcomes = this.opts.store.frames.store(batch, now, this.name);
+    } catch (e) {
+      this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
+      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
+      return;
+    }
+    const heard = new Set<string>();
+    batch.forEach((f, i) => {
+      const o = outcomes[i]!;
+      this.windows.for(f.panel).mark(f.seq);
+      this.queueAck(f.panel, f.seq);
+      if (o.result === "duplicate") return void this.emit("duplicate", f.panel, f.seq);
+      heard.add(f.panel);
+      this.emit("stored", f.panel, f.seq, f.payload);
+      for (const id of o.alarms) this.emit("alarm", id);
+    });
+    for (const panel of heard) {
+      this.gaps.stored(panel);
+      this.supervisor?.traffic(panel);
+    }
+  }
+
+  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {
+    const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
+    const frame = sealDownlink(payload, this.opts.centreKey);
+    // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
+    this.client?.publish(topics.down(panel), Buffer.from(frame), { qos: 1, retain: false }, (err) => {
+      if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });
+      else done?.();
+    });
+  }
+}
