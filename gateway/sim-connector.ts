@@ -28,6 +28,8 @@ export class SimBroker {
   /** Everything published to this broker, in order. */
   readonly published: SimPublish[] = [];
   onPublish: (p: SimPublish) => void = () => {};
+  /** Clock times of every connection attempt. */
+  readonly attempts: number[] = [];
 
   constructor(
     readonly url: string,
@@ -69,6 +71,7 @@ export class SimBroker {
 
   connect(clientId: string, subscribe: string, will: SimClient["will"], handlers: ConnectionHandlers): Connection {
     const c: SimClient = { clientId, subscribe, will, handlers, open: true };
+    this.attempts.push(this.clock.now());
     this.clock.schedule(this.latencyMs, () => {
       if (!c.open) return;
       if (!this.upNow) {

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { harness, PANEL } from "./sim-harness.js";
+
+const burglary = (zone: number, at = 1_700_000_000_000): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
+const openClose = (user: number, at = 1_700_000_000_000): Event => ({ code: Cid.OpenClose, q: Qualifier.Restore, area: 1, user, at });
+
+function uplinks(h: ReturnType<typeof harness>, broker = 0): UplinkPayload[] {
+  return h.brokers[broker]!.published.filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string").map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload);
+}
+
+async function connected(h: ReturnType<typeof harness>) {
+  await h.gw.start();
+  h.clock.advance(5);
+  expect(h.gw.activePath).toBe(0);
+}
+
+describe("delivery and ACK", () => {
+  it("delivers a reported event and deletes it only on the centre's signed ACK, timing the round trip", async () => {
+    const h = harness();
+    await connected(h);
+    const acked: { seq: number; rttMs: number }[] = [];
+    h.gw.on("acked", (a) => acked.push(a));
+    const seq = h.gw.report(burglary(3));
+    expect(h.gw.depth().total).toBe(1);
+    h.clock.advance(1);
+    expect(h.gw.depth().total).toBe(1); // published, not yet acknowledged
+    h.clock.advance(1);
+    expect(acked).toEqual([{ seq, rttMs: 2 }]);
+    expect(h.gw.depth().total).toBe(0);
+    expect(h.centre.events(PANEL)).toEqual([{ seq, ...burglary(3) }]);
+    await h.gw.stop();
+  });
+
+  it("retransmits the same sequence number with a fresh transmission time when the ACK does not come within the timeout (1,000 ms)", async () => {
+    const h = harness();
+    await connected(h);
+    h.centre.mode = { kind: "silent" };
+    const seq = h.gw.report(burglary(3));
+    h.clock.advance(999);
+    expect(uplinks(h).filter((u) => u.seq === seq)).toHaveLength(1);
+    h.clock.advance(1);
+    h.clock.advance(1); // publish latency
+    const sent = uplinks(h).filter((u) => u.seq === seq);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.sent - sent[0]!.sent).toBe(1000);
+    h.centre.mode = { kind: "ack" };
+    h.clock.advance(1002);
+    expect(h.gw.depth().total).toBe(0);
+    expect(h.gw.metrics.retransmits).toBeDefined();
+    expect((await h.gw.metrics.registry.getSingleMetric("gateway_retransmits_total")!.get()).values[0]!.value).toBe(2);
+    await h.gw.stop();
+  });
+
+  it("keeps at most `window` frames in flight and refills as ACKs arrive", async () => {
+    const h = harness({ overrides: { window: 4 } });
+    await connected(h);
+    h.centre.mode = { kind: "silent" };
+    for (let i = 1; i <= 10; i++) h.gw.report(burglary(i));
+    h.clock.advance(1);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3]);
+    h.centre.mode = { kind: "ack" };
+    h.clock.advance(1000 + 20);
+    expect(h.gw.depth().total).toBe(0);
+    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await h.gw.stop();
+  });
+
+  it("sends alarms before open/close already waiting", async () => {
+    const h = harness({ overrides: { window: 1 } });
+    h.gw.report(openClose(1));
+    h.gw.report(openClose(2));
+    h.gw.report(burglary(9));
+    await connected(h);
+    h.clock.advance(20);
+    expect(h.centre.events(PANEL).map((e) => e.code)).toEqual([130, 401, 401]);
+    await h.gw.stop();
+  });
+});
+
+describe("NAK", () => {
+  it("corrects the clock from a stale NAK's centre time and resends at once", async () => {
+    const h = harness({ centreSkewMs: 120_000 });
+    await connected(h);
+    const offsets: number[] = [];
+    h.gw.on("clock", (c) => offsets.push(c.offsetMs));
+    h.centre.mode = { kind: "nak", reason: "stale", times: 1 };
+    const seq = h.gw.report(burglary(1));
+    h.clock.advance(4);
+    expect(offsets).toHaveLength(1);
+    expect(Math.abs(offsets[0]! - 120_000)).toBeLessThanOrEqual(2);
+    const sent = uplinks(h).filter((u) => u.seq === seq);
+    expect(sent).toHaveLength(2);
+    expect(Math.abs(sent[1]!.sent - h.centre.now())).toBeLessThanOrEqual(4);
+    expect(h.gw.depth().total).toBe(0);
+    await h.gw.stop();
+  });
+
+  it("parks a frame refused permanently, reports it, and does not resend it", async () => {
+    const h = harness();
+    await connected(h);
+    const rejected: unknown[] = [];
+    h.gw.on("rejected", (r) => rejected.push(r));
+    h.centre.mode = { kind: "nak", reason: "bad-signature", times: 1 };
+    const seq = h.gw.report(burglary(1));
+    h.clock.advance(5000);
+    expect(rejected).toEqual([{ seq, reason: "bad-signature" }]);
+    expect(uplinks(h).filter((u) => u.seq === seq)).toHaveLength(1);
+    expect(h.gw.depth().total).toBe(1);
+    await h.gw.stop();
+  });
+});
+
+describe("status topic", () => {
+  it("publishes a retained online on connect, and the broker holds the retained offline Will when the link dies", async () => {
+    const h = harness();
+    await connected(h);
+    const status = `alarm/v1/${PANEL}/status`;
+    h.clock.advance(1);
+    expect(h.brokers[0]!.retained.get(status)).toBe("online");
+    h.brokers[0]!.kill();
+    expect(h.brokers[0]!.retained.get(status)).toBe("offline");
+    await h.gw.stop();
+  });
+});
+
+describe("configuration", () => {
+  it("refuses bad options and bad events with typed errors", async () => {
+    expect(() => harness({ overrides: { panel: "bad/id" } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    expect(() => harness({ overrides: { category: "DP2" } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    expect(() => harness({ overrides: { window: 0 } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    const h = harness();
+    expect(() => h.gw.report({ code: Cid.Burglary, q: 1, area: 1, at: 0 } as Event)).toThrow(expect.objectContaining({ code: "bad-event" }));
+    expect(() => h.gw.report({ code: 999, q: 1, area: 1, at: 0 } as Event)).toThrow(expect.objectContaining({ code: "bad-event" }));
+    await h.gw.stop();
+    expect(() => h.gw.report(burglary(1))).toThrow(expect.objectContaining({ code: "stopped" }));
+  });
+});

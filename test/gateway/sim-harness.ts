@@ -1,0 +1,65 @@
+/** A gateway on fake time over simulated brokers, with the fake centre answering on each broker. */
+import { sealDownlink, type AreaStatus, type Command, type CommandResult, type DownlinkPayload } from "../../protocol/index.js";
+import type { CategoryName } from "../../gateway/categories.js";
+import { FakeClock } from "../../gateway/fake-clock.js";
+import { Gateway, type GatewayOptions } from "../../gateway/gateway.js";
+import { SimBroker, simConnector } from "../../gateway/sim-connector.js";
+import { CentreCore } from "./centre-core.js";
+import { testKeys } from "./keys.js";
+
+export const PANEL = "p1";
+
+export interface HarnessOptions {
+  category?: CategoryName;
+  paths?: 1 | 2;
+  db?: string;
+  overrides?: Partial<GatewayOptions>;
+  /** Centre clock minus gateway clock, ms. */
+  centreSkewMs?: number;
+  keys?: ReturnType<typeof testKeys>;
+}
+
+export function harness(h: HarnessOptions = {}) {
+  const clock = new FakeClock();
+  const keys = h.keys ?? testKeys();
+  const centre = new CentreCore(keys.centre, () => clock.now() + (h.centreSkewMs ?? 0));
+  centre.register(PANEL, keys.panel.kid, keys.panelPublic);
+  const brokers = Array.from({ length: h.paths ?? 1 }, (_, i) => new SimBroker(`mqtt://broker${i}:1883`, clock));
+  for (const b of brokers) {
+    b.onPublish = (p) => {
+      if (typeof p.payload === "string") return;
+      const reply = centre.receive(p.topic, p.payload);
+      if (reply) b.deliver(reply.topic, reply.frame);
+    };
+  }
+  const linkCalls: boolean[] = [];
+  const commands: Command[] = [];
+  const areas: AreaStatus[] = [{ area: 1, mode: "away" }];
+  const gw = new Gateway({
+    panel: PANEL,
+    signer: keys.panel,
+    centreKey: keys.centrePublic,
+    db: h.db ?? ":memory:",
+    brokers: brokers.map((b) => ({ url: b.url })),
+    category: h.category ?? (h.paths === 2 ? "DP4" : "SP4"),
+    clock,
+    connector: simConnector(brokers),
+    backoff: { baseMs: 1000, capMs: 8000, random: () => 0.5 },
+    ackTimeoutMs: 1000,
+    status: () => ({ areas, troubles: [] }),
+    onCommand: (cmd): CommandResult => {
+      commands.push(cmd);
+      return { id: cmd.id, ok: true };
+    },
+    onLink: (up) => linkCalls.push(up),
+    ...h.overrides,
+  });
+  /** Send a signed downlink from the centre over broker `i`. */
+  const down = (body: Omit<DownlinkPayload, "v" | "panel" | "sent"> & { sent?: number }, opts: { retain?: boolean; broker?: number; signer?: typeof keys.centre } = {}) => {
+    const payload = { v: 1, panel: PANEL, sent: centre.now(), ...body } as DownlinkPayload;
+    brokers[opts.broker ?? 0]!.deliver(`alarm/v1/${PANEL}/down`, sealDownlink(payload, opts.signer ?? keys.centre), opts.retain ?? false);
+  };
+  return { clock, keys, centre, brokers, gw, linkCalls, commands, areas, down };
+}
+
+export const at0 = 1_700_000_000_000;

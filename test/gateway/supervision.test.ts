@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { CATEGORIES, type CategoryName } from "../../gateway/categories.js";
+import { harness, PANEL } from "./sim-harness.js";
+
+const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
+
+function heartbeats(h: ReturnType<typeof harness>, broker = 0): (UplinkPayload & { heartbeat: unknown })[] {
+  return h.brokers[broker]!.published
+    .filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string")
+    .map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload)
+    .filter((u): u is UplinkPayload & { heartbeat: unknown } => "heartbeat" in u);
+}
+
+describe("EN 50136 supervision heartbeats", () => {
+  const single: CategoryName[] = ["SP2", "SP3", "SP4", "SP5", "SP6"];
+  for (const name of single) {
+    const ms = CATEGORIES[name].primaryMs;
+    it(`${name}: no heartbeat at ${ms - 1} ms of silence, one at ${ms} ms`, async () => {
+      const h = harness({ category: name });
+      await h.gw.start();
+      h.clock.advance(1); // connected at t0+1; supervision timer armed then
+      h.clock.advance(ms - 1);
+      expect(heartbeats(h)).toHaveLength(0);
+      h.clock.advance(1); // due; +1 ms publish latency
+      h.clock.advance(1);
+      expect(heartbeats(h)).toHaveLength(1);
+      await h.gw.stop();
+    });
+  }
+
+  it("SP1 (32 days) is in the table and drives the timer", async () => {
+    const h = harness({ category: "SP1" });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.clock.advance(32 * 24 * 3600 * 1000 - 1);
+    expect(heartbeats(h)).toHaveLength(0);
+    h.clock.advance(2);
+    expect(heartbeats(h)).toHaveLength(1);
+    await h.gw.stop();
+  });
+
+  it("any uplink frame restarts the timer", async () => {
+    const h = harness({ category: "SP5" });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.clock.advance(60_000);
+    h.gw.report(burglary(1)); // sent now: the next heartbeat is due 90 s after this
+    h.clock.advance(89_999);
+    expect(heartbeats(h)).toHaveLength(0);
+    h.clock.advance(2);
+    expect(heartbeats(h)).toHaveLength(1);
+    await h.gw.stop();
+  });
+
+  it("a heartbeat carries the summary status and the outbox depth, and takes a sequence number from the shared counter", async () => {
+    const h = harness({ category: "SP6" });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.areas.push({ area: 2, mode: "disarmed" });
+    h.centre.mode = { kind: "nak", reason: "unknown-key", times: 1 };
+    h.gw.report(burglary(1)); // seq 0: refused for good, parked, still waiting in the outbox
+    h.clock.advance(20_010);
+    const hb = heartbeats(h);
+    expect(hb).toHaveLength(1);
+    expect(hb[0]!.seq).toBe(1);
+    expect(hb[0]!.heartbeat).toEqual({ areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [], outbox: 1 });
+    await h.gw.stop();
+  });
+
+  it("DP4: the alternative path is supervised at its own interval (5 h), the primary at 90 s", async () => {
+    const h = harness({ paths: 2, category: "DP4" });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.clock.advance(5 * 3600 * 1000 + 1);
+    expect(heartbeats(h, 1)).toHaveLength(1);
+    expect(heartbeats(h, 0).length).toBe(Math.floor((5 * 3600 * 1000) / 90_000));
+    await h.gw.stop();
+  });
+});
+
+describe("dual path (issue #4: switch within the category time, report 351/352, go back)", () => {
+  it("moves traffic to the alternative when the primary fails, reports 351, and goes back with a restore", async () => {
+    const h = harness({ paths: 2, category: "DP3" });
+    await h.gw.start();
+    h.clock.advance(1);
+    expect(h.gw.activePath).toBe(0);
+    const killedAt = h.clock.now();
+    h.brokers[0]!.kill();
+    expect(h.gw.activePath).toBe(1);
+    expect(h.linkCalls).toEqual([true]); // the link as a whole never went down
+    const seq = h.gw.report(burglary(5));
+    h.clock.advance(5);
+    const viaAlt = h.brokers[1]!.published.filter((p) => p.topic.endsWith("/up")).map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload);
+    expect(viaAlt.map((u) => u.seq)).toContain(seq);
+    expect(h.clock.now() - killedAt).toBeLessThan(CATEGORIES.DP3.primaryMs);
+    // The fault was queued at the loss, before the burglary: both went via the alternative at once.
+    expect(h.centre.events(PANEL).map((e) => [e.code, e.q])).toEqual([
+      [Cid.Path1Fault, 1],
+      [Cid.Burglary, 1],
+    ]);
+    h.brokers[0]!.revive();
+    h.clock.advance(600); // backoff 500 ms + latency
+    expect(h.gw.activePath).toBe(0);
+    h.gw.report(burglary(6));
+    h.clock.advance(5);
+    expect(h.centre.events(PANEL).map((e) => [e.code, e.q]).slice(2)).toEqual([
+      [Cid.Path1Fault, 3],
+      [Cid.Burglary, 1],
+    ]);
+    const last = h.brokers[0]!.published.filter((p) => p.topic.endsWith("/up")).at(-1)!;
+    expect(openUplink(last.payload as Uint8Array, h.centre.ring).payload).toMatchObject({ events: [{ zone: 6 }] });
+    await h.gw.stop();
+  });
+
+  it("reports 352 when the alternative path fails while the primary carries traffic", async () => {
+    const h = harness({ paths: 2, category: "DP2" });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.brokers[1]!.kill();
+    h.clock.advance(5);
+    expect(h.gw.activePath).toBe(0);
+    expect(h.centre.events(PANEL).map((e) => [e.code, e.q])).toEqual([[Cid.Path2Fault, 1]]);
+    await h.gw.stop();
+  });
+});
+
+describe("link loss", () => {
+  it("tells the panel at once, and the centre once back: 350 at the loss and its restore, giving the outage length", async () => {
+    const h = harness();
+    await h.gw.start();
+    h.clock.advance(1);
+    expect(h.linkCalls).toEqual([true]);
+    const lostAt = h.clock.now();
+    h.brokers[0]!.kill();
+    expect(h.linkCalls).toEqual([true, false]);
+    h.gw.report(burglary(2));
+    h.clock.advance(30_000);
+    h.brokers[0]!.revive();
+    h.clock.advance(60_000);
+    expect(h.linkCalls).toEqual([true, false, true]);
+    const ev = h.centre.events(PANEL);
+    expect(ev.map((e) => [e.code, e.q])).toEqual([
+      [Cid.Burglary, 1],
+      [Cid.CommTrouble, 1],
+      [Cid.CommTrouble, 3],
+    ]);
+    const outage = ev[2]!.at - ev[1]!.at;
+    expect(ev[1]!.at).toBe(lostAt);
+    expect(outage).toBeGreaterThanOrEqual(30_000);
+    expect(outage).toBeLessThanOrEqual(30_000 + 8000);
+    await h.gw.stop();
+  });
+
+  it("declares the link lost when it never comes up within the reporting time after start", async () => {
+    const h = harness({ category: "SP6" });
+    h.brokers[0]!.kill();
+    await h.gw.start();
+    h.clock.advance(19_999);
+    expect(h.linkCalls).toEqual([]);
+    h.clock.advance(1);
+    expect(h.linkCalls).toEqual([false]);
+    await h.gw.stop();
+  });
+});
