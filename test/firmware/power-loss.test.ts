@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SqliteStore } from "../../firmware/store/sqlite-store.js";
+import { startRig } from "./runtime-harness.js";
+
+function runChildUntilArmedThenKill(db: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/firmware/power-loss-child.ts", db], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+      if (out.includes("\n")) child.kill("SIGKILL"); // power cut: no shutdown, DB not closed
+    });
+    child.on("exit", (_code, signal) => (signal === "SIGKILL" ? resolve(out.trim()) : reject(new Error(`child exited: ${err}`))));
+  });
+}
+
+describe("power loss: armed, process killed, restarted", () => {
+  it("comes back armed, reports 305 and handles open zones at once (entry delay / instant alarm)", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "panel-")), "panel.db");
+    expect(await runChildUntilArmedThenKill(db)).toBe("armed");
+
+    // The door (entry-exit) and a window (instant) were opened while the power was off.
+    const store = new SqliteStore(db);
+    const r = await startRig({ store, active: [1, 3] });
+    expect(r.rt.summary().areas[0]).toEqual({ area: 1, mode: "away" });
+    expect(r.codes()).toEqual(["305/1", "130/1"]);
+    expect(r.rt.state.areas[0]?.phase.kind).toBe("entry");
+    // The log kept the arming from before the cut.
+    expect(store.recent(10).map((e) => e.code)).toEqual([130, 305, 407, 305]);
+    store.close();
+  }, 20_000);
+});
