@@ -75,8 +75,9 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     this.#feed({ type: "boot", active });
   }
 
-  /** Stops the timers; the store stays open for the caller to close (it may outlive the runtime). */
+  /** Stops the timers and the zone inputs; the store stays open for the caller to close (it may outlive the runtime). */
   stop(): void {
+    this.#hw?.close();
     if (this.#timer) this.#clock.clearTimer(this.#timer.h);
     this.#timer = undefined;
   }

@@ -26,7 +26,11 @@ function flag(args: string[], name: string): string | undefined {
   return v;
 }
 
-export async function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  error: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   const args = [...argv];
   const cmd = args.shift();
   try {
@@ -66,13 +70,13 @@ export async function main(argv: string[], write: (s: string) => void = (s) => p
     }
   } catch (e) {
     if (isFirmwareError(e)) {
-      process.stderr.write(`${e.message}\n`);
+      error(`${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`alarm-sim: ${(e as Error).stack ?? String(e)}\n`);
+    error(`alarm-sim: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
-  process.stderr.write(`${USAGE}\n`);
+  error(`${USAGE}\n`);
   return 2;
 }
 

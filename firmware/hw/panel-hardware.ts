@@ -40,6 +40,8 @@ export class PanelHardware {
   readonly #board: five.Board;
   readonly #switches = new Map<number, { sw: five.Switch; z: ZoneConfig; stable: boolean; timer: TimerHandle | undefined }>();
   readonly #leds = new Map<OutputName, five.Led>();
+  #clock: Clock | undefined;
+  #closed = false;
 
   private constructor(board: five.Board) {
     this.#board = board;
@@ -71,11 +73,13 @@ export class PanelHardware {
   /** The zones active right now (boot sample, no debounce), then debounced changes to `onChange`. */
   watch(clock: Clock, onChange: (zone: number, active: boolean) => void): number[] {
     const io = this.#board.io as DigitalIo;
+    this.#clock = clock;
     const activeNow: number[] = [];
     for (const [zone, e] of this.#switches) {
       e.stable = this.#active(e.sw, e.z);
       if (e.stable) activeNow.push(zone);
       io.digitalRead(e.z.pin, () => {
+        if (this.#closed) return;
         // The Switch's own reader ran first and updated isOpen/isClosed.
         if (e.timer) clock.clearTimer(e.timer);
         e.timer = undefined;
@@ -91,6 +95,12 @@ export class PanelHardware {
       });
     }
     return activeNow;
+  }
+
+  /** Stops reporting zone changes and drops pending debounce timers (the IO plugin has no unsubscribe). */
+  close(): void {
+    this.#closed = true;
+    for (const e of this.#switches.values()) if (e.timer) this.#clock?.clearTimer(e.timer);
   }
 
   setOutput(name: OutputName, on: boolean): void {

@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { main } from "../../simulator/alarm-sim.js";
+import { parseScenario } from "../../simulator/scenario-schema.js";
+import { FirmwareError } from "../../firmware/firmware-error.js";
+import { cheapHash, testConfig } from "./harness.js";
+
+type Line = { kind: string; t: number; event?: { code: number; q: number; zone?: number; user?: number }; state?: unknown };
+
+/** The example scenario and config as shipped, through the real CLI entry point. */
+async function runCli(args: string[]): Promise<{ code: number; lines: Line[]; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, (s) => (out += s), (s) => (err += s));
+  return { code, err, lines: out.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Line) };
+}
+
+function fixtureConfig(): string {
+  // The test config with cheap hashes, written as YAML, so scenarios stay fast.
+  const dir = mkdtempSync(join(tmpdir(), "sc-"));
+  const f = join(dir, "panel.yaml");
+  const c = testConfig();
+  writeFileSync(f, stringify({ ...c, users: c.users.map((u) => ({ ...u, codeHash: cheapHash(u.user === 1 ? "1234" : `${u.user}${u.user}${u.user}${u.user}0`) })) }));
+  return f;
+}
+
+describe("alarm-sim scenario: the real firmware on SimIO in virtual time, JSON lines", () => {
+  it("runs the shipped example: arm, burglary, siren limit, entry, disarm with cancel, AC trouble", async () => {
+    const { code, lines } = await runCli(["scenario", "firmware/config/example-panel.yaml", "firmware/config/example-scenario.yaml"]);
+    expect(code).toBe(0);
+    const events = lines.filter((l) => l.kind === "event").map((l) => `${l.t}:${l.event?.code}/${l.event?.q}`);
+    expect(events).toEqual([
+      "0:305/1",
+      "30000:401/3",
+      "30000:401/3",
+      "60050:130/1",
+      "65050:130/3",
+      "310000:401/1",
+      "310000:406/1",
+      "310000:401/1",
+      "320000:301/1",
+      "330000:301/3",
+    ]);
+    const sirenOff = lines.find((l) => l.kind === "state" && l.t === 240_050);
+    expect(sirenOff?.state).toMatchObject({ outputs: { siren: false, strobe: true } });
+  });
+
+  it("a restart step resumes armed, reports 305 and alarms for the zone opened during the cut", async () => {
+    const { code, lines } = await runCli(["scenario", fixtureConfig(), "test/fixtures/firmware/restart-scenario.yaml"]);
+    expect(code).toBe(0);
+    const events = lines.filter((l) => l.kind === "event" || l.kind === "restart").map((l) => (l.kind === "restart" ? `${l.t}:restart` : `${l.t}:${l.event?.code}/${l.event?.q}`));
+    expect(events).toEqual(["0:305/1", "30000:401/3", "40000:restart", "40000:305/1", "40000:130/1", "50000:401/1", "50000:406/1"]);
+  });
+
+  it("a bad scenario is refused with a typed error naming the step", () => {
+    expect(() => parseScenario({ steps: [{ at: 5, zone: 1, state: "open" }, { at: 1, keys: "1234 away" }] })).toThrow(/steps\[1\]\.at/);
+    expect(() => parseScenario([{ at: 0, keys: "1234 explode" }])).toThrow(FirmwareError);
+  });
+
+  it("exits 2 with the error code on a bad config", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "sc-")), "bad.yaml");
+    writeFileSync(f, "areas: []\n");
+    const r = await runCli(["scenario", f, "firmware/config/example-scenario.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^config-invalid: [\s\S]*→ at areas/);
+  });
+
+  it("works through the npm bin shim (bin/alarm-sim.js)", () => {
+    const out = execFileSync(process.execPath, ["bin/alarm-sim.js", "scenario", fixtureConfig(), "test/fixtures/firmware/restart-scenario.yaml"], { encoding: "utf8" });
+    expect(out.split("\n")[0]).toBe('{"kind":"event","t":0,"event":{"code":305,"q":1,"area":0,"at":1000000}}');
+  }, 20_000);
+});
