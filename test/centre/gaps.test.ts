@@ -1,0 +1,71 @@
+/**
+ * "Possible lost events": a missing sequence number is reported once a higher one has been stored
+ * longer than the grace period (frames arrive in priority order, so a short gap is normal).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { GapDetector, type LostEvents } from "../../simulator/centre/gap-detector.js";
+
+const GRACE = 60_000;
+let store: CentreStore;
+let clock: FakeClock;
+let lost: LostEvents[];
+let gaps: GapDetector;
+
+beforeEach(() => {
+  store = CentreStore.open(":memory:");
+  clock = new FakeClock();
+  lost = [];
+  gaps = new GapDetector(store, clock, GRACE, (l) => lost.push(l));
+  store.registry.addPanel("P1", "SP4", clock.now());
+});
+afterEach(() => {
+  gaps.stop();
+  store.close();
+});
+
+function arrive(...seqs: number[]): void {
+  store.frames.store(
+    seqs.map((seq) => ({ panel: "P1", seq, kid: "k", payload: { v: 1 as const, panel: "P1", seq, sent: clock.now(), heartbeat: { areas: [], troubles: [], outbox: 0 } }, frame: new Uint8Array([0]) })),
+    clock.now(),
+    "r",
+  );
+  gaps.stored("P1");
+}
+
+describe("sequence gap detection", () => {
+  it("frames out of order within the grace period raise nothing", () => {
+    arrive(0, 1, 4);
+    clock.advance(10_000);
+    arrive(2, 3);
+    clock.advance(GRACE * 3);
+    expect(lost).toEqual([]);
+  });
+
+  it("reports a gap still open when the grace period has passed: not at grace - 1 ms, yes at grace", () => {
+    arrive(0, 1, 2, 5, 6);
+    clock.advance(GRACE - 1);
+    expect(lost).toEqual([]);
+    clock.advance(1);
+    expect(lost).toEqual([expect.objectContaining({ panel: "P1", from: 3, to: 4 })]);
+    const alarm = store.alarms.get(lost[0]!.alarmId);
+    expect(alarm).toMatchObject({ kind: "lost-events", state: "new" });
+    expect(alarm.title).toMatch(/possible lost events/);
+  });
+
+  it("each gap is reported once, also by a second detector on the same store", () => {
+    arrive(0, 3);
+    const other = new GapDetector(store, clock, GRACE);
+    clock.advance(GRACE);
+    expect(other.run("P1")).toEqual([]);
+    expect(lost).toHaveLength(1);
+    arrive(4, 9);
+    clock.advance(GRACE);
+    expect(lost.map((l) => [l.from, l.to])).toEqual([
+      [1, 2],
+      [5, 8],
+    ]);
+    other.stop();
+  });
+});

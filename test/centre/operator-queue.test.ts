@@ -1,0 +1,103 @@
+/** The operators' queue: priority then age; new -> taken -> handled -> closed; the history behind each. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Priority } from "../../protocol/index.js";
+import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/alarm.js";
+import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { OperatorQueue } from "../../simulator/centre/operator-queue.js";
+import type { Event } from "../../protocol/index.js";
+
+let store: CentreStore;
+let clock: FakeClock;
+let queue: OperatorQueue;
+let seq = 0;
+
+beforeEach(() => {
+  store = CentreStore.open(":memory:");
+  clock = new FakeClock();
+  queue = new OperatorQueue(store, clock);
+  seq = 0;
+  store.registry.addPanel("P1", "SP4", clock.now());
+  store.registry.addPanel("P2", "SP4", clock.now());
+});
+afterEach(() => store.close());
+
+function frame(panel: string, ...events: Event[]) {
+  const s = seq++;
+  return store.frames.store([{ panel, seq: s, kid: "k", payload: { v: 1, panel, seq: s, sent: clock.now(), events }, frame: new Uint8Array([0]) }], clock.now(), "r")[0]!;
+}
+const ev = (code: number, q: 1 | 3, zone?: number, user?: number): Event => ({ code, q, area: 1, ...(zone !== undefined ? { zone } : {}), ...(user !== undefined ? { user } : {}), at: clock.now() });
+
+describe("operator queue order", () => {
+  it("most urgent first, then oldest first; open/close and tests do not queue", () => {
+    frame("P1", ev(301, 1, undefined)); // AC loss: Urgent
+    clock.advance(1000);
+    frame("P1", ev(401, 3, undefined, 2)); // closing: logged only
+    frame("P2", ev(602, 1, undefined)); // periodic test: logged only
+    clock.advance(1000);
+    frame("P2", ev(130, 1, 4)); // burglary: Alarm
+    clock.advance(1000);
+    frame("P1", ev(120, 1, 7)); // panic: Alarm, newer
+    expect(queue.list().map((a) => [a.panel, a.title, a.priority])).toEqual([
+      ["P2", "burglary zone 4 area 1", Priority.Alarm],
+      ["P1", "panic zone 7 area 1", Priority.Alarm],
+      ["P1", "AC loss area 1", Priority.Urgent],
+    ]);
+    expect(queue.next()?.title).toBe("burglary zone 4 area 1");
+  });
+
+  it("repeats and the restore of the same zone join one alarm, with every frame in its history", () => {
+    frame("P1", ev(130, 1, 3));
+    frame("P1", ev(130, 1, 3));
+    frame("P1", ev(130, 3, 3));
+    const [a] = queue.list();
+    expect(queue.list()).toHaveLength(1);
+    const h = queue.history(a!.id);
+    expect(h.frames.map((f) => f.seq)).toEqual([0, 1, 2]);
+    expect(h.log.map((l) => l.note)).toEqual(["seq 0: burglary zone 3 area 1", "seq 1: burglary zone 3 area 1", "seq 2: burglary zone 3 area 1 restored"]);
+  });
+});
+
+describe("alarm lifecycle", () => {
+  it("new -> taken -> handled -> closed by one operator; closed alarms leave the queue", () => {
+    frame("P1", ev(130, 1, 3));
+    const id = queue.list()[0]!.id;
+    expect(queue.take(id, "ann").state).toBe("taken");
+    expect(() => queue.take(id, "bob")).toThrow(expect.objectContaining({ code: "bad-transition" }));
+    expect(() => queue.handle(id, "bob")).toThrow(expect.objectContaining({ code: "not-owner" }));
+    clock.advance(5000);
+    expect(queue.handle(id, "ann", "called keyholder; guard sent").state).toBe("handled");
+    expect(queue.close(id, "ann").state).toBe("closed");
+    expect(queue.list()).toEqual([]);
+    expect(queue.history(id).log.map((l) => [l.state, l.operator])).toEqual([
+      ["new", null],
+      ["taken", "ann"],
+      ["handled", "ann"],
+      ["closed", "ann"],
+    ]);
+    // A new burglary on the same zone after closing is a new alarm.
+    frame("P1", ev(130, 1, 3));
+    expect(queue.list().map((a) => a.id)).not.toContain(id);
+    expect(queue.list()).toHaveLength(1);
+  });
+
+  it("refuses an unknown alarm with a typed error", () => {
+    expect(() => queue.take(999, "ann")).toThrow(expect.objectContaining({ code: "unknown-alarm" }));
+  });
+
+  it("allows exactly the transitions of the lifecycle", () => {
+    const table: Record<AlarmState, Partial<Record<AlarmAction, AlarmState>>> = {
+      new: { take: "taken" },
+      taken: { release: "new", handle: "handled" },
+      handled: { close: "closed" },
+      closed: {},
+    };
+    for (const [state, allowed] of Object.entries(table) as [AlarmState, Partial<Record<AlarmAction, AlarmState>>][]) {
+      for (const action of ["take", "release", "handle", "close"] as AlarmAction[]) {
+        const want = allowed[action];
+        if (want) expect(nextAlarmState(state, action)).toBe(want);
+        else expect(() => nextAlarmState(state, action)).toThrow(expect.objectContaining({ code: "bad-transition" }));
+      }
+    }
+  });
+});

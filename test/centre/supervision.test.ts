@@ -1,0 +1,100 @@
+/**
+ * EN 50136-1 reporting time: a silent panel is a transmission fault at exactly last-seen + its
+ * category's time (fake clock: nothing at deadline - 1 ms, the fault at the deadline).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SUPERVISION_MS, supervisionMs, type Category } from "../../simulator/centre/categories.js";
+import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { Supervisor, type TransmissionFault } from "../../simulator/centre/supervisor.js";
+import { generateEd25519 } from "../../protocol/index.js";
+
+let store: CentreStore;
+let clock: FakeClock;
+let faults: TransmissionFault[];
+let sup: Supervisor;
+
+beforeEach(() => {
+  store = CentreStore.open(":memory:");
+  clock = new FakeClock();
+  faults = [];
+  sup = new Supervisor(store, clock, (f) => faults.push(f));
+});
+afterEach(() => {
+  sup.stop();
+  store.close();
+});
+
+/** Record traffic from a panel as a stored frame would. */
+function hear(panel: string, seq: number): void {
+  store.frames.store([{ panel, seq, kid: "k", payload: { v: 1, panel, seq, sent: clock.now(), heartbeat: { areas: [], troubles: [], outbox: 0 } }, frame: new Uint8Array([0]) }], clock.now(), "r");
+  sup.traffic(panel);
+}
+
+describe("EN 50136 supervision deadlines", () => {
+  it("has the category table of DOMAIN.md", () => {
+    expect(SUPERVISION_MS).toMatchObject({ SP1: 32 * 86_400_000, SP2: 25 * 3_600_000, SP3: 1_800_000, SP4: 180_000, SP5: 90_000, SP6: 20_000, DP1: 25 * 3_600_000, DP2: 1_800_000, DP3: 180_000, DP4: 90_000 });
+    expect(() => supervisionMs("SP9")).toThrow(expect.objectContaining({ code: "bad-category" }));
+  });
+
+  it.each(["SP6", "SP4", "SP2", "SP1", "DP4"] as Category[])("%s: not at deadline - 1 ms, a transmission fault exactly at the deadline", (category) => {
+    store.registry.addPanel("P1", category, clock.now());
+    store.registry.addFrameKey("k", "P1", generateEd25519().publicPem, clock.now());
+    sup.start();
+    clock.advance(5_000);
+    hear("P1", 0);
+    const deadline = clock.now() + supervisionMs(category);
+    clock.advanceTo(deadline - 1);
+    expect(faults).toEqual([]);
+    clock.advance(1);
+    expect(faults).toHaveLength(1);
+    expect(faults[0]).toMatchObject({ panel: "P1", deadline });
+    const alarm = store.alarms.get(faults[0]!.alarmId);
+    expect(alarm).toMatchObject({ kind: "transmission-fault", state: "new", panel: "P1" });
+  });
+
+  it("any traffic restarts the timer", () => {
+    store.registry.addPanel("P1", "SP6", clock.now());
+    sup.start();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(19_999);
+      hear("P1", i);
+    }
+    expect(faults).toEqual([]);
+    clock.advance(20_000);
+    expect(faults).toHaveLength(1);
+  });
+
+  it("a panel never heard from is due one period after registration", () => {
+    store.registry.addPanel("P1", "SP5", clock.now());
+    sup.start();
+    clock.advance(89_999);
+    expect(faults).toEqual([]);
+    clock.advance(1);
+    expect(faults.map((f) => f.panel)).toEqual(["P1"]);
+  });
+
+  it("traffic heard by another receiver (same store) keeps the panel supervised", () => {
+    store.registry.addPanel("P1", "SP6", clock.now());
+    sup.start();
+    clock.advance(10_000);
+    // stored by someone else: no traffic() call on this supervisor
+    store.frames.store([{ panel: "P1", seq: 0, kid: "k", payload: { v: 1, panel: "P1", seq: 0, sent: clock.now(), heartbeat: { areas: [], troubles: [], outbox: 0 } }, frame: new Uint8Array([0]) }], clock.now(), "other");
+    clock.advance(10_000); // the original deadline
+    expect(faults).toEqual([]);
+    clock.advance(10_000); // 20 s after the other receiver's frame
+    expect(faults).toHaveLength(1);
+  });
+
+  it("the fault is one open alarm however long the silence lasts, and resumed traffic joins its history", () => {
+    store.registry.addPanel("P1", "SP6", clock.now());
+    sup.start();
+    clock.advance(20_000 * 5);
+    expect(faults).toHaveLength(1);
+    expect(store.alarms.list().filter((a) => a.kind === "transmission-fault")).toHaveLength(1);
+    hear("P1", 0);
+    const id = faults[0]!.alarmId;
+    expect(store.alarms.entries(id).map((e) => e.note)).toContain("traffic resumed");
+    expect(store.alarms.frames(id).map((f) => f.seq)).toEqual([0]);
+  });
+});
