@@ -183,7 +183,12 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
       case "report": {
         const e = fx.event;
         this.#store.append({ at: e.at, what: `${eventDef(e.code)?.name ?? e.code} q${e.q}`, code: e.code, q: e.q, area: e.area, ...(e.zone !== undefined ? { zone: e.zone } : {}), ...(e.user !== undefined ? { user: e.user } : {}) });
-        this.#opts.reporter?.report(e);
+        try {
+          this.#opts.reporter?.report(e);
+        } catch (err) {
+          // The panel keeps running: the event is in the local log, and the gateway owns retransmission.
+          this.#store.append({ at: now, what: `reporter refused event ${e.code}: ${(err as Error).message}`.slice(0, 200) });
+        }
         this.emit("report", e);
         return;
       }

@@ -88,8 +88,9 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source, du
   for (const n of areas) {
     const a = areaState(c.s, n);
     if (!a) continue;
-    const wasArmed = a.phase.kind !== "disarmed";
-    if (!wasArmed && !a.alarmPending && a.sirenUntil === undefined) continue;
+    if (a.phase.kind === "disarmed" && !a.alarmPending && a.sirenUntil === undefined) continue;
+    // An arm cancelled during its exit delay never reported a closing, so it reports no opening either.
+    const wasArmed = a.phase.kind === "armed" || a.phase.kind === "entry";
     const mode = a.phase.kind === "disarmed" ? undefined : a.phase.mode;
     a.phase = { kind: "disarmed" };
     a.sirenUntil = undefined;

@@ -107,3 +107,15 @@ describe("disarm", () => {
     expect(d.output("armedLed")).toBe(false);
   });
 });
+
+describe("disarming during the exit delay cancels the arm", () => {
+  it("reports nothing (no closing was reported) and the area is disarmed", () => {
+    const d = new CoreDriver();
+    d.code(1, ARM_AWAY, 1);
+    d.now = T0 + 10_000;
+    d.code(1, DISARM, 1);
+    expect(d.phase()).toBe("disarmed");
+    d.at(T0 + 30_000);
+    expect(d.codes()).toEqual([]);
+  });
+});

@@ -3,7 +3,11 @@ import { FirmwareError } from "../../firmware/firmware-error.js";
 import type { RuntimeInput } from "../../firmware/runtime-input.js";
 import type { Command } from "../../protocol/index.js";
 import { T0, testConfig } from "./harness.js";
-import { startRig } from "./runtime-harness.js";
+import { FakeClock } from "../../firmware/clock/fake-clock.js";
+import { PanelRuntime } from "../../firmware/panel-runtime.js";
+import { MemoryStore } from "../../firmware/store/memory-store.js";
+import { SimIO } from "../../simulator/sim-io.js";
+import { secureLevels, startRig } from "./runtime-harness.js";
 
 describe("PanelRuntime on johnny-five with the simulated IO plugin", () => {
   it("boots: reports 305 synchronously to the reporter and publishes a state", async () => {
@@ -151,5 +155,21 @@ describe("remote commands produce a CommandResult", () => {
     expect(r.rt.view().walkTestUntil).toBeUndefined();
     expect(r.rt.remote({ id: "s", exp, type: "status-request" })).toEqual({ id: "s", ok: true });
     expect(r.rt.remote({ id: "y", exp, type: "time-sync" })).toEqual({ id: "y", ok: true });
+  });
+});
+
+describe("a reporter that throws does not stop the panel", () => {
+  it("logs the refusal locally and carries on with the other effects", async () => {
+    const cfg = testConfig();
+    const store = new MemoryStore();
+    const rt = new PanelRuntime({ config: cfg, io: new SimIO(64, secureLevels(cfg)), clock: new FakeClock(T0), store, reporter: {
+        report: () => {
+          throw new Error("disk full");
+        },
+      },
+    });
+    await rt.start();
+    expect(rt.remote({ id: "a", exp: T0 + 1, type: "arm", area: 1, mode: "away" })).toEqual({ id: "a", ok: true });
+    expect(store.recent(10).map((e) => e.what)).toContain("reporter refused event 407: disk full");
   });
 });
