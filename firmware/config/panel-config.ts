@@ -61,6 +61,8 @@ const Timing = z.strictObject({
   sirenLimitMs: z.int().min(0).max(MAX_SIREN_MS, `siren limit above ${MAX_SIREN_MS} ms (15 min)`).default(180_000),
   /** Swinger shutdown: a burglary zone stops triggering after this many alarms in one armed period. */
   swingerLimit: z.int().min(1).max(15).default(3),
+  /** EN 50131-1: an alarm during unsetting is notified only after the entry time and this much siren. 0: at once. */
+  unsetDeferralMs: z.int().min(0).max(120_000).default(30_000),
   wrongCodeLimit: z.int().min(1).max(50).default(10),
   lockoutMs: z.int().min(1_000).max(3_600_000).default(90_000),
   periodicTestMs: z.int().min(60_000).max(32 * 86_400_000).default(86_400_000),

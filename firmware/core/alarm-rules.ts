@@ -64,12 +64,29 @@ export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = a
     }
     t.n += 1;
   }
-  report(c, code, Qualifier.New, area, { zone: z.zone });
   if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
-  a.alarmPending = true;
-  const zs = zoneState(c.s, z.zone);
-  if (zs && !zs.owed.some((o) => o.area === area && o.code === code)) zs.owed.push({ area, code });
   if (audible(c, z, area)) startSiren(c, area);
+  const defer = c.s.cfg.timing.unsetDeferralMs;
+  if (isBurglary(z) && a.phase.kind === "entry" && defer > 0) {
+    // EN 50131-1: an alarm during unsetting is not notified remotely until the entry timer has expired
+    // and the warning device has run 30 s; a disarm before then keeps it local.
+    a.deferred.push({ code, zone: z.zone, due: Math.max(a.phase.until, c.now + defer) });
+    log(c, "alarm during unsetting: notification deferred", { area, zone: z.zone });
+    return;
+  }
+  notifyAlarm(c, area, z.zone, code);
+}
+
+/** Remote notification of an alarm: report it, owe its restore, and a disarm will then send 406. */
+export function notifyAlarm(c: StepContext, area: number, zone: number, code: number): void {
+  const a = areaState(c.s, area);
+  if (!a) return;
+  report(c, code, Qualifier.New, area, { zone });
+  a.alarmPending = true;
+  const zs = zoneState(c.s, zone);
+  if (!zs || zs.owed.some((o) => o.area === area && o.code === code)) return;
+  if (zs.active) zs.owed.push({ area, code });
+  else report(c, code, Qualifier.Restore, area, { zone }); // closed again before the deferred report went out
 }
 
 /** A zone closed: report the restores it owes (q=3, same code as the alarm). */

@@ -88,7 +88,7 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source, du
   for (const n of areas) {
     const a = areaState(c.s, n);
     if (!a) continue;
-    if (a.phase.kind === "disarmed" && !a.alarmPending && a.sirenUntil === undefined) continue;
+    if (a.phase.kind === "disarmed" && !a.alarmPending && a.sirenUntil === undefined && a.deferred.length === 0) continue;
     // An arm cancelled during its exit delay never reported a closing, so it reports no opening either.
     const wasArmed = a.phase.kind === "armed" || a.phase.kind === "entry";
     const mode = a.phase.kind === "disarmed" ? undefined : a.phase.mode;
@@ -98,6 +98,8 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source, du
     for (const zone of a.bypassed) report(c, Cid.Bypass, Qualifier.Restore, n, { zone });
     a.bypassed = [];
     a.trips = [];
+    for (const d of a.deferred) log(c, "deferred alarm cancelled by disarm, not notified", { area: n, zone: d.zone });
+    a.deferred = [];
     const user = src.by === "keypad" ? src.user : 0;
     if (wasArmed) {
       if (src.by === "remote") report(c, Cid.RemoteOpenClose, Qualifier.New, n, { user });

@@ -3,7 +3,7 @@ import { Cid, Qualifier } from "../../protocol/index.js";
 import { completeArming } from "./arming-rules.js";
 import type { PanelState } from "./panel-state.js";
 import { report, type StepContext } from "./step-context.js";
-import { raiseAlarm } from "./alarm-rules.js";
+import { notifyAlarm, raiseAlarm } from "./alarm-rules.js";
 import { troubleCodes } from "./trouble-rules.js";
 
 export function nextDeadline(s: PanelState): number {
@@ -11,6 +11,7 @@ export function nextDeadline(s: PanelState): number {
   for (const a of s.areas) {
     if (a.phase.kind === "exit" || a.phase.kind === "entry") ds.push(a.phase.until);
     if (a.sirenUntil !== undefined) ds.push(a.sirenUntil);
+    for (const d of a.deferred) ds.push(d.due);
   }
   if (s.walkTestUntil !== undefined) ds.push(s.walkTestUntil);
   if (s.wrongCodes.lockedUntil !== undefined) ds.push(s.wrongCodes.lockedUntil);
@@ -29,6 +30,9 @@ export function onTick(c: StepContext): void {
       const z = s.cfg.zones.find((x) => x.zone === p.zone);
       if (z) raiseAlarm(c, z, a.area);
     }
+    const due = a.deferred.filter((d) => c.now >= d.due);
+    a.deferred = a.deferred.filter((d) => c.now < d.due);
+    for (const d of due) notifyAlarm(c, a.area, d.zone, d.code);
     // Issue #3: the siren stops at its time limit; the strobe stays on until disarm.
     if (a.sirenUntil !== undefined && c.now >= a.sirenUntil) a.sirenUntil = undefined;
   }

@@ -36,6 +36,7 @@ export function initialState(cfg: PanelConfig, nv: NvState | undefined, now: num
             : { kind: "armed", mode: saved.mode },
       bypassed: saved && saved.mode !== "disarmed" ? saved.bypassed.filter((z) => cfg.zones.some((c) => c.zone === z)) : [],
       trips: [],
+      deferred: [],
       memory: saved ? [...saved.memory] : [],
       alarmPending: saved?.alarmPending ?? false,
       sirenUntil: undefined,

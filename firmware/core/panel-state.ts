@@ -21,6 +21,11 @@ export interface AreaState {
   memory: number[];
   /** An alarm happened since the last arm/disarm: the next disarm reports 406 cancel. */
   alarmPending: boolean;
+  /**
+   * Burglary alarms raised during the entry delay, not yet notified remotely (EN 50131-1: not before the
+   * entry timer has expired and the warning device has run 30 s). Dropped if a user disarms first.
+   */
+  deferred: { code: number; zone: number; due: number }[];
   /** The siren sounds until this time (issue #3 time limit); undefined when silent. */
   sirenUntil: number | undefined;
   strobe: boolean;

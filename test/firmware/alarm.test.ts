@@ -47,8 +47,64 @@ describe("follower zones are delayed only while an entry delay runs", () => {
     expect(d.codes()).toEqual(["132/1"]);
   });
 
-  it("an instant zone during the entry delay alarms at once", () => {
+  it("an instant zone during the entry delay sounds at once", () => {
     const d = armedAway();
+    d.zone(1, true);
+    d.zone(3, true);
+    expect(d.output("siren")).toBe(true);
+  });
+});
+
+describe("EN 50131-1: an alarm during unsetting is notified only after the entry time and 30 s of siren", () => {
+  it("not notified at 29,999 ms of siren (entry time already over), notified at 30,000 ms", () => {
+    const d = armedAway();
+    d.zone(1, true); // entry delay until ARMED_AT + 30 s
+    d.now = ARMED_AT + 20_000;
+    d.zone(3, true); // siren from here; due = max(entry end, +30 s) = ARMED_AT + 50 s
+    d.at(ARMED_AT + 30_000); // entry time over: the entry zone alarms (134) at once
+    d.at(ARMED_AT + 49_999);
+    expect(d.codes()).toEqual(["134/1"]);
+    d.at(ARMED_AT + 50_000);
+    expect(d.codes()).toEqual(["134/1", "130/1"]);
+  });
+
+  it("waits for the entry timer when that ends later than 30 s of siren", () => {
+    const d = new CoreDriver(testConfig({ timing: { entryDelayMs: 45_000 } }));
+    d.code(1, ARM_AWAY, 1);
+    d.at(ARMED_AT);
+    d.zone(1, true); // entry until ARMED_AT + 45 s
+    d.zone(3, true);
+    d.clear();
+    d.at(ARMED_AT + 44_999);
+    expect(d.codes()).toEqual([]);
+    d.at(ARMED_AT + 45_000);
+    expect(d.codes()).toEqual(["134/1", "130/1"]);
+  });
+
+  it("a disarm before then keeps it local: no 130, no 406, but the memory shows the zone", () => {
+    const d = armedAway();
+    d.zone(1, true);
+    d.zone(3, true);
+    d.zone(3, false);
+    d.now = ARMED_AT + 29_999;
+    const fx = d.code(1, DISARM);
+    expect(d.codes()).toEqual(["401/1"]);
+    expect(fx).toContainEqual({ type: "keypad", msg: { kind: "memory", area: 1, zones: [3] } });
+    d.at(ARMED_AT + 60_000);
+    expect(d.codes()).toEqual(["401/1"]);
+  });
+
+  it("a zone that closed before the deferred report reports its restore right after it", () => {
+    const d = armedAway();
+    d.zone(1, true);
+    d.zone(3, true);
+    d.zone(3, false);
+    d.at(ARMED_AT + 30_000);
+    expect(d.codes()).toEqual(["134/1", "130/1", "130/3"]);
+  });
+
+  it("unsetDeferralMs 0 notifies at once", () => {
+    const d = armedAway(testConfig({ timing: { unsetDeferralMs: 0 } }));
     d.zone(1, true);
     d.zone(3, true);
     expect(d.codes()).toEqual(["130/1"]);
