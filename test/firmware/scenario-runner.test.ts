@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { main } from "../../simulator/alarm-sim.js";
+import { runScenario, type ScenarioLine } from "../../simulator/scenario-runner.js";
 import { parseScenario } from "../../simulator/scenario-schema.js";
 import { FirmwareError } from "../../firmware/firmware-error.js";
 import { cheapHash, testConfig } from "./harness.js";
@@ -54,6 +55,20 @@ describe("alarm-sim scenario: the real firmware on SimIO in virtual time, JSON l
     expect(code).toBe(0);
     const events = lines.filter((l) => l.kind === "event" || l.kind === "restart").map((l) => (l.kind === "restart" ? `${l.t}:restart` : `${l.t}:${l.event?.code}/${l.event?.q}`));
     expect(events).toEqual(["0:305/1", "30000:401/3", "40000:restart", "40000:305/1", "40000:130/1", "50000:401/1", "50000:406/1"]);
+  });
+
+  it("command, tamper, battery and link steps: a result line and their events", async () => {
+    const lines: ScenarioLine[] = [];
+    const sc = parseScenario([
+      { at: 0, command: { type: "arm", area: 1, mode: "stay" } },
+      { at: 10, tamper: 3, state: "on" },
+      { at: 20, battery: "low" },
+      { at: 30, link: "down" },
+    ]);
+    await runScenario(testConfig(), sc, { out: (l) => lines.push(l) });
+    expect(lines.find((l) => l.kind === "result")).toEqual({ kind: "result", t: 0, result: { id: "cmd-0", ok: true } });
+    const events = lines.flatMap((l) => (l.kind === "event" ? [`${l.t}:${(l.event as { code: number }).code}`] : []));
+    expect(events).toEqual(["0:305", "0:407", "10:144", "20:302", "30:350"]);
   });
 
   it("a bad scenario is refused with a typed error naming the step", () => {
