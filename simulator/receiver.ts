@@ -109,7 +109,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         client.once("error", reject);
       });
       const granted = await client.subscribeAsync([this.sharedFilter, topics.allStatus], { qos: 1 });
-      const refused = granted.filter((g) => g.qos === 128);
+      const refused = granted.filter((g) => g.qos >= 0x80); // 0x80 (v3.1.1) or a v5 reason code such as 0x87
       if (refused.length) throw new Error(`broker refused ${refused.map((g) => g.topic).join(", ")}`);
     } catch (e) {
       this.state = "stopped";

@@ -67,6 +67,11 @@ export class PanelRegistry {
     return row?.revoked_at != null;
   }
 
+  /** Every revoked certificate, for a CRL (pki-crl.ts). */
+  revokedCertificates(): { serial: string; at: number }[] {
+    return this.db.prepare("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at").all() as { serial: string; at: number }[];
+  }
+
   setPassword(panel: string, password: string): void {
     const salt = randomBytes(16);
     const hash = `${salt.toString("hex")}:${scryptSync(password, salt, 32).toString("hex")}`;

@@ -22,6 +22,8 @@ export class TestPanel {
   readonly acked = new Set<number>();
   readonly naks: { seq: number; reason: NakReason; centreTime: number }[] = [];
   readonly downlinks: DownlinkPayload[] = [];
+  /** Downlinks that did not open (not signed by the pinned centre key, not for this panel, garbage). */
+  readonly refused: string[] = [];
   private nextSeq = 0;
   private waiters: (() => void)[] = [];
 
@@ -29,8 +31,14 @@ export class TestPanel {
     readonly client: MqttClient,
     private readonly o: TestPanelOptions,
   ) {
-    client.on("message", (_t, m) => {
-      const d = openDownlink(m, { centre: o.centre, panel: o.panel });
+    client.on("message", (t, m) => {
+      let d: DownlinkPayload;
+      try {
+        d = openDownlink(m, { centre: o.centre, panel: o.panel });
+      } catch (e) {
+        this.refused.push(`${t}: ${(e as Error).message}`);
+        return;
+      }
       this.downlinks.push(d);
       if ("ack" in d) d.ack.seqs.forEach((s) => this.acked.add(s));
       if ("nak" in d) this.naks.push({ seq: d.nak.seq, reason: d.nak.reason, centreTime: d.sent });
