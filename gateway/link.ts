@@ -4,6 +4,12 @@
  * does not arrive within `ackTimeoutMs`, corrects the clock from a `stale` NAK, parks items the centre
  * refuses permanently, and sends the supervision heartbeats. Paths: index 0 primary, 1 alternative;
  * traffic uses the primary whenever it is up (issue #4, dual path: go back when the primary returns).
+ *
+ * Probing: after every (re)connect and after any ACK timeout only one frame (the first in delivery
+ * order) is on the wire until an ACK proves the path to the centre works end to end; then the window
+ * opens. A broker that was restarted accepts frames before the centre has subscribed again and drops
+ * them silently; with a full window the later frames of a class could be stored before the earlier
+ * ones, which breaks "in order within its class" (issue #4). TCP's slow start, reduced to its essence.
  */
 import {
   openDownlink,
@@ -53,6 +59,8 @@ interface InFlight {
   sentAt: number;
   attempts: number;
   timer: Timer | undefined;
+  /** Its ACK timeout passed while another frame was the probe: resend once probing ends. */
+  due: boolean;
 }
 
 /** Heartbeats whose ACK we still time for the RTT metric; older ones are forgotten. */
@@ -65,6 +73,7 @@ export class Link {
   private cursors = [-1, -1, -1, -1];
   private readonly heartbeats = new Map<number, number>();
   private offsetMs = 0;
+  private probing = true;
   retransmits = 0;
 
   constructor(
@@ -108,12 +117,13 @@ export class Link {
   pump(): void {
     const path = this.activeLinkPath();
     if (!path) return;
-    while (this.inflight.size < this.opts.window) {
-      const recs = this.opts.outbox.peek(this.cursors, this.opts.window - this.inflight.size);
+    const window = this.probing ? 1 : this.opts.window;
+    while (this.inflight.size < window) {
+      const recs = this.opts.outbox.peek(this.cursors, window - this.inflight.size);
       if (recs.length === 0) return;
       for (const rec of recs) {
         this.cursors[rec.prio] = Math.max(this.cursors[rec.prio]!, rec.seq);
-        const f: InFlight = { rec, sentAt: 0, attempts: 0, timer: undefined };
+        const f: InFlight = { rec, sentAt: 0, attempts: 0, timer: undefined, due: false };
         this.inflight.set(rec.seq, f);
         this.transmit(f);
       }
@@ -138,6 +148,7 @@ export class Link {
     for (const f of this.inflight.values()) f.timer?.cancel();
     this.inflight.clear();
     this.cursors = [-1, -1, -1, -1];
+    this.probing = true;
     this.listener.activePath(chosen);
     this.pump();
   }
@@ -165,9 +176,37 @@ export class Link {
     if (f.attempts > 1) this.retransmits++;
     path.send(topics.up(this.opts.panel), frame);
     this.listener.sent(rec.seq, f.attempts, this.active);
+    this.armTimeout(f);
+  }
+
+  private armTimeout(f: InFlight): void {
     f.timer = this.opts.clock.schedule(this.opts.ackTimeoutMs, () => {
-      if (this.inflight.get(rec.seq) === f) this.transmit(f);
+      if (this.inflight.get(f.rec.seq) !== f) return;
+      this.probing = true;
+      if (this.probe() === f) this.transmit(f);
+      else {
+        f.due = true;
+        this.armTimeout(f);
+      }
     });
+  }
+
+  /** The in-flight frame first in delivery order (class, then sequence number). */
+  private probe(): InFlight | undefined {
+    let best: InFlight | undefined;
+    for (const f of this.inflight.values()) if (!best || f.rec.prio < best.rec.prio || (f.rec.prio === best.rec.prio && f.rec.seq < best.rec.seq)) best = f;
+    return best;
+  }
+
+  /** An ACK proved the path: open the window and resend, in delivery order, what waited meanwhile. */
+  private endProbing(): void {
+    if (!this.probing) return;
+    this.probing = false;
+    const due = [...this.inflight.values()].filter((f) => f.due).sort((a, b) => a.rec.prio - b.rec.prio || a.rec.seq - b.rec.seq);
+    for (const f of due) {
+      f.due = false;
+      this.transmit(f);
+    }
   }
 
   private sendHeartbeat(index: number): void {
@@ -217,6 +256,7 @@ export class Link {
       }
     }
     this.opts.outbox.remove(seqs);
+    if (done.length > 0) this.endProbing();
     for (const [seq, rtt] of done) this.listener.acked(seq, rtt);
     this.pump();
   }

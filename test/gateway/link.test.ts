@@ -55,14 +55,33 @@ describe("delivery and ACK", () => {
   it("keeps at most `window` frames in flight and refills as ACKs arrive", async () => {
     const h = harness({ overrides: { window: 4 } });
     await connected(h);
+    h.gw.report(burglary(0)); // the probe: its ACK opens the window
+    h.clock.advance(2);
     h.centre.mode = { kind: "silent" };
     for (let i = 1; i <= 10; i++) h.gw.report(burglary(i));
     h.clock.advance(1);
-    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3]);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3, 4]);
     h.centre.mode = { kind: "ack" };
     h.clock.advance(1000 + 20);
     expect(h.gw.depth().total).toBe(0);
-    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await h.gw.stop();
+  });
+
+  it("probes after a (re)connect and after an ACK timeout: one frame until an ACK proves the path, then the rest in order", async () => {
+    const h = harness({ overrides: { window: 8 } });
+    h.centre.mode = { kind: "silent" }; // e.g. a restarted broker the centre has not subscribed to yet
+    for (let i = 1; i <= 5; i++) h.gw.report(burglary(i));
+    await connected(h);
+    h.clock.advance(1);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0]);
+    h.clock.advance(1000); // probe resent; nothing else
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 0]);
+    h.centre.mode = { kind: "ack" };
+    h.clock.advance(1000);
+    h.clock.advance(10);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 0, 0, 1, 2, 3, 4]);
+    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5]);
     await h.gw.stop();
   });
 

@@ -1,5 +1,5 @@
 /** A gateway on fake time over simulated brokers, with the fake centre answering on each broker. */
-import { sealDownlink, type AreaStatus, type Command, type CommandResult, type DownlinkPayload } from "../../protocol/index.js";
+import { sealDownlink, type AreaStatus, type Command, type CommandResult, type DownlinkPayload, type NakReason } from "../../protocol/index.js";
 import type { CategoryName } from "../../gateway/categories.js";
 import { FakeClock } from "../../gateway/fake-clock.js";
 import { Gateway, type GatewayOptions } from "../../gateway/gateway.js";
@@ -8,6 +8,8 @@ import { CentreCore } from "./centre-core.js";
 import { testKeys } from "./keys.js";
 
 export const PANEL = "p1";
+
+type DownBody = { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } } | { cmd: Command };
 
 export interface HarnessOptions {
   category?: CategoryName;
@@ -55,7 +57,7 @@ export function harness(h: HarnessOptions = {}) {
     ...h.overrides,
   });
   /** Send a signed downlink from the centre over broker `i`. */
-  const down = (body: Omit<DownlinkPayload, "v" | "panel" | "sent"> & { sent?: number }, opts: { retain?: boolean; broker?: number; signer?: typeof keys.centre } = {}) => {
+  const down = (body: DownBody & { sent?: number }, opts: { retain?: boolean; broker?: number; signer?: typeof keys.centre } = {}) => {
     const payload = { v: 1, panel: PANEL, sent: centre.now(), ...body } as DownlinkPayload;
     brokers[opts.broker ?? 0]!.deliver(`alarm/v1/${PANEL}/down`, sealDownlink(payload, opts.signer ?? keys.centre), opts.retain ?? false);
   };
