@@ -5,10 +5,11 @@
  *   alarm-sim hash-code CODE                          print the scrypt hash to put in a config's codeHash
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (the error's stable code is printed).
  */
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { loadConfig } from "../firmware/config/load-config.js";
 import { hashCode } from "../firmware/codes/code-hash.js";
-import { isFirmwareError } from "../firmware/firmware-error.js";
+import { FirmwareError, isFirmwareError } from "../firmware/firmware-error.js";
 import { SqliteStore } from "../firmware/store/sqlite-store.js";
 import { runScenario } from "./scenario-runner.js";
 import { loadScenario } from "./scenario-schema.js";
@@ -53,6 +54,7 @@ export async function main(
         const db = flag(args, "--db");
         const limit = Number(flag(args, "--limit") ?? "50");
         if (!db || !Number.isInteger(limit) || limit < 1) break;
+        if (!existsSync(db)) throw new FirmwareError("store-failed", `${db}: no such event log`);
         const store = new SqliteStore(db);
         try {
           for (const e of store.recent(limit)) write(`${JSON.stringify({ ...e, time: new Date(e.at).toISOString() })}\n`);

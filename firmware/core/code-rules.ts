@@ -63,6 +63,7 @@ export function onCode(c: StepContext, userNo: number | null, action: CodeAction
     keypad(c, { kind: "not-permitted" });
     log(c, `not permitted: ${action.kind}`, { user: u.user });
   };
+  if (areas.length === 0 && (action.kind === "arm" || action.kind === "disarm")) return denied(); // not the user's area
   switch (action.kind) {
     case "arm":
       arm(c, areas, action.mode, { by: "keypad", user: u.user });

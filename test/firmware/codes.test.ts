@@ -79,6 +79,14 @@ describe("EN 50131-1 wrong-code lockout, grade 3: locked again after each furthe
   });
 });
 
+describe("a code acts only on the user's own areas", () => {
+  it("the cleaner (area 1) cannot arm area 2", () => {
+    const d = new CoreDriver();
+    expect(d.code(2, ARM_AWAY, 2)).toContainEqual({ type: "keypad", msg: { kind: "not-permitted" } });
+    expect(d.phase(2)).toBe("disarmed");
+  });
+});
+
 describe("duress code: disarms and sends a silent 121", () => {
   it("reports the opening and 121 for the duress user, with nothing on the keypad to give it away", () => {
     const d = armedAway();

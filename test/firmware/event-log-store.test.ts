@@ -56,4 +56,11 @@ describe("SqliteStore survives reopening; `alarm-sim eventlog` prints it", () =>
     expect(lines[0]?.user).toBe(1);
     expect(lines[1]?.zone).toBe(3);
   });
+
+  it("a missing database file is refused, not created", async () => {
+    let err = "";
+    const missing = join(mkdtempSync(join(tmpdir(), "log-")), "none.db");
+    expect(await main(["eventlog", "--db", missing], () => {}, (s) => (err += s))).toBe(2);
+    expect(err).toMatch(/^store-failed:/);
+  });
 });
