@@ -53,6 +53,11 @@ export interface GatewayOptions {
   readonly sessionExpiryS?: number;
   /** Serve Prometheus metrics on this port (0: any free port) when given. */
   readonly metricsPort?: number;
+  /**
+   * Queue 350 at a link loss and its restore when back (default true). Set false when the panel core
+   * reports 350 itself from onLink (firmware's PanelRuntime does), so the centre does not get both.
+   */
+  readonly commTroubleEvents?: boolean;
   /** Link port implementation (default mqtt.js; tests pass the simulator). */
   readonly connector?: Connector;
   readonly log?: (level: "info" | "warn" | "error", msg: string) => void;
@@ -156,7 +161,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           heartbeatMs: i === 0 ? primaryMs : alternativeMs,
           keepaliveS,
           sessionExpiryS: o.sessionExpiryS ?? 86_400,
-          clientSuffix: i === 0 ? "" : "-alt",
+          // Client ids `<panel>` and `<panel>:alt`: the centre's broker ACL accepts `<panel>[:suffix]`.
+          clientSuffix: i === 0 ? "" : ":alt",
         },
         {
           ...inner,
@@ -180,6 +186,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       now: () => this.link.now(),
       paths: this.paths.length,
       graceMs: primaryMs,
+      commTroubleEvents: o.commTroubleEvents ?? true,
       onLink: (up) => o.onLink(up),
       enqueue: (e) => {
         this.outbox.enqueue(e);

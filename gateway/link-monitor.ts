@@ -21,6 +21,8 @@ export interface LinkMonitorOptions {
   readonly paths: number;
   /** A path not up this long after start() counts as lost (the category's reporting time). */
   readonly graceMs: number;
+  /** Queue the 350 pair (false when the panel core reports it from onLink). */
+  readonly commTroubleEvents: boolean;
   readonly onLink: (up: boolean) => void;
   readonly enqueue: (e: Event) => void;
 }
@@ -59,7 +61,7 @@ export class LinkMonitor {
     if (nowUp) {
       const lostAt = readMeta(this.o.db, LOST_AT);
       if (lostAt !== undefined) {
-        this.o.enqueue({ code: Cid.CommTrouble, q: Qualifier.Restore, area: 0, at: this.o.now() });
+        if (this.o.commTroubleEvents) this.o.enqueue({ code: Cid.CommTrouble, q: Qualifier.Restore, area: 0, at: this.o.now() });
         writeMeta(this.o.db, LOST_AT, undefined);
       }
       this.o.onLink(true);
@@ -88,7 +90,7 @@ export class LinkMonitor {
     if (readMeta(this.o.db, LOST_AT) === undefined) {
       const at = this.o.now();
       writeMeta(this.o.db, LOST_AT, at);
-      this.o.enqueue({ code: Cid.CommTrouble, q: Qualifier.New, area: 0, at });
+      if (this.o.commTroubleEvents) this.o.enqueue({ code: Cid.CommTrouble, q: Qualifier.New, area: 0, at });
     }
     this.o.onLink(false);
   }

@@ -152,6 +152,20 @@ describe("link loss", () => {
     await h.gw.stop();
   });
 
+  it("leaves the 350 pair to the panel core when commTroubleEvents is false (the panel reports it from onLink)", async () => {
+    const h = harness({ overrides: { commTroubleEvents: false } });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.brokers[0]!.kill();
+    h.gw.report(burglary(2));
+    h.clock.advance(1000);
+    h.brokers[0]!.revive();
+    h.clock.advance(10_000);
+    expect(h.linkCalls).toEqual([true, false, true]);
+    expect(h.centre.events(PANEL).map((e) => e.code)).toEqual([Cid.Burglary]);
+    await h.gw.stop();
+  });
+
   it("declares the link lost when it never comes up within the reporting time after start", async () => {
     const h = harness({ category: "SP6" });
     h.brokers[0]!.kill();

@@ -1,0 +1,13 @@
+/** gateway/: the store-and-forward runtime between the panel and the centre (issue #4). */
+export { Gateway, type GatewayEvents, type GatewayOptions, type GatewayState } from "./gateway.js";
+export { GatewayError, isGatewayError, type GatewayErrorCode } from "./errors.js";
+export { CATEGORIES, category, isCategoryName, type Category, type CategoryName } from "./categories.js";
+export { systemClock, type Clock, type Timer } from "./clock.js";
+export { FakeClock } from "./fake-clock.js";
+export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+export { Outbox, DEFAULT_LIMITS, type OutboxItem, type OutboxLimits, type OutboxRecord } from "./outbox.js";
+export { openDatabase } from "./database.js";
+export { GatewayMetrics, serveMetrics } from "./metrics.js";
+export { mqttConnector } from "./mqtt-connector.js";
+export { SimBroker, simConnector } from "./sim-connector.js";
+export type { BrokerOptions, Connection, ConnectionHandlers, Connector, SessionOptions } from "./transport.js";
