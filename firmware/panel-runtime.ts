@@ -73,6 +73,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     const active = this.#hw.watch(this.#clock, (zone, on) => this.#feed({ type: "zone", zone, active: on }));
     this.#lastView = "";
     this.#feed({ type: "boot", active });
+    this.#hw.scanKeypad(this.#cfg, this.#clock, (k) => this.#key(k));
   }
 
   /** Stops the timers and the zone inputs; the store stays open for the caller to close (it may outlive the runtime). */

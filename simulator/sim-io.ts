@@ -26,6 +26,7 @@ export class SimIO extends EventEmitter {
   /** Board sees this and emits 'connect' and 'ready' on the next tick. */
   isReady = true;
   readonly #readers = new Map<number, ((v: number) => void)[]>();
+  #matrix: { rows: readonly number[]; cols: readonly number[]; down: Set<string> } | undefined;
 
   constructor(pinCount = 64, initial: ReadonlyMap<number, 0 | 1> = new Map()) {
     super();
@@ -55,6 +56,7 @@ export class SimIO extends EventEmitter {
     if (p.mode === MODES.OUTPUT) {
       p.value = value ? 1 : 0;
       this.emit("write", pin, p.value);
+      if (this.#matrix?.rows.includes(pin)) this.#matrixColumns();
     }
     return this;
   }
@@ -87,6 +89,31 @@ export class SimIO extends EventEmitter {
     if (p.value === level) return;
     p.value = level;
     for (const cb of this.#readers.get(pin) ?? []) cb(level);
+  }
+
+  /**
+   * Simulated matrix keypad: a held key connects its row to its column, so the column reads LOW while
+   * that row is driven LOW (the columns have pull-ups).
+   */
+  wireMatrix(rows: readonly number[], cols: readonly number[]): void {
+    this.#matrix = { rows, cols, down: new Set() };
+    this.#matrixColumns();
+  }
+
+  holdKey(row: number, col: number, down: boolean): void {
+    if (!this.#matrix) throw new Error("SimIO: wireMatrix first");
+    if (down) this.#matrix.down.add(`${row},${col}`);
+    else this.#matrix.down.delete(`${row},${col}`);
+    this.#matrixColumns();
+  }
+
+  #matrixColumns(): void {
+    const m = this.#matrix;
+    if (!m) return;
+    m.cols.forEach((colPin, c) => {
+      const low = m.rows.some((rowPin, r) => m.down.has(`${r},${c}`) && this.#pin(rowPin).mode === MODES.OUTPUT && this.#pin(rowPin).value === 0);
+      this.setLevel(colPin, low ? 0 : 1);
+    });
   }
 
   level(pin: number): number {

@@ -55,6 +55,35 @@ export const UserConfig = z.strictObject({
 });
 export type UserConfig = z.infer<typeof UserConfig>;
 
+/** Physical key labels of a 4x4 membrane keypad, row by row. */
+const DEFAULT_LAYOUT = [
+  ["1", "2", "3", "A"],
+  ["4", "5", "6", "B"],
+  ["7", "8", "9", "C"],
+  ["*", "0", "#", "D"],
+];
+
+/**
+ * A matrix keypad on GPIO (a real Pi): rows driven LOW one at a time, columns read with pull-ups.
+ * Labels that are not digits or `*` are mapped to function keys by `keys`.
+ */
+export const KeypadConfig = z
+  .strictObject({
+    rows: z.array(Pin).min(1).max(8),
+    cols: z.array(Pin).min(1).max(8),
+    layout: z.array(z.array(z.string().min(1).max(8))).default(DEFAULT_LAYOUT),
+    keys: z.record(z.string(), z.enum(["away", "stay", "night", "off", "bypass", "auth", "program", "clear", "panic", "fire"])).default({ A: "away", B: "stay", C: "night", D: "off", "#": "bypass" }),
+    /** Two keys held together: the "panic combinations" of issue #3. */
+    combos: z.strictObject({ panic: z.tuple([z.string(), z.string()]).optional(), fire: z.tuple([z.string(), z.string()]).optional() }).default({ panic: ["*", "#"], fire: ["1", "3"] }),
+    scanMs: z.int().min(1).max(100).default(10),
+  })
+  .superRefine((k, ctx) => {
+    if (k.layout.length !== k.rows.length || k.layout.some((r) => r.length !== k.cols.length)) {
+      ctx.addIssue({ code: "custom", path: ["layout"], message: `layout must be ${k.rows.length} rows of ${k.cols.length} labels` });
+    }
+  });
+export type KeypadConfig = z.infer<typeof KeypadConfig>;
+
 const Timing = z.strictObject({
   exitDelayMs: z.int().min(0).max(255_000).default(30_000),
   entryDelayMs: z.int().min(0).max(MAX_ENTRY_DELAY_MS, `entry delay above ${MAX_ENTRY_DELAY_MS} ms breaks EN 50131-1`).default(30_000),
@@ -87,6 +116,7 @@ export const PanelConfig = z
         memoryLed: Pin.optional(),
       })
       .prefault({}),
+    keypad: KeypadConfig.optional(),
     users: z.array(UserConfig).max(999).default([]),
     /** scrypt cost for codes hashed on the panel (user-add/change). Lower only in tests. */
     scrypt: z.strictObject({ N: z.int().min(2).default(16_384), r: z.int().min(1).default(8), p: z.int().min(1).default(1) }).prefault({}),
@@ -104,7 +134,8 @@ export const PanelConfig = z
     dup(c.areas.map((a) => a.area), ["areas"], "area");
     dup(c.zones.map((z) => z.zone), ["zones"], "zone");
     dup(c.users.map((u) => u.user), ["users"], "user");
-    dup([...c.zones.map((z) => String(z.pin)), ...Object.values(c.outputs).filter((p) => p !== undefined).map(String)], ["pins"], "pin");
+    const keypadPins = c.keypad ? [...c.keypad.rows, ...c.keypad.cols] : [];
+    dup([...c.zones.map((z) => String(z.pin)), ...Object.values(c.outputs).filter((p) => p !== undefined).map(String), ...keypadPins.map(String)], ["pins"], "pin");
     c.zones.forEach((z, i) => z.areas.forEach((a, j) => {
       if (!areaNos.has(a)) ctx.addIssue({ code: "custom", path: ["zones", i, "areas", j], message: `area ${a} is not configured` });
     }));

@@ -23,6 +23,11 @@ declare module "johnny-five" {
       readonly isOpen: boolean;
       readonly isClosed: boolean;
     }
+    class Pin {
+      constructor(opts: ComponentOptions & { type?: "digital" | "analog"; mode?: number });
+      high(): this;
+      low(): this;
+    }
     class Led {
       constructor(opts: ComponentOptions);
       on(): this;
@@ -34,6 +39,7 @@ declare module "johnny-five" {
     Board: typeof five.Board;
     Switch: typeof five.Switch;
     Led: typeof five.Led;
+    Pin: typeof five.Pin;
   };
   export default five;
 }

@@ -11,6 +11,8 @@ import type { PanelConfig, ZoneConfig } from "../config/panel-config.js";
 import type { Clock, TimerHandle } from "../clock/clock.js";
 import type { OutputName } from "../core/panel-effect.js";
 import { FirmwareError } from "../firmware-error.js";
+import type { Key } from "../keypad-entry.js";
+import { MatrixKeypad } from "./matrix-keypad.js";
 
 interface DigitalIo {
   digitalRead(pin: number | string, cb: (v: number) => void): unknown;
@@ -41,6 +43,7 @@ export class PanelHardware {
   readonly #switches = new Map<number, { sw: five.Switch; z: ZoneConfig; stable: boolean; timer: TimerHandle | undefined }>();
   readonly #leds = new Map<OutputName, five.Led>();
   #clock: Clock | undefined;
+  #keypad: MatrixKeypad | undefined;
   #closed = false;
 
   private constructor(board: five.Board) {
@@ -97,9 +100,17 @@ export class PanelHardware {
     return activeNow;
   }
 
+  /** Starts scanning the matrix keypad, when the config has one (on the Pi; the simulator injects keys). */
+  scanKeypad(cfg: PanelConfig, clock: Clock, onKey: (k: Key) => void): void {
+    if (!cfg.keypad) return;
+    this.#keypad = new MatrixKeypad(this.#board, cfg.keypad, clock, onKey);
+    this.#keypad.start();
+  }
+
   /** Stops reporting zone changes and drops pending debounce timers (the IO plugin has no unsubscribe). */
   close(): void {
     this.#closed = true;
+    this.#keypad?.stop();
     for (const e of this.#switches.values()) if (e.timer) this.#clock?.clearTimer(e.timer);
   }
 
