@@ -128,6 +128,10 @@ describe("installer access (level 3) only after a user authorises it", () => {
     d.code(4, { kind: "program" });
     d.code(4, { kind: "program" });
     expect(d.codes()).toEqual(["627/1", "628/1"]);
+    d.at(T0 + 3_599_999);
+    d.clear();
+    d.code(4, { kind: "program" });
+    expect(d.codes()).toEqual(["627/1"]);
     d.at(T0 + 3_600_000);
     d.clear();
     d.code(4, { kind: "program" });

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MemoryStore } from "../../firmware/store/memory-store.js";
 import { SqliteStore } from "../../firmware/store/sqlite-store.js";
 import { startRig } from "./runtime-harness.js";
 
@@ -40,3 +41,24 @@ describe("power loss: armed, process killed, restarted", () => {
     store.close();
   }, 20_000);
 });
+
+describe("state that survives power loss, in process (store reused without a clean shutdown)", () => {
+  it("a keypad lockout, alarm memory and bypasses persist across a restart", async () => {
+    const store = new MemoryStore();
+    const a = await startRig({ store });
+    a.keys("3*1234 bypass");
+    a.keys("1*1234 away");
+    a.clock.advanceBy(30_000);
+    a.wire(4, true); // living-room PIR: alarm
+    a.clock.advanceBy(100);
+    for (let i = 0; i < 10; i++) a.keys("0000 off");
+    expect(a.rt.view().lockedUntil).toBeDefined();
+    a.rt.stop(); // power cut: nothing else is flushed
+
+    const b = await startRig({ store, clock: a.clock });
+    expect(b.rt.view()).toMatchObject({ lockedUntil: a.rt.view().lockedUntil, areas: [{ area: 1, phase: { kind: "armed", mode: "away" }, bypassed: [3], memory: [4], alarm: true }, { area: 2 }] });
+    b.keys("1*1234 off");
+    expect(b.rt.view().areas[0]?.phase.kind).toBe("armed"); // still locked out
+  });
+});
+
