@@ -8,12 +8,15 @@ export class FakeCentre {
   readonly core: CentreCore;
   private client: MqttClient | undefined;
 
-  constructor(signer: Signer) {
+  constructor(
+    signer: Signer,
+    private readonly login: { clientId?: string; username?: string; password?: string } = {},
+  ) {
     this.core = new CentreCore(signer);
   }
 
   async connect(url: string): Promise<void> {
-    const c = mqtt.connect(url, { protocolVersion: 4, clientId: `centre-${process.pid}`, clean: true, reconnectPeriod: 50, connectTimeout: 2000 });
+    const c = mqtt.connect(url, { protocolVersion: 4, clientId: `centre-${process.pid}`, clean: true, reconnectPeriod: 50, connectTimeout: 2000, ...this.login });
     this.client = c;
     const noDelay = () => (c.stream as Partial<Socket> | undefined)?.setNoDelay?.(true);
     noDelay();
@@ -35,9 +38,9 @@ export class FakeCentre {
 }
 
 /** Poll until `cond` holds (real time), or fail after `ms`. */
-export async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
