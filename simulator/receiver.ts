@@ -53,6 +53,8 @@ export interface ReceiverOptions {
   /** Run EN 50136 supervision in this receiver (default true). */
   readonly supervise?: boolean;
   readonly logger?: Logger;
+  /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
+  readonly maxBatch?: number;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -73,6 +75,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private pending: FrameToStore[] = [];
   private reAcks = new Map<string, number[]>();
   private flushScheduled = false;
+  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
+  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
     super();
@@ -160,14 +164,19 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       case "ok": {
         const { seq } = v.payload;
         if (this.windows.for(v.panel).check(seq) === "duplicate") {
+          this.stats.duplicates++;
           this.emit("duplicate", v.panel, seq);
           this.queueAck(v.panel, seq);
-        } else this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message });
+        } else {
+          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message });
+          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
+        }
         break;
       }
       case "nak":
         this.log.log("warn", "receiver: NAK", { receiver: this.name, panel: v.panel, seq: v.seq, reason: v.reason, error: v.error.message });
         this.send(v.panel, { nak: { seq: v.seq, reason: v.reason } });
+        this.stats.naks++;
         this.emit("nak", v.panel, v.seq, v.reason);
         return;
       case "drop":
@@ -219,6 +228,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
       return;
     }
+    this.stats.commits++;
+    this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
     batch.forEach((f, i) => {
       const o = outcomes[i]!;

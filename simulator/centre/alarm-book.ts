@@ -4,7 +4,7 @@
  */
 import type { UplinkPayload } from "../../protocol/index.js";
 import type { Alarm, AlarmKind, AlarmState } from "./alarm.js";
-import type { Db } from "./db.js";
+import { statementCache, type Db, type Statement } from "./db.js";
 import { CentreError } from "./errors.js";
 
 export interface AlarmLogEntry {
@@ -46,7 +46,10 @@ interface AlarmRow {
 }
 
 export class AlarmBook {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (text: string) => Statement;
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   /** Open a new alarm, or join the open one with the same panel and key. */
   raise(r: RaiseInput): { id: number; created: boolean } {
@@ -57,8 +60,8 @@ export class AlarmBook {
       return { id: open, created: false };
     }
     const id = Number(
-      this.db
-        .prepare("INSERT INTO alarms (panel, kind, key, title, priority, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?)")
+      this
+        .sql("INSERT INTO alarms (panel, kind, key, title, priority, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?)")
         .run(r.panel, r.kind, r.key, r.title, r.priority, r.at, r.at).lastInsertRowid,
     );
     if (r.frameId !== undefined) this.attach(id, r.frameId);
@@ -76,12 +79,12 @@ export class AlarmBook {
   }
 
   openId(panel: string, key: string): number | undefined {
-    const row = this.db.prepare("SELECT id FROM alarms WHERE panel = ? AND key = ? AND state != 'closed'").get(panel, key) as { id: number } | undefined;
+    const row = this.sql("SELECT id FROM alarms WHERE panel = ? AND key = ? AND state != 'closed'").get(panel, key) as { id: number } | undefined;
     return row?.id;
   }
 
   get(id: number): Alarm {
-    const row = this.db.prepare("SELECT * FROM alarms WHERE id = ?").get(id) as AlarmRow | undefined;
+    const row = this.sql("SELECT * FROM alarms WHERE id = ?").get(id) as AlarmRow | undefined;
     if (!row) throw new CentreError("unknown-alarm", `no alarm ${id}`);
     return toAlarm(row);
   }
@@ -89,31 +92,31 @@ export class AlarmBook {
   /** Open alarms (or all), most urgent first, then oldest first. */
   list(includeClosed = false): Alarm[] {
     const sql = `SELECT * FROM alarms ${includeClosed ? "" : "WHERE state != 'closed'"} ORDER BY priority, created_at, id`;
-    return (this.db.prepare(sql).all() as AlarmRow[]).map(toAlarm);
+    return (this.sql(sql).all() as AlarmRow[]).map(toAlarm);
   }
 
   setState(id: number, state: AlarmState, operator: string | null, at: number, note: string | null): void {
-    this.db.prepare("UPDATE alarms SET state = ?, operator = ?, updated_at = ? WHERE id = ?").run(state, operator, at, id);
+    this.sql("UPDATE alarms SET state = ?, operator = ?, updated_at = ? WHERE id = ?").run(state, operator, at, id);
     this.log(id, at, state, operator, note);
   }
 
   frames(id: number): AlarmFrame[] {
-    const rows = this.db
-      .prepare("SELECT f.panel, f.seq, f.received_at, f.payload FROM alarm_frames a JOIN frames f ON f.id = a.frame_id WHERE a.alarm_id = ? ORDER BY f.received_at, f.id")
+    const rows = this
+      .sql("SELECT f.panel, f.seq, f.received_at, f.payload FROM alarm_frames a JOIN frames f ON f.id = a.frame_id WHERE a.alarm_id = ? ORDER BY f.received_at, f.id")
       .all(id) as { panel: string; seq: number; received_at: number; payload: string }[];
     return rows.map((r) => ({ panel: r.panel, seq: r.seq, receivedAt: r.received_at, payload: JSON.parse(r.payload) as UplinkPayload }));
   }
 
   log(id: number, at: number, state: AlarmState, operator: string | null, note: string | null): void {
-    this.db.prepare("INSERT INTO alarm_log (alarm_id, at, state, operator, note) VALUES (?, ?, ?, ?, ?)").run(id, at, state, operator, note);
+    this.sql("INSERT INTO alarm_log (alarm_id, at, state, operator, note) VALUES (?, ?, ?, ?, ?)").run(id, at, state, operator, note);
   }
 
   entries(id: number): AlarmLogEntry[] {
-    return this.db.prepare("SELECT at, state, operator, note FROM alarm_log WHERE alarm_id = ? ORDER BY id").all(id) as AlarmLogEntry[];
+    return this.sql("SELECT at, state, operator, note FROM alarm_log WHERE alarm_id = ? ORDER BY id").all(id) as AlarmLogEntry[];
   }
 
   private attach(alarmId: number, frameId: number): void {
-    this.db.prepare("INSERT OR IGNORE INTO alarm_frames (alarm_id, frame_id) VALUES (?, ?)").run(alarmId, frameId);
+    this.sql("INSERT OR IGNORE INTO alarm_frames (alarm_id, frame_id) VALUES (?, ?)").run(alarmId, frameId);
   }
 }
 

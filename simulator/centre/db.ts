@@ -6,6 +6,17 @@
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
+
+/** Prepare each SQL text once per connection: preparing costs more than running these small statements. */
+export function statementCache(db: Db): (sql: string) => Statement {
+  const cache = new Map<string, Statement>();
+  return (sql) => {
+    let st = cache.get(sql);
+    if (!st) cache.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS panels (

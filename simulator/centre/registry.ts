@@ -5,7 +5,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../protocol/index.js";
 import { isCategory, type Category } from "./categories.js";
-import type { Db } from "./db.js";
+import { statementCache, type Db, type Statement } from "./db.js";
 import { CentreError } from "./errors.js";
 
 export interface PanelRecord {
@@ -27,60 +27,63 @@ interface PanelRow {
 }
 
 export class PanelRegistry {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (text: string) => Statement;
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   addPanel(panel: string, category: Category, at: number): void {
     if (!PanelId.safeParse(panel).success) throw new CentreError("bad-argument", `bad panel id ${JSON.stringify(panel)}`);
     if (!isCategory(category)) throw new CentreError("bad-category", `unknown category ${category}`);
-    const r = this.db.prepare("INSERT OR IGNORE INTO panels (panel, category, created_at) VALUES (?, ?, ?)").run(panel, category, at);
+    const r = this.sql("INSERT OR IGNORE INTO panels (panel, category, created_at) VALUES (?, ?, ?)").run(panel, category, at);
     if (r.changes === 0) throw new CentreError("already-exists", `panel ${panel} is already registered`);
   }
 
   panel(panel: string): PanelRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM panels WHERE panel = ?").get(panel) as PanelRow | undefined;
+    const row = this.sql("SELECT * FROM panels WHERE panel = ?").get(panel) as PanelRow | undefined;
     return row && toRecord(row);
   }
 
   panels(): PanelRecord[] {
-    return (this.db.prepare("SELECT * FROM panels ORDER BY panel").all() as PanelRow[]).map(toRecord);
+    return (this.sql("SELECT * FROM panels ORDER BY panel").all() as PanelRow[]).map(toRecord);
   }
 
   addFrameKey(kid: string, panel: string, publicPem: string, at: number): void {
     publicKeyFromPem(publicPem); // refuses anything but an Ed25519 SPKI PEM (ProtocolError bad-key)
-    this.db.prepare("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES (?, ?, ?, ?)").run(kid, panel, publicPem, at);
+    this.sql("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES (?, ?, ?, ?)").run(kid, panel, publicPem, at);
   }
 
   addCertificate(serial: string, subject: string, role: string, at: number): void {
-    this.db.prepare("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
+    this.sql("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
   }
 
   /** Revoke every certificate and frame key of a subject (a panel id or a centre client name). */
   revoke(subject: string, at: number): { certificates: number; keys: number } {
     return this.db.transaction(() => ({
-      certificates: this.db.prepare("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
-      keys: this.db.prepare("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
+      certificates: this.sql("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
+      keys: this.sql("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
     }))();
   }
 
   isCertificateRevoked(serial: string): boolean {
-    const row = this.db.prepare("SELECT revoked_at FROM certificates WHERE serial = ?").get(serial.toLowerCase()) as { revoked_at: number | null } | undefined;
+    const row = this.sql("SELECT revoked_at FROM certificates WHERE serial = ?").get(serial.toLowerCase()) as { revoked_at: number | null } | undefined;
     return row?.revoked_at != null;
   }
 
   /** Every revoked certificate, for a CRL (pki-crl.ts). */
   revokedCertificates(): { serial: string; at: number }[] {
-    return this.db.prepare("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at").all() as { serial: string; at: number }[];
+    return this.sql("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at").all() as { serial: string; at: number }[];
   }
 
   setPassword(panel: string, password: string): void {
     const salt = randomBytes(16);
     const hash = `${salt.toString("hex")}:${scryptSync(password, salt, 32).toString("hex")}`;
-    const r = this.db.prepare("UPDATE panels SET password_hash = ? WHERE panel = ?").run(hash, panel);
+    const r = this.sql("UPDATE panels SET password_hash = ? WHERE panel = ?").run(hash, panel);
     if (r.changes === 0) throw new CentreError("unknown-panel", `no panel ${panel}`);
   }
 
   checkPassword(panel: string, password: string): boolean {
-    const row = this.db.prepare("SELECT password_hash FROM panels WHERE panel = ?").get(panel) as { password_hash: string | null } | undefined;
+    const row = this.sql("SELECT password_hash FROM panels WHERE panel = ?").get(panel) as { password_hash: string | null } | undefined;
     if (!row?.password_hash) return false;
     const [salt, hash] = row.password_hash.split(":");
     const want = Buffer.from(hash ?? "", "hex");
@@ -89,7 +92,7 @@ export class PanelRegistry {
   }
 
   setStatus(panel: string, status: string, at: number): void {
-    this.db.prepare("UPDATE panels SET status = ?, status_at = ? WHERE panel = ? AND (status_at IS NULL OR status_at <= ?)").run(status, at, panel, at);
+    this.sql("UPDATE panels SET status = ?, status_at = ? WHERE panel = ? AND (status_at IS NULL OR status_at <= ?)").run(status, at, panel, at);
   }
 
   /** A KeyRing over the registered, unrevoked keys (cached; revocation is seen by `refresh`). */
