@@ -146,6 +146,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.client?.end(true);
   }
 
+  /** Start supervising a panel registered after start (its deadline counts from registration). */
+  watch(panel: string): void {
+    this.supervisor?.traffic(panel);
+  }
+
   get sharedFilter(): string {
     return topics.sharedUp(this.opts.group ?? "centre");
   }
