@@ -87,6 +87,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly monitor: LinkMonitor;
   private readonly clock: Clock;
   private server: Server | undefined;
+  private readonly pathSuspect: boolean[] = [false, false];
 
   constructor(private readonly o: GatewayOptions) {
     super();
@@ -116,6 +117,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         outbox: this.outbox,
         window: o.window ?? 32,
         ackTimeoutMs: o.ackTimeoutMs ?? 5000,
+        // Half the reporting time: detection plus one ACK timeout stays within the category's time.
+        failAfterMs: [primaryMs / 2, alternativeMs / 2],
         status: () => o.status(),
       },
       {
@@ -138,6 +141,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.emit("path", { path });
         },
         command: (cmd, sent) => this.execute(cmd, sent),
+        pathHealth: (path, ok) => {
+          this.log("warn", `path ${path} ${ok ? "answers again" : "suspect: no ACK within its time"}`);
+          this.pathSuspect[path] = !ok;
+          this.monitor.pathChanged(path, this.paths[path]?.state === "up" && ok);
+        },
         downlinkRefused: (code, message) => {
           this.metrics.refused.inc({ code });
           this.log("warn", `downlink refused: ${message}`);
@@ -167,7 +175,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         {
           ...inner,
           up: () => {
-            this.monitor.pathChanged(i, true);
+            this.monitor.pathChanged(i, !this.pathSuspect[i]);
             inner.up();
           },
           down: (reason) => {

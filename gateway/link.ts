@@ -10,6 +10,12 @@
  * opens. A broker that was restarted accepts frames before the centre has subscribed again and drops
  * them silently; with a full window the later frames of a class could be stored before the earlier
  * ones, which breaks "in order within its class" (issue #4). TCP's slow start, reduced to its essence.
+ *
+ * Path health: a connected path whose receiver stops acknowledging is as useless as a broken one. With
+ * an alternative up, a path that has had frames waiting without any ACK for `failAfterMs[path]` is
+ * marked suspect and traffic moves to the other path (EN 50136 dual path: switch within the
+ * category's time). The suspect path keeps its own heartbeats; the first ACK arriving over it clears
+ * it and traffic goes back.
  */
 import {
   openDownlink,
@@ -38,6 +44,8 @@ export interface LinkListener {
   /** Active path changed: 0 primary, 1 alternative, undefined none. */
   activePath(path: number | undefined): void;
   command(cmd: Command, centreSent: number): void;
+  /** A path was marked suspect (no ACKs) or cleared. */
+  pathHealth(path: number, ok: boolean): void;
   /** A downlink message that was not acted on, with the reason code. */
   downlinkRefused(code: string, message: string): void;
 }
@@ -50,6 +58,8 @@ export interface LinkOptions {
   readonly outbox: Outbox;
   readonly window: number;
   readonly ackTimeoutMs: number;
+  /** Per path: no ACK for this long while frames wait makes the path suspect (when another is up). */
+  readonly failAfterMs: readonly number[];
   /** Summary status for heartbeats, without the outbox depth (added here). */
   readonly status: () => Omit<Heartbeat, "outbox">;
 }
@@ -57,6 +67,7 @@ export interface LinkOptions {
 interface InFlight {
   readonly rec: OutboxRecord;
   sentAt: number;
+  firstSentAt: number;
   attempts: number;
   timer: Timer | undefined;
   /** Its ACK timeout passed while another frame was the probe: resend once probing ends. */
@@ -74,6 +85,9 @@ export class Link {
   private readonly heartbeats = new Map<number, number>();
   private offsetMs = 0;
   private probing = true;
+  private suspect: boolean[] = [];
+  /** Local time of the last ACK on the active path (or of its selection). */
+  private lastAckAt = 0;
   retransmits = 0;
 
   constructor(
@@ -84,13 +98,14 @@ export class Link {
   /** Paths are created by the owner with this link's handlers (see pathListener). */
   attach(paths: readonly LinkPath[]): void {
     this.paths = paths;
+    this.suspect = paths.map(() => false);
   }
 
   pathListener(index: number) {
     return {
       up: () => this.reselect(),
       down: () => this.reselect(),
-      message: (_topic: string, payload: Uint8Array, retain: boolean) => this.onDownlink(payload, retain),
+      message: (_topic: string, payload: Uint8Array, retain: boolean) => this.onDownlink(index, payload, retain),
       heartbeatDue: () => this.sendHeartbeat(index),
     };
   }
@@ -123,7 +138,7 @@ export class Link {
       if (recs.length === 0) return;
       for (const rec of recs) {
         this.cursors[rec.prio] = Math.max(this.cursors[rec.prio]!, rec.seq);
-        const f: InFlight = { rec, sentAt: 0, attempts: 0, timer: undefined, due: false };
+        const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
         this.inflight.set(rec.seq, f);
         this.transmit(f);
       }
@@ -141,10 +156,11 @@ export class Link {
 
   /** Primary if up, else the alternative if up. On any change, everything in flight is sent again. */
   private reselect(): void {
-    const next = this.paths.findIndex((p) => p.state === "up");
-    const chosen = next === -1 ? undefined : next;
+    const up = this.paths.flatMap((p, i) => (p.state === "up" ? [i] : []));
+    const chosen = up.find((i) => !this.suspect[i]) ?? up[0];
     if (chosen === this.active) return;
     this.active = chosen;
+    this.lastAckAt = this.opts.clock.now();
     for (const f of this.inflight.values()) f.timer?.cancel();
     this.inflight.clear();
     this.cursors = [-1, -1, -1, -1];
@@ -172,6 +188,7 @@ export class Link {
       return;
     }
     f.sentAt = this.opts.clock.now();
+    if (f.attempts === 0) f.firstSentAt = f.sentAt;
     f.attempts++;
     if (f.attempts > 1) this.retransmits++;
     path.send(topics.up(this.opts.panel), frame);
@@ -182,6 +199,7 @@ export class Link {
   private armTimeout(f: InFlight): void {
     f.timer = this.opts.clock.schedule(this.opts.ackTimeoutMs, () => {
       if (this.inflight.get(f.rec.seq) !== f) return;
+      if (this.checkPathHealth()) return;
       this.probing = true;
       if (this.probe() === f) this.transmit(f);
       else {
@@ -189,6 +207,22 @@ export class Link {
         this.armTimeout(f);
       }
     });
+  }
+
+  /** Mark the active path suspect when it has gone too long without an ACK; true when traffic moved. */
+  private checkPathHealth(): boolean {
+    const a = this.active;
+    if (a === undefined) return false;
+    const other = this.paths.some((p, i) => i !== a && p.state === "up" && !this.suspect[i]);
+    if (!other) return false;
+    let oldest = Infinity;
+    for (const f of this.inflight.values()) oldest = Math.min(oldest, f.firstSentAt);
+    const waiting = this.opts.clock.now() - Math.max(this.lastAckAt, oldest);
+    if (waiting < (this.opts.failAfterMs[a] ?? Infinity)) return false;
+    this.suspect[a] = true;
+    this.listener.pathHealth(a, false);
+    this.reselect();
+    return true;
   }
 
   /** The in-flight frame first in delivery order (class, then sequence number). */
@@ -221,7 +255,7 @@ export class Link {
     this.listener.sent(seq, 1, index);
   }
 
-  private onDownlink(frame: Uint8Array, retain: boolean): void {
+  private onDownlink(path: number, frame: Uint8Array, retain: boolean): void {
     // DOMAIN.md: a retained downlink ("arm") re-acts on every reconnect; never act on one.
     if (retain) return this.listener.downlinkRefused("retained", "retained downlink message ignored");
     let p;
@@ -233,7 +267,16 @@ export class Link {
       if (isProtocolError(e)) return this.listener.downlinkRefused(e.code, e.message);
       throw e;
     }
-    if ("ack" in p) this.onAck(p.ack.seqs);
+    if ("ack" in p) {
+      if (path === this.active) this.lastAckAt = this.opts.clock.now();
+      if (this.suspect[path]) {
+        // An ACK over the suspect path: its receiver answers again.
+        this.suspect[path] = false;
+        this.listener.pathHealth(path, true);
+        this.reselect();
+      }
+      this.onAck(p.ack.seqs);
+    }
     else if ("nak" in p) this.onNak(p.nak.seq, p.nak.reason, p.sent);
     else this.listener.command(p.cmd, p.sent);
   }

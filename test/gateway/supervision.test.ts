@@ -113,6 +113,34 @@ describe("dual path (issue #4: switch within the category time, report 351/352, 
     await h.gw.stop();
   });
 
+  it("moves to the alternative when the primary's receiver stops acknowledging (connected but silent), and back once it answers", async () => {
+    const h = harness({ paths: 2, category: "DP4" }); // primary 90 s: suspect after 45 s without an ACK
+    await h.gw.start();
+    h.clock.advance(1);
+    const primaryCentre = h.brokers[0]!.onPublish;
+    h.brokers[0]!.onPublish = () => {}; // the broker takes frames, nobody answers
+    const t0 = h.clock.now();
+    h.gw.report(burglary(7));
+    h.clock.advance(44_000);
+    expect(h.gw.activePath).toBe(0);
+    expect(h.centre.events(PANEL)).toEqual([]);
+    h.clock.advance(1_100); // the ACK timeout after 45 s of silence
+    expect(h.gw.activePath).toBe(1);
+    h.clock.advance(10);
+    expect(h.clock.now() - t0).toBeLessThan(CATEGORIES.DP4.primaryMs);
+    expect(h.centre.events(PANEL).map((e) => [e.code, e.q])).toEqual([
+      [Cid.Burglary, 1],
+      [Cid.Path1Fault, 1],
+    ]);
+    // The receiver answers again: the next primary heartbeat (90 s after its last frame) is acknowledged.
+    h.brokers[0]!.onPublish = primaryCentre;
+    h.clock.advance(90_000);
+    expect(h.gw.activePath).toBe(0);
+    h.clock.advance(10);
+    expect(h.centre.events(PANEL).map((e) => [e.code, e.q]).at(-1)).toEqual([Cid.Path1Fault, 3]);
+    await h.gw.stop();
+  });
+
   it("reports 352 when the alternative path fails while the primary carries traffic", async () => {
     const h = harness({ paths: 2, category: "DP2" });
     await h.gw.start();
