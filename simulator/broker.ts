@@ -42,6 +42,11 @@ export interface RunningBroker {
   readonly aedes: Aedes;
   /** Who a connected client is (undefined before it has authenticated). */
   identityOf(client: Client): Identity | undefined;
+  /**
+   * Disconnect every client connected as this identity name, e.g. right after revoking its certificate
+   * (revocation is checked at connect; this ends the sessions already open). Returns how many.
+   */
+  kick(name: string): number;
   close(): Promise<void>;
 }
 
@@ -148,6 +153,16 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     ...(tlsPort !== undefined ? { tlsPort } : {}),
     aedes,
     identityOf: (c) => identities.get(c),
+    kick(name) {
+      // aedes keeps connected clients in `clients` (by client id); not in its typings.
+      const all = Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
+      const hit = all.filter((c) => identities.get(c)?.name === name);
+      for (const c of hit) {
+        log.log("warn", "broker: client disconnected by the centre", { clientId: c.id, name });
+        c.close();
+      }
+      return hit.length;
+    },
     async close() {
       await Promise.all([plain, secure].map((srv) => (srv ? new Promise<void>((r) => srv.close(() => r())) : undefined)));
       await new Promise<void>((r) => aedes.close(() => r()));

@@ -83,7 +83,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.name = opts.name ?? "r1";
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger ?? silentLogger;
-    this.ring = opts.store.registry.keyRing();
+    this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
     this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
     if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
   }

@@ -95,30 +95,41 @@ export class PanelRegistry {
     this.sql("UPDATE panels SET status = ?, status_at = ? WHERE panel = ? AND (status_at IS NULL OR status_at <= ?)").run(status, at, panel, at);
   }
 
-  /** A KeyRing over the registered, unrevoked keys (cached; revocation is seen by `refresh`). */
-  keyRing(): SqliteKeyRing {
-    return new SqliteKeyRing(this.db);
+  /** A KeyRing over the registered, unrevoked keys; a revocation reaches it within `maxAgeMs`. */
+  keyRing(maxAgeMs?: number, now?: () => number): SqliteKeyRing {
+    return new SqliteKeyRing(this.db, maxAgeMs, now);
   }
 }
 
+/**
+ * Parsing a PEM key costs more than the SQL lookup, so keys are cached, for `maxAgeMs` (default 30 s): that
+ * bounds how long a receiver keeps accepting a key revoked by another process (provision.ts --revoke).
+ * Unknown kids are not cached, so a panel provisioned after start is found at its first frame.
+ */
 export class SqliteKeyRing implements KeyRing {
-  private readonly cache = new Map<string, RegisteredKey | null>();
-  constructor(private readonly db: Db) {}
-
-  lookup(kid: string): RegisteredKey | undefined {
-    let hit = this.cache.get(kid);
-    if (hit === undefined) {
-      const row = this.db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL").get(kid) as
-        | { panel: string; public_pem: string }
-        | undefined;
-      hit = row ? { panel: row.panel, key: publicKeyFromPem(row.public_pem) } : null;
-      // Unknown kids are not cached, so a panel provisioned after start is found at its first frame.
-      if (hit) this.cache.set(kid, hit);
-    }
-    return hit ?? undefined;
+  private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
+  private readonly stmt;
+  constructor(
+    db: Db,
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
   }
 
-  /** Forget cached keys, so a revocation made by another process takes effect. */
+  lookup(kid: string): RegisteredKey | undefined {
+    const t = this.now();
+    const hit = this.cache.get(kid);
+    if (hit && t - hit.at < this.maxAgeMs) return hit.reg;
+    this.cache.delete(kid);
+    const row = this.stmt.get(kid) as { panel: string; public_pem: string } | undefined;
+    if (!row) return undefined;
+    const reg = { panel: row.panel, key: publicKeyFromPem(row.public_pem) };
+    this.cache.set(kid, { reg, at: t });
+    return reg;
+  }
+
+  /** Forget cached keys now. */
   refresh(): void {
     this.cache.clear();
   }

@@ -78,6 +78,14 @@ describe("panel authentication", () => {
     expect(log.matching(/revoked certificate refused/).length).toBeGreaterThan(0);
   });
 
+  it("kick() ends the sessions an identity already has open (revocation is checked at connect)", async () => {
+    const a = await panelTls("A");
+    const closed = new Promise<void>((r) => a.once("close", () => r()));
+    expect(broker.kick("A")).toBe(1);
+    await closed;
+    expect(log.matching(/disconnected by the centre/).some((l) => l.fields?.name === "A")).toBe(true);
+  });
+
   it("refuses a certificate from another CA during the handshake", async () => {
     const rogue = createCa({ cn: "rogue" });
     const cert = issueCertificate(rogue, { cn: "A", role: "panel" });
