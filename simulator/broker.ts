@@ -2,8 +2,8 @@
  * The centre's embedded MQTT broker (aedes) on plain TCP and on TLS with client certificates.
  * Identity: on TLS, the client certificate (CN = name, OU = role) checked against the centre CA and
  * the revocation list at connect; on plain TCP, the injected `login` (per-panel passwords for the demo).
- * Authorisation is acl.ts; every refusal is logged. TCP_NODELAY is set on every socket: with Nagle on,
- * each QoS 1 round trip costs ~88 ms on loopback.
+ * Authorisation is acl.ts; every refusal is logged. TCP_NODELAY is set on every socket (with Nagle on,
+ * each QoS 1 round trip costs ~88 ms on loopback) and writes are coalesced per event-loop turn.
  */
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import net from "node:net";
@@ -11,6 +11,7 @@ import tls from "node:tls";
 import { mayPublish, maySubscribe, mayUseClientId, type Identity } from "./acl.js";
 import { identityFromCertificate } from "./broker-identity.js";
 import { SharedSubscriptions } from "./broker-shared.js";
+import { coalesceWrites } from "./centre/coalesce-writes.js";
 import { silentLogger, type Logger } from "./centre/logger.js";
 
 export interface BrokerTlsOptions {
@@ -116,7 +117,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   let port: number | undefined;
   if (opts.port !== null) {
     plain = net.createServer((s) => {
-      s.setNoDelay(true);
+      coalesceWrites(s);
       aedes.handle(s);
     });
     port = await listen(plain, opts.port ?? 0, host);
@@ -127,7 +128,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   if (opts.tls) {
     const t = opts.tls;
     secure = tls.createServer({ key: t.key, cert: t.cert, ca: t.ca, requestCert: true, rejectUnauthorized: true }, (s) => {
-      s.setNoDelay(true);
+      coalesceWrites(s);
       const cert = s.getPeerCertificate();
       const serial = cert.serialNumber ?? "";
       if (t.isRevoked?.(serial)) {

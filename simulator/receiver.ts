@@ -24,6 +24,7 @@ import {
   type Signer,
 } from "../protocol/index.js";
 import { systemClock, type Clock } from "./centre/clock.js";
+import { coalesceWrites } from "./centre/coalesce-writes.js";
 import type { CentreStore } from "./centre/centre-store.js";
 import type { FrameToStore } from "./centre/frame-store.js";
 import { GapDetector } from "./centre/gap-detector.js";
@@ -104,7 +105,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       clientId: `receiver@${this.name}`,
     });
     this.client = client;
-    client.on("connect", () => (client.stream as unknown as Socket).setNoDelay?.(true));
+    client.on("connect", () => coalesceWrites(client.stream as unknown as Socket));
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     client.on("error", (e) => this.log.log("warn", "receiver: mqtt error", { receiver: this.name, error: e.message }));
     try {
@@ -261,3 +262,4 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     });
   }
 }
+
