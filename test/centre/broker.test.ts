@@ -4,6 +4,8 @@
  * `$share/` subscriptions.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Aedes } from "aedes";
+import net from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { startBroker, type RunningBroker } from "../../simulator/broker.js";
 import { passwordLogin } from "../../simulator/broker-login.js";
@@ -133,6 +135,27 @@ describe("topic ACL over the wire", () => {
 });
 
 describe("aedes and $share", () => {
+  it("bare aedes 1.x (no shared-subscription support) delivers nothing to a $share filter: why broker-shared.ts exists", async () => {
+    const bare = await Aedes.createBroker();
+    const server = net.createServer((s) => bare.handle(s));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const sub = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    const plain = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    const shared: string[] = [];
+    const direct: string[] = [];
+    sub.on("message", (t) => shared.push(t));
+    plain.on("message", (t) => direct.push(t));
+    await sub.subscribeAsync("$share/g/alarm/v1/+/up", { qos: 1 });
+    await plain.subscribeAsync("alarm/v1/+/up", { qos: 1 });
+    await plain.publishAsync("alarm/v1/X/up", "m", { qos: 1 });
+    await expect.poll(() => direct).toEqual(["alarm/v1/X/up"]);
+    expect(shared).toEqual([]);
+    await Promise.all([sub.endAsync(), plain.endAsync()]);
+    await new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => bare.close(() => r()));
+  });
+
   it("aedes 1.x takes $share/ literally, so the broker implements the group: each message reaches exactly one member", async () => {
     const [r1, r2] = await Promise.all([receiverTcp("s1"), receiverTcp("s2")]);
     const g1 = collect(r1);

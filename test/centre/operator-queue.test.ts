@@ -4,6 +4,7 @@ import { Priority } from "../../protocol/index.js";
 import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/alarm.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
 import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { startOperatorHttp } from "../../simulator/centre/operator-http.js";
 import { OperatorQueue } from "../../simulator/centre/operator-queue.js";
 import type { Event } from "../../protocol/index.js";
 
@@ -98,6 +99,32 @@ describe("alarm lifecycle", () => {
         if (want) expect(nextAlarmState(state, action)).toBe(want);
         else expect(() => nextAlarmState(state, action)).toThrow(expect.objectContaining({ code: "bad-transition" }));
       }
+    }
+  });
+});
+
+describe("operator HTTP API", () => {
+  it("lists, takes, handles and closes over JSON, with typed errors", async () => {
+    const api = await startOperatorHttp(queue);
+    const base = `http://127.0.0.1:${api.port}`;
+    const post = (path: string, body: unknown) => fetch(base + path, { method: "POST", body: JSON.stringify(body) });
+    try {
+      frame("P1", ev(130, 1, 3));
+      const list = (await (await fetch(`${base}/alarms`)).json()) as { id: number; title: string }[];
+      expect(list.map((a) => a.title)).toEqual(["burglary zone 3 area 1"]);
+      const id = list[0]!.id;
+      expect((await post(`/alarms/${id}/take`, { operator: "ann" })).status).toBe(200);
+      const clash = await post(`/alarms/${id}/take`, { operator: "bob" });
+      expect(clash.status).toBe(409);
+      expect(await clash.json()).toMatchObject({ error: "bad-transition" });
+      expect((await post(`/alarms/${id}/handle`, { operator: "ann", note: "guard sent" })).status).toBe(200);
+      expect(await (await post(`/alarms/${id}/close`, { operator: "ann" })).json()).toMatchObject({ state: "closed" });
+      const history = (await (await fetch(`${base}/alarms/${id}`)).json()) as { log: { state: string }[] };
+      expect(history.log.map((l) => l.state)).toEqual(["new", "taken", "handled", "closed"]);
+      expect((await post(`/alarms/999/take`, { operator: "ann" })).status).toBe(404);
+      expect((await post(`/alarms/${id}/take`, { who: "ann" })).status).toBe(400);
+    } finally {
+      await api.close();
     }
   });
 });
