@@ -5,11 +5,13 @@
  * refuses permanently, and sends the supervision heartbeats. Paths: index 0 primary, 1 alternative;
  * traffic uses the primary whenever it is up (issue #4, dual path: go back when the primary returns).
  *
- * Probing: after every (re)connect and after any ACK timeout only one frame (the first in delivery
- * order) is on the wire until an ACK proves the path to the centre works end to end; then the window
- * opens. A broker that was restarted accepts frames before the centre has subscribed again and drops
- * them silently; with a full window the later frames of a class could be stored before the earlier
- * ones, which breaks "in order within its class" (issue #4). TCP's slow start, reduced to its essence.
+ * Probing. A broker that was restarted accepts frames before the centre has subscribed again and
+ * drops them silently; with a full window the later frames of a class would be stored before the
+ * earlier ones, which breaks "in order within its class" (issue #4). So after every (re)connect the
+ * gateway first sends a heartbeat (the "hello": a fresh sequence number, so no ACK from before the
+ * reconnect can be mistaken for its ACK) and sends nothing from the outbox until it is acknowledged.
+ * After an ACK timeout only one frame (the first in delivery order) is on the wire until an ACK
+ * arrives; then the window opens again. TCP's slow start, reduced to its essence.
  *
  * Path health: a connected path whose receiver stops acknowledging is as useless as a broken one. With
  * an alternative up, a path that has had frames waiting without any ACK for `failAfterMs[path]` is
@@ -85,6 +87,9 @@ export class Link {
   private readonly heartbeats = new Map<number, number>();
   private offsetMs = 0;
   private probing = true;
+  /** Sequence number of the hello heartbeat awaited after a (re)connect, if any. */
+  private hello: number | undefined;
+  private helloTimer: Timer | undefined;
   private suspect: boolean[] = [];
   /** Local time of the last ACK on the active path (or of its selection). */
   private lastAckAt = 0;
@@ -131,7 +136,7 @@ export class Link {
   /** Fill the window from the outbox in delivery order. Cheap to call after every enqueue. */
   pump(): void {
     const path = this.activeLinkPath();
-    if (!path) return;
+    if (!path || this.hello !== undefined) return;
     const window = this.probing ? 1 : this.opts.window;
     while (this.inflight.size < window) {
       const recs = this.opts.outbox.peek(this.cursors, window - this.inflight.size);
@@ -146,6 +151,7 @@ export class Link {
   }
 
   stop(): void {
+    this.helloTimer?.cancel();
     for (const f of this.inflight.values()) f.timer?.cancel();
     this.inflight.clear();
   }
@@ -165,8 +171,10 @@ export class Link {
     this.inflight.clear();
     this.cursors = [-1, -1, -1, -1];
     this.probing = true;
+    this.helloTimer?.cancel();
+    this.hello = undefined;
     this.listener.activePath(chosen);
-    this.pump();
+    if (chosen !== undefined) this.sendHello(chosen);
   }
 
   private transmit(f: InFlight): void {
@@ -215,7 +223,8 @@ export class Link {
     if (a === undefined) return false;
     const other = this.paths.some((p, i) => i !== a && p.state === "up" && !this.suspect[i]);
     if (!other) return false;
-    let oldest = Infinity;
+    // Waiting since the oldest unacknowledged frame, or since selection while the hello is unanswered.
+    let oldest = this.hello !== undefined ? this.lastAckAt : Infinity;
     for (const f of this.inflight.values()) oldest = Math.min(oldest, f.firstSentAt);
     const waiting = this.opts.clock.now() - Math.max(this.lastAckAt, oldest);
     if (waiting < (this.opts.failAfterMs[a] ?? Infinity)) return false;
@@ -243,9 +252,21 @@ export class Link {
     }
   }
 
-  private sendHeartbeat(index: number): void {
+  /** The hello after a (re)connect: resent (as a new heartbeat) until one is acknowledged. */
+  private sendHello(index: number): void {
+    const seq = this.sendHeartbeat(index);
+    if (seq === undefined) return;
+    this.hello = seq;
+    this.helloTimer = this.opts.clock.schedule(this.opts.ackTimeoutMs, () => {
+      if (this.hello !== seq || this.active !== index) return;
+      if (this.checkPathHealth()) return;
+      this.sendHello(index);
+    });
+  }
+
+  private sendHeartbeat(index: number): number | undefined {
     const path = this.paths[index];
-    if (!path || path.state !== "up") return;
+    if (!path || path.state !== "up") return undefined;
     const seq = this.opts.outbox.allocateSeq();
     const heartbeat: Heartbeat = { ...this.opts.status(), outbox: this.opts.outbox.depth().total };
     const frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat }, this.opts.signer);
@@ -253,6 +274,7 @@ export class Link {
     if (this.heartbeats.size > HEARTBEATS_TRACKED) this.heartbeats.delete(this.heartbeats.keys().next().value!);
     path.send(topics.up(this.opts.panel), frame);
     this.listener.sent(seq, 1, index);
+    return seq;
   }
 
   private onDownlink(path: number, frame: Uint8Array, retain: boolean): void {
@@ -299,6 +321,10 @@ export class Link {
       }
     }
     this.opts.outbox.remove(seqs);
+    if (this.hello !== undefined && seqs.includes(this.hello)) {
+      this.hello = undefined;
+      this.helloTimer?.cancel();
+    }
     if (done.length > 0) this.endProbing();
     for (const [seq, rtt] of done) this.listener.acked(seq, rtt);
     this.pump();

@@ -5,8 +5,20 @@ import { harness, PANEL } from "./sim-harness.js";
 const burglary = (zone: number, at = 1_700_000_000_000): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
 const openClose = (user: number, at = 1_700_000_000_000): Event => ({ code: Cid.OpenClose, q: Qualifier.Restore, area: 1, user, at });
 
+/** Event frames (not heartbeats) published on a broker, in order. */
 function uplinks(h: ReturnType<typeof harness>, broker = 0): UplinkPayload[] {
-  return h.brokers[broker]!.published.filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string").map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload);
+  return h.brokers[broker]!.published
+    .filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string")
+    .map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload)
+    .filter((u) => !("heartbeat" in u));
+}
+
+function hellos(h: ReturnType<typeof harness>): number[] {
+  return h.brokers[0]!.published
+    .filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string")
+    .map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload)
+    .filter((u) => "heartbeat" in u)
+    .map((u) => u.seq);
 }
 
 async function connected(h: ReturnType<typeof harness>) {
@@ -54,34 +66,51 @@ describe("delivery and ACK", () => {
 
   it("keeps at most `window` frames in flight and refills as ACKs arrive", async () => {
     const h = harness({ overrides: { window: 4 } });
-    await connected(h);
-    h.gw.report(burglary(0)); // the probe: its ACK opens the window
-    h.clock.advance(2);
+    await connected(h); // the hello (seq 0) is acknowledged: the window is open
     h.centre.mode = { kind: "silent" };
     for (let i = 1; i <= 10; i++) h.gw.report(burglary(i));
     h.clock.advance(1);
-    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([1, 2, 3, 4]);
     h.centre.mode = { kind: "ack" };
     h.clock.advance(1000 + 20);
     expect(h.gw.depth().total).toBe(0);
-    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     await h.gw.stop();
   });
 
-  it("probes after a (re)connect and after an ACK timeout: one frame until an ACK proves the path, then the rest in order", async () => {
+  it("after a (re)connect sends nothing from the outbox until a hello heartbeat is acknowledged (a fresh seq each try)", async () => {
     const h = harness({ overrides: { window: 8 } });
     h.centre.mode = { kind: "silent" }; // e.g. a restarted broker the centre has not subscribed to yet
-    for (let i = 1; i <= 5; i++) h.gw.report(burglary(i));
-    await connected(h);
-    h.clock.advance(1);
-    expect(uplinks(h).map((u) => u.seq)).toEqual([0]);
-    h.clock.advance(1000); // probe resent; nothing else
-    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 0]);
+    for (let i = 1; i <= 5; i++) h.gw.report(burglary(i)); // seqs 0..4
+    await h.gw.start();
+    h.clock.advance(999);
+    expect(hellos(h)).toEqual([5]);
+    expect(uplinks(h)).toEqual([]);
+    h.clock.advance(3); // connected at 1 ms: the retry leaves at 1,001 ms and arrives 1 ms later
+    expect(hellos(h)).toEqual([5, 6]);
     h.centre.mode = { kind: "ack" };
     h.clock.advance(1000);
     h.clock.advance(10);
-    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 0, 0, 1, 2, 3, 4]);
+    expect(hellos(h)).toEqual([5, 6, 7]);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5]);
+    await h.gw.stop();
+  });
+
+  it("after an ACK timeout resends only the first frame in delivery order; the others follow its ACK, in order", async () => {
+    const h = harness({ overrides: { window: 8 } });
+    await connected(h);
+    h.centre.mode = { kind: "silent" };
+    for (let i = 1; i <= 4; i++) h.gw.report(burglary(i)); // seqs 1..4, all sent at once
+    h.clock.advance(1);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([1, 2, 3, 4]);
+    h.clock.advance(1000); // all four time out: only seq 1 goes again
+    expect(uplinks(h).map((u) => u.seq)).toEqual([1, 2, 3, 4, 1]);
+    h.centre.mode = { kind: "ack" };
+    h.clock.advance(1000); // seq 1 again, now acknowledged; 2..4 follow at once
+    h.clock.advance(10);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([1, 2, 3, 4, 1, 1, 2, 3, 4]);
+    expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4]);
     await h.gw.stop();
   });
 

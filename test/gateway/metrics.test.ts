@@ -32,8 +32,9 @@ describe("metrics (own prom-client Registry, optional HTTP endpoint)", () => {
     expect(t).toMatch(/gateway_outbox_depth\{class="alarm"\} 0/);
     expect(t).toMatch(/gateway_outbox_oldest_age_seconds 0/);
     expect(t).toMatch(/gateway_path_in_use 1/);
-    expect(t).toMatch(/gateway_ack_rtt_seconds_count 4/);
-    expect(t).toMatch(/gateway_ack_rtt_seconds_bucket\{le="0.0025"\} 4/);
+    // Four events and the hello heartbeat.
+    expect(t).toMatch(/gateway_ack_rtt_seconds_count 5/);
+    expect(t).toMatch(/gateway_ack_rtt_seconds_bucket\{le="0.0025"\} 5/);
 
     h.brokers[0]!.kill();
     h.clock.advance(10);

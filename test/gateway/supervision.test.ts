@@ -16,15 +16,15 @@ describe("EN 50136 supervision heartbeats", () => {
   const single: CategoryName[] = ["SP2", "SP3", "SP4", "SP5", "SP6"];
   for (const name of single) {
     const ms = CATEGORIES[name].primaryMs;
-    it(`${name}: no heartbeat at ${ms - 1} ms of silence, one at ${ms} ms`, async () => {
+    it(`${name}: after the hello at connect, no heartbeat at ${ms - 1} ms of silence, one at ${ms} ms`, async () => {
       const h = harness({ category: name });
       await h.gw.start();
-      h.clock.advance(1); // connected at t0+1; supervision timer armed then
+      h.clock.advance(1); // connected at t0+1: the hello heartbeat goes out and arms the supervision timer
       h.clock.advance(ms - 1);
-      expect(heartbeats(h)).toHaveLength(0);
+      expect(heartbeats(h)).toHaveLength(1);
       h.clock.advance(1); // due; +1 ms publish latency
       h.clock.advance(1);
-      expect(heartbeats(h)).toHaveLength(1);
+      expect(heartbeats(h)).toHaveLength(2);
       await h.gw.stop();
     });
   }
@@ -34,9 +34,9 @@ describe("EN 50136 supervision heartbeats", () => {
     await h.gw.start();
     h.clock.advance(1);
     h.clock.advance(32 * 24 * 3600 * 1000 - 1);
-    expect(heartbeats(h)).toHaveLength(0);
-    h.clock.advance(2);
     expect(heartbeats(h)).toHaveLength(1);
+    h.clock.advance(2);
+    expect(heartbeats(h)).toHaveLength(2);
     await h.gw.stop();
   });
 
@@ -47,9 +47,9 @@ describe("EN 50136 supervision heartbeats", () => {
     h.clock.advance(60_000);
     h.gw.report(burglary(1)); // sent now: the next heartbeat is due 90 s after this
     h.clock.advance(89_999);
-    expect(heartbeats(h)).toHaveLength(0);
+    expect(heartbeats(h)).toHaveLength(1); // the hello
     h.clock.advance(2);
-    expect(heartbeats(h)).toHaveLength(1);
+    expect(heartbeats(h)).toHaveLength(2);
     await h.gw.stop();
   });
 
@@ -59,12 +59,11 @@ describe("EN 50136 supervision heartbeats", () => {
     h.clock.advance(1);
     h.areas.push({ area: 2, mode: "disarmed" });
     h.centre.mode = { kind: "nak", reason: "unknown-key", times: 1 };
-    h.gw.report(burglary(1)); // seq 0: refused for good, parked, still waiting in the outbox
+    h.gw.report(burglary(1)); // seq 1 (the hello took 0): refused for good, parked, still waiting
     h.clock.advance(20_010);
     const hb = heartbeats(h);
-    expect(hb).toHaveLength(1);
-    expect(hb[0]!.seq).toBe(1);
-    expect(hb[0]!.heartbeat).toEqual({ areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [], outbox: 1 });
+    expect(hb.map((x) => x.seq)).toEqual([0, 2]);
+    expect(hb[1]!.heartbeat).toEqual({ areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [], outbox: 1 });
     await h.gw.stop();
   });
 
@@ -73,8 +72,9 @@ describe("EN 50136 supervision heartbeats", () => {
     await h.gw.start();
     h.clock.advance(1);
     h.clock.advance(5 * 3600 * 1000 + 1);
+    // The hello goes on the active (primary) path only: the idle alternative's first heartbeat is at 5 h.
     expect(heartbeats(h, 1)).toHaveLength(1);
-    expect(heartbeats(h, 0).length).toBe(Math.floor((5 * 3600 * 1000) / 90_000));
+    expect(heartbeats(h, 0).length).toBe(1 + Math.floor((5 * 3600 * 1000) / 90_000));
     await h.gw.stop();
   });
 });
@@ -94,10 +94,10 @@ describe("dual path (issue #4: switch within the category time, report 351/352, 
     const viaAlt = h.brokers[1]!.published.filter((p) => p.topic.endsWith("/up")).map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload);
     expect(viaAlt.map((u) => u.seq)).toContain(seq);
     expect(h.clock.now() - killedAt).toBeLessThan(CATEGORIES.DP3.primaryMs);
-    // The fault was queued at the loss, before the burglary: both went via the alternative at once.
+    // Both waited for the hello on the alternative, then left in delivery order: the alarm first.
     expect(h.centre.events(PANEL).map((e) => [e.code, e.q])).toEqual([
-      [Cid.Path1Fault, 1],
       [Cid.Burglary, 1],
+      [Cid.Path1Fault, 1],
     ]);
     h.brokers[0]!.revive();
     h.clock.advance(600); // backoff 500 ms + latency
