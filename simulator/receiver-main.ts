@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { CentreStore } from "./centre/centre-store.js";
+import { CentreError } from "./centre/errors.js";
 import { consoleLogger, silentLogger } from "./centre/logger.js";
 import { centreSigner, loadCentre } from "./centre/provisioning.js";
 import { Receiver } from "./receiver.js";
@@ -35,7 +36,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
     },
     strict: true,
   });
-  if (!a.centre) throw new Error("--centre DIR is required");
+  if (!a.centre) throw new CentreError("bad-argument", "--centre DIR is required");
   const centre = loadCentre(a.centre);
   const store = CentreStore.open(a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
   const receiver = new Receiver({

@@ -25,6 +25,7 @@ import {
 } from "../protocol/index.js";
 import { systemClock, type Clock } from "./centre/clock.js";
 import { coalesceWrites } from "./centre/coalesce-writes.js";
+import { CentreError } from "./centre/errors.js";
 import type { CentreStore } from "./centre/centre-store.js";
 import type { FrameToStore } from "./centre/frame-store.js";
 import { GapDetector } from "./centre/gap-detector.js";
@@ -93,9 +94,17 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     return this.state === "running";
   }
 
+  /**
+   * Taking frames: also while `start()` is finishing, since retained status messages and the first frames
+   * can arrive in the same read as the SUBACK, before the subscribe promise resumes.
+   */
+  private get live(): boolean {
+    return this.state === "running" || this.state === "starting";
+  }
+
   /** Connect and subscribe; resolves once the broker granted both subscriptions. */
   async start(): Promise<void> {
-    if (this.state !== "idle") throw new Error(`receiver ${this.name} cannot start from ${this.state}`);
+    if (this.state !== "idle") throw new CentreError("bad-state", `receiver ${this.name} cannot start from ${this.state}`);
     this.state = "starting";
     const client = mqtt.connect(this.opts.url, {
       protocolVersion: 4,
@@ -115,11 +124,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       });
       const granted = await client.subscribeAsync([this.sharedFilter, topics.allStatus], { qos: 1 });
       const refused = granted.filter((g) => g.qos >= 0x80); // 0x80 (v3.1.1) or a v5 reason code such as 0x87
-      if (refused.length) throw new Error(`broker refused ${refused.map((g) => g.topic).join(", ")}`);
+      if (refused.length) throw new CentreError("broker-refused", `broker refused ${refused.map((g) => g.topic).join(", ")}`);
     } catch (e) {
       this.state = "stopped";
       client.end(true);
-      throw e;
+      throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
     }
     this.supervisor?.start();
     this.state = "running";
@@ -157,7 +166,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   }
 
   private onMessage(topic: string, message: Buffer): void {
-    if (this.state !== "running") return;
+    if (!this.live) return;
     const t = parseTopic(topic);
     if (t?.kind === "status") {
       const status = message.toString("utf8");
@@ -212,8 +221,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length > 0 && this.state === "running") this.storeBatch(batch);
-    if (this.state !== "running") return; // killed while storing: the ACKs die with it
+    if (batch.length > 0 && this.live) this.storeBatch(batch);
+    if (!this.live) return; // killed while storing: the ACKs die with it
     const acks = this.reAcks;
     this.reAcks = new Map();
     for (const [panel, seqs] of acks) {

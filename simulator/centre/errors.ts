@@ -7,7 +7,9 @@ export type CentreErrorCode =
   | "bad-category" // not an EN 50136 category we know
   | "bad-argument" // a command-line or option value that makes no sense
   | "pki" // certificate material missing or unreadable
-  | "already-exists"; // provisioning a panel twice
+  | "already-exists" // provisioning a panel twice
+  | "bad-state" // a lifecycle call out of order (e.g. starting a receiver twice)
+  | "broker-refused"; // the broker refused a connection or subscription the centre needs
 
 export class CentreError extends Error {
   override readonly name = "CentreError";

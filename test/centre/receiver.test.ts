@@ -109,6 +109,30 @@ describe("receiver: store, then ACK", () => {
   });
 });
 
+describe("receiver: start-up", () => {
+  it("refuses to start with a typed error when the broker refuses the login or the subscriptions", async () => {
+    const badLogin = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "bad", connect: { username: "receiver", password: "wrong", reconnectPeriod: 0 } });
+    await expect(badLogin.start()).rejects.toMatchObject({ code: "broker-refused" });
+    // A panel's credentials are not a receiver's rights: the shared uplink subscription is refused.
+    const p1 = fx.panels.P1!;
+    const asPanel = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "x", connect: { username: "P1", password: p1.bundle.password!, reconnectPeriod: 0 } });
+    await expect(asPanel.start()).rejects.toMatchObject({ code: "broker-refused" });
+    await expect(asPanel.start()).rejects.toMatchObject({ code: "bad-state" });
+  });
+
+  it("records a retained status published before the receiver started", async () => {
+    const p = await panel("P2");
+    await p.client.publishAsync("alarm/v1/P2/status", "online", { qos: 1, retain: true });
+    const r = receiver("status");
+    const seen: string[] = [];
+    r.on("status", (panel, s) => seen.push(`${panel}:${s}`));
+    await r.start();
+    await expect.poll(() => seen).toContain("P2:online");
+    await p.close();
+    await r.stop();
+  });
+});
+
 describe("receiver: no frame handled twice", () => {
   it("a receiver killed between storing and acknowledging: the panel retransmits, the next receiver re-ACKs without handling it again", async () => {
     const first = receiver("crash-1");
