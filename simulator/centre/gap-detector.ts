@@ -23,6 +23,7 @@ export interface LostEvents {
 export class GapDetector {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly check;
+  private readonly unsettled;
 
   constructor(
     private readonly store: CentreStore,
@@ -37,6 +38,7 @@ export class GapDetector {
     const checked = db.prepare("SELECT gap_checked AS c FROM panels WHERE panel = ?");
     const seqs = db.prepare("SELECT seq FROM frames WHERE panel = ? AND seq > ? AND seq <= ? ORDER BY seq").pluck();
     const mark = db.prepare("UPDATE panels SET gap_checked = ? WHERE panel = ?");
+    this.unsettled = db.prepare("SELECT MIN(received_at) AS t FROM frames WHERE panel = ? AND received_at > ?");
     this.check = db.transaction((panel: string, now: number): LostEvents[] => {
       const high = (settled.get(panel, now - graceMs) as { h: number | null }).h;
       if (high === null) return [];
@@ -56,10 +58,13 @@ export class GapDetector {
 
   /** A frame of this panel was stored now: look for gaps once the grace period has passed. */
   stored(panel: string): void {
-    if (this.timers.has(panel)) return;
+    if (!this.timers.has(panel)) this.schedule(panel, this.graceMs);
+  }
+
+  private schedule(panel: string, ms: number): void {
     this.timers.set(
       panel,
-      this.clock.setTimer(this.graceMs, () => {
+      this.clock.setTimer(ms, () => {
         this.timers.delete(panel);
         this.run(panel);
       }),
@@ -73,9 +78,10 @@ export class GapDetector {
       this.log.log("warn", "possible lost events", { ...l });
       this.onLost(l);
     }
-    // Frames stored within the grace period are not settled yet: look again when they are.
-    const pending = this.store.db.prepare("SELECT 1 FROM frames WHERE panel = ? AND received_at > ? LIMIT 1").get(panel, this.clock.now() - this.graceMs);
-    if (pending) this.stored(panel);
+    // Frames stored within the grace period are not settled yet: look again the moment the oldest is.
+    const now = this.clock.now();
+    const next = (this.unsettled.get(panel, now - this.graceMs) as { t: number | null }).t;
+    if (next !== null && !this.timers.has(panel)) this.schedule(panel, next + this.graceMs - now);
     return found;
   }
 

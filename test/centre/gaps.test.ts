@@ -54,6 +54,16 @@ describe("sequence gap detection", () => {
     expect(alarm.title).toMatch(/possible lost events/);
   });
 
+  it("the grace period counts from the frame that reveals the gap, not from the panel's first frame", () => {
+    arrive(0);
+    clock.advance(10_000);
+    arrive(2); // reveals that 1 is missing
+    clock.advance(GRACE - 1);
+    expect(lost).toEqual([]);
+    clock.advance(1);
+    expect(lost.map((l) => [l.from, l.to])).toEqual([[1, 1]]);
+  });
+
   it("each gap is reported once, also by a second detector on the same store", () => {
     arrive(0, 3);
     const other = new GapDetector(store, clock, GRACE);
