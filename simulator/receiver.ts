@@ -131,6 +131,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
     }
     this.supervisor?.start();
+    this.gaps.start();
     this.state = "running";
     this.log.log("info", "receiver: running", { receiver: this.name, url: this.opts.url });
   }

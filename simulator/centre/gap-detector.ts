@@ -56,6 +56,11 @@ export class GapDetector {
     });
   }
 
+  /** After a (re)start: check every panel now, and arm the re-checks of frames not yet settled. */
+  start(): void {
+    for (const p of this.store.registry.panels()) this.run(p.panel);
+  }
+
   /** A frame of this panel was stored now: look for gaps once the grace period has passed. */
   stored(panel: string): void {
     if (!this.timers.has(panel)) this.schedule(panel, this.graceMs);

@@ -64,6 +64,18 @@ describe("sequence gap detection", () => {
     expect(lost.map((l) => [l.from, l.to])).toEqual([[1, 1]]);
   });
 
+  it("a detector started after a restart finds the gaps the previous one did not live to report", () => {
+    arrive(0, 3);
+    gaps.stop(); // the receiver dies before the grace period ends
+    const next = new GapDetector(store, clock, GRACE, (l) => lost.push(l));
+    next.start();
+    clock.advance(GRACE - 1);
+    expect(lost).toEqual([]);
+    clock.advance(1);
+    expect(lost.map((l) => [l.from, l.to])).toEqual([[1, 2]]);
+    next.stop();
+  });
+
   it("each gap is reported once, also by a second detector on the same store", () => {
     arrive(0, 3);
     const other = new GapDetector(store, clock, GRACE);
