@@ -2,7 +2,7 @@
  * Receiver throughput: frames verified, stored durably and ACKed per second, with 1..n receiver
  * processes sharing one store file through the shared subscription of the embedded broker.
  *
- *   npx tsx simulator/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500]
+ *   npx tsx simulator/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
  *
  * Also measures this machine's raw Ed25519 verify rate (openUplink in a loop) as the baseline: a receiver
  * cannot go faster than it verifies. Broker and load generator run in this process, receivers in children.
@@ -52,7 +52,17 @@ export function rawVerifyRate(n = 5000): number {
   return n / ((performance.now() - t) / 1000);
 }
 
-export async function benchReceivers(receivers: number, panels = 20, framesPerPanel = 500): Promise<BenchResult> {
+export interface BenchOptions {
+  readonly receivers: number;
+  readonly panels?: number;
+  readonly framesPerPanel?: number;
+  /** An external broker that lets anyone in (e.g. Mosquitto with allow_anonymous); default: the embedded one. */
+  readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+}
+
+export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
+  const { receivers, panels = 20, framesPerPanel = 500 } = o;
+  const version = o.broker?.protocolVersion ?? 4;
   const dir = mkdtempSync(join(tmpdir(), "receiver-bench-"));
   const centre = initCentre(join(dir, "centre"));
   const store = CentreStore.open(centre.dbPath);
@@ -65,11 +75,11 @@ export async function benchReceivers(receivers: number, panels = 20, framesPerPa
     store.registry.setPassword(id, "pw");
     signers.set(id, { kid: `k${id}`, key: privateKeyFromPem(k.privatePem) });
   }
-  const broker = await startBroker({ login: passwordLogin(store.registry, [{ username: "recv", password: "pw", identity: { role: "receiver", name: "bench" } }]) });
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = o.broker ? undefined : await startBroker({ login: passwordLogin(store.registry, [{ username: "recv", password: "pw", identity: { role: "receiver", name: "bench" } }]) });
+  const url = o.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const children: ChildProcess[] = [];
   for (let i = 0; i < receivers; i++) {
-    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--quiet"], {
+    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet"], {
       execArgv: ["--import", "tsx", ...(process.env.RECEIVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.RECEIVER_PROF}`] : [])],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -85,7 +95,7 @@ export async function benchReceivers(receivers: number, panels = 20, framesPerPa
   let finish!: () => void;
   const allAcked = new Promise<void>((r) => (finish = r));
   for (const id of ids) {
-    const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: "pw", protocolVersion: 4 });
+    const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: "pw", protocolVersion: version });
     (c.stream as unknown as Socket).setNoDelay?.(true);
     await c.subscribeAsync(topics.down(id), { qos: 1 });
     const seen = new Set<number>();
@@ -107,18 +117,27 @@ export async function benchReceivers(receivers: number, panels = 20, framesPerPa
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(clients.map((c) => c.endAsync()));
   await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
-  await broker.close();
+  await broker?.close();
   store.close();
   rmSync(dir, { recursive: true, force: true });
   return { receivers, frames: total, seconds, framesPerSecond: total / seconds };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { values: a } = parseArgs({ options: { receivers: { type: "string", default: "1,2" }, panels: { type: "string", default: "20" }, frames: { type: "string", default: "500" } } });
+  const { values: a } = parseArgs({
+    options: {
+      receivers: { type: "string", default: "1,2" },
+      panels: { type: "string", default: "20" },
+      frames: { type: "string", default: "500" },
+      url: { type: "string" },
+      "protocol-version": { type: "string", default: "5" },
+    },
+  });
+  const broker = a.url ? { url: a.url, protocolVersion: a["protocol-version"] === "4" ? (4 as const) : (5 as const) } : undefined;
   const verify = rawVerifyRate();
   console.log(`raw verify: ${Math.round(verify)} frames/s (one core)`);
   for (const n of a.receivers!.split(",").map(Number)) {
-    const r = await benchReceivers(n, Number(a.panels), Number(a.frames));
+    const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), ...(broker ? { broker } : {}) });
     console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of raw verify)`);
   }
   process.exit(0);
