@@ -15,6 +15,8 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import {
   PROTOCOL_VERSION,
   ReplayWindows,
+  STATUS_OFFLINE,
+  STATUS_ONLINE,
   parseTopic,
   sealDownlink,
   topics,
@@ -171,6 +173,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const t = parseTopic(topic);
     if (t?.kind === "status") {
       const status = message.toString("utf8");
+      if (status !== STATUS_ONLINE && status !== STATUS_OFFLINE) {
+        this.log.log("warn", "receiver: unknown status ignored", { receiver: this.name, panel: t.panel, status: status.slice(0, 32) });
+        return;
+      }
       this.opts.store.registry.setStatus(t.panel, status, this.clock.now());
       this.emit("status", t.panel, status);
       return;
@@ -251,7 +257,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       const o = outcomes[i]!;
       this.windows.for(f.panel).mark(f.seq);
       this.queueAck(f.panel, f.seq);
-      if (o.result === "duplicate") return void this.emit("duplicate", f.panel, f.seq);
+      if (o.result === "duplicate") {
+        this.stats.duplicates++;
+        return void this.emit("duplicate", f.panel, f.seq);
+      }
       heard.add(f.panel);
       this.emit("stored", f.panel, f.seq, f.payload);
       for (const id of o.alarms) this.emit("alarm", id);
