@@ -52,6 +52,8 @@ export interface RunningBroker {
 }
 
 const DISCARD_TOPIC = "$denied/discard";
+// CONNACK return codes, MQTT 3.1.1 §3.2.2.3
+const IDENTIFIER_REJECTED = 2;
 const BAD_LOGIN = 4;
 
 export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBroker> {
@@ -74,7 +76,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       const id = mayUseClientId(who, client.id);
       if (!id.ok) {
         log.log("warn", "broker: client id refused", { clientId: client.id, ...who, reason: id.reason });
-        return done(refuse(2, id.reason), false);
+        return done(refuse(IDENTIFIER_REJECTED, id.reason), false);
       }
       identities.set(client, who);
       done(null, true);

@@ -57,12 +57,15 @@ export class PanelRegistry {
     this.sql("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
   }
 
-  /** Revoke every certificate and frame key of a subject (a panel id or a centre client name). */
+  /** Revoke every certificate, frame key and demo password of a subject (a panel id or a centre client name). */
   revoke(subject: string, at: number): { certificates: number; keys: number } {
-    return this.db.transaction(() => ({
-      certificates: this.sql("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
-      keys: this.sql("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
-    }))();
+    return this.db.transaction(() => {
+      this.sql("UPDATE panels SET password_hash = NULL WHERE panel = ?").run(subject);
+      return {
+        certificates: this.sql("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
+        keys: this.sql("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
+      };
+    })();
   }
 
   isCertificateRevoked(serial: string): boolean {

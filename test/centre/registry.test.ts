@@ -43,6 +43,8 @@ describe("panel records", () => {
     expect(store.registry.checkPassword("P1", "s3cres")).toBe(false);
     expect(store.registry.checkPassword("P9", "s3cret")).toBe(false);
     expect(() => store.registry.setPassword("P9", "x")).toThrow(expect.objectContaining({ code: "unknown-panel" }));
+    store.registry.revoke("P1", clock.now());
+    expect(store.registry.checkPassword("P1", "s3cret")).toBe(false);
   });
 
   it("keeps the newest status (a late retained message does not overwrite a newer one)", () => {
