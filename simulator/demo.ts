@@ -1,0 +1,111 @@
+/**
+ * `npm start`: the whole system on loopback with no file to write first: embedded aedes broker, the centre's
+ * receiver, and one panel (firmware on the simulated board plus gateway). It prints the flow as it happens:
+ * zone change -> panel state -> frame sent -> centre stored -> ACK.
+ *
+ * With a terminal attached it takes commands (type `help`); without one (CI, pipes) it runs a scripted
+ * intrusion and exits: arm away, exit delay, front door opens, entry delay runs out, alarm reported,
+ * stored and acknowledged, owner disarms (cancel 406).
+ */
+import { createInterface } from "node:readline";
+import type { PanelView } from "../firmware/index.js";
+import { eventDef, siaCode, type Event } from "../protocol/index.js";
+import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
+import { startSystem, type RunningSystem } from "./system.js";
+
+const t0 = Date.now();
+function say(who: string, what: string): void {
+  const t = ((Date.now() - t0) / 1000).toFixed(3).padStart(8);
+  console.log(`${t}s  ${who.padEnd(8)} ${what}`);
+}
+
+function describe(e: Event): string {
+  const d = eventDef(e.code);
+  const who = e.zone !== undefined ? ` zone ${e.zone}` : e.user !== undefined ? ` user ${e.user}` : "";
+  const q = e.q === 1 ? "new" : e.q === 3 ? "restore" : "still present";
+  return `${e.code} ${d?.name ?? "?"} (${siaCode(e.code, e.q) ?? "--"}, ${q}) area ${e.area}${who}`;
+}
+
+function phase(p: PanelView["areas"][number]["phase"]): string {
+  switch (p.kind) {
+    case "disarmed":
+      return "disarmed";
+    case "exit":
+      return `exit delay (${p.mode}) until +${((p.until - Date.now()) / 1000).toFixed(1)} s`;
+    case "armed":
+      return `armed ${p.mode}`;
+    case "entry":
+      return `entry delay (zone ${p.zone}) until +${((p.until - Date.now()) / 1000).toFixed(1)} s`;
+  }
+}
+
+function wire(sys: RunningSystem): void {
+  sys.panel.on("state", (v) => say("panel", `state: ${v.areas.map((a) => `area ${a.area} ${phase(a.phase)}${a.alarm ? " ALARM" : ""}`).join(", ")}${v.outputs.siren ? ", siren on" : ""}${v.troubles.length ? `, troubles ${v.troubles.join(",")}` : ""}`));
+  sys.panel.on("keypad", (m) => say("keypad", JSON.stringify(m)));
+  sys.panel.on("report", (e) => say("panel", `reports ${describe(e)}`));
+  sys.gateway.on("sent", ({ seq, attempt }) => say("gateway", `frame seq ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`));
+  sys.receiver.on("stored", (panel, seq, p) => say("centre", `stored ${panel} seq ${seq}: ${"events" in p ? p.events.map(describe).join("; ") : "heartbeat" in p ? "heartbeat" : "command result"}`));
+  sys.receiver.on("alarm", (id) => {
+    const a = sys.centre.alarms.get(id);
+    say("centre", `operator queue: alarm #${id} ${a.title} [${a.state}]`);
+  });
+  sys.gateway.on("acked", ({ seq, rttMs }) => say("gateway", `ACK for seq ${seq} after ${rttMs.toFixed(1)} ms: event has left the outbox`));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function keys(sys: RunningSystem, text: string): Promise<void> {
+  say("user", `keys: ${text}`);
+  for (const k of text.split(/\s+/).flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g]))) sys.panel.input({ type: "key", key: k as "1" });
+}
+
+async function scripted(sys: RunningSystem): Promise<void> {
+  await sleep(300);
+  await keys(sys, `${DEMO_CODE} away`);
+  await sleep(3_500);
+  say("world", "front door opens (zone 1)");
+  sys.setZone(1, true);
+  await sleep(4_000);
+  say("world", "front door closes");
+  sys.setZone(1, false);
+  await sleep(1_000);
+  await keys(sys, `${DEMO_CODE} off`);
+  await sleep(1_500);
+  for (const a of sys.centre.alarms.list(true)) {
+    say("centre", `alarm #${a.id} for operators: ${a.title}, ${a.state}, frames ${sys.centre.alarms.frames(a.id).length}`);
+  }
+}
+
+async function interactive(sys: RunningSystem): Promise<void> {
+  console.log("commands: open N | close N | keys 1234 away | keys 1234 off | ac lost | ac ok | status | quit");
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "> " });
+  rl.prompt();
+  for await (const line of rl) {
+    const [cmd, ...rest] = line.trim().split(/\s+/);
+    try {
+      if (cmd === "open" || cmd === "close") sys.setZone(Number(rest[0]), cmd === "open");
+      else if (cmd === "keys") await keys(sys, rest.join(" "));
+      else if (cmd === "ac") sys.panel.input({ type: "ac", ok: rest[0] === "ok" });
+      else if (cmd === "status") console.log(JSON.stringify(sys.panel.view()));
+      else if (cmd === "quit" || cmd === "exit") break;
+      else if (cmd) console.log("commands: open N | close N | keys 1234 away | keys 1234 off | ac lost | ac ok | status | quit");
+    } catch (e) {
+      console.log(`error: ${(e as Error).message}`);
+    }
+    rl.prompt();
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  say("demo", "starting broker, centre receiver, panel and gateway on loopback");
+  const sys = await startSystem({ panelConfig: demoPanelConfig() });
+  wire(sys);
+  say("demo", `broker on mqtt://127.0.0.1:${sys.broker.port}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
+  if (process.stdin.isTTY) await interactive(sys);
+  else await scripted(sys);
+  await sys.stop();
+  say("demo", "stopped");
+}
+
+await main();
