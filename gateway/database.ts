@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS executed (id TEXT PRIMARY KEY, exp INTEGER NOT NULL) 
 `;
 
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
+  // Nothing else should hold this file; if something does (a backup), the panel waits at most 1 s.
+  const db = new Database(path, { timeout: 1000 });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.exec(SCHEMA);

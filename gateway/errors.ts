@@ -6,6 +6,7 @@ export type GatewayErrorCode =
   | "bad-config" // constructor options that cannot work (no broker, unknown category, bad limits)
   | "bad-event" // report() given an event that is not a valid v1 Event
   | "stopped" // used after stop()
+  | "storage" // the SQLite file could not take the write (disk full, I/O error): NOT reported
   | "retained" // a retained downlink message (never acted on: DOMAIN.md, MQTT v5 facts)
   | "replay" // a command id already executed
   | "expired" // a command past its expiry

@@ -101,6 +101,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.emit("path", { path });
         },
         command: (cmd, sent) => this.execute(cmd, sent),
+        statusFailed: (message) => this.log("error", `status() unusable for a heartbeat, sent an empty summary: ${message}`),
         pathHealth: (path, ok) => {
           this.log("warn", `path ${path} ${ok ? "answers again" : "suspect: no ACK within its time"}`);
           this.pathSuspect[path] = !ok;
@@ -155,7 +156,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       paths: this.paths.length,
       graceMs: primaryMs,
       commTroubleEvents: o.commTroubleEvents ?? true,
-      onLink: (up) => o.onLink(up),
+      onLink: (up) => {
+        // The panel's handler must not break the link's bookkeeping.
+        try {
+          o.onLink(up);
+        } catch (e) {
+          this.log("error", `onLink(${up}) threw: ${String((e as Error)?.message ?? e)}`);
+        }
+      },
       enqueue: (e) => {
         this.outbox.enqueue(e);
         this.link.pump();
@@ -180,7 +188,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       if (!r.success) throw new GatewayError("bad-event", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       return r.data;
     });
-    const seqs = this.outbox.enqueueMany(checked);
+    let seqs: number[];
+    try {
+      seqs = this.outbox.enqueueMany(checked);
+    } catch (e) {
+      // The panel must know the event is not stored (it keeps it in its own log and shows a fault).
+      throw new GatewayError("storage", `event not stored: ${String((e as Error)?.message ?? e)}`);
+    }
     this.link.pump();
     return seqs;
   }

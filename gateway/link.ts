@@ -46,6 +46,8 @@ export interface LinkListener {
   /** Active path changed: 0 primary, 1 alternative, undefined none. */
   activePath(path: number | undefined): void;
   command(cmd: Command, centreSent: number): void;
+  /** status() threw or returned something a heartbeat cannot carry. */
+  statusFailed(message: string): void;
   /** A path was marked suspect (no ACKs) or cleared. */
   pathHealth(path: number, ok: boolean): void;
   /** A downlink message that was not acted on, with the reason code. */
@@ -268,8 +270,17 @@ export class Link {
     const path = this.paths[index];
     if (!path || path.state !== "up") return undefined;
     const seq = this.opts.outbox.allocateSeq();
-    const heartbeat: Heartbeat = { ...this.opts.status(), outbox: this.opts.outbox.depth().total };
-    const frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat }, this.opts.signer);
+    const outbox = this.opts.outbox.depth().total;
+    let frame: Uint8Array;
+    try {
+      const heartbeat: Heartbeat = { ...this.opts.status(), outbox };
+      frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat }, this.opts.signer);
+    } catch (e) {
+      // A panel status that throws or does not fit the schema must not stop supervision: the
+      // heartbeat still goes, with an empty summary, and the fault is reported.
+      this.listener.statusFailed(String((e as Error)?.message ?? e));
+      frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat: { areas: [], troubles: [], outbox } }, this.opts.signer);
+    }
     this.heartbeats.set(seq, this.opts.clock.now());
     if (this.heartbeats.size > HEARTBEATS_TRACKED) this.heartbeats.delete(this.heartbeats.keys().next().value!);
     path.send(topics.up(this.opts.panel), frame);

@@ -183,4 +183,26 @@ describe("configuration", () => {
     await h.gw.stop();
     expect(() => h.gw.report(burglary(1))).toThrow(expect.objectContaining({ code: "stopped" }));
   });
+
+  it("a write the SQLite file cannot take is a storage GatewayError, never reported as stored", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "gw-ro-"));
+    try {
+      const h = harness({ db: join(dir, "gw.db") });
+      h.gw.report(burglary(1));
+      // Stand-in for an I/O failure: another connection holds an exclusive lock past the 1 s busy timeout.
+      const Database = (await import("better-sqlite3")).default;
+      const other = new Database(join(dir, "gw.db"), { timeout: 0 });
+      other.exec("BEGIN EXCLUSIVE");
+      expect(() => h.gw.report(burglary(2))).toThrow(expect.objectContaining({ code: "storage" }));
+      other.exec("ROLLBACK");
+      other.close();
+      expect(h.gw.depth().total).toBe(1);
+      await h.gw.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -205,3 +205,32 @@ describe("link loss", () => {
     await h.gw.stop();
   });
 });
+
+describe("panel hooks that fail", () => {
+  it("a status() that throws still lets the heartbeat go (empty summary), and an onLink that throws does not stop the link", async () => {
+    const logs: string[] = [];
+    const h = harness({
+      category: "SP6",
+      overrides: {
+        status: () => {
+          throw new Error("sensor bus down");
+        },
+        onLink: () => {
+          throw new Error("keypad offline");
+        },
+        log: (_level, msg) => logs.push(msg),
+      },
+    });
+    await h.gw.start();
+    h.clock.advance(25_000);
+    const hb = heartbeats(h);
+    expect(hb.length).toBe(2);
+    expect(hb[1]!.heartbeat).toEqual({ areas: [], troubles: [], outbox: 0 });
+    expect(logs.some((l) => l.includes("sensor bus down"))).toBe(true);
+    expect(logs.some((l) => l.includes("keypad offline"))).toBe(true);
+    h.gw.report(burglary(1));
+    h.clock.advance(10);
+    expect(h.centre.events(PANEL)).toHaveLength(1);
+    await h.gw.stop();
+  });
+});
