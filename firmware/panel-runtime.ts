@@ -23,7 +23,7 @@ import { loadIo, PanelHardware } from "./hw/panel-hardware.js";
 import { KeypadEntry, type Key } from "./keypad-entry.js";
 import { RuntimeInput } from "./runtime-input.js";
 import { MemoryStore } from "./store/memory-store.js";
-import type { PanelStore } from "./store/panel-store.js";
+import type { NewLogEntry, PanelStore } from "./store/panel-store.js";
 
 export interface PanelRuntimeOptions {
   readonly config: PanelConfig;
@@ -163,12 +163,16 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     const now = this.#clock.now();
     const { state, effects } = step(this.#state, input, now);
     this.#state = state;
-    const nv = JSON.stringify(toNv(state));
-    if (nv !== this.#lastNv) {
-      this.#store.saveNv(toNv(state));
-      this.#lastNv = nv;
-    }
-    for (const fx of effects) this.#carryOut(fx, now);
+    // Effects first: a report goes to the gateway, which commits it to its outbox and starts sending it
+    // before the panel's own bookkeeping. Were power lost in between, the event is safe in the outbox;
+    // the other order could lose an alarm that the saved state already counts as handled.
+    const log: NewLogEntry[] = [];
+    for (const fx of effects) this.#carryOut(fx, now, log);
+    const nv = toNv(state);
+    const nvText = JSON.stringify(nv);
+    const nvChanged = nvText !== this.#lastNv;
+    this.#store.commitStep(nvChanged ? nv : undefined, log);
+    if (nvChanged) this.#lastNv = nvText;
     this.#schedule();
     const v = view(state);
     const vs = JSON.stringify(v);
@@ -179,16 +183,16 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     }
   }
 
-  #carryOut(fx: PanelEffect, now: number): void {
+  #carryOut(fx: PanelEffect, now: number, log: NewLogEntry[]): void {
     switch (fx.type) {
       case "report": {
         const e = fx.event;
-        this.#store.append({ at: e.at, what: `${eventDef(e.code)?.name ?? e.code} q${e.q}`, code: e.code, q: e.q, area: e.area, ...(e.zone !== undefined ? { zone: e.zone } : {}), ...(e.user !== undefined ? { user: e.user } : {}) });
+        log.push({ at: e.at, what: `${eventDef(e.code)?.name ?? e.code} q${e.q}`, code: e.code, q: e.q, area: e.area, ...(e.zone !== undefined ? { zone: e.zone } : {}), ...(e.user !== undefined ? { user: e.user } : {}) });
         try {
           this.#opts.reporter?.report(e);
         } catch (err) {
           // The panel keeps running: the event is in the local log, and the gateway owns retransmission.
-          this.#store.append({ at: now, what: `reporter refused event ${e.code}: ${(err as Error).message}`.slice(0, 200) });
+          log.push({ at: now, what: `reporter refused event ${e.code}: ${(err as Error).message}`.slice(0, 200) });
         }
         this.emit("report", e);
         return;
@@ -202,7 +206,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
         return;
       case "log": {
         const { type: _t, ...rest } = fx;
-        this.#store.append({ at: now, ...rest });
+        log.push({ at: now, ...rest });
         return;
       }
       case "result":

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { PanelRuntime, SqliteStore, parseConfig, zoneLevel, type PanelConfig, type PanelConfigInput } from "../firmware/index.js";
 import { Gateway } from "../gateway/gateway.js";
 import type { CategoryName } from "../gateway/categories.js";
-import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../protocol/index.js";
+import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker.js";
 import { passwordLogin } from "./broker-login.js";
 import { CentreStore } from "./centre/centre-store.js";
@@ -30,6 +30,8 @@ export interface SystemOptions {
   readonly logger?: Logger;
   /** Gateway ACK timeout, ms (default 5 s). */
   readonly ackTimeoutMs?: number;
+  /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
+  readonly onReport?: (event: Event, seq: number) => void;
 }
 
 export interface RunningSystem {
@@ -99,7 +101,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     onLink: (up) => panel?.input({ type: "link", up }),
     log: (level, msg) => log.log(level, `gateway: ${msg}`),
   });
-  panel = new PanelRuntime({ config, io, store, reporter: { report: (e) => void gateway.report(e) } });
+  const reporter = {
+    report(e: Event): void {
+      const seq = gateway.report(e);
+      opts.onReport?.(e, seq);
+    },
+  };
+  panel = new PanelRuntime({ config, io, store, reporter });
   await gateway.start();
   await panel.start();
 

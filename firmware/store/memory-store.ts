@@ -24,5 +24,9 @@ export class MemoryStore implements PanelStore {
   saveNv(nv: NvState): void {
     this.#nv = JSON.stringify(nv);
   }
+  commitStep(nv: NvState | undefined, entries: readonly NewLogEntry[]): void {
+    if (nv) this.saveNv(nv);
+    for (const e of entries) this.append(e);
+  }
   close(): void {}
 }

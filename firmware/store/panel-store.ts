@@ -22,5 +22,7 @@ export interface PanelStore {
   count(): number;
   loadNv(): NvState | undefined;
   saveNv(nv: NvState): void;
+  /** Everything one step changes, as one transaction (one fsync): the new NV state, if it changed, and log lines. */
+  commitStep(nv: NvState | undefined, entries: readonly NewLogEntry[]): void;
   close(): void;
 }

@@ -87,6 +87,14 @@ export class SqliteStore implements PanelStore {
     }
   }
 
+  commitStep(nv: NvState | undefined, entries: readonly NewLogEntry[]): void {
+    if (!nv && entries.length === 0) return;
+    this.#db.transaction(() => {
+      if (nv) this.saveNv(nv);
+      for (const e of entries) this.append(e);
+    })();
+  }
+
   close(): void {
     this.#db.close();
   }

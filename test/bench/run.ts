@@ -8,6 +8,7 @@ import { type Figure, round } from "./figure.js";
 import { sizeFigures } from "./size.js";
 import { messagingFigures } from "./messaging.js";
 import { outboxEnqueueFigures } from "./outbox-enqueue.js";
+import { alarmLatencyFigures } from "./alarm-latency.js";
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
+    ["alarm latency", () => alarmLatencyFigures(opts)],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
     ["messaging", () => messagingFigures(opts)],
   ];

@@ -1,0 +1,79 @@
+/**
+ * Figure 1: alarm latency. A simulated zone trip on an armed panel until the centre has stored the frame
+ * and the panel holds its ACK (the event has left the outbox), through the whole system of `npm start`.
+ * Baseline: a bare mqtt.js QoS 1 publish-and-reply round trip through the same broker, TCP_NODELAY on at
+ * both ends. Target: alarm p99 at most 3x the bare round trip's p99.
+ */
+import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
+import { Cid } from "../../protocol/index.js";
+import { startSystem } from "../../simulator/system.js";
+import { bareRoundTrips } from "./baselines.js";
+import { figure, percentile, type Figure } from "./figure.js";
+import type { BenchOptions } from "./run.js";
+
+const ZONES = 32;
+const CODE = "2468";
+
+function benchConfig(): PanelConfigInput {
+  return {
+    grade: 2,
+    io: "sim",
+    // Swinger shutdown would silence a zone after its limit of trips per armed period: use the maximum
+    // and re-arm between rounds, as a real test engineer would.
+    timing: { exitDelayMs: 0, entryDelayMs: 0, unsetDeferralMs: 0, swingerLimit: 15 },
+    areas: [{ area: 1 }],
+    zones: Array.from({ length: ZONES }, (_, i) => ({ zone: i + 1, type: "instant", pin: i + 2, areas: [1], debounceMs: 0 })),
+    outputs: { siren: 60 },
+    users: [{ user: 1, areas: [1], perms: ["disarm"], codeHash: hashCode(CODE, { N: 1024, r: 8, p: 1 }) }],
+  } as PanelConfigInput;
+}
+
+export async function alarmLatencyFigures(opts: BenchOptions): Promise<Figure[]> {
+  const n = opts.quick ? 300 : 2000;
+  const reported = new Map<number, number>(); // seq -> t0
+  const waiting = new Map<number, () => void>();
+  let lastAlarmSeq = -1;
+  const sys = await startSystem({
+    panelConfig: benchConfig(),
+    onReport: (e, seq) => {
+      if (e.code === Cid.Burglary && e.q === 1) lastAlarmSeq = seq;
+    },
+  });
+  const acked = new Set<number>();
+  sys.gateway.on("acked", ({ seq }) => {
+    acked.add(seq);
+    waiting.get(seq)?.();
+  });
+  const untilAcked = (seq: number) => (acked.has(seq) ? Promise.resolve() : new Promise<void>((r) => waiting.set(seq, r)));
+  const keys = (s: string) => s.split(" ").flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g])).forEach((k) => sys.panel.input({ type: "key", key: k as "1" }));
+  const lat: number[] = [];
+  try {
+    keys(`${CODE} away`);
+    let zone = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && i % (ZONES * 10) === 0) {
+        keys(`${CODE} off`);
+        keys(`${CODE} away`);
+      }
+      const z = (zone++ % ZONES) + 1;
+      lastAlarmSeq = -1;
+      const t0 = performance.now();
+      sys.setZone(z, true);
+      if (lastAlarmSeq < 0) throw new Error(`zone ${z} trip was not reported (round ${i})`);
+      reported.set(lastAlarmSeq, t0);
+      await untilAcked(lastAlarmSeq);
+      lat.push(performance.now() - t0);
+      sys.setZone(z, false);
+    }
+  } finally {
+    await sys.stop();
+  }
+  lat.sort((a, b) => a - b);
+  const { startAedesBroker } = await import("./brokers.js");
+  const b = await startAedesBroker();
+  const base = await bareRoundTrips(b.url, opts.quick ? 500 : 2000, b.mqttVersion).finally(() => b.close());
+  return [
+    figure({ name: "alarm latency p50 (aedes)", value: percentile(lat, 50), unit: "ms", baseline: base.p50, baselineName: "bare QoS 1 round trip p50", target: "(report only)" }, () => true),
+    figure({ name: "alarm latency p99 (aedes)", value: percentile(lat, 99), unit: "ms", baseline: base.p99, baselineName: "bare QoS 1 round trip p99", target: "ratio <= 3" }, (_v, r) => r <= 3),
+  ];
+}
