@@ -57,6 +57,17 @@ describe("downlink commands", () => {
     await h.gw.stop();
   });
 
+  it("refuses an unsigned message (a bare CBOR command, or garbage)", async () => {
+    const h = await started();
+    const { encodeCanonical } = await import("../../protocol/index.js");
+    h.brokers[0]!.deliver(`alarm/v1/${PANEL}/down`, encodeCanonical(new Map<number, string | number>([[0, 1], [1, PANEL], [2, h.clock.now()]])));
+    h.brokers[0]!.deliver(`alarm/v1/${PANEL}/down`, new Uint8Array([0xff, 0x00, 0x13]));
+    h.clock.advance(5);
+    expect(h.commands).toEqual([]);
+    expect(h.refused).toEqual(["malformed", "malformed"]);
+    await h.gw.stop();
+  });
+
   it("refuses a frame addressed to another panel", async () => {
     const h = await started();
     // Build the frame for panel p2 but deliver it on p1's topic.
