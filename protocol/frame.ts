@@ -67,7 +67,16 @@ export function openUplink(frame: Uint8Array, ring: KeyRing, opts: OpenUplinkOpt
   verifySign1(parsed, reg.key);
   const payload = decodeUplinkPayload(parsed.payload);
   if (payload.panel !== reg.panel) throw new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, key belongs to ${reg.panel}`);
-  if (opts.now !== undefined) checkFreshness(payload.sent, opts.now, opts.window);
+  if (opts.now !== undefined) {
+    try {
+      checkFreshness(payload.sent, opts.now, opts.window);
+    } catch (e) {
+      // A stale frame is authentic: name its panel and sequence number, so the receiver can NAK it with
+      // its own time (SIA DC-09 style) and the panel can correct its clock and resend.
+      if (e instanceof ProtocolError) throw new ProtocolError(e.code, e.message, { ...e.detail, panel: payload.panel, seq: payload.seq });
+      throw e;
+    }
+  }
   return { kid: parsed.kid, payload };
 }
 

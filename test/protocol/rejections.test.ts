@@ -122,11 +122,11 @@ describe("DC-09 time window: -40 s / +20 s of the receiver's clock", () => {
     expect(openUplink(f, ring, { now: T - 20_000 }).payload.seq).toBe(1);
     expect(code(() => openUplink(f, ring, { now: T - 20_001 }))).toBe("stale");
   });
-  it("a stale refusal carries the receiver's time, for the NAK", () => {
+  it("a stale refusal carries the receiver's time and the frame's panel and seq, for the NAK", () => {
     try {
       openUplink(f, ring, { now: T + 60_000 });
     } catch (e) {
-      expect((e as ProtocolError).detail).toMatchObject({ receiverTime: T + 60_000, skew: -60_000 });
+      expect((e as ProtocolError).detail).toMatchObject({ receiverTime: T + 60_000, skew: -60_000, panel: "panel-a", seq: 1 });
       return;
     }
     throw new Error("accepted");
