@@ -9,6 +9,7 @@ import { sizeFigures } from "./size.js";
 import { messagingFigures } from "./messaging.js";
 import { outboxEnqueueFigures } from "./outbox-enqueue.js";
 import { alarmLatencyFigures } from "./alarm-latency.js";
+import { centreThroughputFigures } from "./centre-throughput.js";
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
     ["alarm latency", () => alarmLatencyFigures(opts)],
+    ["centre throughput", () => centreThroughputFigures(opts)],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
     ["messaging", () => messagingFigures(opts)],
   ];

@@ -1,0 +1,28 @@
+/**
+ * Figure 2: centre throughput. 1,000 simulated panels (lightweight MQTT clients, all in the load process)
+ * send signed alarm frames; frames per second verified, stored and acknowledged by one receiver process,
+ * and by two sharing the load through the shared subscription. Baselines from the same run: raw
+ * node:crypto Ed25519 verifications per second on one core, and raw durable single-row SQLite commits.
+ */
+import { benchReceivers } from "../../simulator/receiver-bench.js";
+import { rawDurableCommitRate, rawVerifyRate } from "./baselines.js";
+import type { BenchBroker } from "./brokers.js";
+import { figure, type Figure } from "./figure.js";
+import type { BenchOptions } from "./run.js";
+
+export async function centreThroughputFigures(opts: BenchOptions, broker?: BenchBroker): Promise<Figure[]> {
+  const panels = opts.quick ? 200 : 1000;
+  const framesPerPanel = opts.quick ? 10 : 20;
+  const ext = broker ? { broker: { url: broker.url, protocolVersion: broker.mqttVersion } } : {};
+  const name = broker?.name ?? "aedes";
+  const verify = rawVerifyRate(opts.quick ? 500 : 2000);
+  const commit = rawDurableCommitRate(opts.quick ? 500 : 2000);
+  const one = await benchReceivers({ receivers: 1, panels, framesPerPanel, ...ext });
+  const two = await benchReceivers({ receivers: 2, panels, framesPerPanel, ...ext });
+  process.stderr.write(`  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s, 2 receivers ${Math.round(two.framesPerSecond)}/s\n`);
+  return [
+    figure({ name: `centre: 1 receiver, ${panels} panels (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: verify, baselineName: "raw Ed25519 verify, one core", target: "ratio >= 0.5" }, (_v, r) => r >= 0.5),
+    figure({ name: `centre: 1 receiver vs durable commits (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: commit, baselineName: "raw durable single-row commits", target: "(report only)" }, () => true),
+    figure({ name: `centre: 2 receivers sharing (${name})`, value: two.framesPerSecond, unit: "frames/s", baseline: one.framesPerSecond, baselineName: "1 receiver, same run", target: "ratio >= 1.7" }, (_v, r) => r >= 1.7),
+  ];
+}
