@@ -136,8 +136,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         {
           ...inner,
           up: () => {
-            this.monitor.pathChanged(i, !this.pathSuspect[i]);
+            // Path selection first, so a restore queued by the monitor goes where traffic now goes.
             inner.up();
+            this.monitor.pathChanged(i, !this.pathSuspect[i]);
           },
           down: (reason) => {
             this.log("warn", `path ${i} (${broker.url}) down: ${reason}`);

@@ -89,6 +89,8 @@ export class Link {
   private readonly heartbeats = new Map<number, number>();
   private offsetMs = 0;
   private probing = true;
+  /** The path to go back to once the frames in flight on the current one are acknowledged. */
+  private switchTo: number | undefined;
   /** Sequence number of the hello heartbeat awaited after a (re)connect, if any. */
   private hello: number | undefined;
   private helloTimer: Timer | undefined;
@@ -137,6 +139,11 @@ export class Link {
 
   /** Fill the window from the outbox in delivery order. Cheap to call after every enqueue. */
   pump(): void {
+    if (this.switchTo !== undefined) {
+      // Draining the old path before going back: nothing new on it; switch once it is empty.
+      if (this.inflight.size === 0) this.reselect();
+      return;
+    }
     const path = this.activeLinkPath();
     if (!path || this.hello !== undefined) return;
     const window = this.probing ? 1 : this.opts.window;
@@ -162,11 +169,22 @@ export class Link {
     return this.active === undefined ? undefined : this.paths[this.active];
   }
 
-  /** Primary if up, else the alternative if up. On any change, everything in flight is sent again. */
+  /**
+   * Primary if up and healthy, else the alternative. When the active path failed, switch at once and
+   * send everything in flight again. When it still works (going back to the primary), first let what is
+   * in flight on it be acknowledged: frames still travelling a slow alternative could otherwise be
+   * stored after later frames of their class sent over the primary.
+   */
   private reselect(): void {
     const up = this.paths.flatMap((p, i) => (p.state === "up" ? [i] : []));
     const chosen = up.find((i) => !this.suspect[i]) ?? up[0];
+    this.switchTo = undefined;
     if (chosen === this.active) return;
+    const current = this.activeLinkPath();
+    if (chosen !== undefined && current?.state === "up" && !this.suspect[this.active!] && this.inflight.size > 0) {
+      this.switchTo = chosen;
+      return;
+    }
     this.active = chosen;
     this.lastAckAt = this.opts.clock.now();
     for (const f of this.inflight.values()) f.timer?.cancel();

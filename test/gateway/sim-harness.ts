@@ -19,6 +19,8 @@ export interface HarnessOptions {
   /** Centre clock minus gateway clock, ms. */
   centreSkewMs?: number;
   keys?: ReturnType<typeof testKeys>;
+  /** One-way latency per broker, ms (default 1). */
+  latencies?: number[];
 }
 
 export function harness(h: HarnessOptions = {}) {
@@ -26,7 +28,7 @@ export function harness(h: HarnessOptions = {}) {
   const keys = h.keys ?? testKeys();
   const centre = new CentreCore(keys.centre, () => clock.now() + (h.centreSkewMs ?? 0));
   centre.register(PANEL, keys.panel.kid, keys.panelPublic);
-  const brokers = Array.from({ length: h.paths ?? 1 }, (_, i) => new SimBroker(`mqtt://broker${i}:1883`, clock));
+  const brokers = Array.from({ length: h.paths ?? 1 }, (_, i) => new SimBroker(`mqtt://broker${i}:1883`, clock, h.latencies?.[i] ?? 1));
   for (const b of brokers) {
     b.onPublish = (p) => {
       if (typeof p.payload === "string") return;

@@ -141,6 +141,29 @@ describe("dual path (issue #4: switch within the category time, report 351/352, 
     await h.gw.stop();
   });
 
+  it("goes back to the primary only once the frames in flight on a slow alternative are acknowledged (order within a class)", async () => {
+    const h = harness({ paths: 2, category: "DP3", latencies: [1, 200] });
+    await h.gw.start();
+    h.clock.advance(1);
+    h.brokers[0]!.kill(); // primary retries (random 0.5): refused at 502 and 1,503; the next try at 3,503
+    h.clock.advance(3399); // t = 3,400: on the alternative, its hello long acknowledged
+    expect(h.gw.activePath).toBe(1);
+    for (let z = 1; z <= 3; z++) h.gw.report(burglary(z)); // 400 ms round trip on the alternative
+    h.brokers[0]!.revive();
+    h.clock.advance(110); // t = 3,510: the primary is up again, the frames are still travelling
+    expect(h.brokers[0]!.connected).toBe(1);
+    expect(h.gw.activePath).toBe(1);
+    for (let z = 4; z <= 6; z++) h.gw.report(burglary(z)); // held back: nothing new on the old path
+    h.clock.advance(300); // t = 3,810: the ACKs came back at 3,800; switched, hello, the rest
+    expect(h.gw.activePath).toBe(0);
+    h.clock.advance(10);
+    expect(h.centre.events(PANEL).filter((e) => e.code === Cid.Burglary).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5, 6]);
+    const viaPrimary = h.brokers[0]!.published.filter((p) => p.topic.endsWith("/up") && typeof p.payload !== "string").map((p) => openUplink(p.payload as Uint8Array, h.centre.ring).payload);
+    const burglariesViaPrimary = viaPrimary.flatMap((u) => ("events" in u ? u.events.filter((e) => e.code === Cid.Burglary).map((e) => e.zone) : []));
+    expect(burglariesViaPrimary).toEqual([4, 5, 6]);
+    await h.gw.stop();
+  });
+
   it("reports 352 when the alternative path fails while the primary carries traffic", async () => {
     const h = harness({ paths: 2, category: "DP2" });
     await h.gw.start();
