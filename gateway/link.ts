@@ -33,6 +33,7 @@ import {
 } from "../protocol/index.js";
 import type { KeyObject } from "node:crypto";
 import type { Clock, Timer } from "./clock.js";
+import { HeartbeatFrames } from "./heartbeat-frames.js";
 import type { LinkPath } from "./link-path.js";
 import type { Outbox, OutboxRecord } from "./outbox.js";
 
@@ -78,15 +79,13 @@ interface InFlight {
   due: boolean;
 }
 
-/** Heartbeats whose ACK we still time for the RTT metric; older ones are forgotten. */
-const HEARTBEATS_TRACKED = 16;
 
 export class Link {
   private paths: readonly LinkPath[] = [];
   private active: number | undefined;
   private readonly inflight = new Map<number, InFlight>();
   private cursors = [-1, -1, -1, -1];
-  private readonly heartbeats = new Map<number, number>();
+  private readonly heartbeatFrames: HeartbeatFrames;
   private offsetMs = 0;
   private probing = true;
   /** The path to go back to once the frames in flight on the current one are acknowledged. */
@@ -102,7 +101,9 @@ export class Link {
   constructor(
     private readonly opts: LinkOptions,
     private readonly listener: LinkListener,
-  ) {}
+  ) {
+    this.heartbeatFrames = new HeartbeatFrames({ ...opts, now: () => this.now(), statusFailed: (m) => listener.statusFailed(m) });
+  }
 
   /** Paths are created by the owner with this link's handlers (see pathListener). */
   attach(paths: readonly LinkPath[]): void {
@@ -287,20 +288,7 @@ export class Link {
   private sendHeartbeat(index: number): number | undefined {
     const path = this.paths[index];
     if (!path || path.state !== "up") return undefined;
-    const seq = this.opts.outbox.allocateSeq();
-    const outbox = this.opts.outbox.depth().total;
-    let frame: Uint8Array;
-    try {
-      const heartbeat: Heartbeat = { ...this.opts.status(), outbox };
-      frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat }, this.opts.signer);
-    } catch (e) {
-      // A panel status that throws or does not fit the schema must not stop supervision: the
-      // heartbeat still goes, with an empty summary, and the fault is reported.
-      this.listener.statusFailed(String((e as Error)?.message ?? e));
-      frame = sealUplink({ v: 1, panel: this.opts.panel, seq, sent: this.now(), heartbeat: { areas: [], troubles: [], outbox } }, this.opts.signer);
-    }
-    this.heartbeats.set(seq, this.opts.clock.now());
-    if (this.heartbeats.size > HEARTBEATS_TRACKED) this.heartbeats.delete(this.heartbeats.keys().next().value!);
+    const { seq, frame } = this.heartbeatFrames.build();
     path.send(topics.up(this.opts.panel), frame);
     this.listener.sent(seq, 1, index);
     return seq;
@@ -343,11 +331,8 @@ export class Link {
         done.push([seq, now - f.sentAt]);
         continue;
       }
-      const hb = this.heartbeats.get(seq);
-      if (hb !== undefined) {
-        this.heartbeats.delete(seq);
-        done.push([seq, now - hb]);
-      }
+      const rtt = this.heartbeatFrames.acked(seq);
+      if (rtt !== undefined) done.push([seq, rtt]);
     }
     this.opts.outbox.remove(seqs);
     if (this.hello !== undefined && seqs.includes(this.hello)) {
@@ -366,6 +351,11 @@ export class Link {
       // SIA DC-09 practice: the receiver answers with its own time so the sender can correct and resend.
       this.setClockOffset(centreSent - this.opts.clock.now());
       if (f) this.transmit(f);
+      else if (seq === this.hello && this.active !== undefined) {
+        // The hello itself was too far off: say it again at once with the corrected time.
+        this.helloTimer?.cancel();
+        this.sendHello(this.active);
+      }
       return;
     }
     if (PERMANENT_NAK.has(reason)) {

@@ -144,6 +144,17 @@ describe("NAK", () => {
     await h.gw.stop();
   });
 
+  it("a stale NAK of the hello corrects the clock and repeats the hello at once (no ACK-timeout wait)", async () => {
+    const h = harness({ centreSkewMs: 120_000 });
+    h.centre.mode = { kind: "nak", reason: "stale", times: 1 };
+    const seq = h.gw.report(burglary(1));
+    await h.gw.start();
+    h.clock.advance(10);
+    expect(hellos(h)).toHaveLength(2);
+    expect(h.centre.events(PANEL).map((e) => e.seq)).toEqual([seq]);
+    await h.gw.stop();
+  });
+
   it("parks a frame refused permanently, reports it, and does not resend it", async () => {
     const h = harness();
     await connected(h);
