@@ -1,6 +1,6 @@
 /** The fake centre over a real MQTT connection: subscribes to every panel's uplink and answers each frame. */
 import type { Socket } from "node:net";
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { topics, type Signer } from "../../protocol/index.js";
 import { CentreCore } from "./centre-core.js";
 
@@ -10,7 +10,8 @@ export class FakeCentre {
 
   constructor(
     signer: Signer,
-    private readonly login: { clientId?: string; username?: string; password?: string } = {},
+    /** Extra connect options: login, client certificate, protocol version. */
+    private readonly login: Partial<IClientOptions> = {},
   ) {
     this.core = new CentreCore(signer);
   }
