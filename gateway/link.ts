@@ -33,7 +33,7 @@ import {
 } from "../protocol/index.js";
 import type { KeyObject } from "node:crypto";
 import type { Clock, Timer } from "./clock.js";
-import { HeartbeatFrames } from "./heartbeat-frames.js";
+import { heartbeatBody } from "./heartbeat-body.js";
 import type { LinkPath } from "./link-path.js";
 import type { Outbox, OutboxRecord } from "./outbox.js";
 
@@ -85,14 +85,12 @@ export class Link {
   private active: number | undefined;
   private readonly inflight = new Map<number, InFlight>();
   private cursors = [-1, -1, -1, -1];
-  private readonly heartbeatFrames: HeartbeatFrames;
   private offsetMs = 0;
   private probing = true;
   /** The path to go back to once the frames in flight on the current one are acknowledged. */
   private switchTo: number | undefined;
   /** Sequence number of the hello heartbeat awaited after a (re)connect, if any. */
   private hello: number | undefined;
-  private helloTimer: Timer | undefined;
   private suspect: boolean[] = [];
   /** Local time of the last ACK on the active path (or of its selection). */
   private lastAckAt = 0;
@@ -101,9 +99,7 @@ export class Link {
   constructor(
     private readonly opts: LinkOptions,
     private readonly listener: LinkListener,
-  ) {
-    this.heartbeatFrames = new HeartbeatFrames({ ...opts, now: () => this.now(), statusFailed: (m) => listener.statusFailed(m) });
-  }
+  ) {}
 
   /** Paths are created by the owner with this link's handlers (see pathListener). */
   attach(paths: readonly LinkPath[]): void {
@@ -161,7 +157,6 @@ export class Link {
   }
 
   stop(): void {
-    this.helloTimer?.cancel();
     for (const f of this.inflight.values()) f.timer?.cancel();
     this.inflight.clear();
   }
@@ -192,10 +187,9 @@ export class Link {
     this.inflight.clear();
     this.cursors = [-1, -1, -1, -1];
     this.probing = true;
-    this.helloTimer?.cancel();
     this.hello = undefined;
     this.listener.activePath(chosen);
-    if (chosen !== undefined) this.sendHello(chosen);
+    if (chosen !== undefined) this.sendHello();
   }
 
   private transmit(f: InFlight): void {
@@ -205,7 +199,9 @@ export class Link {
     if (!path || this.active === undefined) return;
     const { rec } = f;
     const head = { v: 1 as const, panel: this.opts.panel, seq: rec.seq, sent: this.now() };
-    const payload: UplinkPayload = rec.item.kind === "event" ? { ...head, events: [rec.item.event] } : { ...head, result: rec.item.result };
+    const item = rec.item;
+    const payload: UplinkPayload =
+      item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
     let frame: Uint8Array;
     try {
       frame = sealUplink(payload, this.opts.signer);
@@ -244,8 +240,8 @@ export class Link {
     if (a === undefined) return false;
     const other = this.paths.some((p, i) => i !== a && p.state === "up" && !this.suspect[i]);
     if (!other) return false;
-    // Waiting since the oldest unacknowledged frame, or since selection while the hello is unanswered.
-    let oldest = this.hello !== undefined ? this.lastAckAt : Infinity;
+    // Waiting since the oldest unacknowledged frame was first sent (the hello counts).
+    let oldest = Infinity;
     for (const f of this.inflight.values()) oldest = Math.min(oldest, f.firstSentAt);
     const waiting = this.opts.clock.now() - Math.max(this.lastAckAt, oldest);
     if (waiting < (this.opts.failAfterMs[a] ?? Infinity)) return false;
@@ -273,25 +269,36 @@ export class Link {
     }
   }
 
-  /** The hello after a (re)connect: resent (as a new heartbeat) until one is acknowledged. */
-  private sendHello(index: number): void {
-    const seq = this.sendHeartbeat(index);
-    if (seq === undefined) return;
-    this.hello = seq;
-    this.helloTimer = this.opts.clock.schedule(this.opts.ackTimeoutMs, () => {
-      if (this.hello !== seq || this.active !== index) return;
-      if (this.checkPathHealth()) return;
-      this.sendHello(index);
-    });
+  /**
+   * The hello after a (re)connect: a fresh heartbeat, stored like any item and resent with its
+   * sequence number on this connection until acknowledged; if the connection dies first, it stays in
+   * the outbox and is delivered later like any heartbeat (no hole in the sequence numbers).
+   */
+  private sendHello(): void {
+    const rec = this.opts.outbox.enqueueHeartbeat(this.heartbeat());
+    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
+    this.inflight.set(rec.seq, f);
+    this.hello = rec.seq;
+    this.transmit(f);
   }
 
-  private sendHeartbeat(index: number): number | undefined {
+  /**
+   * Supervision: no frame left path `index` for its reporting time. On the active path the heartbeat
+   * is queued and goes out through the window; on the idle alternative it is sent once over that path
+   * (and, being stored, also delivered through the active path if its ACK does not come back).
+   */
+  private sendHeartbeat(index: number): void {
     const path = this.paths[index];
-    if (!path || path.state !== "up") return undefined;
-    const { seq, frame } = this.heartbeatFrames.build();
-    path.send(topics.up(this.opts.panel), frame);
-    this.listener.sent(seq, 1, index);
-    return seq;
+    if (!path || path.state !== "up") return;
+    const rec = this.opts.outbox.enqueueHeartbeat(this.heartbeat());
+    if (index === this.active) return this.pump();
+    const item = rec.item as { heartbeat: Heartbeat };
+    path.send(topics.up(this.opts.panel), sealUplink({ v: 1, panel: this.opts.panel, seq: rec.seq, sent: this.now(), heartbeat: item.heartbeat }, this.opts.signer));
+    this.listener.sent(rec.seq, 1, index);
+  }
+
+  private heartbeat(): Heartbeat {
+    return heartbeatBody(this.opts.status, this.opts.outbox.depth().total, (m) => this.listener.statusFailed(m));
   }
 
   private onDownlink(path: number, frame: Uint8Array, retain: boolean): void {
@@ -331,14 +338,9 @@ export class Link {
         done.push([seq, now - f.sentAt]);
         continue;
       }
-      const rtt = this.heartbeatFrames.acked(seq);
-      if (rtt !== undefined) done.push([seq, rtt]);
     }
     this.opts.outbox.remove(seqs);
-    if (this.hello !== undefined && seqs.includes(this.hello)) {
-      this.hello = undefined;
-      this.helloTimer?.cancel();
-    }
+    if (this.hello !== undefined && seqs.includes(this.hello)) this.hello = undefined;
     if (done.length > 0) this.endProbing();
     for (const [seq, rtt] of done) this.listener.acked(seq, rtt);
     this.pump();
@@ -351,17 +353,17 @@ export class Link {
       // SIA DC-09 practice: the receiver answers with its own time so the sender can correct and resend.
       this.setClockOffset(centreSent - this.opts.clock.now());
       if (f) this.transmit(f);
-      else if (seq === this.hello && this.active !== undefined) {
-        // The hello itself was too far off: say it again at once with the corrected time.
-        this.helloTimer?.cancel();
-        this.sendHello(this.active);
-      }
       return;
     }
     if (PERMANENT_NAK.has(reason)) {
       if (f) {
         f.timer?.cancel();
         this.inflight.delete(seq);
+      }
+      if (seq === this.hello) {
+        // Refused, but answered: the path to the centre works, so the window may open.
+        this.hello = undefined;
+        this.endProbing();
       }
       this.opts.outbox.park(seq);
       this.listener.rejected(seq, reason);

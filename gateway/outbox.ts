@@ -5,13 +5,18 @@
  * fire/tamper/trouble, then open/close, then tests), FIFO within a class, and are deleted only when the
  * centre's signed ACK names them. The outbox is bounded; see admit() for the overflow rule.
  */
-import { Cid, Priority, Qualifier, eventDef, type CommandResult, type Event } from "../protocol/index.js";
+import { Cid, Priority, Qualifier, eventDef, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import type { Db } from "./database.js";
 import { GatewayError } from "./errors.js";
 
-export type OutboxItem = { readonly kind: "event"; readonly event: Event } | { readonly kind: "result"; readonly result: CommandResult };
+export type OutboxItem =
+  | { readonly kind: "event"; readonly event: Event }
+  | { readonly kind: "result"; readonly result: CommandResult }
+  | { readonly kind: "heartbeat"; readonly heartbeat: Heartbeat };
+
+const KIND_CODE = { event: 0, result: 1, heartbeat: 2 } as const;
 
 export interface OutboxRecord {
   readonly seq: number;
@@ -115,9 +120,15 @@ export class Outbox {
     return this.commit([{ kind: "result", result }])[0]!;
   }
 
-  /** A sequence number for a frame that is not stored (a heartbeat), durably taken from the counter. */
-  allocateSeq(): number {
-    return (this.st.bump.get() as { seq: number }).seq;
+  /**
+   * Heartbeats are stored and acknowledged like everything else (lowest class): a heartbeat lost in
+   * transit would otherwise leave a hole in the sequence numbers, which the centre's gap detector
+   * rightly reports as possible lost events. Returns the stored record (the link may send it at once).
+   */
+  enqueueHeartbeat(heartbeat: Heartbeat): OutboxRecord {
+    const item: OutboxItem = { kind: "heartbeat", heartbeat };
+    const seq = this.commit([item])[0]!;
+    return { seq, prio: Priority.Routine, item, queued: this.clock.now() };
   }
 
   /** The next sequence number the counter will hand out. */
@@ -196,7 +207,7 @@ export class Outbox {
   private admit(item: OutboxItem, dropped: OutboxRecord[]): number {
     const seq = (this.st.bump.get() as { seq: number }).seq;
     const prio = itemPriority(item);
-    const body = JSON.stringify(item.kind === "event" ? item.event : item.result);
+    const body = JSON.stringify(item.kind === "event" ? item.event : item.kind === "result" ? item.result : item.heartbeat);
     const bytes = body.length + ROW_OVERHEAD;
     const queued = this.clock.now();
     while (this.total() + 1 > this.limits.maxItems || this.totalBytes + bytes > this.limits.maxBytes) {
@@ -212,7 +223,7 @@ export class Outbox {
       this.totalBytes -= victim.bytes;
       dropped.push(toRecord(victim));
     }
-    this.st.insert.run(seq, prio, item.kind === "event" ? 0 : 1, item.kind === "event" ? item.event.code : 0, body, bytes, queued);
+    this.st.insert.run(seq, prio, KIND_CODE[item.kind], item.kind === "event" ? item.event.code : 0, body, bytes, queued);
     this.counts[prio]!++;
     this.totalBytes += bytes;
     return seq;
@@ -238,13 +249,14 @@ export class Outbox {
 
 export function itemPriority(item: OutboxItem): Priority {
   if (item.kind === "result") return RESULT_PRIORITY;
+  if (item.kind === "heartbeat") return Priority.Routine;
   const d = eventDef(item.event.code);
   if (!d) throw new GatewayError("bad-event", `unknown Contact ID code ${item.event.code}`);
   return d.priority;
 }
 
 function toRecord(r: Row): OutboxRecord {
-  const parsed = JSON.parse(r.body) as Event & CommandResult;
-  const item: OutboxItem = r.kind === 0 ? { kind: "event", event: parsed } : { kind: "result", result: parsed };
+  const parsed = JSON.parse(r.body) as Event & CommandResult & Heartbeat;
+  const item: OutboxItem = r.kind === KIND_CODE.event ? { kind: "event", event: parsed } : r.kind === KIND_CODE.result ? { kind: "result", result: parsed } : { kind: "heartbeat", heartbeat: parsed };
   return { seq: r.seq, prio: r.prio as Priority, item, queued: r.queued };
 }

@@ -78,7 +78,7 @@ describe("delivery and ACK", () => {
     await h.gw.stop();
   });
 
-  it("after a (re)connect sends nothing from the outbox until a hello heartbeat is acknowledged (a fresh seq each try)", async () => {
+  it("after a (re)connect sends nothing from the outbox until the hello heartbeat is acknowledged (resent with its seq)", async () => {
     const h = harness({ overrides: { window: 8 } });
     h.centre.mode = { kind: "silent" }; // e.g. a restarted broker the centre has not subscribed to yet
     for (let i = 1; i <= 5; i++) h.gw.report(burglary(i)); // seqs 0..4
@@ -87,13 +87,30 @@ describe("delivery and ACK", () => {
     expect(hellos(h)).toEqual([5]);
     expect(uplinks(h)).toEqual([]);
     h.clock.advance(3); // connected at 1 ms: the retry leaves at 1,001 ms and arrives 1 ms later
-    expect(hellos(h)).toEqual([5, 6]);
+    expect(hellos(h)).toEqual([5, 5]);
     h.centre.mode = { kind: "ack" };
     h.clock.advance(1000);
     h.clock.advance(10);
-    expect(hellos(h)).toEqual([5, 6, 7]);
+    expect(hellos(h)).toEqual([5, 5, 5]);
     expect(uplinks(h).map((u) => u.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(h.centre.events(PANEL).map((e) => e.zone)).toEqual([1, 2, 3, 4, 5]);
+    await h.gw.stop();
+  });
+
+  it("a hello left unanswered by a dropped connection is delivered later: no hole in the sequence numbers", async () => {
+    const h = harness();
+    h.centre.mode = { kind: "silent" };
+    await h.gw.start();
+    h.clock.advance(5); // hello seq 0 sent, never acknowledged
+    h.brokers[0]!.kill();
+    h.centre.mode = { kind: "ack" };
+    h.brokers[0]!.revive();
+    h.gw.report(burglary(1)); // seq 1 (the 350 of the loss takes 2)
+    h.clock.advance(5000);
+    const seqs = [...h.centre.store.keys()].map((k) => Number(k.split(":")[1])).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
+    expect(seqs.length).toBeGreaterThanOrEqual(4); // hello 0, burglary, 350 pair, the new hello
+    expect(h.gw.depth().total).toBe(0);
     await h.gw.stop();
   });
 

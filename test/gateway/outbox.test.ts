@@ -38,11 +38,11 @@ function codesInOrder(outbox: Outbox): number[] {
 }
 
 describe("outbox sequence numbers", () => {
-  it("assigns 0, 1, 2 ... from one counter shared with heartbeats", () => {
+  it("assigns 0, 1, 2 ... from one counter shared with heartbeats and command results", () => {
     const { outbox } = open();
     expect(outbox.enqueue(alarm())).toBe(0);
     expect(outbox.enqueue(test())).toBe(1);
-    expect(outbox.allocateSeq()).toBe(2);
+    expect(outbox.enqueueHeartbeat({ areas: [], troubles: [], outbox: 2 }).seq).toBe(2);
     expect(outbox.enqueueResult({ id: "c1", ok: true })).toBe(3);
     expect(outbox.enqueueMany([alarm(2), alarm(3)])).toEqual([4, 5]);
     expect(outbox.nextSeq).toBe(6);
