@@ -39,8 +39,6 @@ export class LinkPath {
   private retry: Timer | undefined;
   private supervision: Timer | undefined;
   private readonly backoff: Backoff;
-  /** Connection losses and failed attempts, for the reconnects metric. */
-  reconnects = 0;
 
   constructor(
     private readonly opts: LinkPathOptions,
@@ -51,10 +49,6 @@ export class LinkPath {
 
   get state(): PathState {
     return this.stateNow;
-  }
-
-  get url(): string {
-    return this.opts.broker.url;
   }
 
   start(): void {
@@ -134,7 +128,6 @@ export class LinkPath {
     this.stateNow = "waiting";
     this.conn = undefined;
     this.supervision?.cancel();
-    this.reconnects++;
     const delay = this.backoff.next();
     this.retry = this.opts.clock.schedule(delay, () => {
       if (this.stateNow === "waiting") this.connect();

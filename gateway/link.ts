@@ -94,7 +94,6 @@ export class Link {
   private suspect: boolean[] = [];
   /** Local time of the last ACK on the active path (or of its selection). */
   private lastAckAt = 0;
-  retransmits = 0;
 
   constructor(
     private readonly opts: LinkOptions,
@@ -128,10 +127,6 @@ export class Link {
 
   get activePath(): number | undefined {
     return this.active;
-  }
-
-  get inFlight(): number {
-    return this.inflight.size;
   }
 
   /** Fill the window from the outbox in delivery order. Cheap to call after every enqueue. */
@@ -215,7 +210,6 @@ export class Link {
     f.sentAt = this.opts.clock.now();
     if (f.attempts === 0) f.firstSentAt = f.sentAt;
     f.attempts++;
-    if (f.attempts > 1) this.retransmits++;
     path.send(topics.up(this.opts.panel), frame);
     this.listener.sent(rec.seq, f.attempts, this.active);
     this.armTimeout(f);
