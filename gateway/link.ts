@@ -32,10 +32,11 @@ import {
   type UplinkPayload,
 } from "../protocol/index.js";
 import type { KeyObject } from "node:crypto";
-import type { Clock, Timer } from "./clock.js";
+import type { Clock } from "./clock.js";
 import { heartbeatBody } from "./heartbeat-body.js";
+import { InFlightWindow, type InFlight } from "./in-flight.js";
 import type { LinkPath } from "./link-path.js";
-import type { Outbox, OutboxRecord } from "./outbox.js";
+import type { Outbox } from "./outbox.js";
 
 export interface LinkListener {
   sent(seq: number, attempt: number, path: number): void;
@@ -69,22 +70,10 @@ export interface LinkOptions {
   readonly status: () => Omit<Heartbeat, "outbox">;
 }
 
-interface InFlight {
-  readonly rec: OutboxRecord;
-  sentAt: number;
-  firstSentAt: number;
-  attempts: number;
-  timer: Timer | undefined;
-  /** Its ACK timeout passed while another frame was the probe: resend once probing ends. */
-  due: boolean;
-}
-
-
 export class Link {
   private paths: readonly LinkPath[] = [];
   private active: number | undefined;
-  private readonly inflight = new Map<number, InFlight>();
-  private cursors = [-1, -1, -1, -1];
+  private readonly inflight = new InFlightWindow();
   private offsetMs = 0;
   private probing = true;
   /** The path to go back to once the frames in flight on the current one are acknowledged. */
@@ -140,20 +129,14 @@ export class Link {
     if (!path || this.hello !== undefined) return;
     const window = this.probing ? 1 : this.opts.window;
     while (this.inflight.size < window) {
-      const recs = this.opts.outbox.peek(this.cursors, window - this.inflight.size);
+      const recs = this.opts.outbox.peek(this.inflight.cursors, window - this.inflight.size);
       if (recs.length === 0) return;
-      for (const rec of recs) {
-        this.cursors[rec.prio] = Math.max(this.cursors[rec.prio]!, rec.seq);
-        const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
-        this.inflight.set(rec.seq, f);
-        this.transmit(f);
-      }
+      for (const rec of recs) this.transmit(this.inflight.add(rec));
     }
   }
 
   stop(): void {
-    for (const f of this.inflight.values()) f.timer?.cancel();
-    this.inflight.clear();
+    this.inflight.reset();
   }
 
   private activeLinkPath(): LinkPath | undefined {
@@ -178,9 +161,7 @@ export class Link {
     }
     this.active = chosen;
     this.lastAckAt = this.opts.clock.now();
-    for (const f of this.inflight.values()) f.timer?.cancel();
-    this.inflight.clear();
-    this.cursors = [-1, -1, -1, -1];
+    this.inflight.reset();
     this.probing = true;
     this.hello = undefined;
     this.listener.activePath(chosen);
@@ -202,7 +183,7 @@ export class Link {
       frame = sealUplink(payload, this.opts.signer);
     } catch (e) {
       // Cannot happen for items validated on entry; never let one block the window.
-      this.inflight.delete(rec.seq);
+      this.inflight.remove(rec.seq);
       this.opts.outbox.park(rec.seq);
       this.listener.rejected(rec.seq, isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed");
       return;
@@ -220,7 +201,7 @@ export class Link {
       if (this.inflight.get(f.rec.seq) !== f) return;
       if (this.checkPathHealth()) return;
       this.probing = true;
-      if (this.probe() === f) this.transmit(f);
+      if (this.inflight.first() === f) this.transmit(f);
       else {
         f.due = true;
         this.armTimeout(f);
@@ -235,9 +216,7 @@ export class Link {
     const other = this.paths.some((p, i) => i !== a && p.state === "up" && !this.suspect[i]);
     if (!other) return false;
     // Waiting since the oldest unacknowledged frame was first sent (the hello counts).
-    let oldest = Infinity;
-    for (const f of this.inflight.values()) oldest = Math.min(oldest, f.firstSentAt);
-    const waiting = this.opts.clock.now() - Math.max(this.lastAckAt, oldest);
+    const waiting = this.opts.clock.now() - Math.max(this.lastAckAt, this.inflight.oldestFirstSent());
     if (waiting < (this.opts.failAfterMs[a] ?? Infinity)) return false;
     this.suspect[a] = true;
     this.listener.pathHealth(a, false);
@@ -245,19 +224,11 @@ export class Link {
     return true;
   }
 
-  /** The in-flight frame first in delivery order (class, then sequence number). */
-  private probe(): InFlight | undefined {
-    let best: InFlight | undefined;
-    for (const f of this.inflight.values()) if (!best || f.rec.prio < best.rec.prio || (f.rec.prio === best.rec.prio && f.rec.seq < best.rec.seq)) best = f;
-    return best;
-  }
-
   /** An ACK proved the path: open the window and resend, in delivery order, what waited meanwhile. */
   private endProbing(): void {
     if (!this.probing) return;
     this.probing = false;
-    const due = [...this.inflight.values()].filter((f) => f.due).sort((a, b) => a.rec.prio - b.rec.prio || a.rec.seq - b.rec.seq);
-    for (const f of due) {
+    for (const f of this.inflight.due()) {
       f.due = false;
       this.transmit(f);
     }
@@ -270,8 +241,8 @@ export class Link {
    */
   private sendHello(): void {
     const rec = this.opts.outbox.enqueueHeartbeat(this.heartbeat());
-    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
-    this.inflight.set(rec.seq, f);
+    // Not "dispatched": the class cursor stays, so nothing queued before it is skipped later.
+    const f = this.inflight.add(rec, false);
     this.hello = rec.seq;
     this.transmit(f);
   }
@@ -325,13 +296,8 @@ export class Link {
     const now = this.opts.clock.now();
     const done: [number, number][] = [];
     for (const seq of seqs) {
-      const f = this.inflight.get(seq);
-      if (f) {
-        f.timer?.cancel();
-        this.inflight.delete(seq);
-        done.push([seq, now - f.sentAt]);
-        continue;
-      }
+      const f = this.inflight.remove(seq);
+      if (f) done.push([seq, now - f.sentAt]);
     }
     this.opts.outbox.remove(seqs);
     if (this.hello !== undefined && seqs.includes(this.hello)) this.hello = undefined;
@@ -350,10 +316,7 @@ export class Link {
       return;
     }
     if (PERMANENT_NAK.has(reason)) {
-      if (f) {
-        f.timer?.cancel();
-        this.inflight.delete(seq);
-      }
+      this.inflight.remove(seq);
       if (seq === this.hello) {
         // Refused, but answered: the path to the centre works, so the window may open.
         this.hello = undefined;

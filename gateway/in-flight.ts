@@ -1,0 +1,82 @@
+/**
+ * The frames on the wire and awaiting their ACK, with the sender's cursor per class (the highest
+ * sequence number handed out in that class since the window was last reset). Pure bookkeeping: the
+ * Link decides what to send and when.
+ */
+import type { Timer } from "./clock.js";
+import type { OutboxRecord } from "./outbox.js";
+
+export interface InFlight {
+  readonly rec: OutboxRecord;
+  sentAt: number;
+  firstSentAt: number;
+  attempts: number;
+  timer: Timer | undefined;
+  /** Its ACK timeout passed while another frame was the probe: resend once probing ends. */
+  due: boolean;
+}
+
+/** Delivery order: class, then sequence number. */
+export function byDeliveryOrder(a: InFlight, b: InFlight): number {
+  return a.rec.prio - b.rec.prio || a.rec.seq - b.rec.seq;
+}
+
+export class InFlightWindow {
+  private readonly frames = new Map<number, InFlight>();
+  private cursorsNow = [-1, -1, -1, -1];
+
+  get size(): number {
+    return this.frames.size;
+  }
+
+  get cursors(): readonly number[] {
+    return this.cursorsNow;
+  }
+
+  /** Take a record on (advancing its class's cursor when `dispatched`). */
+  add(rec: OutboxRecord, dispatched = true): InFlight {
+    if (dispatched) this.cursorsNow[rec.prio] = Math.max(this.cursorsNow[rec.prio]!, rec.seq);
+    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
+    this.frames.set(rec.seq, f);
+    return f;
+  }
+
+  get(seq: number): InFlight | undefined {
+    return this.frames.get(seq);
+  }
+
+  /** Forget a frame (acknowledged or refused); its timer is cancelled. */
+  remove(seq: number): InFlight | undefined {
+    const f = this.frames.get(seq);
+    if (!f) return undefined;
+    f.timer?.cancel();
+    this.frames.delete(seq);
+    return f;
+  }
+
+  /** Forget everything and start the cursors over (a new path or connection). */
+  reset(): void {
+    for (const f of this.frames.values()) f.timer?.cancel();
+    this.frames.clear();
+    this.cursorsNow = [-1, -1, -1, -1];
+  }
+
+  /** The frame first in delivery order. */
+  first(): InFlight | undefined {
+    let best: InFlight | undefined;
+    for (const f of this.frames.values()) if (!best || byDeliveryOrder(f, best) < 0) best = f;
+    return best;
+  }
+
+  /** Frames whose resend waited for the probe, in delivery order. */
+  due(): InFlight[] {
+    return [...this.frames.values()].filter((f) => f.due).sort(byDeliveryOrder);
+  }
+
+  /** When the oldest frame still waiting was first sent (Infinity when none). */
+  oldestFirstSent(): number {
+    let oldest = Infinity;
+    for (const f of this.frames.values()) oldest = Math.min(oldest, f.firstSentAt);
+    return oldest;
+  }
+}
