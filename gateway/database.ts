@@ -9,17 +9,19 @@ export type Db = Database.Database;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (k, v) VALUES ('next_seq', 0);
-CREATE TABLE IF NOT EXISTS outbox (
-  seq INTEGER PRIMARY KEY,
+-- Clustered by (class, seq): an enqueue writes one leaf page (no secondary index, no counter row),
+-- which keeps a durable enqueue as cheap as a bare single-row commit; delivery order is a range scan.
+CREATE TABLE IF NOT EXISTS items (
   prio INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
   kind INTEGER NOT NULL,
   code INTEGER NOT NULL,
   body TEXT NOT NULL,
   bytes INTEGER NOT NULL,
   queued INTEGER NOT NULL,
-  parked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS outbox_by_prio ON outbox (prio, seq);
+  parked INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (prio, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS executed (id TEXT PRIMARY KEY, exp INTEGER NOT NULL) WITHOUT ROWID;
 `;
 

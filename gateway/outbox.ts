@@ -1,7 +1,9 @@
 /**
- * The store-and-forward outbox (issue #4). Every item is committed durably with its sequence number,
- * taken from a persisted counter in the same transaction, so sequence numbers rise across restarts and
- * are never reused. Items leave in priority order (eventDef(code).priority: alarm/hold-up, then
+ * The store-and-forward outbox (issue #4). Every item is committed durably with its sequence number
+ * in one transaction, and sequence numbers rise across restarts and are never reused. The counter is
+ * persisted without a write of its own on the hot path: the next number is one above the highest
+ * stored, and whenever rows go (ACK, overflow) the same transaction raises the persisted high-water
+ * mark (meta next_seq) first, so max(stored seq + 1, mark) never falls below a number handed out. Items leave in priority order (eventDef(code).priority: alarm/hold-up, then
  * fire/tamper/trouble, then open/close, then tests), FIFO within a class, and are deleted only when the
  * centre's signed ACK names them. The outbox is bounded; see admit() for the overflow rule.
  */
@@ -57,6 +59,10 @@ export class Outbox {
   private readonly limits: OutboxLimits;
   private readonly clock: Clock;
   private readonly counts = [0, 0, 0, 0];
+  /** Next sequence number to hand out. */
+  private next = 0;
+  /** Seq of the waiting overflow 354, if any (one per overflow episode). */
+  private overflowSeq: number | undefined;
   private totalBytes = 0;
   private readonly st;
   private readonly insertTx;
@@ -72,21 +78,18 @@ export class Outbox {
     }
     this.clock = opts.clock ?? systemClock;
     this.st = {
-      bump: db.prepare("UPDATE meta SET v = v + 1 WHERE k = 'next_seq' RETURNING v - 1 AS seq"),
-      insert: db.prepare("INSERT INTO outbox (seq, prio, kind, code, body, bytes, queued) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      oldestOf: db.prepare("SELECT seq, prio, kind, body, queued, bytes FROM outbox WHERE prio = ? ORDER BY seq LIMIT 1"),
-      del: db.prepare("DELETE FROM outbox WHERE seq = ? RETURNING prio, bytes"),
-      peekClass: db.prepare("SELECT seq, prio, kind, body, queued FROM outbox WHERE prio = ? AND seq > ? AND parked = 0 ORDER BY seq LIMIT ?"),
-      pendingOverflow: db.prepare("SELECT 1 FROM outbox WHERE kind = 0 AND code = ? AND seq > ? LIMIT 1"),
-      park: db.prepare("UPDATE outbox SET parked = 1 WHERE seq = ?"),
-      unpark: db.prepare("UPDATE outbox SET parked = 0 WHERE parked = 1"),
-      oldestQueued: db.prepare("SELECT queued FROM outbox WHERE prio = ? ORDER BY seq LIMIT 1"),
-      nextSeq: db.prepare("SELECT v FROM meta WHERE k = 'next_seq'"),
+      mark: db.prepare("UPDATE meta SET v = max(v, ?) WHERE k = 'next_seq'"),
+      insert: db.prepare("INSERT INTO items (prio, seq, kind, code, body, bytes, queued) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      oldestOf: db.prepare("SELECT seq, prio, kind, body, queued, bytes FROM items WHERE prio = ? ORDER BY seq LIMIT 1"),
+      // ACKs name only the seq: probe the four classes through the primary key.
+      del: db.prepare("DELETE FROM items WHERE prio IN (0, 1, 2, 3) AND seq = ? RETURNING prio, bytes"),
+      peekClass: db.prepare("SELECT seq, prio, kind, body, queued FROM items WHERE prio = ? AND seq > ? AND parked = 0 ORDER BY seq LIMIT ?"),
+      park: db.prepare("UPDATE items SET parked = 1 WHERE prio IN (0, 1, 2, 3) AND seq = ?"),
+      unpark: db.prepare("UPDATE items SET parked = 0 WHERE parked = 1"),
+      oldestQueued: db.prepare("SELECT queued FROM items WHERE prio = ? ORDER BY seq LIMIT 1"),
+      maxSeq: db.prepare("SELECT max(seq) AS m FROM items WHERE prio = ?"),
     };
-    for (const r of db.prepare("SELECT prio, count(*) AS n, sum(bytes) AS b FROM outbox GROUP BY prio").all() as { prio: number; n: number; b: number }[]) {
-      this.counts[r.prio] = r.n;
-      this.totalBytes += r.b;
-    }
+    this.load();
     this.insertTx = db.transaction((items: readonly OutboxItem[]) => {
       const dropped: OutboxRecord[] = [];
       const seqs = items.map((it) => this.admit(it, dropped));
@@ -94,8 +97,10 @@ export class Outbox {
       return { seqs, dropped };
     });
     this.removeTx = db.transaction((seqs: readonly number[]) => {
+      this.st.mark.run(this.next);
       let n = 0;
       for (const s of seqs) {
+        if (s === this.overflowSeq) this.overflowSeq = undefined;
         const r = this.st.del.get(s) as { prio: number; bytes: number } | undefined;
         if (!r) continue;
         this.counts[r.prio]!--;
@@ -104,6 +109,39 @@ export class Outbox {
       }
       return n;
     });
+  }
+
+  /**
+   * Counts, bytes, the counter and the waiting 354, from the file (at open, and after a rollback).
+   * All or nothing: if the file cannot be read either, the old view stays (its counter can only be
+   * ahead, which skips numbers but never reuses one).
+   */
+  private load(): void {
+    const db = this.db;
+    const counts = [0, 0, 0, 0];
+    let bytes = 0;
+    for (const r of db.prepare("SELECT prio, count(*) AS n, sum(bytes) AS b FROM items GROUP BY prio").all() as { prio: number; n: number; b: number }[]) {
+      counts[r.prio] = r.n;
+      bytes += r.b;
+    }
+    let next = (db.prepare("SELECT v FROM meta WHERE k = 'next_seq'").get() as { v: number }).v;
+    for (const p of CLASSES) {
+      const m = (this.st.maxSeq.get(p) as { m: number | null }).m;
+      if (m !== null) next = Math.max(next, m + 1);
+    }
+    const waiting354 = db.prepare("SELECT seq FROM items WHERE prio = ? AND kind = 0 AND code = ? ORDER BY seq DESC LIMIT 1").get(Priority.Urgent, Cid.FailureToCommunicate) as { seq: number } | undefined;
+    counts.forEach((n, i) => (this.counts[i] = n));
+    this.totalBytes = bytes;
+    this.next = next;
+    this.overflowSeq = waiting354?.seq;
+  }
+
+  private reloadAfterRollback(): void {
+    try {
+      this.load();
+    } catch {
+      // Keep the old view; see load().
+    }
   }
 
   /** Queue one event; returns its sequence number once it is on disk. */
@@ -133,7 +171,7 @@ export class Outbox {
 
   /** The next sequence number the counter will hand out. */
   get nextSeq(): number {
-    return (this.st.nextSeq.get() as { v: number }).v;
+    return this.next;
   }
 
   /**
@@ -163,6 +201,9 @@ export class Outbox {
     this.db.pragma("synchronous = NORMAL");
     try {
       return this.removeTx(seqs);
+    } catch (e) {
+      this.reloadAfterRollback();
+      throw e;
     } finally {
       this.db.pragma("synchronous = FULL");
     }
@@ -193,9 +234,16 @@ export class Outbox {
   }
 
   private commit(items: readonly OutboxItem[]): number[] {
-    const { seqs, dropped } = this.insertTx(items);
-    if (dropped.length > 0) this.opts.onDrop?.(dropped);
-    return seqs;
+    let result;
+    try {
+      result = this.insertTx(items);
+    } catch (e) {
+      // Rolled back: nothing was handed out; the in-memory view is read again from the file.
+      this.reloadAfterRollback();
+      throw e;
+    }
+    if (result.dropped.length > 0) this.opts.onDrop?.(result.dropped);
+    return result.seqs;
   }
 
   /**
@@ -205,13 +253,15 @@ export class Outbox {
    * number is still consumed, never reused).
    */
   private admit(item: OutboxItem, dropped: OutboxRecord[]): number {
-    const seq = (this.st.bump.get() as { seq: number }).seq;
     const prio = itemPriority(item);
+    const seq = this.next++;
     const body = JSON.stringify(item.kind === "event" ? item.event : item.kind === "result" ? item.result : item.heartbeat);
     const bytes = body.length + ROW_OVERHEAD;
     const queued = this.clock.now();
     while (this.total() + 1 > this.limits.maxItems || this.totalBytes + bytes > this.limits.maxBytes) {
       const lowest = this.lowestClassPresent();
+      // Rows go or a number goes unstored: raise the persisted mark first (see the file comment).
+      this.st.mark.run(this.next);
       if (lowest === undefined || prio > lowest) {
         dropped.push({ seq, prio, item, queued });
         return seq;
@@ -219,11 +269,12 @@ export class Outbox {
       const victim = this.st.oldestOf.get(lowest) as (Row & { bytes: number }) | undefined;
       if (!victim) break;
       this.st.del.run(victim.seq);
+      if (victim.seq === this.overflowSeq) this.overflowSeq = undefined;
       this.counts[lowest]!--;
       this.totalBytes -= victim.bytes;
       dropped.push(toRecord(victim));
     }
-    this.st.insert.run(seq, prio, KIND_CODE[item.kind], item.kind === "event" ? item.event.code : 0, body, bytes, queued);
+    this.st.insert.run(prio, seq, KIND_CODE[item.kind], item.kind === "event" ? item.event.code : 0, body, bytes, queued);
     this.counts[prio]!++;
     this.totalBytes += bytes;
     return seq;
@@ -231,10 +282,12 @@ export class Outbox {
 
   /** One 354 "failure to communicate" per overflow episode: only when none is waiting already. */
   private reportOverflow(dropped: OutboxRecord[]): void {
-    const waiting = this.st.pendingOverflow.get(Cid.FailureToCommunicate, -1);
-    if (waiting) return;
+    if (this.overflowSeq !== undefined) return;
     const event: Event = { code: Cid.FailureToCommunicate, q: Qualifier.New, area: 0, at: this.clock.now() };
-    this.admit({ kind: "event", event }, dropped);
+    const n = dropped.length;
+    const seq = this.admit({ kind: "event", event }, dropped);
+    // Unless the 354 itself could not be stored (only alarms left), it is the waiting one.
+    if (!dropped.slice(n).some((d) => d.seq === seq)) this.overflowSeq = seq;
   }
 
   private total(): number {

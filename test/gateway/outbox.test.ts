@@ -210,3 +210,35 @@ describe("outbox overflow (issue #4: drop oldest lowest-class first, never an al
     expect(() => new Outbox(db, { limits: { maxItems: 1 } })).toThrow(expect.objectContaining({ code: "bad-config" }));
   });
 });
+
+describe("outbox counter without a counter write per enqueue", () => {
+  it("never reuses a number: not after the highest items were acknowledged, nor after an overflow dropped a newcomer", () => {
+    const path = tempFile();
+    const a = open(path, { maxItems: 2 });
+    a.outbox.enqueueMany([alarm(1), alarm(2)]); // 0, 1
+    expect(a.outbox.remove([1])).toBe(1); // the highest stored is now 0
+    a.outbox.enqueue(alarm(3)); // 2
+    // Full of alarms: the test (3) is dropped at once, and so is the 354 (4) that would report it.
+    a.outbox.enqueue(test());
+    const next = a.outbox.nextSeq;
+    expect(next).toBe(5); // the highest stored is 2: without the persisted mark 3 and 4 would come again
+    a.db.close();
+    const b = open(path, { maxItems: 2 });
+    expect(b.outbox.nextSeq).toBe(next);
+    expect(b.outbox.enqueue(alarm(4))).toBe(next);
+  });
+
+  it("a rolled-back enqueue (the file refused the write) hands out nothing and leaves the counts right", () => {
+    const path = tempFile();
+    const a = open(path);
+    a.outbox.enqueue(alarm(1));
+    const other = openDatabase(path);
+    dbs.push(other);
+    other.exec("BEGIN EXCLUSIVE");
+    expect(() => a.outbox.enqueue(alarm(2))).toThrow();
+    other.exec("ROLLBACK");
+    expect(a.outbox.depth().total).toBe(1);
+    expect(a.outbox.enqueue(alarm(3))).toBeGreaterThanOrEqual(1);
+    expect(a.outbox.depth().total).toBe(2);
+  });
+});
