@@ -164,8 +164,9 @@ export class Link {
     this.inflight.reset();
     this.probing = true;
     this.hello = undefined;
-    this.listener.activePath(chosen);
+    // The hello first: the listener may report (and so pump) synchronously, e.g. the panel's 350.
     if (chosen !== undefined) this.sendHello();
+    this.listener.activePath(chosen);
   }
 
   private transmit(f: InFlight): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
+import type { Gateway } from "../../gateway/gateway.js";
 import { harness, PANEL } from "./sim-harness.js";
 
 const burglary = (zone: number, at = 1_700_000_000_000): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
@@ -111,6 +112,21 @@ describe("delivery and ACK", () => {
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
     expect(seqs.length).toBeGreaterThanOrEqual(4); // hello 0, burglary, 350 pair, the new hello
     expect(h.gw.depth().total).toBe(0);
+    await h.gw.stop();
+  });
+
+  it("an event the panel reports from inside onLink(true) still waits for the hello's ACK", async () => {
+    const ref: { gw?: Gateway } = {};
+    const h = harness({ overrides: { onLink: (up) => void (up && ref.gw!.report(openClose(9))) } });
+    ref.gw = h.gw;
+    h.centre.mode = { kind: "silent" };
+    await h.gw.start();
+    h.clock.advance(5);
+    expect(hellos(h)).toEqual([0]);
+    expect(uplinks(h)).toEqual([]);
+    h.centre.mode = { kind: "ack" };
+    h.clock.advance(1010);
+    expect(uplinks(h).map((u) => u.seq)).toEqual([1]);
     await h.gw.stop();
   });
 
