@@ -99,6 +99,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     status: () => panel?.summary() ?? { areas: [], troubles: [] },
     onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "panel not running" },
     onLink: (up) => panel?.input({ type: "link", up }),
+    // The panel core reports 350 itself when told of link loss; the gateway's own pair would double it.
+    commTroubleEvents: false,
     log: (level, msg) => log.log(level, `gateway: ${msg}`),
   });
   const reporter = {

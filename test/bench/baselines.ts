@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import mqtt, { type MqttClient } from "mqtt";
+import { topics } from "../../protocol/index.js";
 import { percentile } from "./figure.js";
 
 /** Raw node:crypto Ed25519 verifications per second on one core. */
@@ -47,8 +48,13 @@ export function rawDurableCommitRate(ms: number): number {
 /** aedes speaks MQTT 3.1.1 only ("MQTT 5.0: not supported yet" in its README); Mosquitto speaks 5. */
 export type MqttVersion = 4 | 5;
 
-export async function connect(url: string, clientId: string, protocolVersion: MqttVersion = 4): Promise<MqttClient> {
-  const c = mqtt.connect(url, { clientId, protocolVersion, reconnectPeriod: 0, clean: true });
+/**
+ * A bench client. On the centre's broker a panel's client id and user name are its panel id, and a
+ * receiver's are `receiver@<name>` and `receiver-<name>` (simulator/broker.ts); Mosquitto takes them as they are.
+ */
+export async function connect(url: string, who: { panel: string } | { receiver: string }, protocolVersion: MqttVersion = 4): Promise<MqttClient> {
+  const [clientId, username] = "panel" in who ? [who.panel, who.panel] : [`receiver@${who.receiver}`, `receiver-${who.receiver}`];
+  const c = mqtt.connect(url, { clientId, username, password: "bench", protocolVersion, reconnectPeriod: 0, clean: true });
   await new Promise<void>((resolve, reject) => {
     c.once("connect", () => resolve());
     c.once("error", reject);
@@ -62,19 +68,23 @@ export async function end(c: MqttClient): Promise<void> {
   await new Promise<void>((r) => c.end(false, {}, () => r()));
 }
 
-/** A bare mqtt.js QoS 1 publish-and-reply round trip through the broker: latencies in ms, sorted. */
+/**
+ * A bare mqtt.js QoS 1 publish-and-reply round trip through the broker, on the alarm path's own topics
+ * (panel publishes up, a receiver answers down), so the broker's ACL and routing cost is in the baseline.
+ */
 export async function bareRoundTrips(url: string, n: number, v: MqttVersion): Promise<{ p50: number; p99: number; samples: number }> {
-  const a = await connect(url, `bench-rt-a-${process.pid}`, v);
-  const b = await connect(url, `bench-rt-b-${process.pid}`, v);
-  await b.subscribeAsync("bench/rt/req", { qos: 1 });
-  await a.subscribeAsync("bench/rt/rep", { qos: 1 });
-  b.on("message", (_t, payload) => void b.publish("bench/rt/rep", payload, { qos: 1 }));
+  const panel = `rt-${process.pid}`;
+  const a = await connect(url, { panel }, v);
+  const b = await connect(url, { receiver: `rt${process.pid}` }, v);
+  await b.subscribeAsync(topics.up(panel), { qos: 1 });
+  await a.subscribeAsync(topics.down(panel), { qos: 1 });
+  b.on("message", (_t, payload) => void b.publish(topics.down(panel), payload, { qos: 1 }));
   const lat: number[] = [];
   const body = Buffer.alloc(128, 3);
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const got = new Promise<void>((r) => a.once("message", () => r()));
-    await a.publishAsync("bench/rt/req", body, { qos: 1 });
+    await a.publishAsync(topics.up(panel), body, { qos: 1 });
     await got;
     lat.push(performance.now() - t0);
   }
@@ -83,11 +93,12 @@ export async function bareRoundTrips(url: string, n: number, v: MqttVersion): Pr
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: n };
 }
 
-/** Raw QoS 1 publish throughput through the broker to one subscriber, messages per second. */
+/** Raw QoS 1 publish throughput through the broker to one subscriber (uplink topic), messages per second. */
 export async function rawQos1Throughput(url: string, n: number, v: MqttVersion, window = 32): Promise<number> {
-  const pub = await connect(url, `bench-tp-p-${process.pid}`, v);
-  const sub = await connect(url, `bench-tp-s-${process.pid}`, v);
-  await sub.subscribeAsync("bench/tp", { qos: 1 });
+  const panel = `tp-${process.pid}`;
+  const pub = await connect(url, { panel }, v);
+  const sub = await connect(url, { receiver: `tp${process.pid}` }, v);
+  await sub.subscribeAsync(topics.up(panel), { qos: 1 });
   let received = 0;
   const all = new Promise<void>((r) => sub.on("message", () => ++received === n && r()));
   const body = Buffer.alloc(128, 4);
@@ -96,7 +107,7 @@ export async function rawQos1Throughput(url: string, n: number, v: MqttVersion, 
   const lanes = Array.from({ length: window }, async () => {
     while (sent < n) {
       sent++;
-      await pub.publishAsync("bench/tp", body, { qos: 1 });
+      await pub.publishAsync(topics.up(panel), body, { qos: 1 });
     }
   });
   await Promise.all(lanes);

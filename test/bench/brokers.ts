@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aedes } from "aedes";
+import { startBroker } from "../../simulator/broker.js";
 
 export interface BenchBroker {
   readonly name: string;
@@ -16,25 +16,16 @@ export interface BenchBroker {
   close(): Promise<void>;
 }
 
+/**
+ * The centre's own embedded broker (simulator/broker.ts: aedes with TCP_NODELAY, topic ACL and its shared
+ * subscriptions), with a bench login: user names starting "receiver" get the receiver role, any other
+ * name is a panel of that id. Clients must use the broker's client-id rule (`<panel>`, `receiver@<name>`).
+ */
 export async function startAedesBroker(): Promise<BenchBroker> {
-  const aedes = await Aedes.createBroker();
-  const server: Server = createServer((socket) => {
-    socket.setNoDelay(true); // Nagle + delayed ACK would cost ~88 ms per QoS 1 round trip
-    aedes.handle(socket);
+  const b = await startBroker({
+    login: (username) => (username.startsWith("receiver") ? { role: "receiver", name: username } : { role: "panel", name: username }),
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    name: "aedes",
-    mqttVersion: 4,
-    url: `mqtt://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => aedes.close(() => resolve()));
-        // Connected bench clients are closed by their owners; don't wait on them forever.
-        setTimeout(resolve, 2000).unref();
-      }),
-  };
+  return { name: "aedes", url: `mqtt://127.0.0.1:${b.port}`, mqttVersion: 4, close: () => b.close() };
 }
 
 export function mosquittoPath(): string | undefined {
