@@ -10,9 +10,7 @@ export type { PanelEffect, KeypadMessage, OutputName } from "./core/panel-effect
 export type { PanelState, NvState, AreaPhase, ArmedMode } from "./core/panel-state.js";
 export { PanelConfig, type PanelConfigInput, MAX_ENTRY_DELAY_MS, MAX_SIREN_MS } from "./config/panel-config.js";
 export { loadConfig, parseConfig } from "./config/load-config.js";
-export type { Clock, TimerHandle } from "./clock/clock.js";
-export { RealClock } from "./clock/real-clock.js";
-export { FakeClock } from "./clock/fake-clock.js";
+export { FakeClock, systemClock, type Clock, type Timer } from "../protocol/clock.js";
 export type { PanelStore, LogEntry } from "./store/panel-store.js";
 export { SqliteStore } from "./store/sqlite-store.js";
 export { MemoryStore } from "./store/memory-store.js";

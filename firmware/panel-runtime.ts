@@ -6,9 +6,8 @@
 import { EventEmitter } from "node:events";
 import { z } from "zod";
 import { Command, type AreaStatus, type CommandResult, type Event, eventDef } from "../protocol/index.js";
+import { systemClock, type Clock, type Timer } from "../protocol/clock.js";
 import { minCodeLength, type PanelConfig } from "./config/panel-config.js";
-import type { Clock, TimerHandle } from "./clock/clock.js";
-import { RealClock } from "./clock/real-clock.js";
 import { hashCode, matchUser } from "./codes/code-hash.js";
 import { lockedOut } from "./core/code-rules.js";
 import { nextDeadline } from "./core/deadline-rules.js";
@@ -50,7 +49,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
   readonly #keypad = new KeypadEntry();
   #state: PanelState;
   #hw: PanelHardware | undefined;
-  #timer: { at: number; h: TimerHandle } | undefined;
+  #timer: { at: number; t: Timer } | undefined;
   #lastView = "";
   #lastNv = "";
   #lastResult: CommandResult | undefined;
@@ -59,7 +58,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     super();
     this.#opts = opts;
     this.#cfg = opts.config;
-    this.#clock = opts.clock ?? new RealClock();
+    this.#clock = opts.clock ?? systemClock;
     this.#store = opts.store ?? new MemoryStore(opts.config.eventLog.capacity);
     const nv = this.#store.loadNv();
     this.#lastNv = nv ? JSON.stringify(nv) : "";
@@ -79,7 +78,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
   /** Stops the timers and the zone inputs; the store stays open for the caller to close (it may outlive the runtime). */
   stop(): void {
     this.#hw?.close();
-    if (this.#timer) this.#clock.clearTimer(this.#timer.h);
+    this.#timer?.t.cancel();
     this.#timer = undefined;
   }
 
@@ -219,10 +218,10 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
   #schedule(): void {
     const at = nextDeadline(this.#state);
     if (this.#timer?.at === at) return;
-    if (this.#timer) this.#clock.clearTimer(this.#timer.h);
+    this.#timer?.t.cancel();
     this.#timer = {
       at,
-      h: this.#clock.setTimer(at, () => {
+      t: this.#clock.schedule(at - this.#clock.now(), () => {
         this.#timer = undefined;
         this.#feed({ type: "tick" });
       }),

@@ -3,7 +3,7 @@ import type { KeyObject } from "node:crypto";
 import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer } from "../protocol/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { isCategoryName, type CategoryName } from "./categories.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../protocol/clock.js";
 import { GatewayError } from "./errors.js";
 import type { OutboxLimits } from "./outbox.js";
 import type { BrokerOptions, Connector } from "./transport.js";

@@ -3,7 +3,7 @@
  * sequence number handed out in that class since the window was last reset). Pure bookkeeping: the
  * Link decides what to send and when.
  */
-import type { Timer } from "./clock.js";
+import type { Timer } from "../protocol/clock.js";
 import type { OutboxRecord } from "./outbox.js";
 
 export interface InFlight {

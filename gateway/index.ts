@@ -2,8 +2,7 @@
 export { Gateway, type GatewayEvents, type GatewayOptions, type GatewayState } from "./gateway.js";
 export { GatewayError, isGatewayError, type GatewayErrorCode } from "./errors.js";
 export { CATEGORIES, category, isCategoryName, type Category, type CategoryName } from "./categories.js";
-export { systemClock, type Clock, type Timer } from "./clock.js";
-export { FakeClock } from "./fake-clock.js";
+export { FakeClock, systemClock, type Clock, type Timer } from "../protocol/clock.js";
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 export { Outbox, DEFAULT_LIMITS, type OutboxItem, type OutboxLimits, type OutboxRecord } from "./outbox.js";
 export { openDatabase } from "./database.js";

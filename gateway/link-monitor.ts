@@ -7,7 +7,7 @@
  * path fault: 351 (primary) or 352 (alternative), restored when it returns.
  */
 import { Cid, Qualifier, type Event } from "../protocol/index.js";
-import type { Clock, Timer } from "./clock.js";
+import type { Clock, Timer } from "../protocol/clock.js";
 import { readMeta, writeMeta, type Db } from "./database.js";
 
 const LOST_AT = "link_lost_at";

@@ -6,7 +6,7 @@
  */
 import { STATUS_OFFLINE, STATUS_ONLINE, topics } from "../protocol/index.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import type { Clock, Timer } from "./clock.js";
+import type { Clock, Timer } from "../protocol/clock.js";
 import type { BrokerOptions, Connection, Connector } from "./transport.js";
 
 export type PathState = "idle" | "connecting" | "up" | "waiting" | "stopped";

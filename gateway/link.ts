@@ -32,7 +32,7 @@ import {
   type UplinkPayload,
 } from "../protocol/index.js";
 import type { KeyObject } from "node:crypto";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../protocol/clock.js";
 import { heartbeatBody } from "./heartbeat-body.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import type { LinkPath } from "./link-path.js";

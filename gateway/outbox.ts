@@ -8,8 +8,7 @@
  * centre's signed ACK names them. The outbox is bounded; see admit() for the overflow rule.
  */
 import { Cid, Priority, Qualifier, eventDef, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
-import type { Clock } from "./clock.js";
-import { systemClock } from "./clock.js";
+import { systemClock, type Clock } from "../protocol/clock.js";
 import type { Db } from "./database.js";
 import { GatewayError } from "./errors.js";
 

@@ -3,7 +3,7 @@
  * step reconnects, path switches and ACK timeouts with fake time. A SimBroker can be taken down and
  * brought back; what the gateway publishes goes to `onPublish`, and `deliver` sends to subscribers.
  */
-import type { Clock } from "./clock.js";
+import type { Clock } from "../protocol/clock.js";
 import type { Connection, ConnectionHandlers, Connector } from "./transport.js";
 
 export interface SimPublish {

@@ -11,3 +11,4 @@ export * from "./freshness.js";
 export * from "./frame.js";
 export * from "./replay.js";
 export * from "./topics.js";
+export * from "./clock.js";

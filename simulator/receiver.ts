@@ -25,7 +25,7 @@ import {
   type NakReason,
   type Signer,
 } from "../protocol/index.js";
-import { systemClock, type Clock } from "./centre/clock.js";
+import { unrefSystemClock, type Clock } from "../protocol/clock.js";
 import { coalesceWrites } from "./centre/coalesce-writes.js";
 import { CentreError } from "./centre/errors.js";
 import type { CentreStore } from "./centre/centre-store.js";
@@ -85,7 +85,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   constructor(private readonly opts: ReceiverOptions) {
     super();
     this.name = opts.name ?? "r1";
-    this.clock = opts.clock ?? systemClock;
+    this.clock = opts.clock ?? unrefSystemClock;
     this.log = opts.logger ?? silentLogger;
     this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
     this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);

@@ -3,13 +3,13 @@
  * object per reported event, state change, keypad message and command result.
  */
 import type { PanelConfig } from "../firmware/config/panel-config.js";
-import { FakeClock } from "../firmware/clock/fake-clock.js";
 import { zoneLevel } from "../firmware/hw/panel-hardware.js";
 import type { Key } from "../firmware/keypad-entry.js";
 import { PanelRuntime } from "../firmware/panel-runtime.js";
 import { MemoryStore } from "../firmware/store/memory-store.js";
 import type { PanelStore } from "../firmware/store/panel-store.js";
 import type { Command } from "../protocol/index.js";
+import { FakeClock } from "../protocol/clock.js";
 import type { Scenario, ScenarioStep } from "./scenario-schema.js";
 import { SimIO } from "./sim-io.js";
 

@@ -5,7 +5,7 @@
  * holding two keys of a combination (issue #3 "panic combinations") sends only the combination.
  */
 import five from "johnny-five";
-import type { Clock, TimerHandle } from "../clock/clock.js";
+import type { Clock, Timer } from "../../protocol/clock.js";
 import type { KeypadConfig } from "../config/panel-config.js";
 import { isKey, type Key } from "../keypad-entry.js";
 
@@ -17,7 +17,7 @@ export class MatrixKeypad {
   #last = new Set<string>(); // keys down in the previous full scan
   #held = new Set<string>(); // debounced: down in two consecutive scans
   #comboFired = false;
-  #timer: TimerHandle | undefined;
+  #timer: Timer | undefined;
 
   constructor(
     board: five.Board,
@@ -31,11 +31,11 @@ export class MatrixKeypad {
   }
 
   start(): void {
-    this.#timer = this.clock.setTimer(this.clock.now() + this.cfg.scanMs, () => this.#scan());
+    this.#timer = this.clock.schedule(this.cfg.scanMs, () => this.#scan());
   }
 
   stop(): void {
-    if (this.#timer) this.clock.clearTimer(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 

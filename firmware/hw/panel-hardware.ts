@@ -8,7 +8,7 @@
  */
 import five from "johnny-five";
 import type { PanelConfig, ZoneConfig } from "../config/panel-config.js";
-import type { Clock, TimerHandle } from "../clock/clock.js";
+import type { Clock, Timer } from "../../protocol/clock.js";
 import type { OutputName } from "../core/panel-effect.js";
 import { FirmwareError } from "../firmware-error.js";
 import type { Key } from "../keypad-entry.js";
@@ -40,9 +40,8 @@ export async function loadIo(cfg: PanelConfig): Promise<unknown> {
 
 export class PanelHardware {
   readonly #board: five.Board;
-  readonly #switches = new Map<number, { sw: five.Switch; z: ZoneConfig; stable: boolean; timer: TimerHandle | undefined }>();
+  readonly #switches = new Map<number, { sw: five.Switch; z: ZoneConfig; stable: boolean; timer: Timer | undefined }>();
   readonly #leds = new Map<OutputName, five.Led>();
-  #clock: Clock | undefined;
   #keypad: MatrixKeypad | undefined;
   #closed = false;
 
@@ -76,7 +75,6 @@ export class PanelHardware {
   /** The zones active right now (boot sample, no debounce), then debounced changes to `onChange`. */
   watch(clock: Clock, onChange: (zone: number, active: boolean) => void): number[] {
     const io = this.#board.io as DigitalIo;
-    this.#clock = clock;
     const activeNow: number[] = [];
     for (const [zone, e] of this.#switches) {
       e.stable = this.#active(e.sw, e.z);
@@ -84,7 +82,7 @@ export class PanelHardware {
       io.digitalRead(e.z.pin, () => {
         if (this.#closed) return;
         // The Switch's own reader ran first and updated isOpen/isClosed.
-        if (e.timer) clock.clearTimer(e.timer);
+        e.timer?.cancel();
         e.timer = undefined;
         const settle = () => {
           e.timer = undefined;
@@ -94,7 +92,7 @@ export class PanelHardware {
           onChange(zone, now);
         };
         if (e.z.debounceMs === 0) settle();
-        else e.timer = clock.setTimer(clock.now() + e.z.debounceMs, settle);
+        else e.timer = clock.schedule(e.z.debounceMs, settle);
       });
     }
     return activeNow;
@@ -111,7 +109,7 @@ export class PanelHardware {
   close(): void {
     this.#closed = true;
     this.#keypad?.stop();
-    for (const e of this.#switches.values()) if (e.timer) this.#clock?.clearTimer(e.timer);
+    for (const e of this.#switches.values()) e.timer?.cancel();
   }
 
   setOutput(name: OutputName, on: boolean): void {

@@ -8,7 +8,7 @@
  * each gap one alert across receivers and restarts. A panel's first stored frame sets the baseline.
  */
 import { Priority } from "../../protocol/index.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, Timer } from "../../protocol/clock.js";
 import type { CentreStore } from "./centre-store.js";
 import { silentLogger, type Logger } from "./logger.js";
 
@@ -21,7 +21,7 @@ export interface LostEvents {
 }
 
 export class GapDetector {
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly timers = new Map<string, Timer>();
   private readonly check;
   private readonly unsettled;
 
@@ -69,7 +69,7 @@ export class GapDetector {
   private schedule(panel: string, ms: number): void {
     this.timers.set(
       panel,
-      this.clock.setTimer(ms, () => {
+      this.clock.schedule(ms, () => {
         this.timers.delete(panel);
         this.run(panel);
       }),

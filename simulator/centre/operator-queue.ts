@@ -6,7 +6,7 @@
 import { nextAlarmState, type Alarm, type AlarmAction } from "./alarm.js";
 import type { AlarmFrame, AlarmLogEntry } from "./alarm-book.js";
 import type { CentreStore } from "./centre-store.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "../../protocol/clock.js";
 import { CentreError } from "./errors.js";
 
 export interface AlarmHistory {

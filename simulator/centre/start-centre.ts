@@ -11,7 +11,7 @@ import { passwordLogin } from "../broker-login.js";
 import { Receiver } from "../receiver.js";
 import type { Category } from "./categories.js";
 import { CentreStore } from "./centre-store.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../../protocol/clock.js";
 import type { Logger } from "./logger.js";
 import { OperatorQueue } from "./operator-queue.js";
 

@@ -10,7 +10,7 @@
  */
 import { Priority } from "../../protocol/index.js";
 import { supervisionMs } from "./categories.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, Timer } from "../../protocol/clock.js";
 import type { CentreStore } from "./centre-store.js";
 import { silentLogger, type Logger } from "./logger.js";
 
@@ -22,7 +22,7 @@ export interface TransmissionFault {
 }
 
 export class Supervisor {
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly timers = new Map<string, Timer>();
   private running = false;
 
   constructor(
@@ -59,7 +59,7 @@ export class Supervisor {
     const due = this.deadline(panel);
     if (due === undefined) return;
     this.timers.get(panel)?.cancel();
-    this.timers.set(panel, this.clock.setTimer(due - this.clock.now(), () => this.expire(panel)));
+    this.timers.set(panel, this.clock.schedule(due - this.clock.now(), () => this.expire(panel)));
   }
 
   private expire(panel: string): void {
@@ -83,6 +83,6 @@ export class Supervisor {
       this.onFault({ panel, alarmId: id, lastSeen, deadline: due });
     }
     // Still silent after another full period: remind (joins the open alarm, or opens a new one if closed).
-    this.timers.set(panel, this.clock.setTimer(supervisionMs(p.category), () => this.expire(panel)));
+    this.timers.set(panel, this.clock.schedule(supervisionMs(p.category), () => this.expire(panel)));
   }
 }

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UplinkPayload } from "../../protocol/index.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { GapDetector, type LostEvents } from "../../simulator/centre/gap-detector.js";
 
 let dir: string;

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { GapDetector, type LostEvents } from "../../simulator/centre/gap-detector.js";
 
 const GRACE = 60_000;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Priority } from "../../protocol/index.js";
 import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/alarm.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { startOperatorHttp } from "../../simulator/centre/operator-http.js";
 import { OperatorQueue } from "../../simulator/centre/operator-queue.js";
 import type { Event } from "../../protocol/index.js";

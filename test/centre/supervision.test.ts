@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SUPERVISION_MS, supervisionMs, type Category } from "../../simulator/centre/categories.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { FakeClock } from "../../simulator/centre/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { Supervisor, type TransmissionFault } from "../../simulator/centre/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
 

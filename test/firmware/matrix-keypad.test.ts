@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../firmware/clock/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { PanelRuntime } from "../../firmware/panel-runtime.js";
 import type { KeypadMessage } from "../../firmware/core/panel-effect.js";
 import { SimIO } from "../../simulator/sim-io.js";
@@ -33,9 +33,9 @@ async function rig() {
   const tap = (label: string, ms = 100) => {
     const [r, c] = where(label);
     io.holdKey(r, c, true);
-    clock.advanceBy(ms);
+    clock.advance(ms);
     io.holdKey(r, c, false);
-    clock.advanceBy(ms);
+    clock.advance(ms);
   };
   return { rt, io, clock, codes, keypad, tap, where };
 }
@@ -60,10 +60,10 @@ describe("matrix keypad on johnny-five pins (rows driven LOW in turn, columns wi
     const [hr, hc] = r.where("#");
     r.io.holdKey(sr, sc, true);
     r.io.holdKey(hr, hc, true);
-    r.clock.advanceBy(200);
+    r.clock.advance(200);
     r.io.holdKey(sr, sc, false);
     r.io.holdKey(hr, hc, false);
-    r.clock.advanceBy(200);
+    r.clock.advance(200);
     expect(r.codes.filter((c) => c === "120/1")).toHaveLength(2); // one per area
     expect(r.keypad).not.toContainEqual({ kind: "invalid-code" });
   });

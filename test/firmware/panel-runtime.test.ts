@@ -3,7 +3,7 @@ import { FirmwareError } from "../../firmware/firmware-error.js";
 import type { RuntimeInput } from "../../firmware/runtime-input.js";
 import type { Command } from "../../protocol/index.js";
 import { T0, testConfig } from "./harness.js";
-import { FakeClock } from "../../firmware/clock/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { PanelRuntime } from "../../firmware/panel-runtime.js";
 import { MemoryStore } from "../../firmware/store/memory-store.js";
 import { SimIO } from "../../simulator/sim-io.js";
@@ -38,14 +38,14 @@ describe("PanelRuntime on johnny-five with the simulated IO plugin", () => {
     r.keys("1234 away");
     r.clock.advanceTo(T0 + 30_000);
     r.wire(3, true);
-    r.clock.advanceBy(10);
+    r.clock.advance(10);
     r.wire(3, false); // bounce
-    r.clock.advanceBy(100);
+    r.clock.advance(100);
     expect(r.codes()).not.toContain("130/1");
     r.wire(3, true);
-    r.clock.advanceBy(49);
+    r.clock.advance(49);
     expect(r.codes()).not.toContain("130/1");
-    r.clock.advanceBy(1);
+    r.clock.advance(1);
     expect(r.codes()).toContain("130/1");
   });
 
@@ -53,18 +53,18 @@ describe("PanelRuntime on johnny-five with the simulated IO plugin", () => {
     const r = await startRig();
     r.io.setLevel(2, 1); // zone 1, NC: contact open
     r.io.setLevel(11, 0); // zone 10, NO: contact closed
-    r.clock.advanceBy(50);
+    r.clock.advance(50);
     expect(r.rt.state.zones.filter((z) => z.active).map((z) => z.zone)).toEqual([1, 10]);
   });
 
   it("the siren and strobe outputs drive their pins; the siren pin drops at the time limit", async () => {
     const r = await startRig();
     r.wire(6, true); // fire
-    r.clock.advanceBy(50);
+    r.clock.advance(50);
     expect([r.io.level(20), r.io.level(21)]).toEqual([1, 1]);
-    r.clock.advanceBy(179_999);
+    r.clock.advance(179_999);
     expect(r.io.level(20)).toBe(1);
-    r.clock.advanceBy(1);
+    r.clock.advance(1);
     expect(r.io.level(20)).toBe(0);
   });
 

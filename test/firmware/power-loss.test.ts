@@ -34,7 +34,7 @@ describe("power loss: armed, process killed, restarted", () => {
     expect(r.io.level(20)).toBe(1); // the open window sounds the siren at once
     // Its notification waits for the entry time (EN 50131-1 unsetting rule); nobody disarms, so both report.
     expect(r.codes()).toEqual(["305/1"]);
-    r.clock.advanceBy(30_000);
+    r.clock.advance(30_000);
     expect(r.codes()).toEqual(["305/1", "134/1", "130/1"]);
     // The log kept the arming from before the cut.
     expect(store.recent(10).filter((e) => e.code !== undefined).map((e) => e.code)).toEqual([130, 134, 305, 407, 305]);
@@ -48,9 +48,9 @@ describe("state that survives power loss, in process (store reused without a cle
     const a = await startRig({ store });
     a.keys("3*1234 bypass");
     a.keys("1*1234 away");
-    a.clock.advanceBy(30_000);
+    a.clock.advance(30_000);
     a.wire(4, true); // living-room PIR: alarm
-    a.clock.advanceBy(100);
+    a.clock.advance(100);
     for (let i = 0; i < 10; i++) a.keys("0000 off");
     expect(a.rt.view().lockedUntil).toBeDefined();
     a.rt.stop(); // power cut: nothing else is flushed

@@ -1,6 +1,6 @@
 /** PanelRuntime on SimIO with a fake clock and an in-memory store, recording everything it does. */
 import type { PanelConfig } from "../../firmware/config/panel-config.js";
-import { FakeClock } from "../../firmware/clock/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import type { KeypadMessage } from "../../firmware/core/panel-effect.js";
 import { zoneLevel } from "../../firmware/hw/panel-hardware.js";
 import type { Key } from "../../firmware/keypad-entry.js";

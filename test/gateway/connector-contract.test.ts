@@ -5,7 +5,7 @@
  */
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { systemClock } from "../../gateway/clock.js";
+import { systemClock } from "../../protocol/clock.js";
 import { mqttConnector } from "../../gateway/mqtt-connector.js";
 import { SimBroker, simConnector } from "../../gateway/sim-connector.js";
 import type { Connector, SessionOptions } from "../../gateway/transport.js";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Cid, Priority, Qualifier, type Event } from "../../protocol/index.js";
 import { openDatabase, type Db } from "../../gateway/database.js";
-import { FakeClock } from "../../gateway/fake-clock.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { Outbox, type OutboxRecord } from "../../gateway/outbox.js";
 
 const dirs: string[] = [];

@@ -1,0 +1,111 @@
+/**
+ * The clock port: wall time plus one-shot timers, shared by panel, gateway and centre. Time is part of the
+ * wire contract (freshness windows, command expiry, supervision deadlines), so every side reads it through
+ * this one interface, and tests step a FakeClock across both sides of each deadline (STYLE.md rule 6).
+ */
+export interface Timer {
+  /** Stops the timer; a no-op once it has fired or been cancelled. */
+  cancel(): void;
+}
+
+export interface Clock {
+  /** UTC ms. */
+  now(): number;
+  /** Runs `fn` once, `ms` from now (a negative `ms` counts as 0); never synchronously from inside the call. */
+  schedule(ms: number, fn: () => void): Timer;
+}
+
+export interface SystemClockOptions {
+  /**
+   * Let the process exit while timers are pending (Node's timer.unref()). The centre's supervision
+   * deadlines (up to SP1's 32 days) must not keep it alive; the panel's and gateway's timers must.
+   */
+  readonly unref?: boolean;
+}
+
+/** Node caps setTimeout at 2^31-1 ms (~24.8 days); SP1's 32 days is longer, so long timers are chained. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Wall-clock time on Date.now() and setTimeout. A timer fires only once now() has reached its due time. */
+export function createSystemClock(opts: SystemClockOptions = {}): Clock {
+  return {
+    now: () => Date.now(),
+    schedule(ms, fn) {
+      const due = Date.now() + Math.max(0, ms);
+      let t: NodeJS.Timeout | undefined;
+      const arm = () => {
+        t = setTimeout(() => (Date.now() < due ? arm() : fn()), Math.min(Math.max(0, due - Date.now()), MAX_TIMEOUT_MS));
+        if (opts.unref) t.unref();
+      };
+      arm();
+      return { cancel: () => clearTimeout(t) };
+    },
+  };
+}
+
+/** The real clock; its pending timers keep the process alive (panel runtime, gateway). */
+export const systemClock: Clock = createSystemClock();
+
+/** The real clock with unref'd timers: pending timers never hold the process open (centre supervision). */
+export const unrefSystemClock: Clock = createSystemClock({ unref: true });
+
+interface Pending {
+  readonly at: number;
+  readonly order: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+/** Virtual time for tests and the simulator: nothing happens until advance()/advanceTo(). */
+export class FakeClock implements Clock {
+  #t: number;
+  #order = 0;
+  #pending: Pending[] = [];
+
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.#t = start;
+  }
+
+  now(): number {
+    return this.#t;
+  }
+
+  schedule(ms: number, fn: () => void): Timer {
+    const p: Pending = { at: this.#t + Math.max(0, ms), order: this.#order++, fn, cancelled: false };
+    this.#pending.push(p);
+    return { cancel: () => void (p.cancelled = true) };
+  }
+
+  /** Moves time forward by `ms`, firing every timer due on the way (see advanceTo). */
+  advance(ms: number): void {
+    this.advanceTo(this.#t + ms);
+  }
+
+  /** @deprecated Use advance(ms); kept only until test/bench/footprint-panel.ts (work in progress) is switched over. */
+  advanceBy(ms: number): void {
+    this.advance(ms);
+  }
+
+  /**
+   * Moves time forward to `target` (never back), firing every timer due up to and including it in due
+   * order, ties in creation order; timers set by those callbacks fire too if due. During a callback,
+   * now() is the timer's due time.
+   */
+  advanceTo(target: number): void {
+    for (;;) {
+      this.#pending = this.#pending.filter((p) => !p.cancelled);
+      let next: Pending | undefined;
+      for (const p of this.#pending) if (p.at <= target && (!next || p.at < next.at || (p.at === next.at && p.order < next.order))) next = p;
+      if (!next) break;
+      next.cancelled = true;
+      this.#t = Math.max(this.#t, next.at);
+      next.fn();
+    }
+    this.#t = Math.max(this.#t, target);
+  }
+
+  /** Timers neither fired nor cancelled. */
+  get pending(): number {
+    return this.#pending.filter((p) => !p.cancelled).length;
+  }
+}
