@@ -2,7 +2,7 @@
 import type { KeyObject } from "node:crypto";
 import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer } from "../protocol/index.js";
 import type { BackoffOptions } from "./backoff.js";
-import { isCategoryName, type CategoryName } from "./categories.js";
+import { isCategoryName, type CategoryName } from "../protocol/supervision.js";
 import type { Clock } from "../protocol/clock.js";
 import { GatewayError } from "./errors.js";
 import type { OutboxLimits } from "./outbox.js";

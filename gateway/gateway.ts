@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import { Event, DEFAULT_FRESHNESS, type Command, type CommandResult, type NakReason } from "../protocol/index.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
-import { CATEGORIES } from "./categories.js";
+import { CATEGORIES } from "../protocol/supervision.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
 import { CommandGuard } from "./command-guard.js";
 import { openDatabase, type Db } from "./database.js";

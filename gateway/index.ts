@@ -1,7 +1,7 @@
 /** gateway/: the store-and-forward runtime between the panel and the centre (issue #4). */
 export { Gateway, type GatewayEvents, type GatewayOptions, type GatewayState } from "./gateway.js";
 export { GatewayError, isGatewayError, type GatewayErrorCode } from "./errors.js";
-export { CATEGORIES, category, isCategoryName, type Category, type CategoryName } from "./categories.js";
+export { CATEGORIES, category, isCategoryName, type Category, type CategoryName } from "../protocol/supervision.js";
 export { FakeClock, systemClock, type Clock, type Timer } from "../protocol/clock.js";
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 export { Outbox, DEFAULT_LIMITS, type OutboxItem, type OutboxLimits, type OutboxRecord } from "./outbox.js";

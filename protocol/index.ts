@@ -12,3 +12,4 @@ export * from "./frame.js";
 export * from "./replay.js";
 export * from "./topics.js";
 export * from "./clock.js";
+export * from "./supervision.js";

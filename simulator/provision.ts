@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { isCategory } from "./centre/categories.js";
+import { isCategoryName } from "../protocol/supervision.js";
 import { CentreStore } from "./centre/centre-store.js";
 import { CentreError } from "./centre/errors.js";
 import { initCentre, issueCentreClient, provisionPanel } from "./centre/provisioning.js";
@@ -45,7 +45,7 @@ export function runProvision(argv: readonly string[], print: (s: string) => void
       print(`revoked ${a.revoke}: ${r.certificates} certificate(s), ${r.keys} frame key(s)`);
     } else if (a.panel) {
       if (!a.out) throw new CentreError("bad-argument", "--out DIR is required with --panel");
-      if (!isCategory(a.category!)) throw new CentreError("bad-category", `unknown category ${a.category}`);
+      if (!isCategoryName(a.category!)) throw new CentreError("bad-category", `unknown category ${a.category}`);
       const b = provisionPanel(centre, store, { panel: a.panel, category: a.category, outDir: a.out, broker: a.broker!, password: a.password === true });
       print(`provisioned panel ${b.panel} (kid ${b.kid}, ${b.category}) -> ${join(a.out, "panel.json")}`);
     } else if (a.client) {

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { generateEd25519, privateKeyFromPem, publicPemOf, type Signer } from "../../protocol/index.js";
 import type { Role } from "../acl.js";
 import { createCa, issueCertificate, type KeyAndCert } from "../pki.js";
-import type { Category } from "./categories.js";
+import type { CategoryName } from "../../protocol/supervision.js";
 import { CentreStore } from "./centre-store.js";
 import { CentreError } from "./errors.js";
 
@@ -29,7 +29,7 @@ export interface CentreDir {
 export interface PanelBundle {
   readonly panel: string;
   readonly kid: string;
-  readonly category: Category;
+  readonly category: CategoryName;
   readonly broker: string;
   /** PEM of the centre CA, to verify the broker. */
   readonly caCert: string;
@@ -90,7 +90,7 @@ export function centreSigner(c: CentreDir): Signer {
 
 export interface ProvisionPanelOptions {
   readonly panel: string;
-  readonly category: Category;
+  readonly category: CategoryName;
   readonly outDir: string;
   readonly broker: string;
   /** Also create a plain-TCP demo password. */

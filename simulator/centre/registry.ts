@@ -4,13 +4,13 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../protocol/index.js";
-import { isCategory, type Category } from "./categories.js";
+import { isCategoryName, type CategoryName } from "../../protocol/supervision.js";
 import { statementCache, type Db, type Statement } from "./db.js";
 import { CentreError } from "./errors.js";
 
 export interface PanelRecord {
   readonly panel: string;
-  readonly category: Category;
+  readonly category: CategoryName;
   readonly createdAt: number;
   readonly lastSeen: number | null;
   readonly status: string | null;
@@ -32,9 +32,9 @@ export class PanelRegistry {
     this.sql = statementCache(db);
   }
 
-  addPanel(panel: string, category: Category, at: number): void {
+  addPanel(panel: string, category: CategoryName, at: number): void {
     if (!PanelId.safeParse(panel).success) throw new CentreError("bad-argument", `bad panel id ${JSON.stringify(panel)}`);
-    if (!isCategory(category)) throw new CentreError("bad-category", `unknown category ${category}`);
+    if (!isCategoryName(category)) throw new CentreError("bad-category", `unknown category ${category}`);
     const r = this.sql("INSERT OR IGNORE INTO panels (panel, category, created_at) VALUES (?, ?, ?)").run(panel, category, at);
     if (r.changes === 0) throw new CentreError("already-exists", `panel ${panel} is already registered`);
   }
@@ -139,5 +139,5 @@ export class SqliteKeyRing implements KeyRing {
 }
 
 function toRecord(r: PanelRow): PanelRecord {
-  return { panel: r.panel, category: r.category as Category, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
+  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
 }

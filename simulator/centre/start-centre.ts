@@ -9,7 +9,7 @@ import type { KeyObject } from "node:crypto";
 import { startBroker, type RunningBroker } from "../broker.js";
 import { passwordLogin } from "../broker-login.js";
 import { Receiver } from "../receiver.js";
-import type { Category } from "./categories.js";
+import type { CategoryName } from "../../protocol/supervision.js";
 import { CentreStore } from "./centre-store.js";
 import type { Clock } from "../../protocol/clock.js";
 import type { Logger } from "./logger.js";
@@ -45,7 +45,7 @@ export interface RunningCentre {
   readonly queue: OperatorQueue;
   readonly store: CentreStore;
   /** Register a panel (category, frame key, password) and return its credentials. */
-  addPanel(panel: string, category?: Category): PanelCredentials;
+  addPanel(panel: string, category?: CategoryName): PanelCredentials;
   close(): Promise<void>;
 }
 

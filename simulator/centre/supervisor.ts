@@ -9,10 +9,17 @@
  * index makes the fault one alarm however many supervisors see it.
  */
 import { Priority } from "../../protocol/index.js";
-import { supervisionMs } from "./categories.js";
 import type { Clock, Timer } from "../../protocol/clock.js";
+import { CATEGORIES, isCategoryName } from "../../protocol/supervision.js";
 import type { CentreStore } from "./centre-store.js";
+import { CentreError } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
+
+/** The time a panel of `category` may stay silent: its primary path's reporting time (EN 50136-1). */
+export function supervisionMs(category: string): number {
+  if (!isCategoryName(category)) throw new CentreError("bad-category", `unknown EN 50136 category ${JSON.stringify(category)}`);
+  return CATEGORIES[category].primaryMs;
+}
 
 export interface TransmissionFault {
   readonly panel: string;

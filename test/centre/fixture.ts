@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { privateKeyFromPem, publicKeyFromPem, type Signer } from "../../protocol/index.js";
-import type { Category } from "../../simulator/centre/categories.js";
+import type { CategoryName } from "../../protocol/supervision.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
 import { centreSigner, initCentre, issueCentreClient, provisionPanel, type CentreDir, type PanelBundle } from "../../simulator/centre/provisioning.js";
 import type { KeyAndCert } from "../../simulator/pki.js";
@@ -26,7 +26,7 @@ export interface CentreFixture {
   cleanup(): void;
 }
 
-export function makeCentre(panels: readonly { id: string; category?: Category }[], now = Date.now()): CentreFixture {
+export function makeCentre(panels: readonly { id: string; category?: CategoryName }[], now = Date.now()): CentreFixture {
   const dir = mkdtempSync(join(tmpdir(), "centre-test-"));
   const centre = initCentre(join(dir, "centre"), now);
   const store = CentreStore.open(centre.dbPath);

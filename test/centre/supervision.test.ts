@@ -3,11 +3,14 @@
  * category's time (fake clock: nothing at deadline - 1 ms, the fault at the deadline).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SUPERVISION_MS, supervisionMs, type Category } from "../../simulator/centre/categories.js";
+import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
 import { CentreStore } from "../../simulator/centre/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { Supervisor, type TransmissionFault } from "../../simulator/centre/supervisor.js";
+import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
+
+/** What the centre supervises: each category's primary-path reporting time. */
+const SUPERVISION_MS = Object.fromEntries(Object.values(CATEGORIES).map((c) => [c.name, c.primaryMs]));
 
 let store: CentreStore;
 let clock: FakeClock;
@@ -37,7 +40,7 @@ describe("EN 50136 supervision deadlines", () => {
     expect(() => supervisionMs("SP9")).toThrow(expect.objectContaining({ code: "bad-category" }));
   });
 
-  it.each(["SP6", "SP4", "SP2", "SP1", "DP4"] as Category[])("%s: not at deadline - 1 ms, a transmission fault exactly at the deadline", (category) => {
+  it.each(["SP6", "SP4", "SP2", "SP1", "DP4"] as CategoryName[])("%s: not at deadline - 1 ms, a transmission fault exactly at the deadline", (category) => {
     store.registry.addPanel("P1", category, clock.now());
     store.registry.addFrameKey("k", "P1", generateEd25519().publicPem, clock.now());
     sup.start();

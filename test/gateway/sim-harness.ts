@@ -1,6 +1,6 @@
 /** A gateway on fake time over simulated brokers, with the fake centre answering on each broker. */
 import { sealDownlink, type AreaStatus, type Command, type CommandResult, type DownlinkPayload, type NakReason } from "../../protocol/index.js";
-import type { CategoryName } from "../../gateway/categories.js";
+import type { CategoryName } from "../../protocol/supervision.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { Gateway, type GatewayOptions } from "../../gateway/gateway.js";
 import { SimBroker, simConnector } from "../../gateway/sim-connector.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
-import { CATEGORIES, type CategoryName } from "../../gateway/categories.js";
+import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
 import { harness, PANEL } from "./sim-harness.js";
 
 const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
