@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   say("demo", "starting broker, centre receiver, panel and gateway on loopback");
   const sys = await startSystem({ panelConfig: demoPanelConfig() });
   wire(sys);
-  say("demo", `broker on mqtt://127.0.0.1:${sys.broker.port}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
+  say("demo", `broker on ${sys.url}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
   if (process.stdin.isTTY) await interactive(sys);
   else await scripted(sys);
   await sys.stop();

@@ -30,6 +30,9 @@ export interface SystemOptions {
   readonly logger?: Logger;
   /** Gateway ACK timeout, ms (default 5 s). */
   readonly ackTimeoutMs?: number;
+  /** Use this broker (it must let the panel and a receiver in with any password, e.g. a bench Mosquitto)
+   *  instead of starting the embedded one. */
+  readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
   /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
   readonly onReport?: (event: Event, seq: number) => void;
 }
@@ -37,7 +40,9 @@ export interface SystemOptions {
 export interface RunningSystem {
   readonly panelId: string;
   readonly config: PanelConfig;
-  readonly broker: RunningBroker;
+  /** The embedded broker, when the system started one. */
+  readonly broker: RunningBroker | undefined;
+  readonly url: string;
   readonly centre: CentreStore;
   readonly receiver: Receiver;
   readonly gateway: Gateway;
@@ -67,17 +72,20 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   centre.registry.addFrameKey(panelId, panelId, panelKeys.publicPem, now);
   centre.registry.setPassword(panelId, panelPassword);
 
-  const broker = await startBroker({
-    logger: log,
-    login: passwordLogin(centre.registry, [{ username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } }]),
-  });
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = opts.broker
+    ? undefined
+    : await startBroker({
+        logger: log,
+        login: passwordLogin(centre.registry, [{ username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } }]),
+      });
+  const url = opts.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const protocolVersion = opts.broker?.protocolVersion ?? 4;
   const receiver = new Receiver({
     url,
     store: centre,
     centreKey: { kid: "centre", key: privateKeyFromPem(centreKeys.privatePem) },
     name: "r1",
-    connect: { username: "receiver", password: receiverPassword },
+    connect: { username: "receiver", password: receiverPassword, protocolVersion },
     logger: log,
   });
   await receiver.start();
@@ -93,7 +101,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     signer: { kid: panelId, key: privateKeyFromPem(panelKeys.privatePem) },
     centreKey: { kid: "centre", key: publicKeyFromPem(centreKeys.publicPem) },
     db: join(dir, "gateway.db"),
-    brokers: [{ url, username: panelId, password: panelPassword }],
+    brokers: [{ url, username: panelId, password: panelPassword, protocolVersion }],
     category,
     ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
     status: () => panel?.summary() ?? { areas: [], troubles: [] },
@@ -117,6 +125,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     panelId,
     config,
     broker,
+    url,
     centre,
     receiver,
     gateway,
@@ -131,7 +140,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       panel?.stop();
       await gateway.stop();
       await receiver.stop();
-      await broker.close();
+      await broker?.close();
       store.close();
       centre.close();
       if (ownDir) rmSync(dir, { recursive: true, force: true });

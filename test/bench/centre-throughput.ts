@@ -11,12 +11,12 @@ import { figure, type Figure } from "./figure.js";
 import type { BenchOptions } from "./run.js";
 
 export async function centreThroughputFigures(opts: BenchOptions, broker?: BenchBroker): Promise<Figure[]> {
-  const panels = opts.quick ? 200 : 1000;
+  const panels = opts.quick ? 100 : 1000;
   const framesPerPanel = opts.quick ? 10 : 20;
   const ext = broker ? { broker: { url: broker.url, protocolVersion: broker.mqttVersion } } : {};
   const name = broker?.name ?? "aedes";
-  const verify = rawVerifyRate(opts.quick ? 500 : 2000);
-  const commit = rawDurableCommitRate(opts.quick ? 500 : 2000);
+  const verify = rawVerifyRate(opts.quick ? 300 : 2000);
+  const commit = rawDurableCommitRate(opts.quick ? 300 : 2000);
   const one = await benchReceivers({ receivers: 1, panels, framesPerPanel, ...ext });
   const two = await benchReceivers({ receivers: 2, panels, framesPerPanel, ...ext });
   process.stderr.write(`  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s, 2 receivers ${Math.round(two.framesPerSecond)}/s\n`);

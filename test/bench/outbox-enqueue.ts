@@ -34,8 +34,8 @@ function median(xs: number[]): number {
 }
 
 export function outboxEnqueueFigures(opts: BenchOptions): Figure[] {
-  const rounds = opts.quick ? 3 : 5;
-  const ms = opts.quick ? 300 : 1000;
+  const rounds = opts.quick ? 2 : 5;
+  const ms = opts.quick ? 250 : 1000;
   const raw: number[] = [];
   const ours: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -6,10 +6,12 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { type Figure, round } from "./figure.js";
 import { sizeFigures } from "./size.js";
-import { messagingFigures } from "./messaging.js";
 import { outboxEnqueueFigures } from "./outbox-enqueue.js";
 import { alarmLatencyFigures } from "./alarm-latency.js";
 import { centreThroughputFigures } from "./centre-throughput.js";
+import { backlogDrainFigures } from "./backlog-drain.js";
+import { footprintFigures } from "./footprint.js";
+import { mosquittoPath, startAedesBroker, startMosquittoBroker, type BenchBroker } from "./brokers.js";
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -27,11 +29,25 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
-    ["alarm latency", () => alarmLatencyFigures(opts)],
-    ["centre throughput", () => centreThroughputFigures(opts)],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
-    ["messaging", () => messagingFigures(opts)],
   ];
+  for (const start of [startAedesBroker, ...(mosquittoPath() ? [startMosquittoBroker] : [])]) {
+    const name = start === startAedesBroker ? "aedes" : "mosquitto";
+    const withBroker = (f: (b: BenchBroker) => Promise<Figure[]>) => async () => {
+      const b = await start();
+      try {
+        return await f(b);
+      } finally {
+        await b.close();
+      }
+    };
+    sections.push(
+      [`alarm latency (${name})`, withBroker((b) => alarmLatencyFigures(opts, b))],
+      [`centre throughput (${name})`, withBroker((b) => centreThroughputFigures(opts, b.name === "aedes" ? undefined : b))],
+      [`backlog drain (${name})`, withBroker((b) => backlogDrainFigures(opts, b))],
+    );
+    if (name === "aedes") sections.push(["footprint", withBroker((b) => footprintFigures(opts, b))]);
+  }
   for (const [name, run] of sections) {
     process.stderr.write(`bench: ${name}...\n`);
     figures.push(...(await run()));
