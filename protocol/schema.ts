@@ -128,16 +128,12 @@ export const NakReason = z.enum([
   "store-failed",
 ]);
 export type NakReason = z.infer<typeof NakReason>;
-/** Reasons a resend with a corrected clock or later cannot fix: the panel logs and reports them. */
-export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set([
-  "malformed",
-  "oversize",
-  "unsupported-version",
-  "unsupported-algorithm",
-  "unknown-key",
-  "wrong-panel",
-  "bad-signature",
-]);
+/**
+ * Reasons a resend with a corrected clock or later cannot fix: the panel logs and reports them. Every
+ * reason but the two transient ones ("stale": resend with the corrected clock; "store-failed": resend
+ * later), derived so that a new reason is permanent unless said otherwise.
+ */
+export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set(NakReason.exclude(["stale", "store-failed"]).options);
 
 const DownHead = { v: z.literal(PROTOCOL_VERSION), panel: PanelId, /** Centre time, UTC ms. */ sent: Millis };
 export const DownlinkPayload = z.union([
