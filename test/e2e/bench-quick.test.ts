@@ -32,5 +32,5 @@ describe("npm run bench -- --quick", () => {
       expect(Number.isFinite(f.baseline) && f.baseline > 0, `${f.name} baseline`).toBe(true);
       expect(typeof f.pass).toBe("boolean");
     }
-  });
+  }, 300_000);
 });
