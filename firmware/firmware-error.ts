@@ -1,3 +1,5 @@
+import { CodedError } from "../protocol/errors.js";
+
 /**
  * Every way the firmware edge refuses something. The `code` is stable: tests, logs and the CLI match on it.
  * The pure core never throws; only the edges (config, store, keypad, CLI) raise these.
@@ -12,14 +14,8 @@ export type FirmwareErrorCode =
   | "store-failed" // the event log / state database refused a write
   | "input-invalid"; // PanelRuntime.input() got something that is not a RuntimeInput
 
-export class FirmwareError extends Error {
+export class FirmwareError extends CodedError<FirmwareErrorCode> {
   override readonly name = "FirmwareError";
-  constructor(
-    readonly code: FirmwareErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
 }
 
 export function isFirmwareError(e: unknown): e is FirmwareError {

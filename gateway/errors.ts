@@ -1,3 +1,5 @@
+import { CodedError } from "../protocol/errors.js";
+
 /**
  * Every way the gateway refuses input or configuration. The code is stable: tests, logs and metrics
  * match on it; no public gateway method throws anything else for bad input.
@@ -13,14 +15,8 @@ export type GatewayErrorCode =
   | "stale" // a command whose centre time is outside the freshness window
   | "rejected"; // a downlink frame that failed signature, key or panel checks
 
-export class GatewayError extends Error {
+export class GatewayError extends CodedError<GatewayErrorCode> {
   override readonly name = "GatewayError";
-  constructor(
-    readonly code: GatewayErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
 }
 
 export function isGatewayError(e: unknown): e is GatewayError {

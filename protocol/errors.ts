@@ -1,4 +1,17 @@
 /**
+ * The base of every typed error of the system (ProtocolError, FirmwareError, GatewayError, CentreError):
+ * a stable `code` that tests, logs and metrics match on, and it leads the message (STYLE.md rule 4).
+ */
+export class CodedError<C extends string = string> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+/**
  * Every way a frame, payload or key can be refused. The code is stable: tests, logs, NAK reasons and
  * `alarmctl decode` all match on it. No decode path throws anything but a ProtocolError.
  */
@@ -15,15 +28,15 @@ export type ProtocolErrorCode =
   | "expired" // command past its expiry
   | "bad-key"; // a PEM file that is not the expected Ed25519 key
 
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
   override readonly name = "ProtocolError";
   constructor(
-    readonly code: ProtocolErrorCode,
+    code: ProtocolErrorCode,
     message: string,
     /** Extra facts for the receiver, e.g. the centre time for a `stale` NAK. */
     readonly detail?: Readonly<Record<string, unknown>>,
   ) {
-    super(`${code}: ${message}`);
+    super(code, message);
   }
 }
 

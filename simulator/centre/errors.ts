@@ -1,3 +1,5 @@
+import { CodedError } from "../../protocol/errors.js";
+
 /** Typed errors of the centre simulator; `code` is stable for tests and logs (STYLE.md rule 4). */
 export type CentreErrorCode =
   | "unknown-panel" // no such panel is registered
@@ -11,12 +13,6 @@ export type CentreErrorCode =
   | "bad-state" // a lifecycle call out of order (e.g. starting a receiver twice)
   | "broker-refused"; // the broker refused a connection or subscription the centre needs
 
-export class CentreError extends Error {
+export class CentreError extends CodedError<CentreErrorCode> {
   override readonly name = "CentreError";
-  constructor(
-    readonly code: CentreErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
 }
