@@ -1,9 +1,8 @@
 /**
  * The scenario file (YAML or JSON): timed inputs for `alarm-sim scenario`. See firmware/README.md.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { z } from "zod";
+import { readYamlFile } from "../firmware/config/read-yaml-file.js";
 import { FirmwareError } from "../firmware/firmware-error.js";
 import { isKey } from "../firmware/keypad-entry.js";
 
@@ -52,11 +51,5 @@ export function parseScenario(input: unknown): Scenario {
 }
 
 export function loadScenario(file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new FirmwareError("scenario-invalid", `${file}: ${(e as Error).message}`);
-  }
-  return parseScenario(raw);
+  return parseScenario(readYamlFile(file, "scenario-invalid"));
 }

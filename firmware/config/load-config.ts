@@ -1,9 +1,8 @@
 /** Reads a panel config (YAML or JSON; JSON is YAML) and validates it with readable, path-naming errors. */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { z } from "zod";
 import { FirmwareError } from "../firmware-error.js";
 import { PanelConfig } from "./panel-config.js";
+import { readYamlFile } from "./read-yaml-file.js";
 
 export function parseConfig(input: unknown): PanelConfig {
   const r = PanelConfig.safeParse(input);
@@ -12,11 +11,5 @@ export function parseConfig(input: unknown): PanelConfig {
 }
 
 export function loadConfig(file: string): PanelConfig {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new FirmwareError("config-unreadable", `${file}: ${(e as Error).message}`);
-  }
-  return parseConfig(raw);
+  return parseConfig(readYamlFile(file, "config-unreadable"));
 }
