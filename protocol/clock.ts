@@ -81,11 +81,6 @@ export class FakeClock implements Clock {
     this.advanceTo(this.#t + ms);
   }
 
-  /** @deprecated Use advance(ms); kept only until test/bench/footprint-panel.ts (work in progress) is switched over. */
-  advanceBy(ms: number): void {
-    this.advance(ms);
-  }
-
   /**
    * Moves time forward to `target` (never back), firing every timer due up to and including it in due
    * order, ties in creation order; timers set by those callbacks fire too if due. During a callback,
