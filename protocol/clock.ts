@@ -26,15 +26,20 @@ export interface SystemClockOptions {
 /** Node caps setTimeout at 2^31-1 ms (~24.8 days); SP1's 32 days is longer, so long timers are chained. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Wall-clock time on Date.now() and setTimeout. A timer fires only once now() has reached its due time. */
+/**
+ * Wall-clock time on Date.now(); timers run on elapsed (monotonic) time, performance.now(). A panel
+ * without a real-time clock boots with a wrong date and is corrected later (NTP, a centre NAK): a timer
+ * due at a wall-clock instant would then fire far too early or too late, while "in 30 s" stays 30 s.
+ */
 export function createSystemClock(opts: SystemClockOptions = {}): Clock {
   return {
     now: () => Date.now(),
     schedule(ms, fn) {
-      const due = Date.now() + Math.max(0, ms);
+      const due = performance.now() + Math.max(0, ms);
       let t: NodeJS.Timeout | undefined;
       const arm = () => {
-        t = setTimeout(() => (Date.now() < due ? arm() : fn()), Math.min(Math.max(0, due - Date.now()), MAX_TIMEOUT_MS));
+        const left = due - performance.now();
+        t = setTimeout(() => (performance.now() < due - 1 ? arm() : fn()), Math.min(Math.max(0, Math.ceil(left)), MAX_TIMEOUT_MS));
         if (opts.unref) t.unref();
       };
       arm();

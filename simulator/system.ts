@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PanelRuntime, SqliteStore, parseConfig, zoneLevel, type PanelConfig, type PanelConfigInput } from "../firmware/index.js";
 import { Gateway } from "../gateway/gateway.js";
-import type { CategoryName } from "../gateway/categories.js";
+import type { CategoryName } from "../protocol/index.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker.js";
 import { passwordLogin } from "./broker-login.js";

@@ -116,6 +116,23 @@ describe("systemClock (Node timers)", () => {
     expect(fired).toBe(1);
   });
 
+  it("timers run on elapsed time: a wall-clock jump (NTP, a centre time-sync) neither hastens nor delays them", () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+    let fired = 0;
+    systemClock.schedule(30_000, () => fired++);
+    vi.setSystemTime(Date.UTC(2025, 11, 31, 23)); // the wall clock steps back an hour
+    vi.advanceTimersByTime(29_999);
+    expect(fired).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(fired).toBe(1);
+    systemClock.schedule(30_000, () => fired++);
+    vi.setSystemTime(Date.UTC(2026, 0, 2)); // and forward a day
+    vi.advanceTimersByTime(29_999);
+    expect(fired).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(fired).toBe(2);
+  });
+
   it("systemClock's timers keep the process alive; unrefSystemClock's do not", () => {
     const refd = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = refd();
