@@ -12,10 +12,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { ProtocolError } from "../errors.js";
-import { parseSign1, verifySign1 } from "../cose.js";
-import { sealUplink } from "../frame.js";
+import { parseSign1, signSign1, verifySign1 } from "../cose.js";
 import { checkFreshness } from "../freshness.js";
-import { decodeUplinkPayload } from "../uplink.js";
+import { decodeUplinkPayload, encodeUplinkPayload } from "../uplink.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../keys.js";
 import { examplePayload } from "./example.js";
 
@@ -93,8 +92,8 @@ async function encode(flags: Map<string, string>, io: Io): Promise<number> {
       } catch (e) {
         throw new ProtocolError("malformed", `not JSON: ${(e as Error).message}`);
       }
-      // sealUplink validates against the schema; the cast only satisfies the compiler.
-      io.stdout.write(Buffer.from(sealUplink(payload as never, { kid, key })).toString("hex") + "\n");
+      // encodeUplinkPayload validates the parsed JSON against the schema, naming the bad field.
+      io.stdout.write(Buffer.from(signSign1(encodeUplinkPayload(payload), key, kid)).toString("hex") + "\n");
     } catch (e) {
       io.stderr.write(errorLine(n, e));
       status = 1;
@@ -107,8 +106,10 @@ async function decode(flags: Map<string, string>, io: Io): Promise<number> {
   const pub = publicKeyFromPem(readKeyFile(need(flags, "pub")));
   const panel = flags.get("panel");
   const nowFlag = flags.get("now");
-  const now = nowFlag === undefined ? undefined : nowFlag === "now" ? Date.now() : Number(nowFlag);
-  if (now !== undefined && !Number.isSafeInteger(now)) throw new UsageError("--now takes UTC milliseconds or 'now'");
+  const fixedNow = nowFlag === undefined || nowFlag === "now" ? undefined : Number(nowFlag);
+  if (fixedNow !== undefined && !Number.isSafeInteger(fixedNow)) throw new UsageError("--now takes UTC milliseconds or 'now'");
+  // `--now now` reads the clock per frame: a technician may pipe live traffic through for hours.
+  const nowFor = (): number | undefined => (nowFlag === "now" ? Date.now() : fixedNow);
   let status = 0;
   for await (const [n, text] of lines(io.stdin)) {
     try {
@@ -120,6 +121,7 @@ async function decode(flags: Map<string, string>, io: Io): Promise<number> {
       verifySign1(parsed, pub);
       const payload = decodeUplinkPayload(parsed.payload);
       if (panel !== undefined && payload.panel !== panel) throw new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, not ${panel}`);
+      const now = nowFor();
       if (now !== undefined) checkFreshness(payload.sent, now);
       io.stdout.write(JSON.stringify(payload) + "\n");
     } catch (e) {
