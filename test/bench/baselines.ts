@@ -72,23 +72,37 @@ export async function end(c: MqttClient): Promise<void> {
  * A bare mqtt.js QoS 1 publish-and-reply round trip through the broker, on the alarm path's own topics
  * (panel publishes up, a receiver answers down), so the broker's ACL and routing cost is in the baseline.
  */
-export async function bareRoundTrips(url: string, n: number, v: MqttVersion): Promise<{ p50: number; p99: number; samples: number }> {
+export interface RoundTripper {
+  /** One round trip; its latency in ms. */
+  once(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openRoundTripper(url: string, v: MqttVersion): Promise<RoundTripper> {
   const panel = `rt-${process.pid}`;
   const a = await connect(url, { panel }, v);
   const b = await connect(url, { receiver: `rt${process.pid}` }, v);
   await b.subscribeAsync(topics.up(panel), { qos: 1 });
   await a.subscribeAsync(topics.down(panel), { qos: 1 });
   b.on("message", (_t, payload) => void b.publish(topics.down(panel), payload, { qos: 1 }));
-  const lat: number[] = [];
   const body = Buffer.alloc(128, 3);
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const got = new Promise<void>((r) => a.once("message", () => r()));
-    await a.publishAsync(topics.up(panel), body, { qos: 1 });
-    await got;
-    lat.push(performance.now() - t0);
-  }
-  await Promise.all([end(a), end(b)]);
+  return {
+    async once() {
+      const t0 = performance.now();
+      const got = new Promise<void>((r) => a.once("message", () => r()));
+      await a.publishAsync(topics.up(panel), body, { qos: 1 });
+      await got;
+      return performance.now() - t0;
+    },
+    close: async () => void (await Promise.all([end(a), end(b)])),
+  };
+}
+
+export async function bareRoundTrips(url: string, n: number, v: MqttVersion): Promise<{ p50: number; p99: number; samples: number }> {
+  const rt = await openRoundTripper(url, v);
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) lat.push(await rt.once());
+  await rt.close();
   lat.sort((x, y) => x - y);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), samples: n };
 }
