@@ -78,7 +78,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningMosqui
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
@@ -89,7 +89,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function waitForPort(child: ChildProcess, port: number, output: () => string, timeoutMs = 5000): Promise<void> {
+export function waitForPort(child: ChildProcess, port: number, output: () => string, timeoutMs = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
     const give = Date.now() + timeoutMs;
     let done = false;

@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBroker } from "../../simulator/broker.js";
+import { freePort, waitForPort } from "../../simulator/broker-mosquitto.js";
 
 export interface BenchBroker {
   readonly name: string;
@@ -32,14 +32,6 @@ export function mosquittoPath(): string | undefined {
   return ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].find((p) => existsSync(p));
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 export async function startMosquittoBroker(): Promise<BenchBroker> {
   const bin = mosquittoPath();
   if (!bin) throw new Error("mosquitto is not installed (apt-get install mosquitto)");
@@ -61,7 +53,9 @@ export async function startMosquittoBroker(): Promise<BenchBroker> {
     ].join("\n"),
   );
   const proc: ChildProcess = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-  await waitForPort(port, proc);
+  let out = "";
+  proc.stderr?.on("data", (d) => (out += d));
+  await waitForPort(proc, port, () => out);
   return {
     name: "mosquitto",
     mqttVersion: 5,
@@ -71,18 +65,4 @@ export async function startMosquittoBroker(): Promise<BenchBroker> {
       await new Promise((r) => proc.once("exit", r));
     },
   };
-}
-
-async function waitForPort(port: number, proc: ChildProcess): Promise<void> {
-  const { connect } = await import("node:net");
-  for (let i = 0; i < 100; i++) {
-    if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1", () => (s.end(), r(true)));
-      s.on("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("mosquitto did not start listening");
 }
