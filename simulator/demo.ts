@@ -43,7 +43,9 @@ function wire(sys: RunningSystem): void {
   sys.panel.on("state", (v) => say("panel", `state: ${v.areas.map((a) => `area ${a.area} ${phase(a.phase)}${a.alarm ? " ALARM" : ""}`).join(", ")}${v.outputs.siren ? ", siren on" : ""}${v.troubles.length ? `, troubles ${v.troubles.join(",")}` : ""}`));
   sys.panel.on("keypad", (m) => say("keypad", JSON.stringify(m)));
   sys.panel.on("report", (e) => say("panel", `reports ${describe(e)}`));
-  sys.gateway.on("sent", ({ seq, attempt }) => say("gateway", `frame seq ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`));
+  // The gateway sends inside the panel's report call; print it after the panel's own line, so the flow
+  // reads in the order the design promises: panel reports -> frame sent -> centre stored -> ACK.
+  sys.gateway.on("sent", ({ seq, attempt }) => setImmediate(() => say("gateway", `frame seq ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`)));
   sys.receiver.on("stored", (panel, seq, p) => say("centre", `stored ${panel} seq ${seq}: ${"events" in p ? p.events.map(describe).join("; ") : "heartbeat" in p ? "heartbeat" : "command result"}`));
   sys.receiver.on("alarm", (id) => {
     const a = sys.centre.alarms.get(id);
