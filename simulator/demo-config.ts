@@ -7,11 +7,11 @@ import { hashCode, type PanelConfigInput } from "../firmware/index.js";
 
 export const DEMO_CODE = "1234";
 
-export function demoPanelConfig(): PanelConfigInput {
+export function demoPanelConfig(delayMs = 3_000): PanelConfigInput {
   return {
     grade: 2,
     io: "sim",
-    timing: { exitDelayMs: 3_000, entryDelayMs: 3_000, sirenLimitMs: 10_000, unsetDeferralMs: 0 },
+    timing: { exitDelayMs: delayMs, entryDelayMs: delayMs, sirenLimitMs: 10_000, unsetDeferralMs: 0 },
     areas: [{ area: 1, name: "house" }],
     zones: [
       { zone: 1, name: "front door", type: "entry-exit", pin: 2, areas: [1] },

@@ -5,11 +5,13 @@
  *
  * With a terminal attached it takes commands (type `help`); without one (CI, pipes) it runs a scripted
  * intrusion and exits: arm away, exit delay, front door opens, entry delay runs out, alarm reported,
- * stored and acknowledged, owner disarms (cancel 406).
+ * stored and acknowledged, owner disarms (cancel 406). `npm start -- --delays MS` sets the exit and entry
+ * delays (default 3 s).
  */
 import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
 import type { PanelView } from "../firmware/index.js";
-import { eventDef, siaCode, type Event } from "../protocol/index.js";
+import { Cid, eventDef, siaCode, type Event } from "../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
 import { startSystem, type RunningSystem } from "./system.js";
 
@@ -54,25 +56,43 @@ function wire(sys: RunningSystem): void {
   sys.gateway.on("acked", ({ seq, rttMs }) => say("gateway", `ACK for seq ${seq} after ${rttMs.toFixed(1)} ms: event has left the outbox`));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function keys(sys: RunningSystem, text: string): Promise<void> {
   say("user", `keys: ${text}`);
   for (const k of text.split(/\s+/).flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g]))) sys.panel.input({ type: "key", key: k as "1" });
 }
 
+/** Told of every event the panel reports, with the sequence number the gateway's outbox gave it. */
+const reportedListeners = new Set<(e: Event, seq: number) => void>();
+
+/** Resolves when the centre has acknowledged the next reported event that `match` picks (stored, ACKed, out of the outbox). */
+function acknowledged(sys: RunningSystem, match: (e: Event) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const seqs = new Set<number>();
+    reportedListeners.add((e, seq) => match(e) && seqs.add(seq));
+    sys.gateway.on("acked", ({ seq }) => seqs.has(seq) && resolve());
+  });
+}
+
+/**
+ * The scripted intrusion. Each step waits for what it needs (the panel armed, the alarm acknowledged by
+ * the centre), so the run takes the exit and entry delays and little more.
+ */
 async function scripted(sys: RunningSystem): Promise<void> {
-  await sleep(300);
+  const armed = new Promise<void>((r) => sys.panel.on("keypad", (m) => m.kind === "armed" && r()));
   await keys(sys, `${DEMO_CODE} away`);
-  await sleep(3_500);
+  await armed;
+  const alarmAcked = acknowledged(sys, (e) => e.q === 1 && e.zone === 1);
   say("world", "front door opens (zone 1)");
   sys.setZone(1, true);
-  await sleep(4_000);
+  await alarmAcked;
+  const restoreAcked = acknowledged(sys, (e) => e.q === 3 && e.zone === 1);
   say("world", "front door closes");
   sys.setZone(1, false);
-  await sleep(1_000);
+  await restoreAcked;
+  const cancelAcked = acknowledged(sys, (e) => e.code === Cid.Cancel);
   await keys(sys, `${DEMO_CODE} off`);
-  await sleep(1_500);
+  await cancelAcked;
   for (const a of sys.centre.alarms.list(true)) {
     say("centre", `alarm #${a.id} for operators: ${a.title}, ${a.state}, frames ${sys.centre.alarms.frames(a.id).length}`);
   }
@@ -101,7 +121,10 @@ async function interactive(sys: RunningSystem): Promise<void> {
 
 async function main(): Promise<void> {
   say("demo", "starting broker, centre receiver, panel and gateway on loopback");
-  const sys = await startSystem({ panelConfig: demoPanelConfig() });
+  const { values } = parseArgs({ options: { delays: { type: "string", default: "3000" } } });
+  const delayMs = Number(values.delays);
+  if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > 45_000) throw new RangeError("--delays takes 0..45000 ms (EN 50131-1: entry delay at most 45 s)");
+  const sys = await startSystem({ panelConfig: demoPanelConfig(delayMs), onReport: (e, seq) => reportedListeners.forEach((f) => f(e, seq)) });
   wire(sys);
   say("demo", `broker on ${sys.url}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
   if (process.stdin.isTTY) await interactive(sys);
