@@ -17,3 +17,4 @@ export { MemoryStore } from "./store/memory-store.js";
 export { hashCode, verifyCode, DEFAULT_SCRYPT } from "./codes/code-hash.js";
 export { zoneLevel } from "./hw/panel-hardware.js";
 export { FirmwareError, isFirmwareError, type FirmwareErrorCode } from "./firmware-error.js";
+export { keySequence, type Key } from "./keypad-entry.js";

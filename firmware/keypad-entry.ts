@@ -6,6 +6,7 @@
  *   clear                                                 empties the buffer
  */
 import type { CodeAction } from "./core/panel-input.js";
+import { FirmwareError } from "./firmware-error.js";
 
 export const FUNCTION_KEYS = ["away", "stay", "night", "off", "bypass", "auth", "program", "clear", "panic", "fire"] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
@@ -13,6 +14,22 @@ export type Key = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "*
 
 export function isKey(k: string): k is Key {
   return /^[0-9*]$/.test(k) || (FUNCTION_KEYS as readonly string[]).includes(k);
+}
+
+/**
+ * What a person types, as text, to keys: digit groups are split into digits, function keys stay whole.
+ * "1234 away" -> 1 2 3 4 away. Used by the scenario runner, the demo and the benchmarks.
+ */
+export function keySequence(text: string): Key[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((tok) => tok !== "")
+    .flatMap((tok): Key[] => {
+      if (/^[0-9*]+$/.test(tok)) return [...tok] as Key[];
+      if (isKey(tok)) return [tok];
+      throw new FirmwareError("input-invalid", `not a key: ${JSON.stringify(tok)}`);
+    });
 }
 
 export type KeypadEntryResult =

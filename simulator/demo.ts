@@ -10,7 +10,7 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import type { PanelView } from "../firmware/index.js";
+import { keySequence, type PanelView } from "../firmware/index.js";
 import { Cid, eventDef, siaCode, type Event } from "../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
 import { startSystem, type RunningSystem } from "./system.js";
@@ -57,9 +57,9 @@ function wire(sys: RunningSystem): void {
 }
 
 
-async function keys(sys: RunningSystem, text: string): Promise<void> {
+function keys(sys: RunningSystem, text: string): void {
   say("user", `keys: ${text}`);
-  for (const k of text.split(/\s+/).flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g]))) sys.panel.input({ type: "key", key: k as "1" });
+  for (const key of keySequence(text)) sys.panel.input({ type: "key", key });
 }
 
 /** Told of every event the panel reports, with the sequence number the gateway's outbox gave it. */
@@ -69,8 +69,15 @@ const reportedListeners = new Set<(e: Event, seq: number) => void>();
 function acknowledged(sys: RunningSystem, match: (e: Event) => boolean): Promise<void> {
   return new Promise((resolve) => {
     const seqs = new Set<number>();
-    reportedListeners.add((e, seq) => match(e) && seqs.add(seq));
-    sys.gateway.on("acked", ({ seq }) => seqs.has(seq) && resolve());
+    const onReported = (e: Event, seq: number) => void (match(e) && seqs.add(seq));
+    const onAcked = ({ seq }: { seq: number }) => {
+      if (!seqs.has(seq)) return;
+      reportedListeners.delete(onReported);
+      sys.gateway.off("acked", onAcked);
+      resolve();
+    };
+    reportedListeners.add(onReported);
+    sys.gateway.on("acked", onAcked);
   });
 }
 
@@ -80,7 +87,7 @@ function acknowledged(sys: RunningSystem, match: (e: Event) => boolean): Promise
  */
 async function scripted(sys: RunningSystem): Promise<void> {
   const armed = new Promise<void>((r) => sys.panel.on("keypad", (m) => m.kind === "armed" && r()));
-  await keys(sys, `${DEMO_CODE} away`);
+  keys(sys, `${DEMO_CODE} away`);
   await armed;
   const alarmAcked = acknowledged(sys, (e) => e.q === 1 && e.zone === 1);
   say("world", "front door opens (zone 1)");
@@ -91,7 +98,7 @@ async function scripted(sys: RunningSystem): Promise<void> {
   sys.setZone(1, false);
   await restoreAcked;
   const cancelAcked = acknowledged(sys, (e) => e.code === Cid.Cancel);
-  await keys(sys, `${DEMO_CODE} off`);
+  keys(sys, `${DEMO_CODE} off`);
   await cancelAcked;
   for (const a of sys.centre.alarms.list(true)) {
     say("centre", `alarm #${a.id} for operators: ${a.title}, ${a.state}, frames ${sys.centre.alarms.frames(a.id).length}`);
@@ -106,7 +113,7 @@ async function interactive(sys: RunningSystem): Promise<void> {
     const [cmd, ...rest] = line.trim().split(/\s+/);
     try {
       if (cmd === "open" || cmd === "close") sys.setZone(Number(rest[0]), cmd === "open");
-      else if (cmd === "keys") await keys(sys, rest.join(" "));
+      else if (cmd === "keys") keys(sys, rest.join(" "));
       else if (cmd === "ac") sys.panel.input({ type: "ac", ok: rest[0] === "ok" });
       else if (cmd === "status") console.log(JSON.stringify(sys.panel.view()));
       else if (cmd === "quit" || cmd === "exit") break;

@@ -4,7 +4,7 @@
  */
 import type { PanelConfig } from "../firmware/config/panel-config.js";
 import { zoneLevel } from "../firmware/hw/panel-hardware.js";
-import type { Key } from "../firmware/keypad-entry.js";
+import { keySequence } from "../firmware/keypad-entry.js";
 import { PanelRuntime } from "../firmware/panel-runtime.js";
 import { MemoryStore } from "../firmware/store/memory-store.js";
 import type { PanelStore } from "../firmware/store/panel-store.js";
@@ -55,10 +55,7 @@ export async function runScenario(cfg: PanelConfig, sc: Scenario, opts: RunOptio
       else rt.input({ type: "zone", zone: st.zone, active: st.state === "open" });
     } else if ("tamper" in st) rt.input({ type: "tamper", zone: st.tamper, active: st.state === "on" });
     else if ("keys" in st) {
-      for (const tok of st.keys.trim().split(/\s+/)) {
-        const keys = /^[0-9*]+$/.test(tok) ? [...tok] : [tok];
-        for (const k of keys) rt.input({ type: "key", key: k as Key });
-      }
+      for (const key of keySequence(st.keys)) rt.input({ type: "key", key });
     } else if ("ac" in st) rt.input({ type: "ac", ok: st.ac === "restored" });
     else if ("battery" in st) rt.input({ type: "battery", low: st.battery === "low" });
     else if ("link" in st) rt.input({ type: "link", up: st.link === "up" });

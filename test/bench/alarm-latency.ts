@@ -4,7 +4,7 @@
  * Baseline: a bare mqtt.js QoS 1 publish-and-reply round trip through the same broker, TCP_NODELAY on at
  * both ends. Target: alarm p99 at most 3x the bare round trip's p99.
  */
-import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
+import { hashCode, keySequence, type PanelConfigInput } from "../../firmware/index.js";
 import { Cid } from "../../protocol/index.js";
 import { startSystem } from "../../simulator/system.js";
 import { openRoundTripper } from "./baselines.js";
@@ -52,7 +52,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroke
     waiting.get(seq)?.();
   });
   const untilAcked = (seq: number) => (acked.has(seq) ? Promise.resolve() : new Promise<void>((r) => waiting.set(seq, r)));
-  const keys = (s: string) => s.split(" ").flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g])).forEach((k) => sys.panel.input({ type: "key", key: k as "1" }));
+  const keys = (s: string) => keySequence(s).forEach((key) => sys.panel.input({ type: "key", key }));
   const lat: number[] = [];
   try {
     keys(`${CODE} away`);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeClock, PanelRuntime, SqliteStore, hashCode, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
+import { FakeClock, PanelRuntime, SqliteStore, hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
 import { Gateway } from "../../gateway/gateway.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../../protocol/index.js";
 import { SimIO } from "../../simulator/sim-io.js";
@@ -49,7 +49,7 @@ await panel.start();
 const readyMs = performance.now(); // ms since this process started (performance.timeOrigin)
 
 // Ten minutes of virtual activity: every second a zone opens or closes again; arm and disarm each minute.
-const press = (s: string) => s.split(" ").flatMap((g) => (/^\d+$/.test(g) ? g.split("") : [g])).forEach((k) => panel!.input({ type: "key", key: k as "1" }));
+const press = (s: string) => keySequence(s).forEach((key) => panel!.input({ type: "key", key }));
 for (let s = 0; s < 600; s++) {
   const z = config.zones[(Math.floor(s / 2) * 7) % ZONES]!;
   if (s % 60 === 10) press("1357 away");
