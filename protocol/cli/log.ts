@@ -1,0 +1,51 @@
+/**
+ * The services' log: pino, JSON lines with time and level on stdout (journald keeps them as they are),
+ * pretty and coloured when stdout is a terminal. It fits the logger port every side takes
+ * (`log(level, msg, fields)`), so no module reads a global logger.
+ */
+import { pino, type Logger as Pino } from "pino";
+import pretty from "pino-pretty";
+
+export type ServiceLogLevel = "debug" | "info" | "warn" | "error";
+
+export interface ServiceLogger {
+  log(level: ServiceLogLevel, msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  /** A child logger whose lines carry `bindings` (e.g. {panel: "P1"}). */
+  child(bindings: Readonly<Record<string, unknown>>): ServiceLogger;
+  /** Write what is buffered (before exit). */
+  flush(): void;
+}
+
+export interface ServiceLogOptions {
+  /** The service's name, on every line. */
+  readonly name: string;
+  readonly level?: ServiceLogLevel;
+  /** Default: pretty when stdout is a terminal and LOG_FORMAT is not "json". */
+  readonly pretty?: boolean;
+  /** Default: stdout. */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+export function serviceLogger(o: ServiceLogOptions): ServiceLogger {
+  const dest = o.destination ?? process.stdout;
+  const wantPretty = o.pretty ?? (Boolean((dest as { isTTY?: boolean }).isTTY) && process.env.LOG_FORMAT !== "json");
+  const stream = wantPretty ? pretty({ colorize: true, destination: dest as never, sync: true, ignore: "pid,hostname" }) : dest;
+  const level = o.level ?? (process.env.LOG_LEVEL as ServiceLogLevel | undefined) ?? "info";
+  const root = pino({ name: o.name, level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream as never);
+  return wrap(root);
+}
+
+function wrap(p: Pino): ServiceLogger {
+  return {
+    log(level, msg, fields) {
+      if (fields) p[level](fields as Record<string, unknown>, msg);
+      else p[level](msg);
+    },
+    child(bindings) {
+      return wrap(p.child(bindings as Record<string, unknown>));
+    },
+    flush() {
+      p.flush();
+    },
+  };
+}
