@@ -2,7 +2,7 @@
  * The heartbeat schedule: how often each path must carry a frame, and every timing the gateway derives
  * from it. EN 50136-1 / EN 50136-2 set a maximum reporting time per category (the table in
  * protocol/supervision.ts, shared with the centre); a path on which no uplink frame has left for its
- * reporting time sends a heartbeat. Any uplink frame on the path restarts its timer (SIA DC-09 5.x
+ * reporting time sends a heartbeat. Any uplink frame on the path restarts its timer (SIA DC-09
  * link supervision: traffic proves the path as well as a heartbeat does), and so does the connect.
  */
 import { CATEGORIES, type CategoryName } from "../protocol/supervision.js";

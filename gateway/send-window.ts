@@ -1,14 +1,14 @@
 /**
  * The send window: keeps up to `window` outbox items in flight on the active path and retransmits an
  * item with the same sequence number and a fresh signature and transmission time when its signed ACK
- * does not arrive within `ackTimeoutMs` (SIA DC-09 5.x: a message unacknowledged within the timeout is
+ * does not arrive within `ackTimeoutMs` (SIA DC-09: a message unacknowledged within the timeout is
  * repeated; the receiver recognises the repeat by its sequence number).
  *
  * Probing: after an ACK timeout (or a new path) only one frame, the first in delivery order, is on the
  * wire until an ACK arrives; then the window opens again and what waited is resent in delivery order.
  * TCP's slow start, reduced to its essence: a broker that was restarted drops frames until the centre
  * has subscribed again, and a full window sent into that gap would let later frames of a class be
- * stored before earlier ones (EN 50136-1: messages delivered in order within their class).
+ * stored before earlier ones, breaking delivery in order within a class.
  */
 import type { EventEmitter } from "node:events";
 import { isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";

@@ -1,5 +1,5 @@
 /**
- * The centre's signed ACK (SIA DC-09 5.x: the receiver acknowledges each message it stored): the named
+ * The centre's signed ACK (SIA DC-09: the receiver acknowledges each message it stored): the named
  * items leave the outbox for good, the frames leave the window, the path is proved (a suspect one is
  * cleared), an answered hello lets the outbox flow, and the window refills.
  */

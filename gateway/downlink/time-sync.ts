@@ -1,5 +1,5 @@
 /**
- * Clock correction from the centre's time: a `stale` NAK carries the receiver's time (SIA DC-09 5.x:
+ * Clock correction from the centre's time: a `stale` NAK carries the receiver's time (SIA DC-09:
  * the receiver answers a message outside its time window with its own time, so the sender can correct
  * and resend), and a time-sync command sets it outright. The gateway keeps an offset to its local
  * clock; frames and freshness checks use local time plus the offset.
