@@ -58,7 +58,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const schedule = heartbeatSchedule(o.category, o.heartbeatMs);
     this.db = openDatabase(o.db);
     const limits = o.limits ? { limits: o.limits } : {};
-    this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d) });
+    this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d), onCorrupt: (seq, e) => this.onCorrupt(seq, e) });
     this.guard = new CommandGuard(this.db, o.freshness ?? DEFAULT_FRESHNESS);
     this.metrics = new GatewayMetrics({ outbox: this.outbox, now: () => this.clock.now(), pathInUse: () => (this.link.activePath ?? -1) + 1 });
     this.link = new Link({
@@ -171,6 +171,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.metrics.dropped.inc(dropped.length);
     this.log("warn", `outbox full: dropped ${dropped.map((r) => r.seq).join(",")}`);
     this.emit("dropped", { seqs: dropped.map((r) => r.seq) });
+  }
+
+  /** A stored item that no longer fits its schema: parked like a frame the centre refused as malformed. */
+  private onCorrupt(seq: number, e: GatewayError): void {
+    this.log("error", `outbox item ${seq} unreadable, parked until restart: ${e.message}`);
+    this.emit("rejected", { seq, reason: "malformed" });
   }
 
   private refused(code: string, message: string, what: string): void {

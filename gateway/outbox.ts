@@ -9,32 +9,17 @@
  * them. The outbox is bounded: outbox-overflow.ts has the rule. Every row read back is checked by its
  * schema (store-rows.ts): a damaged row is a GatewayError "store-corrupt", not a crash later.
  */
-import { Cid, Priority, eventDef, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
+import { Cid, Priority, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
 import type { Db } from "./database.js";
-import { GatewayError } from "./errors.js";
+import { GatewayError, isGatewayError } from "./errors.js";
 import { CLASSES, DEFAULT_LIMITS, limitsUsable, nextEviction, overflowEvent, type OutboxLimits } from "./outbox-overflow.js";
-import { checkOptionalRow, checkRow, ClassCountRow, corrupt, DeletedItemRow, ITEM_BODY, ItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
+import { itemPriority, KIND_CODE, toRecord, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
+import { checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
 
 export { CLASSES, DEFAULT_LIMITS, type OutboxLimits } from "./outbox-overflow.js";
+export { itemPriority, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
 
-export type OutboxItem =
-  | { readonly kind: "event"; readonly event: Event }
-  | { readonly kind: "result"; readonly result: CommandResult }
-  | { readonly kind: "heartbeat"; readonly heartbeat: Heartbeat };
-
-const KIND_CODE = { event: 0, result: 1, heartbeat: 2 } as const;
-
-export interface OutboxRecord {
-  readonly seq: number;
-  readonly prio: Priority;
-  readonly item: OutboxItem;
-  /** Local time it was queued, ms. */
-  readonly queued: number;
-}
-
-/** Command results share the trouble class: the centre operator is waiting for them. */
-const RESULT_PRIORITY = Priority.Urgent;
 /** Per-row cost beyond the JSON body (keys, index entry), so maxBytes approximates the file's growth. */
 const ROW_OVERHEAD = 48;
 
@@ -43,6 +28,8 @@ export interface OutboxOptions {
   readonly clock?: Clock;
   /** Told of every item dropped by the overflow rule (already gone from the store). */
   readonly onDrop?: (dropped: readonly OutboxRecord[]) => void;
+  /** Told of an item whose stored body does not fit its schema: parked (like a refused one), not sent. */
+  readonly onCorrupt?: (seq: number, error: GatewayError) => void;
 }
 
 export class Outbox {
@@ -167,14 +154,26 @@ export class Outbox {
 
   /**
    * Up to `limit` unparked items in delivery order, skipping in each class everything up to
-   * `after[class]` (the sender's cursor: what it already has in flight).
+   * `after[class]` (the sender's cursor: what it already has in flight). A row whose body does not fit
+   * its schema is parked and reported (onCorrupt), so fewer than `limit` may come back while more wait;
+   * a row whose columns do not fit throws GatewayError "store-corrupt".
    */
   peek(after: readonly number[], limit: number): OutboxRecord[] {
     const out: OutboxRecord[] = [];
     for (const p of CLASSES) {
       if (out.length >= limit) break;
       if (this.counts[p] === 0) continue;
-      for (const row of this.st.peekClass.all(p, after[p] ?? -1, limit - out.length)) out.push(toRecord(checkRow(ItemRow, "items", row)));
+      for (const row of this.st.peekClass.all(p, after[p] ?? -1, limit - out.length)) {
+        const r = checkRow(ItemRow, "items", row);
+        try {
+          out.push(toRecord(r));
+        } catch (e) {
+          // One damaged body must not block delivery of the rest: park it and carry on.
+          if (!isGatewayError(e) || e.code !== "store-corrupt") throw e;
+          this.park(r.seq);
+          this.opts.onCorrupt?.(r.seq, e);
+        }
+      }
     }
     return out;
   }
@@ -274,31 +273,4 @@ export class Outbox {
     // Unless the 354 itself could not be stored (only alarms left), it is the waiting one.
     if (!dropped.slice(n).some((d) => d.seq === seq)) this.overflowSeq = seq;
   }
-}
-
-export function itemPriority(item: OutboxItem): Priority {
-  if (item.kind === "result") return RESULT_PRIORITY;
-  if (item.kind === "heartbeat") return Priority.Routine;
-  const d = eventDef(item.event.code);
-  if (!d) throw new GatewayError("bad-event", `unknown Contact ID code ${item.event.code}`);
-  return d.priority;
-}
-
-/** An items row as a record; its body is checked by the schema of its kind (store-rows.ts). */
-function toRecord(r: ItemRow): OutboxRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(r.body);
-  } catch {
-    throw corrupt("items", `seq ${r.seq}: body is not JSON`);
-  }
-  const body = ITEM_BODY[r.kind].safeParse(json);
-  if (!body.success) throw corrupt("items", `seq ${r.seq}: ${body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  const item: OutboxItem =
-    r.kind === KIND_CODE.event
-      ? { kind: "event", event: body.data as Event }
-      : r.kind === KIND_CODE.result
-        ? { kind: "result", result: body.data as CommandResult }
-        : { kind: "heartbeat", heartbeat: body.data as Heartbeat };
-  return { seq: r.seq, prio: r.prio as Priority, item, queued: r.queued };
 }
