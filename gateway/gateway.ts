@@ -58,7 +58,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const schedule = heartbeatSchedule(o.category, o.heartbeatMs);
     this.db = openDatabase(o.db);
     const limits = o.limits ? { limits: o.limits } : {};
-    this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d), onCorrupt: (seq, e) => this.onCorrupt(seq, e) });
+    try {
+      this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d), onCorrupt: (seq, e) => this.onCorrupt(seq, e) });
+    } catch (e) {
+      // Bad limits or an unreadable file (store-corrupt): refuse to start, leave the file closed.
+      this.db.close();
+      throw e;
+    }
     this.guard = new CommandGuard(this.db, o.freshness ?? DEFAULT_FRESHNESS);
     this.metrics = new GatewayMetrics({ outbox: this.outbox, now: () => this.clock.now(), pathInUse: () => (this.link.activePath ?? -1) + 1 });
     this.link = new Link({

@@ -103,4 +103,16 @@ describe("rows read back from SQLite are checked by their schema (store-corrupt 
     await h.gw.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("a gateway over a file whose counter is unreadable refuses to start with store-corrupt naming meta", () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-corrupt-"));
+    const file = join(dir, "gw.db");
+    const db = openDatabase(file);
+    db.prepare("UPDATE meta SET v = 'x' WHERE k = 'next_seq'").run();
+    db.close();
+    const e = caught(() => harness({ db: file }));
+    expect(e.code).toBe("store-corrupt");
+    expect(e.message).toContain("table meta");
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
