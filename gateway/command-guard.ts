@@ -1,12 +1,13 @@
 /**
  * Admission of centre commands whose signature already verified against the pinned centre key
  * (openDownlink). Refuses stale and expired commands and replays: executed ids are remembered in the
- * SQLite file, so a command captured and re-sent after a restart is still refused. DOMAIN.md, MQTT v5
- * facts: a replayed or retained "arm" must never act on a panel.
+ * SQLite file, so a command captured and re-sent after a restart is still refused: a replayed "arm"
+ * must never act on a panel (the retained one is refused before this: downlink/route-downlink.ts).
  */
 import { checkFreshness, DEFAULT_FRESHNESS, isProtocolError, type Command, type FreshnessWindow } from "../protocol/index.js";
 import type { Db } from "./database.js";
 import { GatewayError } from "./errors.js";
+import { checkOptionalRow, ExecutedRow } from "./store-rows.js";
 
 /** Ids of commands that expired this long ago are forgotten: expiry alone refuses them by then. */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -43,7 +44,7 @@ export class CommandGuard {
       }
     }
     if (cmd.exp <= now) throw new GatewayError("expired", `command ${cmd.id} expired ${now - cmd.exp} ms ago`);
-    if (this.st.seen.get(cmd.id)) throw new GatewayError("replay", `command ${cmd.id} was already executed`);
+    if (checkOptionalRow(ExecutedRow, "executed", this.st.seen.get(cmd.id))) throw new GatewayError("replay", `command ${cmd.id} was already executed`);
     this.st.record.run(cmd.id, cmd.exp);
     if (++this.admitted % 100 === 0) this.st.forget.run(now - FORGET_AFTER_MS);
   }

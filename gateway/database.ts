@@ -1,8 +1,10 @@
 /**
  * The gateway's SQLite file. WAL with synchronous=FULL: a commit is on disk (the WAL is fsynced) before
- * the call returns, so a reported event survives a power cut (issue #4, "committed durably").
+ * the call returns, so a reported event survives a power cut ("committed durably"). Rows read back are
+ * checked by their schema (store-rows.ts).
  */
 import Database from "better-sqlite3";
+import { checkOptionalRow, MetaRow } from "./store-rows.js";
 
 export type Db = Database.Database;
 
@@ -36,8 +38,7 @@ export function openDatabase(path: string): Db {
 
 /** Small persisted facts (link-loss start and the like) next to the sequence counter. */
 export function readMeta(db: Db, key: string): number | undefined {
-  const row = db.prepare("SELECT v FROM meta WHERE k = ?").get(key) as { v: number } | undefined;
-  return row?.v;
+  return checkOptionalRow(MetaRow, "meta", db.prepare("SELECT v FROM meta WHERE k = ?").get(key))?.v;
 }
 
 export function writeMeta(db: Db, key: string, value: number | undefined): void {

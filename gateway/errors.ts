@@ -9,7 +9,8 @@ export type GatewayErrorCode =
   | "bad-event" // report() given an event that is not a valid v1 Event
   | "stopped" // used after stop()
   | "storage" // the SQLite file could not take the write (disk full, I/O error): NOT reported
-  | "retained" // a retained downlink message (never acted on: DOMAIN.md, MQTT v5 facts)
+  | "store-corrupt" // a row read back from the SQLite file does not fit its schema (the message names the table)
+  | "retained" // a retained downlink message (never acted on: MQTT v5 3.3.1.3, a retained "arm" re-arms on every reconnect)
   | "replay" // a command id already executed
   | "expired" // a command past its expiry
   | "stale" // a command whose centre time is outside the freshness window

@@ -31,7 +31,7 @@ export interface GatewayOptions {
   readonly ackTimeoutMs?: number;
   /** Reconnect backoff; the cap defaults to min(60 s, half the category's reporting time). */
   readonly backoff?: Partial<BackoffOptions>;
-  /** Heartbeat intervals overriding the category table, ms. */
+  /** Heartbeat intervals overriding the category table, ms (heartbeat-schedule.ts derives the rest from them). */
   readonly heartbeatMs?: { readonly primary?: number; readonly alternative?: number };
   readonly limits?: Partial<OutboxLimits>;
   readonly freshness?: FreshnessWindow;

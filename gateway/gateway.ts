@@ -1,5 +1,5 @@
 /**
- * The gateway runtime (issue #4): a durable outbox on SQLite and the signed MQTT link to the centre,
+ * The gateway runtime: a durable outbox on SQLite and the signed MQTT link to the centre,
  * wired together. The panel calls report() synchronously; the event is on disk with its sequence
  * number when report() returns. Everything else (delivery, retransmission, reconnection, supervision,
  * commands) runs on the injected clock.
@@ -7,18 +7,20 @@
 import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import { Event, DEFAULT_FRESHNESS, type Command, type CommandResult, type NakReason } from "../protocol/index.js";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
-import { CATEGORIES } from "../protocol/supervision.js";
+import { DEFAULT_BACKOFF } from "./backoff.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
 import { CommandGuard } from "./command-guard.js";
 import { openDatabase, type Db } from "./database.js";
-import { GatewayError, isGatewayError } from "./errors.js";
+import { handleCommand } from "./downlink/command.js";
+import { GatewayError } from "./errors.js";
+import { ALTERNATIVE, heartbeatSchedule, PRIMARY, type HeartbeatSchedule } from "./heartbeat-schedule.js";
 import { Link } from "./link.js";
 import { LinkMonitor } from "./link-monitor.js";
 import { LinkPath } from "./link-path.js";
 import { GatewayMetrics, serveMetrics } from "./metrics.js";
 import { mqttConnector } from "./mqtt-connector.js";
-import { Outbox } from "./outbox.js";
+import { Outbox, type OutboxRecord } from "./outbox.js";
+import type { BrokerOptions } from "./transport.js";
 import { validateOptions, type GatewayOptions } from "./gateway-options.js";
 
 export type { GatewayOptions } from "./gateway-options.js";
@@ -53,114 +55,81 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     super();
     validateOptions(o);
     this.clock = o.clock ?? systemClock;
-    const cat = CATEGORIES[o.category];
-    const primaryMs = o.heartbeatMs?.primary ?? cat.primaryMs;
-    const alternativeMs = o.heartbeatMs?.alternative ?? ("alternativeMs" in cat ? cat.alternativeMs : primaryMs);
+    const schedule = heartbeatSchedule(o.category, o.heartbeatMs);
     this.db = openDatabase(o.db);
-    this.outbox = new Outbox(this.db, {
-      clock: this.clock,
-      ...(o.limits ? { limits: o.limits } : {}),
-      onDrop: (d) => {
-        this.metrics.dropped.inc(d.length);
-        this.log("warn", `outbox full: dropped ${d.map((r) => r.seq).join(",")}`);
-        this.emit("dropped", { seqs: d.map((r) => r.seq) });
-      },
-    });
+    const limits = o.limits ? { limits: o.limits } : {};
+    try {
+      this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d), onCorrupt: (seq, e) => this.onCorrupt(seq, e) });
+    } catch (e) {
+      // Bad limits or an unreadable file (store-corrupt): refuse to start, leave the file closed.
+      this.db.close();
+      throw e;
+    }
     this.guard = new CommandGuard(this.db, o.freshness ?? DEFAULT_FRESHNESS);
     this.metrics = new GatewayMetrics({ outbox: this.outbox, now: () => this.clock.now(), pathInUse: () => (this.link.activePath ?? -1) + 1 });
-    this.link = new Link(
+    this.link = new Link({
+      panel: o.panel,
+      signer: o.signer,
+      centreKey: o.centreKey,
+      clock: this.clock,
+      outbox: this.outbox,
+      window: o.window ?? 32,
+      ackTimeoutMs: o.ackTimeoutMs ?? 5000,
+      failAfterMs: schedule.failAfterMs,
+      status: () => o.status(),
+    });
+    this.paths = o.brokers.map((broker, i) => this.createPath(broker, i, schedule));
+    this.link.attach(this.paths);
+    this.monitor = this.createMonitor(schedule);
+    this.wireLinkEvents();
+  }
+
+  /** One LinkPath per broker, reporting to the link and to the monitor (path faults 351/352). */
+  private createPath(broker: BrokerOptions, i: number, schedule: HeartbeatSchedule): LinkPath {
+    const inner = this.link.pathListener(i);
+    const o = this.o;
+    return new LinkPath(
       {
         panel: o.panel,
-        signer: o.signer,
-        centreKey: o.centreKey,
+        broker,
+        connector: o.connector ?? mqttConnector,
         clock: this.clock,
-        outbox: this.outbox,
-        window: o.window ?? 32,
-        ackTimeoutMs: o.ackTimeoutMs ?? 5000,
-        // Half the reporting time: detection plus one ACK timeout stays within the category's time.
-        failAfterMs: [primaryMs / 2, alternativeMs / 2],
-        status: () => o.status(),
+        backoff: { baseMs: DEFAULT_BACKOFF.baseMs, capMs: schedule.backoffCapMs, ...o.backoff },
+        heartbeatMs: schedule.intervalMs[i === 0 ? PRIMARY : ALTERNATIVE],
+        keepaliveS: schedule.keepaliveS,
+        sessionExpiryS: o.sessionExpiryS ?? 86_400,
+        // Client ids `<panel>` and `<panel>:alt`: the centre's broker ACL accepts `<panel>[:suffix]`.
+        clientSuffix: i === 0 ? "" : ":alt",
       },
       {
-        sent: (seq, attempt, path) => {
-          if (attempt > 1) this.metrics.retransmits.inc();
-          this.emit("sent", { seq, attempt, path });
+        ...inner,
+        up: () => {
+          // Path selection first, so a restore queued by the monitor goes where traffic now goes.
+          inner.up();
+          this.monitor.pathChanged(i, !this.pathSuspect[i]);
         },
-        acked: (seq, rttMs) => {
-          this.metrics.ackRtt.observe(rttMs / 1000);
-          this.emit("acked", { seq, rttMs });
+        down: (reason) => {
+          this.log("warn", `path ${i} (${broker.url}) down: ${reason}`);
+          this.monitor.pathChanged(i, false);
+          inner.down(reason);
         },
-        nak: (_seq, reason) => this.metrics.naks.inc({ reason }),
-        rejected: (seq, reason) => {
-          this.log("error", `centre refused frame ${seq} permanently: ${reason}; parked until restart`);
-          this.emit("rejected", { seq, reason });
-        },
-        clockCorrected: (offsetMs) => this.emit("clock", { offsetMs }),
-        activePath: (path) => {
-          this.monitor.activePath(path);
-          this.emit("path", { path });
-        },
-        command: (cmd, sent) => this.execute(cmd, sent),
-        statusFailed: (message) => this.log("error", `status() unusable for a heartbeat, sent an empty summary: ${message}`),
-        pathHealth: (path, ok) => {
-          this.log("warn", `path ${path} ${ok ? "answers again" : "suspect: no ACK within its time"}`);
-          this.pathSuspect[path] = !ok;
-          this.monitor.pathChanged(path, this.paths[path]?.state === "up" && ok);
-        },
-        downlinkRefused: (code, message) => {
-          this.metrics.refused.inc({ code });
-          this.log("warn", `downlink refused: ${message}`);
-          this.emit("refused", { code, message });
-        },
+        retrying: () => this.metrics.reconnects.inc({ path: i === 0 ? "primary" : "alternative" }),
       },
     );
-    const capMs = Math.min(DEFAULT_BACKOFF.capMs, Math.max(1000, Math.floor(primaryMs / 2)));
-    const backoff: BackoffOptions = { baseMs: DEFAULT_BACKOFF.baseMs, capMs, ...o.backoff };
-    // Keepalive well inside the reporting time, so a dead path is noticed (1.5 x keepalive) in time.
-    const keepaliveS = Math.max(5, Math.min(60, Math.floor(primaryMs / 3000)));
-    this.paths = o.brokers.map((broker, i) => {
-      const inner = this.link.pathListener(i);
-      return new LinkPath(
-        {
-          panel: o.panel,
-          broker,
-          connector: o.connector ?? mqttConnector,
-          clock: this.clock,
-          backoff,
-          heartbeatMs: i === 0 ? primaryMs : alternativeMs,
-          keepaliveS,
-          sessionExpiryS: o.sessionExpiryS ?? 86_400,
-          // Client ids `<panel>` and `<panel>:alt`: the centre's broker ACL accepts `<panel>[:suffix]`.
-          clientSuffix: i === 0 ? "" : ":alt",
-        },
-        {
-          ...inner,
-          up: () => {
-            // Path selection first, so a restore queued by the monitor goes where traffic now goes.
-            inner.up();
-            this.monitor.pathChanged(i, !this.pathSuspect[i]);
-          },
-          down: (reason) => {
-            this.log("warn", `path ${i} (${broker.url}) down: ${reason}`);
-            this.monitor.pathChanged(i, false);
-            inner.down();
-          },
-          retrying: () => this.metrics.reconnects.inc({ path: i === 0 ? "primary" : "alternative" }),
-        },
-      );
-    });
-    this.link.attach(this.paths);
-    this.monitor = new LinkMonitor({
+  }
+
+  private createMonitor(schedule: HeartbeatSchedule): LinkMonitor {
+    return new LinkMonitor({
       db: this.db,
       clock: this.clock,
       now: () => this.link.now(),
       paths: this.paths.length,
-      graceMs: primaryMs,
-      commTroubleEvents: o.commTroubleEvents ?? true,
+      graceMs: schedule.graceMs,
+      commTroubleEvents: this.o.commTroubleEvents ?? true,
       onLink: (up) => {
         // The panel's handler must not break the link's bookkeeping.
         try {
-          o.onLink(up);
+          this.o.onLink(up);
         } catch (e) {
           this.log("error", `onLink(${up}) threw: ${String((e as Error)?.message ?? e)}`);
         }
@@ -170,6 +139,56 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.link.pump();
       },
     });
+  }
+
+  /** The link's events become metrics, log lines, monitor input and the Gateway's own public events. */
+  private wireLinkEvents(): void {
+    const link = this.link;
+    link.on("sent", (e) => {
+      if (e.attempt > 1) this.metrics.retransmits.inc();
+      this.emit("sent", e);
+    });
+    link.on("acked", (e) => {
+      this.metrics.ackRtt.observe(e.rttMs / 1000);
+      this.emit("acked", e);
+    });
+    link.on("nak", ({ reason }) => this.metrics.naks.inc({ reason }));
+    link.on("rejected", (e) => {
+      this.log("error", `centre refused frame ${e.seq} permanently: ${e.reason}; parked until restart`);
+      this.emit("rejected", e);
+    });
+    link.on("clock", (e) => this.emit("clock", e));
+    link.on("path", (e) => {
+      this.monitor.activePath(e.path);
+      this.emit("path", e);
+    });
+    link.on("command", ({ cmd, centreSent }) => this.execute(cmd, centreSent));
+    link.on("statusFailed", ({ message }) => this.log("error", `status() unusable for a heartbeat, sent an empty summary: ${message}`));
+    link.on("pathHealth", ({ path, ok }) => {
+      this.log("warn", `path ${path} ${ok ? "answers again" : "suspect: no ACK within its time"}`);
+      this.pathSuspect[path] = !ok;
+      this.monitor.pathChanged(path, this.paths[path]?.state === "up" && ok);
+    });
+    link.on("refused", (e) => this.refused(e.code, e.message, "downlink refused"));
+  }
+
+  /** Outbox overflow (outbox-overflow.ts): the dropped items are already gone from the store. */
+  private onOverflow(dropped: readonly OutboxRecord[]): void {
+    this.metrics.dropped.inc(dropped.length);
+    this.log("warn", `outbox full: dropped ${dropped.map((r) => r.seq).join(",")}`);
+    this.emit("dropped", { seqs: dropped.map((r) => r.seq) });
+  }
+
+  /** A stored item that no longer fits its schema: parked like a frame the centre refused as malformed. */
+  private onCorrupt(seq: number, e: GatewayError): void {
+    this.log("error", `outbox item ${seq} unreadable, parked until restart: ${e.message}`);
+    this.emit("rejected", { seq, reason: "malformed" });
+  }
+
+  private refused(code: string, message: string, what: string): void {
+    this.metrics.refused.inc({ code });
+    this.log("warn", `${what}: ${message}`);
+    this.emit("refused", { code, message });
   }
 
   get state(): GatewayState {
@@ -245,24 +264,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   private execute(cmd: Command, centreSent: number): void {
     if (this.stateNow !== "running") return;
-    let result: CommandResult;
-    try {
-      this.guard.admit(cmd, centreSent, this.link.now(), cmd.type === "time-sync");
-      if (cmd.type === "time-sync") this.link.setClockOffset(centreSent - this.clock.now());
-      try {
-        result = this.o.onCommand(cmd);
-      } catch (e) {
-        result = { id: cmd.id, ok: false, error: String((e as Error)?.message ?? e).slice(0, 128) };
-      }
-    } catch (e) {
-      if (!isGatewayError(e)) throw e;
-      this.metrics.refused.inc({ code: e.code });
-      this.log("warn", `command refused: ${e.message}`);
-      this.emit("refused", { code: e.code, message: e.message });
-      // A replay gets no second result: the first one is already in the outbox or delivered.
-      if (e.code === "replay") return;
-      result = { id: cmd.id, ok: false, error: e.code };
-    }
+    const result = handleCommand(
+      {
+        guard: this.guard,
+        clock: this.clock,
+        link: this.link,
+        execute: (c) => this.o.onCommand(c),
+        refused: (e) => this.refused(e.code, e.message, "command refused"),
+      },
+      cmd,
+      centreSent,
+    );
+    if (!result) return;
     this.outbox.enqueueResult(result);
     this.emit("command", { cmd, result });
     this.link.pump();

@@ -1,4 +1,4 @@
-/** gateway/: the store-and-forward runtime between the panel and the centre (issue #4). */
+/** gateway/: the store-and-forward runtime between the panel and the centre. */
 export { Gateway, type GatewayEvents, type GatewayOptions, type GatewayState } from "./gateway.js";
 export { GatewayError, isGatewayError, type GatewayErrorCode } from "./errors.js";
 export { CATEGORIES, category, isCategoryName, type Category, type CategoryName } from "../protocol/supervision.js";

@@ -1,10 +1,11 @@
 /**
- * What the panel and the centre learn about the link (issue #4). The panel hears of a loss at once
- * (onLink(false): the keypad shows communication trouble). The centre hears of it once back: a 350
- * "communication trouble" dated when the link was lost and its restore (qualifier 3) dated when it
- * came back, so the outage's length is restore.at - trouble.at. The loss time is kept in the SQLite
- * file, so a restart during an outage still reports the restore. With two paths, losing one is a
- * path fault: 351 (primary) or 352 (alternative), restored when it returns.
+ * What the panel and the centre learn about the link (Contact ID 350 communication trouble, 351/352
+ * path faults). The panel hears of a loss at once (onLink(false): the keypad shows communication
+ * trouble, and EN 50131-1 prevents setting while a communication fault is present). The centre hears
+ * of it once back: a 350 "communication trouble" dated when the link was lost and its restore
+ * (qualifier 3) dated when it came back, so the outage's length is restore.at - trouble.at. The loss
+ * time is kept in the SQLite file, so a restart during an outage still reports the restore. With two
+ * paths, losing one is a path fault: 351 (primary) or 352 (alternative), restored when it returns.
  */
 import { Cid, Qualifier, type Event } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";

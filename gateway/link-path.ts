@@ -1,12 +1,13 @@
 /**
  * One path to one broker: connects, reconnects after exponential backoff with full jitter, publishes
  * the retained "online" status on every connect (the retained "offline" is the Last Will), and runs the
- * path's supervision timer: when no uplink frame has left on this path for `heartbeatMs`, it asks for
- * a heartbeat (SIA DC-09 / EN 50136: any traffic restarts the supervision timer).
+ * path's heartbeat timer (heartbeat-schedule.ts): every frame sent restarts it; when it runs out, the
+ * path asks for a heartbeat.
  */
 import { STATUS_OFFLINE, STATUS_ONLINE, topics } from "../protocol/index.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import type { Clock, Timer } from "../protocol/clock.js";
+import { HeartbeatTimer } from "./heartbeat-schedule.js";
 import type { BrokerOptions, Connection, Connector } from "./transport.js";
 
 export type PathState = "idle" | "connecting" | "up" | "waiting" | "stopped";
@@ -37,7 +38,7 @@ export class LinkPath {
   private stateNow: PathState = "idle";
   private conn: Connection | undefined;
   private retry: Timer | undefined;
-  private supervision: Timer | undefined;
+  private readonly heartbeat: HeartbeatTimer;
   private readonly backoff: Backoff;
 
   constructor(
@@ -45,6 +46,9 @@ export class LinkPath {
     private readonly listener: PathListener,
   ) {
     this.backoff = new Backoff(opts.backoff);
+    this.heartbeat = new HeartbeatTimer(opts.clock, opts.heartbeatMs, () => {
+      if (this.stateNow === "up") this.listener.heartbeatDue();
+    });
   }
 
   get state(): PathState {
@@ -55,11 +59,11 @@ export class LinkPath {
     if (this.stateNow === "idle") this.connect();
   }
 
-  /** Publish an uplink frame on this path (QoS 1); restarts the supervision timer. */
+  /** Publish an uplink frame on this path (QoS 1); restarts the heartbeat timer. */
   send(topic: string, frame: Uint8Array): boolean {
     if (this.stateNow !== "up" || !this.conn) return false;
     this.conn.publish(topic, frame, false);
-    this.armSupervision();
+    this.heartbeat.restart();
     return true;
   }
 
@@ -68,7 +72,7 @@ export class LinkPath {
     const prev = this.stateNow;
     this.stateNow = "stopped";
     this.retry?.cancel();
-    this.supervision?.cancel();
+    this.heartbeat.stop();
     if (prev === "up") this.conn?.publish(topics.status(this.opts.panel), STATUS_OFFLINE, true);
     this.conn?.close(true);
     this.conn = undefined;
@@ -106,7 +110,7 @@ export class LinkPath {
     this.stateNow = "up";
     this.backoff.reset();
     this.conn?.publish(topics.status(this.opts.panel), STATUS_ONLINE, true);
-    this.armSupervision();
+    this.heartbeat.restart();
     this.listener.up();
   }
 
@@ -127,19 +131,12 @@ export class LinkPath {
     }
     this.stateNow = "waiting";
     this.conn = undefined;
-    this.supervision?.cancel();
+    this.heartbeat.stop();
     const delay = this.backoff.next();
     this.retry = this.opts.clock.schedule(delay, () => {
       if (this.stateNow === "waiting") this.connect();
     });
     this.listener.retrying(delay);
     if (prev === "up") this.listener.down(reason);
-  }
-
-  private armSupervision(): void {
-    this.supervision?.cancel();
-    this.supervision = this.opts.clock.schedule(this.opts.heartbeatMs, () => {
-      if (this.stateNow === "up") this.listener.heartbeatDue();
-    });
   }
 }

@@ -1,41 +1,25 @@
 /**
- * The store-and-forward outbox (issue #4). Every item is committed durably with its sequence number
+ * The store-and-forward outbox. Every item is committed durably with its sequence number
  * in one transaction, and sequence numbers rise across restarts and are never reused. The counter is
  * persisted without a write of its own on the hot path: the next number is one above the highest
  * stored, and whenever rows go (ACK, overflow) the same transaction raises the persisted high-water
- * mark (meta next_seq) first, so max(stored seq + 1, mark) never falls below a number handed out. Items leave in priority order (eventDef(code).priority: alarm/hold-up, then
- * fire/tamper/trouble, then open/close, then tests), FIFO within a class, and are deleted only when the
- * centre's signed ACK names them. The outbox is bounded; see admit() for the overflow rule.
+ * mark (meta next_seq) first, so max(stored seq + 1, mark) never falls below a number handed out.
+ * Items leave in priority order (eventDef(code).priority: alarm/hold-up, then fire/tamper/trouble, then
+ * open/close, then tests), FIFO within a class, and are deleted only when the centre's signed ACK names
+ * them. The outbox is bounded: outbox-overflow.ts has the rule. Every row read back is checked by its
+ * schema (store-rows.ts): a damaged row is a GatewayError "store-corrupt", not a crash later.
  */
-import { Cid, Priority, Qualifier, eventDef, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
+import { Cid, Priority, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
 import type { Db } from "./database.js";
-import { GatewayError } from "./errors.js";
+import { GatewayError, isGatewayError } from "./errors.js";
+import { CLASSES, DEFAULT_LIMITS, limitsUsable, nextEviction, overflowEvent, type OutboxLimits } from "./outbox-overflow.js";
+import { itemPriority, KIND_CODE, toRecord, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
+import { checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
 
-export type OutboxItem =
-  | { readonly kind: "event"; readonly event: Event }
-  | { readonly kind: "result"; readonly result: CommandResult }
-  | { readonly kind: "heartbeat"; readonly heartbeat: Heartbeat };
+export { CLASSES, DEFAULT_LIMITS, type OutboxLimits } from "./outbox-overflow.js";
+export { itemPriority, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
 
-const KIND_CODE = { event: 0, result: 1, heartbeat: 2 } as const;
-
-export interface OutboxRecord {
-  readonly seq: number;
-  readonly prio: Priority;
-  readonly item: OutboxItem;
-  /** Local time it was queued, ms. */
-  readonly queued: number;
-}
-
-export interface OutboxLimits {
-  readonly maxItems: number;
-  readonly maxBytes: number;
-}
-
-export const DEFAULT_LIMITS: OutboxLimits = { maxItems: 100_000, maxBytes: 64 * 1024 * 1024 };
-export const CLASSES = [Priority.Alarm, Priority.Urgent, Priority.OpenClose, Priority.Routine] as const;
-/** Command results share the trouble class: the centre operator is waiting for them. */
-const RESULT_PRIORITY = Priority.Urgent;
 /** Per-row cost beyond the JSON body (keys, index entry), so maxBytes approximates the file's growth. */
 const ROW_OVERHEAD = 48;
 
@@ -44,14 +28,8 @@ export interface OutboxOptions {
   readonly clock?: Clock;
   /** Told of every item dropped by the overflow rule (already gone from the store). */
   readonly onDrop?: (dropped: readonly OutboxRecord[]) => void;
-}
-
-interface Row {
-  seq: number;
-  prio: number;
-  kind: number;
-  body: string;
-  queued: number;
+  /** Told of an item whose stored body does not fit its schema: parked (like a refused one), not sent. */
+  readonly onCorrupt?: (seq: number, error: GatewayError) => void;
 }
 
 export class Outbox {
@@ -72,7 +50,7 @@ export class Outbox {
     private readonly opts: OutboxOptions = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    if (!(this.limits.maxItems >= 2) || !(this.limits.maxBytes >= 1024)) {
+    if (!limitsUsable(this.limits)) {
       throw new GatewayError("bad-config", `outbox limits too small: ${JSON.stringify(this.limits)}`);
     }
     this.clock = opts.clock ?? systemClock;
@@ -100,7 +78,7 @@ export class Outbox {
       let n = 0;
       for (const s of seqs) {
         if (s === this.overflowSeq) this.overflowSeq = undefined;
-        const r = this.st.del.get(s) as { prio: number; bytes: number } | undefined;
+        const r = checkOptionalRow(DeletedItemRow, "items", this.st.del.get(s));
         if (!r) continue;
         this.counts[r.prio]!--;
         this.totalBytes -= r.bytes;
@@ -119,16 +97,17 @@ export class Outbox {
     const db = this.db;
     const counts = [0, 0, 0, 0];
     let bytes = 0;
-    for (const r of db.prepare("SELECT prio, count(*) AS n, sum(bytes) AS b FROM items GROUP BY prio").all() as { prio: number; n: number; b: number }[]) {
+    for (const row of db.prepare("SELECT prio, count(*) AS n, sum(bytes) AS b FROM items GROUP BY prio").all()) {
+      const r = checkRow(ClassCountRow, "items", row);
       counts[r.prio] = r.n;
       bytes += r.b;
     }
-    let next = (db.prepare("SELECT v FROM meta WHERE k = 'next_seq'").get() as { v: number }).v;
+    let next = checkRow(MetaRow, "meta", db.prepare("SELECT v FROM meta WHERE k = 'next_seq'").get()).v;
     for (const p of CLASSES) {
-      const m = (this.st.maxSeq.get(p) as { m: number | null }).m;
+      const m = checkRow(MaxSeqRow, "items", this.st.maxSeq.get(p)).m;
       if (m !== null) next = Math.max(next, m + 1);
     }
-    const waiting354 = db.prepare("SELECT seq FROM items WHERE prio = ? AND kind = 0 AND code = ? ORDER BY seq DESC LIMIT 1").get(Priority.Urgent, Cid.FailureToCommunicate) as { seq: number } | undefined;
+    const waiting354 = checkOptionalRow(SeqRow, "items", db.prepare("SELECT seq FROM items WHERE prio = ? AND kind = 0 AND code = ? ORDER BY seq DESC LIMIT 1").get(Priority.Urgent, Cid.FailureToCommunicate));
     counts.forEach((n, i) => (this.counts[i] = n));
     this.totalBytes = bytes;
     this.next = next;
@@ -175,15 +154,26 @@ export class Outbox {
 
   /**
    * Up to `limit` unparked items in delivery order, skipping in each class everything up to
-   * `after[class]` (the sender's cursor: what it already has in flight).
+   * `after[class]` (the sender's cursor: what it already has in flight). A row whose body does not fit
+   * its schema is parked and reported (onCorrupt), so fewer than `limit` may come back while more wait;
+   * a row whose columns do not fit throws GatewayError "store-corrupt".
    */
   peek(after: readonly number[], limit: number): OutboxRecord[] {
     const out: OutboxRecord[] = [];
     for (const p of CLASSES) {
       if (out.length >= limit) break;
       if (this.counts[p] === 0) continue;
-      const rows = this.st.peekClass.all(p, after[p] ?? -1, limit - out.length) as Row[];
-      for (const r of rows) out.push(toRecord(r));
+      for (const row of this.st.peekClass.all(p, after[p] ?? -1, limit - out.length)) {
+        const r = checkRow(ItemRow, "items", row);
+        try {
+          out.push(toRecord(r));
+        } catch (e) {
+          // One damaged body must not block delivery of the rest: park it and carry on.
+          if (!isGatewayError(e) || e.code !== "store-corrupt") throw e;
+          this.park(r.seq);
+          this.opts.onCorrupt?.(r.seq, e);
+        }
+      }
     }
     return out;
   }
@@ -226,7 +216,7 @@ export class Outbox {
     let oldest: number | undefined;
     for (const p of CLASSES) {
       if (this.counts[p] === 0) continue;
-      const r = this.st.oldestQueued.get(p) as { queued: number } | undefined;
+      const r = checkOptionalRow(QueuedRow, "items", this.st.oldestQueued.get(p));
       if (r && (oldest === undefined || r.queued < oldest)) oldest = r.queued;
     }
     return oldest;
@@ -245,31 +235,27 @@ export class Outbox {
     return result.seqs;
   }
 
-  /**
-   * Store one item, making room first. Issue #4: when full, drop the oldest item of the lowest class
-   * present, so an alarm is never dropped while any lower-class item remains. The incoming item takes
-   * part: when it is of a lower class than everything stored, it is the one dropped (its sequence
-   * number is still consumed, never reused).
-   */
+  /** Store one item, making room first by the overflow rule (outbox-overflow.ts); returns its sequence number. */
   private admit(item: OutboxItem, dropped: OutboxRecord[]): number {
     const prio = itemPriority(item);
     const seq = this.next++;
     const body = JSON.stringify(item.kind === "event" ? item.event : item.kind === "result" ? item.result : item.heartbeat);
     const bytes = body.length + ROW_OVERHEAD;
     const queued = this.clock.now();
-    while (this.total() + 1 > this.limits.maxItems || this.totalBytes + bytes > this.limits.maxBytes) {
-      const lowest = this.lowestClassPresent();
+    for (;;) {
+      const step = nextEviction(this.counts, this.totalBytes, this.limits, { prio, bytes });
+      if (step.kind === "fits") break;
       // Rows go or a number goes unstored: raise the persisted mark first (see the file comment).
       this.st.mark.run(this.next);
-      if (lowest === undefined || prio > lowest) {
+      if (step.kind === "drop-incoming") {
         dropped.push({ seq, prio, item, queued });
         return seq;
       }
-      const victim = this.st.oldestOf.get(lowest) as (Row & { bytes: number }) | undefined;
+      const victim = checkOptionalRow(ItemRowWithBytes, "items", this.st.oldestOf.get(step.prio));
       if (!victim) break;
       this.st.del.run(victim.seq);
       if (victim.seq === this.overflowSeq) this.overflowSeq = undefined;
-      this.counts[lowest]!--;
+      this.counts[step.prio]!--;
       this.totalBytes -= victim.bytes;
       dropped.push(toRecord(victim));
     }
@@ -282,33 +268,9 @@ export class Outbox {
   /** One 354 "failure to communicate" per overflow episode: only when none is waiting already. */
   private reportOverflow(dropped: OutboxRecord[]): void {
     if (this.overflowSeq !== undefined) return;
-    const event: Event = { code: Cid.FailureToCommunicate, q: Qualifier.New, area: 0, at: this.clock.now() };
     const n = dropped.length;
-    const seq = this.admit({ kind: "event", event }, dropped);
+    const seq = this.admit({ kind: "event", event: overflowEvent(this.clock.now()) }, dropped);
     // Unless the 354 itself could not be stored (only alarms left), it is the waiting one.
     if (!dropped.slice(n).some((d) => d.seq === seq)) this.overflowSeq = seq;
   }
-
-  private total(): number {
-    return this.counts[0]! + this.counts[1]! + this.counts[2]! + this.counts[3]!;
-  }
-
-  private lowestClassPresent(): Priority | undefined {
-    for (let i = CLASSES.length - 1; i >= 0; i--) if (this.counts[CLASSES[i]!]! > 0) return CLASSES[i];
-    return undefined;
-  }
-}
-
-export function itemPriority(item: OutboxItem): Priority {
-  if (item.kind === "result") return RESULT_PRIORITY;
-  if (item.kind === "heartbeat") return Priority.Routine;
-  const d = eventDef(item.event.code);
-  if (!d) throw new GatewayError("bad-event", `unknown Contact ID code ${item.event.code}`);
-  return d.priority;
-}
-
-function toRecord(r: Row): OutboxRecord {
-  const parsed = JSON.parse(r.body) as Event & CommandResult & Heartbeat;
-  const item: OutboxItem = r.kind === KIND_CODE.event ? { kind: "event", event: parsed } : r.kind === KIND_CODE.result ? { kind: "result", result: parsed } : { kind: "heartbeat", heartbeat: parsed };
-  return { seq: r.seq, prio: r.prio as Priority, item, queued: r.queued };
 }

@@ -120,7 +120,7 @@ describe("outbox delivery order", () => {
   });
 });
 
-describe("outbox overflow (issue #4: drop oldest lowest-class first, never an alarm while lower classes remain, report 354)", () => {
+describe("outbox overflow (drop oldest lowest-class first, never an alarm while lower classes remain, report 354)", () => {
   it("follows the rule event by event", () => {
     const drops: number[][] = [];
     const { outbox } = open(":memory:", { maxItems: 6 }, (d) => drops.push(d.map((r) => r.seq)));

@@ -83,7 +83,7 @@ describe("EN 50136 supervision heartbeats", () => {
   });
 });
 
-describe("dual path (issue #4: switch within the category time, report 351/352, go back)", () => {
+describe("EN 50136-1 dual path (switch within the category time, report 351/352, go back)", () => {
   it("moves traffic to the alternative when the primary fails, reports 351, and goes back with a restore", async () => {
     const h = harness({ paths: 2, category: "DP3" });
     await h.gw.start();

@@ -1,0 +1,23 @@
+/** What the Link tells its owner (the Gateway), as a typed event map for EventEmitter<LinkEvents>. */
+import type { Command, NakReason } from "../protocol/index.js";
+
+export interface LinkEvents {
+  /** A frame left on `path` (attempt 1 first, then each resend). */
+  sent: [{ seq: number; attempt: number; path: number }];
+  acked: [{ seq: number; rttMs: number }];
+  /** The centre refused a frame for good (PERMANENT_NAK, or it could not be sealed): the item is parked. */
+  rejected: [{ seq: number; reason: NakReason }];
+  nak: [{ seq: number; reason: NakReason }];
+  /** Centre time minus local time, learnt from a `stale` NAK or a time-sync command. */
+  clock: [{ offsetMs: number }];
+  /** Active path changed: 0 primary, 1 alternative, undefined none. */
+  path: [{ path: number | undefined }];
+  /** A verified command from the centre, not yet checked for freshness, expiry or replay. */
+  command: [{ cmd: Command; centreSent: number }];
+  /** status() threw or returned something a heartbeat cannot carry (an empty summary went instead). */
+  statusFailed: [{ message: string }];
+  /** A path was marked suspect (no ACKs within its time) or cleared (an ACK came over it). */
+  pathHealth: [{ path: number; ok: boolean }];
+  /** A downlink message that was not acted on, with the reason code. */
+  refused: [{ code: string; message: string }];
+}

@@ -1,0 +1,153 @@
+/**
+ * The send window: keeps up to `window` outbox items in flight on the active path and retransmits an
+ * item with the same sequence number and a fresh signature and transmission time when its signed ACK
+ * does not arrive within `ackTimeoutMs` (SIA DC-09: a message unacknowledged within the timeout is
+ * repeated; the receiver recognises the repeat by its sequence number).
+ *
+ * Probing: after an ACK timeout (or a new path) only one frame, the first in delivery order, is on the
+ * wire until an ACK arrives; then the window opens again and what waited is resent in delivery order.
+ * TCP's slow start, reduced to its essence: a broker that was restarted drops frames until the centre
+ * has subscribed again, and a full window sent into that gap would let later frames of a class be
+ * stored before earlier ones, breaking delivery in order within a class.
+ */
+import type { EventEmitter } from "node:events";
+import { isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
+import type { Clock } from "../protocol/clock.js";
+import { InFlightWindow, type InFlight } from "./in-flight.js";
+import type { LinkEvents } from "./link-events.js";
+import type { LinkPath } from "./link-path.js";
+import type { Outbox, OutboxRecord } from "./outbox.js";
+
+export interface SendWindowOptions {
+  readonly panel: string;
+  readonly signer: Signer;
+  readonly clock: Clock;
+  readonly outbox: Outbox;
+  readonly window: number;
+  readonly ackTimeoutMs: number;
+  /** Centre-corrected time for the frames' `sent`. */
+  readonly now: () => number;
+  readonly events: EventEmitter<LinkEvents>;
+  /** Where frames go now: the active path and its index, or undefined when none is up. */
+  readonly route: () => { readonly index: number; readonly path: LinkPath } | undefined;
+  /** An ACK timeout passed: true when the path was found failing and traffic moved (nothing to resend here). */
+  readonly ackTimedOut: () => boolean;
+}
+
+export class SendWindow {
+  private readonly inflight = new InFlightWindow();
+  private probingNow = true;
+
+  constructor(private readonly o: SendWindowOptions) {}
+
+  get size(): number {
+    return this.inflight.size;
+  }
+
+  get probing(): boolean {
+    return this.probingNow;
+  }
+
+  /** When the oldest frame still waiting was first sent (Infinity when none). */
+  oldestFirstSent(): number {
+    return this.inflight.oldestFirstSent();
+  }
+
+  /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
+  restart(): void {
+    this.inflight.reset();
+    this.probingNow = true;
+  }
+
+  stop(): void {
+    this.inflight.reset();
+  }
+
+  /** Fill the window from the outbox in delivery order (one frame while probing). */
+  fill(): void {
+    const window = this.probingNow ? 1 : this.o.window;
+    while (this.inflight.size < window) {
+      const recs = this.o.outbox.peek(this.inflight.cursors, window - this.inflight.size);
+      if (recs.length === 0) return;
+      for (const rec of recs) this.transmit(this.inflight.add(rec));
+    }
+  }
+
+  /** Send one record outside the class order (the hello): its class cursor stays, so nothing queued before it is skipped. */
+  sendOutOfOrder(rec: OutboxRecord): void {
+    this.transmit(this.inflight.add(rec, false));
+  }
+
+  /** Send a frame in flight again at once (after a `stale` NAK corrected the clock). */
+  resend(seq: number): void {
+    const f = this.inflight.get(seq);
+    if (f) this.transmit(f);
+  }
+
+  /** Take acknowledged frames off the window; returns the round-trip time of each one that was in flight. */
+  acknowledge(seqs: readonly number[]): { seq: number; rttMs: number }[] {
+    const now = this.o.clock.now();
+    const done: { seq: number; rttMs: number }[] = [];
+    for (const seq of seqs) {
+      const f = this.inflight.remove(seq);
+      if (f) done.push({ seq, rttMs: now - f.sentAt });
+    }
+    return done;
+  }
+
+  /** Take a frame off the window without an ACK (the centre refused it for good). */
+  forget(seq: number): void {
+    this.inflight.remove(seq);
+  }
+
+  /** An ACK proved the path: open the window and resend, in delivery order, what waited meanwhile. */
+  endProbing(): void {
+    if (!this.probingNow) return;
+    this.probingNow = false;
+    for (const f of this.inflight.due()) {
+      f.due = false;
+      this.transmit(f);
+    }
+  }
+
+  private transmit(f: InFlight): void {
+    const route = this.o.route();
+    f.timer?.cancel();
+    f.timer = undefined;
+    if (!route) return;
+    const { rec } = f;
+    const head = { v: 1 as const, panel: this.o.panel, seq: rec.seq, sent: this.o.now() };
+    const item = rec.item;
+    const payload: UplinkPayload =
+      item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
+    let frame: Uint8Array;
+    try {
+      frame = sealUplink(payload, this.o.signer);
+    } catch (e) {
+      // Cannot happen for items validated on entry; never let one block the window.
+      this.inflight.remove(rec.seq);
+      this.o.outbox.park(rec.seq);
+      this.o.events.emit("rejected", { seq: rec.seq, reason: isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed" });
+      return;
+    }
+    f.sentAt = this.o.clock.now();
+    if (f.attempts === 0) f.firstSentAt = f.sentAt;
+    f.attempts++;
+    route.path.send(topics.up(this.o.panel), frame);
+    this.o.events.emit("sent", { seq: rec.seq, attempt: f.attempts, path: route.index });
+    this.armTimeout(f);
+  }
+
+  private armTimeout(f: InFlight): void {
+    f.timer = this.o.clock.schedule(this.o.ackTimeoutMs, () => {
+      if (this.inflight.get(f.rec.seq) !== f) return;
+      if (this.o.ackTimedOut()) return;
+      this.probingNow = true;
+      if (this.inflight.first() === f) this.transmit(f);
+      else {
+        f.due = true;
+        this.armTimeout(f);
+      }
+    });
+  }
+}

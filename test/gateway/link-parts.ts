@@ -1,0 +1,89 @@
+/** The Link's parts (send window, path prober, downlink context) on fake time over fake paths, for unit tests. */
+import { EventEmitter } from "node:events";
+import { openUplink, type UplinkPayload } from "../../protocol/index.js";
+import { FakeClock } from "../../protocol/clock.js";
+import { openDatabase } from "../../gateway/database.js";
+import type { DownlinkContext } from "../../gateway/downlink/context.js";
+import type { LinkEvents } from "../../gateway/link-events.js";
+import type { LinkPath, PathState } from "../../gateway/link-path.js";
+import { Outbox } from "../../gateway/outbox.js";
+import { PathProber } from "../../gateway/path-prober.js";
+import { SendWindow } from "../../gateway/send-window.js";
+import { CentreCore } from "./centre-core.js";
+import { testKeys } from "./keys.js";
+
+export interface FakePath {
+  state: PathState;
+  readonly frames: Uint8Array[];
+  send(topic: string, frame: Uint8Array): boolean;
+}
+
+function fakePath(state: PathState): FakePath {
+  const frames: Uint8Array[] = [];
+  return { state, frames, send: (_t, f) => (frames.push(f), true) };
+}
+
+export interface PartsOptions {
+  window?: number;
+  ackTimeoutMs?: number;
+  failAfterMs?: number[];
+  /** State of each fake path (default one path, up). */
+  paths?: PathState[];
+}
+
+export function linkParts(o: PartsOptions = {}) {
+  const clock = new FakeClock();
+  const keys = testKeys();
+  const centre = new CentreCore(keys.centre, () => clock.now());
+  centre.register("p1", keys.panel.kid, keys.panelPublic);
+  const db = openDatabase(":memory:");
+  const outbox = new Outbox(db, { clock });
+  const events = new EventEmitter<LinkEvents>();
+  /** Every `k` event from now on, in order. */
+  const record = <K extends keyof LinkEvents>(k: K): LinkEvents[K][0][] => {
+    const out: LinkEvents[K][0][] = [];
+    (events as unknown as EventEmitter).on(k, (e: LinkEvents[K][0]) => out.push(e));
+    return out;
+  };
+  const paths = (o.paths ?? ["up"]).map(fakePath);
+  let offsetMs = 0;
+  const window: SendWindow = new SendWindow({
+    panel: "p1",
+    signer: keys.panel,
+    clock,
+    outbox,
+    window: o.window ?? 4,
+    ackTimeoutMs: o.ackTimeoutMs ?? 1000,
+    now: () => clock.now() + offsetMs,
+    events,
+    route: () => prober.route(),
+    ackTimedOut: () => prober.checkHealth(),
+  });
+  const prober: PathProber = new PathProber({
+    clock,
+    outbox,
+    window,
+    events,
+    failAfterMs: o.failAfterMs ?? [45_000, 45_000],
+    heartbeat: () => ({ areas: [], troubles: [], outbox: outbox.depth().total }),
+  });
+  prober.attach(paths as unknown as LinkPath[]);
+  const pump = () => {
+    if (!prober.holdsTraffic()) window.fill();
+  };
+  const ctx: DownlinkContext = {
+    clock,
+    outbox,
+    window,
+    prober,
+    events,
+    setClockOffset: (ms) => {
+      offsetMs = ms;
+      events.emit("clock", { offsetMs: ms });
+    },
+    pump,
+  };
+  /** What a path carried, opened as the centre would. */
+  const carried = (i = 0): UplinkPayload[] => paths[i]!.frames.map((f) => openUplink(f, centre.ring).payload);
+  return { clock, keys, centre, db, outbox, events, record, paths, window, prober, ctx, pump, carried, offset: () => offsetMs };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { Cid, Qualifier, type Event } from "../../protocol/index.js";
+import { linkParts } from "./link-parts.js";
+
+const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
+const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at: 1_700_000_000_000 });
+
+/** Parts with the window filled straight from the outbox (no hello: the prober is not asked). */
+function started(window = 4) {
+  const p = linkParts({ window, ackTimeoutMs: 1000 });
+  p.paths[0]!.state = "up";
+  // Route to path 0 without the prober's hello: select it, then forget the hello.
+  p.prober.reselect();
+  const hello = p.carried()[0]!.seq;
+  p.window.acknowledge([hello]);
+  p.outbox.remove([hello]);
+  p.prober.helloAcked([hello]);
+  return p;
+}
+
+describe("send window: probing, then the window opens", () => {
+  it("one frame on the wire until an ACK proves the path, then up to `window` frames", () => {
+    const p = started(4);
+    const sent = p.record("sent");
+    const seqs = p.outbox.enqueueMany([1, 2, 3, 4, 5, 6].map(burglary));
+    p.window.fill();
+    expect(sent.map((s) => s.seq)).toEqual([seqs[0]]);
+    p.window.acknowledge([seqs[0]!]);
+    p.outbox.remove([seqs[0]!]);
+    p.window.endProbing();
+    p.window.fill();
+    expect(sent.map((s) => s.seq)).toEqual(seqs.slice(0, 5));
+    expect(p.window.size).toBe(4);
+  });
+
+  it("fills in delivery order: alarms before open/close, FIFO within a class", () => {
+    const p = started(8);
+    p.window.endProbing();
+    const [oc] = p.outbox.enqueueMany([openClose(1)]);
+    const [al] = p.outbox.enqueueMany([burglary(1)]);
+    p.window.fill();
+    expect(p.carried().slice(1).map((f) => f.seq)).toEqual([al, oc]);
+  });
+});
+
+describe("send window: ACK timeout and resend (SIA DC-09: same sequence number, fresh signature and time)", () => {
+  it("not resent at 999 ms; resent with the same seq, attempt 2 and a new `sent` at 1,000 ms", () => {
+    const p = started();
+    const sent = p.record("sent");
+    const [seq] = p.outbox.enqueueMany([burglary(1)]);
+    p.window.fill();
+    p.clock.advance(999);
+    expect(sent).toHaveLength(1);
+    p.clock.advance(1);
+    expect(sent).toEqual([
+      { seq, attempt: 1, path: 0 },
+      { seq, attempt: 2, path: 0 },
+    ]);
+    const frames = p.carried().slice(1);
+    expect(frames[1]!.seq).toBe(frames[0]!.seq);
+    expect(frames[1]!.sent - frames[0]!.sent).toBe(1000);
+  });
+
+  it("after a timeout only the first frame in delivery order goes again; the rest follow in order once an ACK comes", () => {
+    const p = started(4);
+    p.window.endProbing();
+    const seqs = p.outbox.enqueueMany([1, 2, 3].map(burglary));
+    p.window.fill();
+    const sent = p.record("sent");
+    p.clock.advance(1000);
+    expect(sent.map((s) => s.seq)).toEqual([seqs[0]]);
+    expect(p.window.probing).toBe(true);
+    const done = p.window.acknowledge([seqs[0]!]);
+    expect(done).toEqual([{ seq: seqs[0], rttMs: 0 }]);
+    p.window.endProbing();
+    expect(sent.map((s) => [s.seq, s.attempt])).toEqual([
+      [seqs[0], 2],
+      [seqs[1], 2],
+      [seqs[2], 2],
+    ]);
+  });
+
+  it("a timeout that moved traffic to another path resends nothing on this one", () => {
+    const p = linkParts({ paths: ["up", "up"], failAfterMs: [1000, 1000], ackTimeoutMs: 1000 });
+    p.prober.reselect(); // primary; its hello is in flight
+    const sent = p.record("sent");
+    p.clock.advance(1000); // the hello's ACK timeout: primary suspect, traffic to the alternative
+    expect(p.prober.activeIndex).toBe(1);
+    expect(sent.map((s) => s.path)).toEqual([1]); // only the alternative's hello
+  });
+
+  it("acknowledge gives the round-trip time of each frame in flight and ignores seqs it does not hold", () => {
+    const p = started();
+    const [seq] = p.outbox.enqueueMany([burglary(1)]);
+    p.window.fill();
+    p.clock.advance(250);
+    expect(p.window.acknowledge([seq!, 999])).toEqual([{ seq, rttMs: 250 }]);
+    expect(p.window.size).toBe(0);
+  });
+});
