@@ -1,7 +1,7 @@
 /**
  * The MQTT link port. A Connection is one connection attempt to one broker: it reports `up` once
  * connected and subscribed, `down` at most once (failed or lost), and is then dead; the caller makes a
- * new one after its backoff. Implementations: mqtt-connector.ts (mqtt.js) and sim-connector.ts.
+ * new one after its backoff. Implementations: mqtt-connector.ts (mqtt.js) and simulator/board/sim-connector.ts.
  */
 
 export interface BrokerOptions {

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startBroker } from "../../simulator/broker.js";
-import { freePort, waitForPort } from "../../simulator/broker-mosquitto.js";
+import { startBroker } from "../../simulator/centre/broker/broker.js";
+import { freePort, waitForPort } from "../../simulator/centre/broker/broker-mosquitto.js";
 
 export interface BenchBroker {
   readonly name: string;

@@ -1,8 +1,9 @@
 /** Topic access rules of the centre broker, as a pure function. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { mayPublish, maySubscribe, mayUseClientId, stripShare, type Identity } from "../../simulator/acl.js";
-import { SharedSubscriptions, topicMatches } from "../../simulator/broker-shared.js";
+import { mayPublish, maySubscribe, mayUseClientId, stripShare } from "../../simulator/centre/broker/acl.js";
+import type { Identity } from "../../simulator/centre/role.js";
+import { SharedSubscriptions, topicMatches } from "../../simulator/centre/broker/broker-shared.js";
 
 const A: Identity = { role: "panel", name: "A" };
 const R: Identity = { role: "receiver", name: "r1" };

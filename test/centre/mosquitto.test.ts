@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt, { type IClientOptions } from "mqtt";
-import { startMosquitto, type RunningMosquitto } from "../../simulator/broker-mosquitto.js";
-import { issueCentreClient } from "../../simulator/centre/provisioning.js";
-import type { KeyAndCert } from "../../simulator/pki.js";
-import { Receiver } from "../../simulator/receiver.js";
+import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/broker/broker-mosquitto.js";
+import { issueCentreClient } from "../../simulator/centre/pki/provisioning.js";
+import type { KeyAndCert } from "../../simulator/centre/pki/pki.js";
+import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
 

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealUplink, signSign1 } from "../../protocol/index.js";
-import { startBroker, type RunningBroker } from "../../simulator/broker.js";
-import { passwordLogin } from "../../simulator/broker-login.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { Receiver } from "../../simulator/receiver.js";
+import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
+import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
 

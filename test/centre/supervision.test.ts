@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/supervisor.js";
+import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/receiver/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
 
 /** What the centre supervises: each category's primary-path reporting time. */

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
-import { startSystem, type RunningSystem } from "../../simulator/system.js";
+import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 
 const config = {
   grade: 2,

@@ -7,7 +7,7 @@ import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../protocol/clock.js";
 import { mqttConnector } from "../../gateway/mqtt-connector.js";
-import { SimBroker, simConnector } from "../../gateway/sim-connector.js";
+import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
 import type { Connector, SessionOptions } from "../../gateway/transport.js";
 import { TestBroker } from "./broker.js";
 import { until } from "./fake-centre.js";

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cid, Qualifier } from "../../protocol/index.js";
 import { Gateway } from "../../gateway/gateway.js";
-import { startBroker, type RunningBroker } from "../../simulator/broker.js";
-import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/pki.js";
+import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
+import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { FakeCentre, until } from "./fake-centre.js";
 import { testKeys } from "./keys.js";
 
