@@ -67,7 +67,7 @@ describe("end to end on loopback: panel, gateway, aedes, receiver", () => {
 
 describe("npm start without a terminal", () => {
   it("runs the scripted intrusion: the alarm is reported, stored and acknowledged, then cancelled", () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs"), join(import.meta.dirname, "../../simulator/demo.ts"), "--delays", "200"], {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs"), join(import.meta.dirname, "../../simulator/demo/demo.ts"), "--delays", "200"], {
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 60_000,
     });

@@ -5,7 +5,7 @@
  * operators only watch status. Nothing may publish a retained frame or command (DOMAIN.md: a retained
  * "arm" re-arms a panel on every restart).
  */
-import { PanelId, TOPIC_ROOT } from "../../../protocol/index.js";
+import { PanelId, TOPIC_ROOT, parseShared } from "../../../protocol/index.js";
 import type { Identity } from "../role.js";
 
 export type AclDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -63,8 +63,7 @@ export function maySubscribe(who: Identity, filter: string): AclDecision {
 
 /** `$share/<group>/<filter>` -> `<filter>` (MQTT v5 §4.8.2); other filters unchanged. */
 export function stripShare(filter: string): string {
-  const m = /^\$share\/[^/+#]+\/(.+)$/.exec(filter);
-  return m ? m[1]! : filter;
+  return parseShared(filter)?.filter ?? filter;
 }
 
 function coveredBy(filter: string, allowed: readonly string[]): boolean {

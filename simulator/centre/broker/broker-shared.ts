@@ -9,6 +9,7 @@
  * subscriptions by filter); unsubscribing a shared filter is not supported (receivers just disconnect).
  */
 import type { AedesPublishPacket, Client } from "aedes";
+import { topicMatches } from "../../../protocol/topic-filter.js";
 
 interface Group {
   readonly filter: string;
@@ -17,12 +18,6 @@ interface Group {
 
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
-
-  /** Parse `$share/<group>/<filter>`; undefined for an ordinary filter. */
-  static parse(topic: string): { group: string; filter: string } | undefined {
-    const m = /^\$share\/([^/+#]+)\/(.+)$/.exec(topic);
-    return m ? { group: m[1]!, filter: m[2]! } : undefined;
-  }
 
   join(client: Client, group: string, filter: string): void {
     const key = `${group}\u0000${filter}`;
@@ -53,17 +48,4 @@ export class SharedSubscriptions {
   members(group: string, filter: string): number {
     return this.groups.get(`${group}\u0000${filter}`)?.members.length ?? 0;
   }
-}
-
-/** MQTT filter matching with `+` and `#` (MQTT 3.1.1 §4.7); `$` topics never match a leading wildcard. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split("/");
-  const t = topic.split("/");
-  if (topic.startsWith("$") && (f[0] === "+" || f[0] === "#")) return false;
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === "#") return true;
-    if (i >= t.length) return false;
-    if (f[i] !== "+" && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }

@@ -12,6 +12,7 @@ import { mayPublish, maySubscribe, mayUseClientId } from "./acl.js";
 import type { Identity } from "../role.js";
 import { identityFromCertificate } from "./broker-identity.js";
 import { SharedSubscriptions } from "./broker-shared.js";
+import { parseShared } from "../../../protocol/topic-filter.js";
 import { coalesceWrites } from "../coalesce-writes.js";
 import { silentLogger, type Logger } from "../logger.js";
 
@@ -104,7 +105,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         // MQTT 3.1.1 §3.9.3: a refused filter gets return code 0x80 in the SUBACK; the client stays connected.
         return done(null, null);
       }
-      const share = SharedSubscriptions.parse(sub.topic);
+      const share = parseShared(sub.topic);
       if (!share) return done(null, sub);
       shared.join(client, share.group, share.filter);
       done(null, { ...sub, topic: share.filter });

@@ -3,15 +3,19 @@
  * (`$share/<group>/alarm/v1/+/up`), so any number of receivers on any machines split the load, and for each
  * frame: verify with the panel's registered key, check the transmission-time window and the sequence
  * number, store it durably together with the alarms it raises, and only then publish the signed ACK
- * (DOMAIN.md: common DC-09 receivers ACK before storing; we do not). Everything else gets a NAK.
+ * (many SIA DC-09 receivers ACK on receipt, before storing; here an ACK means "stored"). Everything else
+ * gets a NAK.
  *
  * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
  * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
  * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
+ *
+ * MQTT is reached through the gateway's `Connector` port: mqtt.js by default, the simulated broker in tests,
+ * so the whole centre can run on fake time. A lost connection is retried after `reconnectDelayMs`.
  */
 import { EventEmitter } from "node:events";
-import type { Socket } from "node:net";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
+import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
 import {
   PROTOCOL_VERSION,
   ReplayWindows,
@@ -25,8 +29,9 @@ import {
   type NakReason,
   type Signer,
 } from "../../../protocol/index.js";
-import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
+import { systemClock, unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import { coalesceWrites } from "../coalesce-writes.js";
+import { ReceiverLink } from "./receiver-link.js";
 import { CentreError } from "../errors.js";
 import type { CentreStore } from "../store/centre-store.js";
 import type { FrameToStore } from "../store/frame-store.js";
@@ -46,8 +51,12 @@ export interface ReceiverOptions {
   readonly centreKey: Signer;
   /** Receiver name; the MQTT client id is `receiver@<name>`. */
   readonly name?: string;
-  /** Credentials and TLS material (username/password, or key/cert/ca), protocolVersion, etc. */
-  readonly connect?: Partial<IClientOptions>;
+  /** Credentials and TLS material (username/password, or key/cert/ca) and protocolVersion (default 4). */
+  readonly connect?: Omit<BrokerOptions, "url">;
+  /** The MQTT port (default: mqtt.js with write coalescing); `simConnector` runs it on the simulated broker. */
+  readonly connector?: Connector;
+  /** Wait before reconnecting after a lost connection (default 1 s). */
+  readonly reconnectDelayMs?: number;
   /** Shared-subscription group (default "centre"). */
   readonly group?: string;
   readonly clock?: Clock;
@@ -63,13 +72,16 @@ export interface ReceiverOptions {
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
+/** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
+const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
+
 /** At most this many seqs per ACK downlink (protocol schema limit). */
 const ACK_MAX = 256;
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
   private state: State = "idle";
-  private client: MqttClient | undefined;
+  private readonly link: ReceiverLink;
   private readonly ring: SqliteKeyRing;
   private readonly windows = new ReplayWindows();
   private readonly clock: Clock;
@@ -90,6 +102,17 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
     this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
     if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    this.link = new ReceiverLink({
+      broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
+      clientId: `receiver@${this.name}`,
+      subscribe: [this.sharedFilter, topics.allStatus],
+      connector: opts.connector ?? defaultConnector,
+      // Reconnecting must keep the process alive (supervision timers on unrefSystemClock must not).
+      clock: opts.clock ?? systemClock,
+      reconnectDelayMs: opts.reconnectDelayMs ?? 1_000,
+      logger: this.log,
+      onMessage: (topic, payload) => this.onMessage(topic, payload),
+    });
   }
 
   get running(): boolean {
@@ -108,28 +131,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   async start(): Promise<void> {
     if (this.state !== "idle") throw new CentreError("bad-state", `receiver ${this.name} cannot start from ${this.state}`);
     this.state = "starting";
-    const client = mqtt.connect(this.opts.url, {
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 1000,
-      ...this.opts.connect,
-      clientId: `receiver@${this.name}`,
-    });
-    this.client = client;
-    client.on("connect", () => coalesceWrites(client.stream as unknown as Socket));
-    client.on("message", (topic, payload) => this.onMessage(topic, payload));
-    client.on("error", (e) => this.log.log("warn", "receiver: mqtt error", { receiver: this.name, error: e.message }));
     try {
-      await new Promise<void>((resolve, reject) => {
-        client.once("connect", () => resolve());
-        client.once("error", reject);
-      });
-      const granted = await client.subscribeAsync([this.sharedFilter, topics.allStatus], { qos: 1 });
-      const refused = granted.filter((g) => g.qos >= 0x80); // 0x80 (v3.1.1) or a v5 reason code such as 0x87
-      if (refused.length) throw new CentreError("broker-refused", `broker refused ${refused.map((g) => g.topic).join(", ")}`);
+      await this.link.open();
     } catch (e) {
       this.state = "stopped";
-      client.end(true);
       throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
     }
     this.supervisor?.start();
@@ -145,7 +150,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.state = "stopping";
     this.supervisor?.stop();
     this.gaps.stop();
-    await this.client?.endAsync();
+    await this.link.close();
     this.state = "stopped";
   }
 
@@ -156,7 +161,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.reAcks.clear();
     this.supervisor?.stop();
     this.gaps.stop();
-    this.client?.end(true);
+    this.link.kill();
   }
 
   /** Start supervising a panel registered after start (its deadline counts from registration). */
@@ -168,11 +173,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     return topics.sharedUp(this.opts.group ?? "centre");
   }
 
-  private onMessage(topic: string, message: Buffer): void {
+  private onMessage(topic: string, message: Uint8Array): void {
     if (!this.live) return;
     const t = parseTopic(topic);
     if (t?.kind === "status") {
-      const status = message.toString("utf8");
+      const status = new TextDecoder().decode(message);
       if (status !== STATUS_ONLINE && status !== STATUS_OFFLINE) {
         this.log.log("warn", "receiver: unknown status ignored", { receiver: this.name, panel: t.panel, status: status.slice(0, 32) });
         return;
@@ -275,7 +280,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
-    this.client?.publish(topics.down(panel), Buffer.from(frame), { qos: 1, retain: false }, (err) => {
+    this.link.publish(topics.down(panel), frame, (err) => {
       if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });
       else done?.();
     });
