@@ -64,7 +64,7 @@ export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
     const conn: Connection = {
       publish(topic, payload, retain, done) {
         if (finished || !client) return done?.(new Error("not connected"));
-        client.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1, retain }, (err) => done?.(err));
+        client.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1, retain }, (err) => done?.(err ?? undefined));
       },
       close(graceful) {
         if (finished) return;
