@@ -1,12 +1,38 @@
 /**
- * Topic access control of the centre's broker, as a pure function of (identity, action, topic).
- * A panel publishes only to its own up and status topics and subscribes only to its own down topic;
- * receivers read every uplink (plain or through a shared subscription) and status, and write downlinks;
- * operators only watch status. Nothing may publish a retained frame or command (DOMAIN.md: a retained
- * "arm" re-arms a panel on every restart).
+ * Topic access control of the centre's broker: one table of rules (`TOPIC_RULES`), read two ways. The
+ * embedded aedes broker asks the pure functions below per (identity, action, topic); Mosquitto gets a
+ * file written from the same table (mosquitto-acl.ts). A panel publishes only to its own up and status
+ * topics and subscribes only to its own down topic; receivers read every uplink (plain or through a
+ * shared subscription) and status, and write downlinks; operators only watch status. Nothing may publish
+ * a retained frame or command: a retained message is sent to every new subscriber (MQTT 3.1.1 §3.3.1.3),
+ * so a retained "arm" would re-arm a panel at every reconnect.
  */
-import { PanelId, TOPIC_ROOT, parseShared } from "../../../protocol/index.js";
-import type { Identity } from "../role.js";
+import { PanelId, TOPIC_ROOT, parseShared, type TopicKind } from "../../../protocol/index.js";
+import type { Identity, Role } from "../role.js";
+
+export interface TopicRule {
+  readonly role: Role;
+  readonly access: "read" | "write";
+  readonly kind: TopicKind;
+  /** "own": only the panel's own topics (the identity's name is the panel id); "any": every panel's. */
+  readonly scope: "own" | "any";
+  /** Writes: whether the retain flag is allowed. */
+  readonly retain?: boolean;
+  /** Reads: whether `$share/<group>/...` (MQTT v5 §4.8.2) may be used. */
+  readonly shared?: boolean;
+}
+
+/** Everything any identity may do; whatever is not here is denied. */
+export const TOPIC_RULES: readonly TopicRule[] = [
+  { role: "panel", access: "write", kind: "up", scope: "own", retain: false },
+  // Retained online/offline (the offline one as Last Will) by design.
+  { role: "panel", access: "write", kind: "status", scope: "own", retain: true },
+  { role: "panel", access: "read", kind: "down", scope: "own" },
+  { role: "receiver", access: "read", kind: "up", scope: "any", shared: true },
+  { role: "receiver", access: "read", kind: "status", scope: "any", shared: true },
+  { role: "receiver", access: "write", kind: "down", scope: "any", retain: false },
+  { role: "operator", access: "read", kind: "status", scope: "any" },
+];
 
 export type AclDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -24,54 +50,38 @@ function concrete(topic: string): { panel: string; kind: string } | undefined {
 export function mayPublish(who: Identity, topic: string, retain: boolean): AclDecision {
   const t = concrete(topic);
   if (!t) return deny(`${topic} is not a panel topic`);
-  switch (who.role) {
-    case "panel":
-      if (t.panel !== who.name) return deny(`panel ${who.name} may not publish for panel ${t.panel}`);
-      if (t.kind === "up") return retain ? deny("uplink frames must not be retained") : OK;
-      if (t.kind === "status") return OK; // retained online/offline (Last Will) by design
-      return deny(`panel may not publish to ${t.kind}`);
-    case "receiver":
-      if (t.kind !== "down") return deny(`receiver may publish only downlinks, not ${t.kind}`);
-      return retain ? deny("downlinks must not be retained") : OK;
-    case "operator":
-      return deny("operators do not publish");
-    default: {
-      const never: never = who.role;
-      return deny(`unknown role ${String(never)}`);
-    }
-  }
+  const rule = TOPIC_RULES.find((r) => r.role === who.role && r.access === "write" && r.kind === t.kind);
+  if (!rule) return deny(`${who.role} may not publish to ${t.kind}`);
+  if (rule.scope === "own" && t.panel !== who.name) return deny(`panel ${who.name} may not publish for panel ${t.panel}`);
+  if (retain && !rule.retain) return deny(`${t.kind} messages must not be retained`);
+  return OK;
 }
 
-/** Filters a receiver may subscribe to; `+` here matches a literal `+` or one concrete panel id. */
-const RECEIVER_FILTERS = [`${TOPIC_ROOT}/+/up`, `${TOPIC_ROOT}/+/status`];
-const OPERATOR_FILTERS = [`${TOPIC_ROOT}/+/status`];
-
+/**
+ * A filter is allowed if one read rule covers it: "own" rules only the panel's own concrete topic, "any"
+ * rules `alarm/v1/+/<kind>` or one concrete panel's topic (`+` here matches a literal `+` or a panel id).
+ */
 export function maySubscribe(who: Identity, filter: string): AclDecision {
-  switch (who.role) {
-    case "panel":
-      return filter === `${TOPIC_ROOT}/${who.name}/down` ? OK : deny(`panel ${who.name} may subscribe only to its own downlink, not ${filter}`);
-    case "receiver":
-      return coveredBy(stripShare(filter), RECEIVER_FILTERS) ? OK : deny(`receiver may not subscribe to ${filter}`);
-    case "operator":
-      return coveredBy(filter, OPERATOR_FILTERS) ? OK : deny(`operator may not subscribe to ${filter}`);
-    default: {
-      const never: never = who.role;
-      return deny(`unknown role ${String(never)}`);
-    }
-  }
+  const share = parseShared(filter);
+  const inner = share ? share.filter : filter;
+  const parts = inner.split("/");
+  const allowed =
+    parts.length === 4 &&
+    `${parts[0]}/${parts[1]}` === TOPIC_ROOT &&
+    TOPIC_RULES.some(
+      (r) =>
+        r.role === who.role &&
+        r.access === "read" &&
+        r.kind === parts[3] &&
+        (!share || r.shared === true) &&
+        (r.scope === "own" ? parts[2] === who.name : parts[2] === "+" || PanelId.safeParse(parts[2]).success),
+    );
+  return allowed ? OK : deny(`${who.role} ${who.name} may not subscribe to ${filter}`);
 }
 
 /** `$share/<group>/<filter>` -> `<filter>` (MQTT v5 §4.8.2); other filters unchanged. */
 export function stripShare(filter: string): string {
   return parseShared(filter)?.filter ?? filter;
-}
-
-function coveredBy(filter: string, allowed: readonly string[]): boolean {
-  const f = filter.split("/");
-  return allowed.some((a) => {
-    const p = a.split("/");
-    return p.length === f.length && p.every((seg, i) => (seg === "+" ? f[i] === "+" || PanelId.safeParse(f[i]).success : seg === f[i]));
-  });
 }
 
 /**

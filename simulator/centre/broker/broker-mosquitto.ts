@@ -1,6 +1,7 @@
 /**
- * Run a Mosquitto process with the shipped configuration (simulator/mosquitto/): TLS with the centre's
- * certificates, the CRL of revoked certificates, and the pattern ACL. Used by the tests, and by anyone who
+ * Run a Mosquitto process with the shipped configuration (mosquitto/mosquitto.conf): TLS with the centre's
+ * certificates, the CRL of revoked certificates, and the ACL written from acl.ts for the given centre
+ * clients (mosquitto-acl.ts). Used by the tests, and by anyone who
  * wants the alarm path through a stock Debian broker. Mosquitto reads the CRL at start: restart it after
  * a revocation.
  */
@@ -13,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { CentreError } from "../errors.js";
 import { createCrl, type RevokedEntry } from "../pki/pki-crl.js";
 import type { KeyAndCert } from "../pki/pki.js";
+import { SHIPPED_CLIENTS, type AclClients } from "./acl-grants.js";
+import { mosquittoAcl } from "./mosquitto-acl.js";
 
 const SHIPPED = join(dirname(fileURLToPath(import.meta.url)), "mosquitto");
 
@@ -21,6 +24,8 @@ export interface MosquittoOptions {
   /** The broker's server certificate (CN localhost, SAN 127.0.0.1). */
   readonly server: KeyAndCert;
   readonly revoked?: readonly RevokedEntry[];
+  /** Receivers and operators (certificate CNs) to grant their topics; default receiver-1, receiver-2, operator-1. */
+  readonly clients?: AclClients;
   /** 0 or absent: a free loopback port. */
   readonly port?: number;
   /** The binary (default: `mosquitto` on PATH, else /usr/sbin/mosquitto as Debian installs it). */
@@ -42,7 +47,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningMosqui
   writeFileSync(join(dir, "broker.cert.pem"), o.server.certPem);
   writeFileSync(join(dir, "broker.key.pem"), o.server.keyPem, { mode: 0o600 });
   writeFileSync(join(dir, "crl.pem"), createCrl(o.ca, o.revoked ?? []));
-  writeFileSync(join(dir, "acl"), readFileSync(join(SHIPPED, "acl")));
+  writeFileSync(join(dir, "acl"), mosquittoAcl(o.clients ?? SHIPPED_CLIENTS));
   let conf = readFileSync(join(SHIPPED, "mosquitto.conf"), "utf8").replaceAll("@PORT@", String(port)).replaceAll("@DIR@", dir);
   // Started as root (CI containers), mosquitto drops to the "mosquitto" user, which cannot read this
   // private temp dir. Rather than make the key world-readable, keep the process's own user.
