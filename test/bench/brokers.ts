@@ -17,7 +17,7 @@ export interface BenchBroker {
 }
 
 /**
- * The centre's own embedded broker (simulator/broker.ts: aedes with TCP_NODELAY, topic ACL and its shared
+ * The centre's own embedded broker (simulator/centre/broker/broker.ts: aedes with TCP_NODELAY, topic ACL and its shared
  * subscriptions), with a bench login: user names starting "receiver" get the receiver role, any other
  * name is a panel of that id. Clients must use the broker's client-id rule (`<panel>`, `receiver@<name>`).
  */

@@ -1,5 +1,5 @@
 /**
- * The whole path on loopback, through the one wiring the demo uses (simulator/system.ts): zone trip on an
+ * The whole path on loopback, through the one wiring the demo uses (simulator/demo/system.ts): zone trip on an
  * armed panel -> firmware report -> durable outbox -> signed frame -> aedes -> receiver verifies and
  * stores -> signed ACK -> the event leaves the outbox. Waits on events, never on the wall clock.
  */

@@ -1,5 +1,5 @@
 /**
- * mqtts with a client certificate, against the centre's own broker (simulator/broker.ts: certificate
+ * mqtts with a client certificate, against the centre's own broker (simulator/centre/broker/broker.ts: certificate
  * identity, topic ACL, TCP_NODELAY): the gateway delivers with its certificate and gets nowhere without.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,10 +1,10 @@
 /**
  * Provisioning command of the centre simulator.
  *
- *   npx tsx simulator/provision.ts --centre DIR --init
- *   npx tsx simulator/provision.ts --centre DIR --panel ID --out DIR [--category SP4] [--broker URL] [--password]
- *   npx tsx simulator/provision.ts --centre DIR --client receiver|operator --name NAME --out DIR
- *   npx tsx simulator/provision.ts --centre DIR --revoke ID
+ *   npx tsx simulator/centre/pki/provision.ts --centre DIR --init
+ *   npx tsx simulator/centre/pki/provision.ts --centre DIR --panel ID --out DIR [--category SP4] [--broker URL] [--password]
+ *   npx tsx simulator/centre/pki/provision.ts --centre DIR --client receiver|operator --name NAME --out DIR
+ *   npx tsx simulator/centre/pki/provision.ts --centre DIR --revoke ID
  *
  * The centre directory is created on first use. Revoking a subject revokes every certificate (the broker
  * refuses them at connect) and every frame key (receivers NAK its frames with unknown-key) it holds.

@@ -104,7 +104,7 @@ export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPan
   store.registry.addPanel(o.panel, o.category, now);
   const tlsCert = issueCertificate(c.ca, { cn: o.panel, role: "panel", now });
   const frame = generateEd25519();
-  // Short kid: the frame must stay within 128 bytes for a single event (issue #2).
+  // Short kid: the frame must stay within 128 bytes for a single event (the size budget in protocol/README.md).
   const kid = randomBytes(6).toString("hex");
   const password = o.password ? randomBytes(12).toString("base64url") : undefined;
   store.db.transaction(() => {

@@ -1,7 +1,7 @@
 /**
  * "Possible lost events": a sequence number that is still missing when a higher one of the same panel
  * has been stored for longer than a grace period. Frames leave a panel in priority order, not sequence
- * order (issue #4), so a gap is only suspicious once the grace period has passed.
+ * order (the outbox sends by priority class), so a gap is only suspicious once the grace period has passed.
  *
  * The check reads the shared store, not this receiver's own traffic, so receivers that split a panel's
  * frames between them see no false gaps; `panels.gap_checked` (updated in the same transaction) makes

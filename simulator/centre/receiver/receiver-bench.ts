@@ -2,7 +2,7 @@
  * Receiver throughput: frames verified, stored durably and ACKed per second, with 1..n receiver
  * processes sharing one store file through the shared subscription of the embedded broker.
  *
- *   npx tsx simulator/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
+ *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
  *
  * Also measures openUplink (Ed25519 verify + decode) in a loop as the baseline (test/bench measures raw verify): a receiver
  * cannot go faster than it verifies. Broker and load generator run in this process, receivers in children.

@@ -1,8 +1,8 @@
 /**
  * A receiver as its own process, so several share the load across cores or machines:
  *
- *   npx tsx simulator/receiver-main.ts --centre DIR --url mqtts://127.0.0.1:8883 --name r1 --cert C --key K
- *   npx tsx simulator/receiver-main.ts --centre DIR --url mqtt://127.0.0.1:1883 --name r1 --username U --password P
+ *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtts://127.0.0.1:8883 --name r1 --cert C --key K
+ *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtt://127.0.0.1:1883 --name r1 --username U --password P
  *
  * The centre directory (provision.ts) gives the store file and the centre's downlink key; every receiver
  * of a centre opens the same store file. Prints one line per stored frame unless --quiet. When started
