@@ -3,5 +3,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../simulator/alarm-sim.ts");
+const { main } = await import("../simulator/scenario/alarm-sim.ts");
 process.exitCode = await main(process.argv.slice(2));

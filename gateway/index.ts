@@ -8,5 +8,4 @@ export { Outbox, DEFAULT_LIMITS, type OutboxItem, type OutboxLimits, type Outbox
 export { openDatabase } from "./database.js";
 export { GatewayMetrics, serveMetrics } from "./metrics.js";
 export { mqttConnector } from "./mqtt-connector.js";
-export { SimBroker, simConnector } from "./sim-connector.js";
 export type { BrokerOptions, Connection, ConnectionHandlers, Connector, SessionOptions } from "./transport.js";

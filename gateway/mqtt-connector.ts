@@ -5,77 +5,89 @@
  */
 import type { Socket } from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import type { BrokerOptions, Connection, ConnectionHandlers, Connector, SessionOptions } from "./transport.js";
+import { subscriptionsOf, type BrokerOptions, type Connection, type Connector, type SessionOptions } from "./transport.js";
 
 /** CONNACK return code 1 (MQTT 3.1.1 §3.2.2.3) / reason 0x84 (MQTT 5 §3.2.2.2): protocol version refused. */
 const REFUSED_VERSION = new Set([1, 0x84]);
 
-export const mqttConnector: Connector = (broker, session, handlers) => {
-  let client: MqttClient | undefined;
-  let finished = false;
+export interface MqttConnectorOptions {
+  /** Tunes each connection's socket once connected; default: TCP_NODELAY on. */
+  readonly tuneSocket?: (socket: Socket) => void;
+}
 
-  const finish = (reason: string) => {
-    if (finished) return;
-    finished = true;
-    client?.end(true);
-    handlers.down(reason);
-  };
+/** An mqtt.js connector; the centre's receiver passes its own socket tuning (write coalescing). */
+export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
+  const tune = o.tuneSocket ?? ((s: Socket) => s.setNoDelay(true));
+  return (broker, session, handlers) => {
+    let client: MqttClient | undefined;
+    let finished = false;
 
-  const open = (version: 4 | 5) => {
-    const c = mqtt.connect(broker.url, clientOptions(broker, session, version));
-    client = c;
-    noDelay(c);
-    c.on("connect", () => {
-      noDelay(c);
-      c.subscribe(session.subscribe, { qos: 1 }, (err) => {
-        if (finished || client !== c) return;
-        if (err) finish(`subscribe failed: ${err.message}`);
-        else handlers.up();
-      });
-    });
-    c.on("message", (topic, payload, packet) => {
-      if (!finished && client === c) handlers.message(topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), packet.retain);
-    });
-    c.on("error", (err) => {
-      const code = (err as { code?: number }).code;
-      if (version === 5 && code !== undefined && REFUSED_VERSION.has(code) && client === c) {
-        c.end(true);
-        open(4);
-        return;
-      }
-      if (client === c) finish(err.message);
-    });
-    c.on("close", () => {
-      if (client === c) finish("connection closed");
-    });
-  };
-
-  open(broker.protocolVersion ?? 5);
-
-  const conn: Connection = {
-    publish(topic, payload, retain) {
-      if (finished || !client) return;
-      client.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1, retain });
-    },
-    close(graceful) {
+    const finish = (reason: string) => {
       if (finished) return;
       finished = true;
-      client?.end(!graceful);
-    },
+      client?.end(true);
+      handlers.down(reason);
+    };
+
+    const open = (version: 4 | 5) => {
+      const c = mqtt.connect(broker.url, clientOptions(broker, session, version));
+      client = c;
+      noDelay(c);
+      c.on("connect", () => {
+        const sock = c.stream as Partial<Socket> | undefined;
+        if (sock && typeof sock.setNoDelay === "function") tune(sock as Socket);
+        c.subscribe([...subscriptionsOf(session)], { qos: 1 }, (err) => {
+          if (finished || client !== c) return;
+          if (err) finish(`subscribe failed: ${err.message}`);
+          else handlers.up();
+        });
+      });
+      c.on("message", (topic, payload, packet) => {
+        if (!finished && client === c) handlers.message(topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), packet.retain);
+      });
+      c.on("error", (err) => {
+        const code = (err as { code?: number }).code;
+        if (version === 5 && code !== undefined && REFUSED_VERSION.has(code) && client === c) {
+          c.end(true);
+          open(4);
+          return;
+        }
+        if (client === c) finish(err.message);
+      });
+      c.on("close", () => {
+        if (client === c) finish("connection closed");
+      });
+    };
+
+    open(broker.protocolVersion ?? 5);
+
+    const conn: Connection = {
+      publish(topic, payload, retain, done) {
+        if (finished || !client) return done?.(new Error("not connected"));
+        client.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1, retain }, (err) => done?.(err ?? undefined));
+      },
+      close(graceful) {
+        if (finished) return;
+        finished = true;
+        client?.end(!graceful);
+      },
+    };
+    return conn;
   };
-  return conn;
-};
+}
+
+export const mqttConnector: Connector = createMqttConnector();
 
 function clientOptions(broker: BrokerOptions, session: SessionOptions, version: 4 | 5): IClientOptions {
   return {
     protocolVersion: version,
     clientId: session.clientId,
-    clean: false,
+    clean: session.clean ?? false,
     keepalive: session.keepaliveS,
     reconnectPeriod: 0,
     connectTimeout: 10_000,
     ...(version === 5 ? { properties: { sessionExpiryInterval: session.sessionExpiryS } } : {}),
-    will: { topic: session.will.topic, payload: Buffer.from(session.will.payload), qos: 1, retain: true },
+    ...(session.will ? { will: { topic: session.will.topic, payload: Buffer.from(session.will.payload), qos: 1, retain: true } } : {}),
     ...(broker.key !== undefined ? { key: broker.key } : {}),
     ...(broker.cert !== undefined ? { cert: broker.cert } : {}),
     ...(broker.ca !== undefined ? { ca: broker.ca } : {}),

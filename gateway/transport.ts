@@ -1,7 +1,7 @@
 /**
  * The MQTT link port. A Connection is one connection attempt to one broker: it reports `up` once
  * connected and subscribed, `down` at most once (failed or lost), and is then dead; the caller makes a
- * new one after its backoff. Implementations: mqtt-connector.ts (mqtt.js) and sim-connector.ts.
+ * new one after its backoff. Implementations: mqtt-connector.ts (mqtt.js) and simulator/board/sim-connector.ts.
  */
 
 export interface BrokerOptions {
@@ -24,10 +24,15 @@ export interface SessionOptions {
   readonly keepaliveS: number;
   /** MQTT 5 session expiry: the broker keeps our subscription and queued downlinks this long. */
   readonly sessionExpiryS: number;
-  /** Retained Last Will on the status topic. */
-  readonly will: { readonly topic: string; readonly payload: string };
-  /** Subscribed with QoS 1 before `up` is reported. */
-  readonly subscribe: string;
+  /** Start a new session (MQTT 3.1.1 §3.1.2.4 Clean Session); default false: the broker keeps ours. */
+  readonly clean?: boolean;
+  /** Retained Last Will on the status topic (a panel's `offline`); centre clients have none. */
+  readonly will?: { readonly topic: string; readonly payload: string };
+  /**
+   * Filters subscribed with QoS 1 before `up` is reported: one (a panel's downlink topic) or several (a
+   * receiver's shared uplink filter and the status filter). A refused filter ends the attempt with `down`.
+   */
+  readonly subscribe: string | readonly string[];
 }
 
 export interface ConnectionHandlers {
@@ -37,10 +42,18 @@ export interface ConnectionHandlers {
 }
 
 export interface Connection {
-  /** QoS 1. */
-  publish(topic: string, payload: Uint8Array | string, retain: boolean): void;
+  /**
+   * QoS 1. `done` (optional) runs once the broker has acknowledged it (PUBACK), or with an error if it
+   * cannot be sent on this connection; a publish on a dead connection is dropped (QoS 1 senders resend).
+   */
+  publish(topic: string, payload: Uint8Array | string, retain: boolean, done?: (err?: Error) => void): void;
   /** Close without reporting `down`: graceful sends DISCONNECT (no Last Will), otherwise just drop. */
   close(graceful: boolean): void;
 }
 
 export type Connector = (broker: BrokerOptions, session: SessionOptions, handlers: ConnectionHandlers) => Connection;
+
+/** The filters of a session, as a list. */
+export function subscriptionsOf(session: SessionOptions): readonly string[] {
+  return typeof session.subscribe === "string" ? [session.subscribe] : session.subscribe;
+}

@@ -1,7 +1,7 @@
 /**
  * The clock port: wall time plus one-shot timers, shared by panel, gateway and centre. Time is part of the
  * wire contract (freshness windows, command expiry, supervision deadlines), so every side reads it through
- * this one interface, and tests step a FakeClock across both sides of each deadline (STYLE.md rule 6).
+ * this one interface, and tests step a FakeClock across both sides of each deadline.
  */
 export interface Timer {
   /** Stops the timer; a no-op once it has fired or been cancelled. */

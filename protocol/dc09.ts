@@ -1,6 +1,6 @@
 /**
  * SIA DC-09 framing, for comparison with our frames and for bridges to receivers that speak it
- * (DOMAIN.md "SIA DC-09"):
+ * (ANSI/SIA DC-09; the essentials this file relies on are in protocol/README.md):
  *   <LF><CRC 4 hex><0LLL>"ID"<seq 4>[R<rcvr>]L<line>#<acct>[<data>][x-data]_HH:MM:SS,MM-DD-YYYY<CR>
  * CRC-16/ARC over the text from the first `"` to before CR; encrypted messages (`*` before the ID) carry
  * AES-CBC with a zero IV over random padding, `|`, the data and the timestamp.

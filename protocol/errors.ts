@@ -1,6 +1,6 @@
 /**
  * The base of every typed error of the system (ProtocolError, FirmwareError, GatewayError, CentreError):
- * a stable `code` that tests, logs and metrics match on, and it leads the message (STYLE.md rule 4).
+ * a stable `code` that tests, logs and metrics match on, and it leads the message.
  */
 export class CodedError<C extends string = string> extends Error {
   constructor(

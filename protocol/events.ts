@@ -54,7 +54,7 @@ function def(code: number, name: string, cls: EventClass, sia: [string, string],
   return Object.freeze({ code, name, cls, priority: PRIORITY_BY_CLASS[cls], sia: Object.freeze(sia) as readonly [string, string], number });
 }
 
-/** Codes from ../shared/DOMAIN.md (Contact ID list and its SIA equivalents). */
+/** Contact ID codes (SIA DC-05) and their SIA DC-03 equivalents; the list is in protocol/README.md. */
 export const EVENTS: readonly EventDef[] = Object.freeze([
   def(100, "medical", "alarm", ["MA", "MH"], "zone"),
   def(110, "fire", "fire", ["FA", "FH"], "zone"),

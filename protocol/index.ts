@@ -11,5 +11,6 @@ export * from "./freshness.js";
 export * from "./frame.js";
 export * from "./replay.js";
 export * from "./topics.js";
+export * from "./topic-filter.js";
 export * from "./clock.js";
 export * from "./supervision.js";

@@ -1,7 +1,7 @@
 /**
  * Per-panel anti-replay window over sequence numbers. QoS 1 can deliver twice and a panel retransmits
  * until acknowledged, so a receiver must recognise a sequence number it has already processed: a
- * duplicate is re-acknowledged, never processed twice (issue #2; DOMAIN.md "MQTT v5 facts").
+ * duplicate is re-acknowledged, never processed twice (QoS 1 is "at least once": MQTT 3.1.1 §4.3.2).
  *
  * Frames leave a panel in priority order, not sequence order, so the window remembers every sequence
  * number within `size` of the highest seen. Anything older than the window is "unknown": the receiver

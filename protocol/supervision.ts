@@ -2,9 +2,9 @@
  * EN 50136-1 alarm transmission system categories and their maximum reporting (supervision) times: a
  * contract between the panel side, whose heartbeat must go out within its path's time, and the centre,
  * which raises a transmission fault when a panel stays silent longer (EN 50136-1, "reporting time").
- * Figures as commonly quoted from EN 50136-1 (table of reporting times), not yet confirmed against the
- * standard's own text: this is the one table to change, and the gateway keeps them overridable
- * (GatewayOptions.heartbeatMs; the gateway's schedule is gateway/heartbeat-schedule.ts).
+ * The figures (listed in protocol/README.md) are not yet confirmed against the standard's own text: this is
+ * the one table to change, and the gateway keeps them overridable (GatewayOptions.heartbeatMs; the
+ * gateway's schedule is gateway/heartbeat-schedule.ts).
  * Single-path SP1..SP6; dual-path DP1..DP4 give the primary and the alternative path's time.
  */
 const S = 1000;

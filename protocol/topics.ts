@@ -1,5 +1,5 @@
 /**
- * MQTT topics of protocol v1 (issue #2). The panel publishes frames to `up` and its retained
+ * MQTT topics of protocol v1. The panel publishes frames to `up` and its retained
  * online/offline state to `status` (the offline one as its Last Will); the centre publishes to `down`.
  * Receivers share the uplink load with an MQTT v5 shared subscription.
  */

@@ -5,7 +5,7 @@
  *    5: heartbeat {0: [[area, mode index], ...], 1: [trouble codes], 2: outbox depth},
  *    6: result {0: command id, 1: ok, 2?: error}}
  * Event times travel as their age at transmission, which keeps a single-event alarm frame within
- * 128 bytes (issue #2); the receiver recovers the absolute time as sent - age.
+ * 128 bytes (the size budget in protocol/README.md); the receiver recovers the absolute time as sent - age.
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
 import { ProtocolError } from "./errors.js";

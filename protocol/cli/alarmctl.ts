@@ -1,5 +1,5 @@
 /**
- * alarmctl: the field technician's tool for protocol v1 frames (issue #2).
+ * alarmctl: the field technician's tool for protocol v1 frames.
  *   alarmctl keygen --out DIR                    DIR/private.pem (PKCS#8) and DIR/public.pem (SPKI)
  *   alarmctl example                             one valid uplink payload (an alarm) as a JSON line
  *   alarmctl encode --key PRIVATE.pem --kid ID   payload JSON lines on stdin -> signed frames as hex lines

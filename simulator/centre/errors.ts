@@ -1,6 +1,6 @@
 import { CodedError } from "../../protocol/errors.js";
 
-/** Typed errors of the centre simulator; `code` is stable for tests and logs (STYLE.md rule 4). */
+/** Typed errors of the centre simulator; `code` is stable for tests and logs. */
 export type CentreErrorCode =
   | "unknown-panel" // no such panel is registered
   | "unknown-alarm" // operator queue: no alarm with that id

@@ -1,4 +1,4 @@
-/** The logger port: injected everywhere, never a module-level singleton (STYLE.md "what not to copy"). */
+/** The logger port: injected everywhere, never a module-level singleton. */
 export type LogLevel = "info" | "warn" | "error";
 
 export interface Logger {

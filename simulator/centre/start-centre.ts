@@ -6,14 +6,14 @@
 import { randomBytes } from "node:crypto";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Signer } from "../../protocol/index.js";
 import type { KeyObject } from "node:crypto";
-import { startBroker, type RunningBroker } from "../broker.js";
-import { passwordLogin } from "../broker-login.js";
-import { Receiver } from "../receiver.js";
+import { startBroker, type RunningBroker } from "./broker/broker.js";
+import { passwordLogin } from "./broker/broker-login.js";
+import { Receiver } from "./receiver/receiver.js";
 import type { CategoryName } from "../../protocol/supervision.js";
-import { CentreStore } from "./centre-store.js";
+import { CentreStore } from "./store/centre-store.js";
 import type { Clock } from "../../protocol/clock.js";
 import type { Logger } from "./logger.js";
-import { OperatorQueue } from "./operator-queue.js";
+import { OperatorQueue } from "./operator/operator-queue.js";
 
 export interface CentreOptions {
   /** SQLite file; default ":memory:" (one receiver only). */

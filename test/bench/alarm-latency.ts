@@ -6,7 +6,7 @@
  */
 import { hashCode, keySequence, type PanelConfigInput } from "../../firmware/index.js";
 import { Cid } from "../../protocol/index.js";
-import { startSystem } from "../../simulator/system.js";
+import { startSystem } from "../../simulator/demo/system.js";
 import { openRoundTripper } from "./baselines.js";
 import type { BenchBroker } from "./brokers.js";
 import { figure, percentile, type Figure } from "./figure.js";

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Gateway } from "../../gateway/gateway.js";
 import { Cid, Qualifier, generateEd25519, privateKeyFromPem } from "../../protocol/index.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { initCentre } from "../../simulator/centre/provisioning.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { initCentre } from "../../simulator/centre/pki/provisioning.js";
 import { rawQos1Throughput } from "./baselines.js";
 import type { BenchBroker } from "./brokers.js";
 import { figure, type Figure } from "./figure.js";
@@ -27,7 +27,7 @@ export async function drainRate(broker: BenchBroker, events: number): Promise<nu
   store.registry.addPanel("drain-1", "SP4", Date.now());
   store.registry.addFrameKey("drain-1", "drain-1", panelKeys.publicPem, Date.now());
   store.close();
-  const receiver = fork(join(ROOT, "simulator/receiver-main.ts"), ["--centre", centre.dir, "--url", broker.url, "--name", "drain", "--username", "receiver-drain", "--password", "bench", "--protocol-version", String(broker.mqttVersion), "--quiet"], {
+  const receiver = fork(join(ROOT, "simulator/centre/receiver/receiver-main.ts"), ["--centre", centre.dir, "--url", broker.url, "--name", "drain", "--username", "receiver-drain", "--password", "bench", "--protocol-version", String(broker.mqttVersion), "--quiet"], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -50,7 +50,7 @@ export type MqttVersion = 4 | 5;
 
 /**
  * A bench client. On the centre's broker a panel's client id and user name are its panel id, and a
- * receiver's are `receiver@<name>` and `receiver-<name>` (simulator/broker.ts); Mosquitto takes them as they are.
+ * receiver's are `receiver@<name>` and `receiver-<name>` (simulator/centre/broker/broker.ts); Mosquitto takes them as they are.
  */
 export async function connect(url: string, who: { panel: string } | { receiver: string }, protocolVersion: MqttVersion = 4): Promise<MqttClient> {
   const [clientId, username] = "panel" in who ? [who.panel, who.panel] : [`receiver@${who.receiver}`, `receiver-${who.receiver}`];

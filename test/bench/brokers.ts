@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startBroker } from "../../simulator/broker.js";
-import { freePort, waitForPort } from "../../simulator/broker-mosquitto.js";
+import { startBroker } from "../../simulator/centre/broker/broker.js";
+import { freePort, waitForPort } from "../../simulator/centre/broker/broker-mosquitto.js";
 
 export interface BenchBroker {
   readonly name: string;
@@ -17,7 +17,7 @@ export interface BenchBroker {
 }
 
 /**
- * The centre's own embedded broker (simulator/broker.ts: aedes with TCP_NODELAY, topic ACL and its shared
+ * The centre's own embedded broker (simulator/centre/broker/broker.ts: aedes with TCP_NODELAY, topic ACL and its shared
  * subscriptions), with a bench login: user names starting "receiver" get the receiver role, any other
  * name is a panel of that id. Clients must use the broker's client-id rule (`<panel>`, `receiver@<name>`).
  */

@@ -4,7 +4,7 @@
  * and by two sharing the load through the shared subscription. Baselines from the same run: raw
  * node:crypto Ed25519 verifications per second on one core, and raw durable single-row SQLite commits.
  */
-import { benchReceivers } from "../../simulator/receiver-bench.js";
+import { benchReceivers } from "../../simulator/centre/receiver/receiver-bench.js";
 import { rawDurableCommitRate, rawVerifyRate } from "./baselines.js";
 import type { BenchBroker } from "./brokers.js";
 import { figure, type Figure } from "./figure.js";

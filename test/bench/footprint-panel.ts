@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { FakeClock, PanelRuntime, SqliteStore, hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
 import { Gateway } from "../../gateway/gateway.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../../protocol/index.js";
-import { SimIO } from "../../simulator/sim-io.js";
+import { SimIO } from "../../simulator/board/sim-io.js";
 
 const [url = "", version = "4", idleArg = "5000"] = process.argv.slice(2);
 const ZONES = 32;

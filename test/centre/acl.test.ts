@@ -1,8 +1,10 @@
 /** Topic access rules of the centre broker, as a pure function. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { mayPublish, maySubscribe, mayUseClientId, stripShare, type Identity } from "../../simulator/acl.js";
-import { SharedSubscriptions, topicMatches } from "../../simulator/broker-shared.js";
+import { mayPublish, maySubscribe, mayUseClientId, stripShare } from "../../simulator/centre/broker/acl.js";
+import type { Identity } from "../../simulator/centre/role.js";
+import { SharedSubscriptions } from "../../simulator/centre/broker/broker-shared.js";
+import { parseShared, topicMatches } from "../../protocol/topic-filter.js";
 
 const A: Identity = { role: "panel", name: "A" };
 const R: Identity = { role: "receiver", name: "r1" };
@@ -63,8 +65,8 @@ describe("centre roles", () => {
 describe("shared subscriptions", () => {
   it("strips $share/<group>/ and matches filters like a broker", () => {
     expect(stripShare("$share/centre/alarm/v1/+/up")).toBe("alarm/v1/+/up");
-    expect(SharedSubscriptions.parse("$share/centre/alarm/v1/+/up")).toEqual({ group: "centre", filter: "alarm/v1/+/up" });
-    expect(SharedSubscriptions.parse("alarm/v1/+/up")).toBeUndefined();
+    expect(parseShared("$share/centre/alarm/v1/+/up")).toEqual({ group: "centre", filter: "alarm/v1/+/up" });
+    expect(parseShared("alarm/v1/+/up")).toBeUndefined();
     expect(topicMatches("alarm/v1/+/up", "alarm/v1/P1/up")).toBe(true);
     expect(topicMatches("alarm/v1/+/up", "alarm/v1/P1/down")).toBe(false);
     expect(topicMatches("alarm/#", "alarm/v1/P1/up")).toBe(true);

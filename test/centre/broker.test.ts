@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Aedes } from "aedes";
 import net from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { startBroker, type RunningBroker } from "../../simulator/broker.js";
-import { passwordLogin } from "../../simulator/broker-login.js";
+import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
+import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
 import { MemoryLogger } from "../../simulator/centre/logger.js";
-import { createCa, issueCertificate } from "../../simulator/pki.js";
-import type { CentreStore } from "../../simulator/centre/centre-store.js";
+import { createCa, issueCertificate } from "../../simulator/centre/pki/pki.js";
+import type { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 
 let fx: CentreFixture;

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { privateKeyFromPem, publicKeyFromPem, type Signer } from "../../protocol/index.js";
 import type { CategoryName } from "../../protocol/supervision.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { centreSigner, initCentre, issueCentreClient, provisionPanel, type CentreDir, type PanelBundle } from "../../simulator/centre/provisioning.js";
-import type { KeyAndCert } from "../../simulator/pki.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { centreSigner, initCentre, issueCentreClient, provisionPanel, type CentreDir, type PanelBundle } from "../../simulator/centre/pki/provisioning.js";
+import type { KeyAndCert } from "../../simulator/centre/pki/pki.js";
 
 export interface FixturePanel {
   readonly bundle: PanelBundle;

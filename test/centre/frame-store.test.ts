@@ -9,9 +9,9 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UplinkPayload } from "../../protocol/index.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { GapDetector, type LostEvents } from "../../simulator/centre/gap-detector.js";
+import { GapDetector, type LostEvents } from "../../simulator/centre/receiver/gap-detector.js";
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "frame-store-"))));

@@ -3,9 +3,9 @@
  * longer than the grace period (frames arrive in priority order, so a short gap is normal).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { GapDetector, type LostEvents } from "../../simulator/centre/gap-detector.js";
+import { GapDetector, type LostEvents } from "../../simulator/centre/receiver/gap-detector.js";
 
 const GRACE = 60_000;
 let store: CentreStore;

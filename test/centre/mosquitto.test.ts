@@ -4,11 +4,11 @@
  * without the binary this fails and says what to install.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import mqtt, { type IClientOptions } from "mqtt";
-import { startMosquitto, type RunningMosquitto } from "../../simulator/broker-mosquitto.js";
-import { issueCentreClient } from "../../simulator/centre/provisioning.js";
-import type { KeyAndCert } from "../../simulator/pki.js";
-import { Receiver } from "../../simulator/receiver.js";
+import mqtt from "mqtt";
+import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/broker/broker-mosquitto.js";
+import { issueCentreClient } from "../../simulator/centre/pki/provisioning.js";
+import type { KeyAndCert } from "../../simulator/centre/pki/pki.js";
+import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
 
@@ -30,7 +30,7 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
-const tls = (key: string, cert: string): Partial<IClientOptions> => ({ key, cert, ca: fx.centre.ca.certPem, protocolVersion: 5 });
+const tls = (key: string, cert: string) => ({ key, cert, ca: fx.centre.ca.certPem, protocolVersion: 5 as const });
 
 function receiver(name: string): Receiver {
   const kc = receivers[name]!;

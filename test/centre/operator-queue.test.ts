@@ -1,11 +1,11 @@
 /** The operators' queue: priority then age; new -> taken -> handled -> closed; the history behind each. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Priority } from "../../protocol/index.js";
-import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/alarm.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/store/alarm.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { startOperatorHttp } from "../../simulator/centre/operator-http.js";
-import { OperatorQueue } from "../../simulator/centre/operator-queue.js";
+import { startOperatorHttp } from "../../simulator/centre/operator/operator-http.js";
+import { OperatorQueue } from "../../simulator/centre/operator/operator-queue.js";
 import type { Event } from "../../protocol/index.js";
 
 let store: CentreStore;

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateKeyFromPem, publicKeyFromPem, sealUplink, openUplink } from "../../protocol/index.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { loadCentre, type PanelBundle } from "../../simulator/centre/provisioning.js";
-import { runProvision } from "../../simulator/provision.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { loadCentre, type PanelBundle } from "../../simulator/centre/pki/provisioning.js";
+import { runProvision } from "../../simulator/centre/pki/provision.js";
 
 let dir: string;
 const lines: string[] = [];

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealUplink, signSign1 } from "../../protocol/index.js";
-import { startBroker, type RunningBroker } from "../../simulator/broker.js";
-import { passwordLogin } from "../../simulator/broker-login.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
-import { Receiver } from "../../simulator/receiver.js";
+import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
+import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
 
@@ -111,11 +111,11 @@ describe("receiver: store, then ACK", () => {
 
 describe("receiver: start-up", () => {
   it("refuses to start with a typed error when the broker refuses the login or the subscriptions", async () => {
-    const badLogin = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "bad", connect: { username: "receiver", password: "wrong", reconnectPeriod: 0 } });
+    const badLogin = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "bad", connect: { username: "receiver", password: "wrong" } });
     await expect(badLogin.start()).rejects.toMatchObject({ code: "broker-refused" });
     // A panel's credentials are not a receiver's rights: the shared uplink subscription is refused.
     const p1 = fx.panels.P1!;
-    const asPanel = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "x", connect: { username: "P1", password: p1.bundle.password!, reconnectPeriod: 0 } });
+    const asPanel = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "x", connect: { username: "P1", password: p1.bundle.password! } });
     await expect(asPanel.start()).rejects.toMatchObject({ code: "broker-refused" });
     await expect(asPanel.start()).rejects.toMatchObject({ code: "bad-state" });
   });

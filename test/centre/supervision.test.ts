@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/supervisor.js";
+import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/receiver/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
 
 /** What the centre supervises: each category's primary-path reporting time. */
@@ -35,7 +35,7 @@ function hear(panel: string, seq: number): void {
 }
 
 describe("EN 50136 supervision deadlines", () => {
-  it("has the category table of DOMAIN.md", () => {
+  it("has the EN 50136-1 category table of reporting times", () => {
     expect(SUPERVISION_MS).toMatchObject({ SP1: 32 * 86_400_000, SP2: 25 * 3_600_000, SP3: 1_800_000, SP4: 180_000, SP5: 90_000, SP6: 20_000, DP1: 25 * 3_600_000, DP2: 1_800_000, DP3: 180_000, DP4: 90_000 });
     expect(() => supervisionMs("SP9")).toThrow(expect.objectContaining({ code: "bad-category" }));
   });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --quick` runs and produces every figure of issue #5 with its baseline. Speed targets
+ * `npm run bench -- --quick` runs and produces every figure of the Performance table (README.md) with its baseline. Speed targets
  * are the benchmark's business (it prints pass/fail); this test never asserts on time.
  */
 import { spawnSync } from "node:child_process";

@@ -1,5 +1,5 @@
 /**
- * The whole path on loopback, through the one wiring the demo uses (simulator/system.ts): zone trip on an
+ * The whole path on loopback, through the one wiring the demo uses (simulator/demo/system.ts): zone trip on an
  * armed panel -> firmware report -> durable outbox -> signed frame -> aedes -> receiver verifies and
  * stores -> signed ACK -> the event leaves the outbox. Waits on events, never on the wall clock.
  */
@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
-import { startSystem, type RunningSystem } from "../../simulator/system.js";
+import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 
 const config = {
   grade: 2,
@@ -67,7 +67,7 @@ describe("end to end on loopback: panel, gateway, aedes, receiver", () => {
 
 describe("npm start without a terminal", () => {
   it("runs the scripted intrusion: the alarm is reported, stored and acknowledged, then cancelled", () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs"), join(import.meta.dirname, "../../simulator/demo.ts"), "--delays", "200"], {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs"), join(import.meta.dirname, "../../simulator/demo/demo.ts"), "--delays", "200"], {
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 60_000,
     });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../firmware/store/memory-store.js";
 import type { PanelStore } from "../../firmware/store/panel-store.js";
 import { SqliteStore } from "../../firmware/store/sqlite-store.js";
-import { main } from "../../simulator/alarm-sim.js";
+import { main } from "../../simulator/scenario/alarm-sim.js";
 
 const impls: [string, (cap: number) => PanelStore][] = [
   ["MemoryStore", (cap) => new MemoryStore(cap)],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import { PanelRuntime } from "../../firmware/panel-runtime.js";
 import type { KeypadMessage } from "../../firmware/core/panel-effect.js";
-import { SimIO } from "../../simulator/sim-io.js";
+import { SimIO } from "../../simulator/board/sim-io.js";
 import { T0, testConfig } from "./harness.js";
 import { secureLevels } from "./runtime-harness.js";
 

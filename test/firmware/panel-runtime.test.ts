@@ -6,7 +6,7 @@ import { T0, testConfig } from "./harness.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { PanelRuntime } from "../../firmware/panel-runtime.js";
 import { MemoryStore } from "../../firmware/store/memory-store.js";
-import { SimIO } from "../../simulator/sim-io.js";
+import { SimIO } from "../../simulator/board/sim-io.js";
 import { secureLevels, startRig } from "./runtime-harness.js";
 
 describe("PanelRuntime on johnny-five with the simulated IO plugin", () => {

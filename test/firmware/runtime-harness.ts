@@ -8,7 +8,7 @@ import { PanelRuntime } from "../../firmware/panel-runtime.js";
 import { MemoryStore } from "../../firmware/store/memory-store.js";
 import type { PanelStore } from "../../firmware/store/panel-store.js";
 import type { Event } from "../../protocol/index.js";
-import { SimIO } from "../../simulator/sim-io.js";
+import { SimIO } from "../../simulator/board/sim-io.js";
 import { T0, testConfig } from "./harness.js";
 
 export interface Rig {

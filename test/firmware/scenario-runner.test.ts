@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { main } from "../../simulator/alarm-sim.js";
-import { runScenario, type ScenarioLine } from "../../simulator/scenario-runner.js";
-import { parseScenario } from "../../simulator/scenario-schema.js";
+import { main } from "../../simulator/scenario/alarm-sim.js";
+import { runScenario, type ScenarioLine } from "../../simulator/scenario/scenario-runner.js";
+import { parseScenario } from "../../simulator/scenario/scenario-schema.js";
 import { FirmwareError } from "../../firmware/firmware-error.js";
 import { cheapHash, testConfig } from "./harness.js";
 

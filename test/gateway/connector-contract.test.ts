@@ -7,7 +7,7 @@ import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../protocol/clock.js";
 import { mqttConnector } from "../../gateway/mqtt-connector.js";
-import { SimBroker, simConnector } from "../../gateway/sim-connector.js";
+import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
 import type { Connector, SessionOptions } from "../../gateway/transport.js";
 import { TestBroker } from "./broker.js";
 import { until } from "./fake-centre.js";
@@ -143,6 +143,32 @@ for (const [name, make] of [
       b.close(true);
       await until(async () => (await rig.retained("alarm/v1/w1/status")) === "offline", 5000, "will published");
       expect(await rig.retained("alarm/v1/w2/status")).toBeUndefined();
+    });
+
+    it("subscribes to several wildcard filters in a clean session without a Will, and calls back on PUBACK", async () => {
+      const rig = await make();
+      rigs.push(rig);
+      let up = false;
+      const got: string[] = [];
+      const conn = rig.connector(
+        { url: rig.url, protocolVersion: 4 },
+        { clientId: "receiver@c1", keepaliveS: 10, sessionExpiryS: 0, clean: true, subscribe: ["alarm/v1/+/up", "alarm/v1/+/status"] },
+        { up: () => (up = true), down: () => {}, message: (topic) => got.push(topic) },
+      );
+      await until(() => up, 5000, "up");
+      await rig.inject("alarm/v1/cp9/up", new Uint8Array([1]), false);
+      await rig.inject("alarm/v1/cp9/status", new Uint8Array([2]), false);
+      await rig.inject("alarm/v1/cp9/down", new Uint8Array([3]), false);
+      await until(() => got.length >= 2, 5000, "messages");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(["alarm/v1/cp9/up", "alarm/v1/cp9/status"]);
+      const acked: (Error | undefined)[] = [];
+      conn.publish("alarm/v1/cp9/down", new Uint8Array([4]), false, (err) => acked.push(err));
+      await until(() => acked.length === 1, 5000, "PUBACK");
+      expect(acked).toEqual([undefined]);
+      conn.close(false);
+      // An ungraceful close of a session without a Will leaves no retained status behind.
+      expect(await rig.retained("alarm/v1/c1/status")).toBeUndefined();
     });
 
     it("close() before or after connecting never reports down", async () => {

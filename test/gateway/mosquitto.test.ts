@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { Gateway } from "../../gateway/gateway.js";
-import { startMosquitto, type RunningMosquitto } from "../../simulator/broker-mosquitto.js";
-import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/pki.js";
+import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/broker/broker-mosquitto.js";
+import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { checkDelivery } from "./delivery.js";
 import { FakeCentre, until } from "./fake-centre.js";
 import { testKeys } from "./keys.js";

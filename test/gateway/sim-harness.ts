@@ -3,7 +3,7 @@ import { sealDownlink, type AreaStatus, type Command, type CommandResult, type D
 import type { CategoryName } from "../../protocol/supervision.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { Gateway, type GatewayOptions } from "../../gateway/gateway.js";
-import { SimBroker, simConnector } from "../../gateway/sim-connector.js";
+import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
 import { CentreCore } from "./centre-core.js";
 import { testKeys } from "./keys.js";
 

@@ -1,12 +1,12 @@
 /**
- * mqtts with a client certificate, against the centre's own broker (simulator/broker.ts: certificate
+ * mqtts with a client certificate, against the centre's own broker (simulator/centre/broker/broker.ts: certificate
  * identity, topic ACL, TCP_NODELAY): the gateway delivers with its certificate and gets nowhere without.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cid, Qualifier } from "../../protocol/index.js";
 import { Gateway } from "../../gateway/gateway.js";
-import { startBroker, type RunningBroker } from "../../simulator/broker.js";
-import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/pki.js";
+import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
+import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { FakeCentre, until } from "./fake-centre.js";
 import { testKeys } from "./keys.js";
 

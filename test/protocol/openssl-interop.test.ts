@@ -1,5 +1,5 @@
 /**
- * Interop with an independent implementation (issue #2): OpenSSL's Ed25519 over a Sig_structure that
+ * Interop with an independent implementation: OpenSSL's Ed25519 over a Sig_structure that
  * a hand-written CBOR codec (mini-cbor.ts) builds. Both directions:
  *  - a frame made by protocol/ verifies with `openssl pkeyutl -verify -rawin`;
  *  - a frame assembled by hand and signed by `openssl pkeyutl -sign -rawin` is accepted by `alarmctl decode`.

@@ -29,7 +29,7 @@ describe("known-answer vectors (test/vectors/v1.json): fixed key and payload giv
     });
   }
 
-  it("a single-event alarm frame is at most 128 bytes (issue #2 size budget)", () => {
+  it("a single-event alarm frame is at most 128 bytes (the size budget)", () => {
     const alarm = vectors.uplink.find((v) => v.name === "single burglary alarm")!;
     expect(alarm.frame.length / 2).toBeLessThanOrEqual(128);
   });

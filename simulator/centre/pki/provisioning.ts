@@ -1,0 +1,140 @@
+/**
+ * The centre's side of provisioning. A centre directory holds the CA, the broker's server certificate,
+ * the centre's Ed25519 downlink key and the store; provisioning a panel issues its TLS client
+ * certificate, generates and registers its Ed25519 frame key, and writes the panel's config bundle.
+ *
+ *   <centre>/ca.key.pem ca.cert.pem broker.key.pem broker.cert.pem centre-frame.key.pem centre.json centre.db
+ *   <out>/panel.json panel.key.pem panel.cert.pem frame.key.pem
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { generateEd25519, privateKeyFromPem, publicPemOf, type Signer } from "../../../protocol/index.js";
+import type { Role } from "../role.js";
+import { createCa, issueCertificate, type KeyAndCert } from "./pki.js";
+import type { CategoryName } from "../../../protocol/supervision.js";
+import { CentreStore } from "../store/centre-store.js";
+import { CentreError } from "../errors.js";
+
+export interface CentreDir {
+  readonly dir: string;
+  readonly ca: KeyAndCert;
+  /** The broker's TLS server certificate (CN localhost, SAN localhost + 127.0.0.1). */
+  readonly server: KeyAndCert;
+  readonly centreKid: string;
+  readonly centreKeyPem: string;
+  readonly dbPath: string;
+}
+
+export interface PanelBundle {
+  readonly panel: string;
+  readonly kid: string;
+  readonly category: CategoryName;
+  readonly broker: string;
+  /** PEM of the centre CA, to verify the broker. */
+  readonly caCert: string;
+  /** File names relative to the bundle's directory. */
+  readonly clientCert: string;
+  readonly clientKey: string;
+  readonly frameKey: string;
+  /** The pinned centre downlink key. */
+  readonly centre: { readonly kid: string; readonly publicKey: string };
+  /** Plain-TCP demo login (only when provisioned with a password). */
+  readonly username?: string;
+  readonly password?: string;
+}
+
+const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
+const write = (dir: string, f: string, s: string, secret = false) => writeFileSync(join(dir, f), s, { mode: secret ? 0o600 : 0o644 });
+
+/** Create the centre directory if needed (idempotent), and load it. */
+export function initCentre(dir: string, now = Date.now()): CentreDir {
+  dir = resolve(dir);
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, "centre.json"))) {
+    const ca = createCa({ now });
+    const server = issueCertificate(ca, { cn: "localhost", role: "server", dns: ["localhost"], ips: ["127.0.0.1"], now });
+    const centreKey = generateEd25519();
+    const kid = `centre-${randomBytes(4).toString("hex")}`;
+    write(dir, "ca.key.pem", ca.keyPem, true);
+    write(dir, "ca.cert.pem", ca.certPem);
+    write(dir, "broker.key.pem", server.keyPem, true);
+    write(dir, "broker.cert.pem", server.certPem);
+    write(dir, "centre-frame.key.pem", centreKey.privatePem, true);
+    write(dir, "centre.json", JSON.stringify({ kid, caSerial: ca.serial, serverSerial: server.serial }, null, 2));
+    CentreStore.open(join(dir, "centre.db")).close();
+  }
+  return loadCentre(dir);
+}
+
+export function loadCentre(dir: string): CentreDir {
+  dir = resolve(dir);
+  try {
+    const meta = JSON.parse(read(dir, "centre.json")) as { kid: string; caSerial: string; serverSerial: string };
+    return {
+      dir,
+      ca: { keyPem: read(dir, "ca.key.pem"), certPem: read(dir, "ca.cert.pem"), serial: meta.caSerial },
+      server: { keyPem: read(dir, "broker.key.pem"), certPem: read(dir, "broker.cert.pem"), serial: meta.serverSerial },
+      centreKid: meta.kid,
+      centreKeyPem: read(dir, "centre-frame.key.pem"),
+      dbPath: join(dir, "centre.db"),
+    };
+  } catch (e) {
+    throw new CentreError("pki", `${dir} is not a centre directory (run with --init first): ${(e as Error).message}`);
+  }
+}
+
+export function centreSigner(c: CentreDir): Signer {
+  return { kid: c.centreKid, key: privateKeyFromPem(c.centreKeyPem) };
+}
+
+export interface ProvisionPanelOptions {
+  readonly panel: string;
+  readonly category: CategoryName;
+  readonly outDir: string;
+  readonly broker: string;
+  /** Also create a plain-TCP demo password. */
+  readonly password?: boolean;
+  readonly now?: number;
+}
+
+export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPanelOptions): PanelBundle {
+  const now = o.now ?? Date.now();
+  const out = resolve(o.outDir);
+  store.registry.addPanel(o.panel, o.category, now);
+  const tlsCert = issueCertificate(c.ca, { cn: o.panel, role: "panel", now });
+  const frame = generateEd25519();
+  // Short kid: the frame must stay within 128 bytes for a single event (the size budget in protocol/README.md).
+  const kid = randomBytes(6).toString("hex");
+  const password = o.password ? randomBytes(12).toString("base64url") : undefined;
+  store.db.transaction(() => {
+    store.registry.addCertificate(tlsCert.serial, o.panel, "panel", now);
+    store.registry.addFrameKey(kid, o.panel, frame.publicPem, now);
+    if (password) store.registry.setPassword(o.panel, password);
+  })();
+  mkdirSync(out, { recursive: true });
+  write(out, "panel.key.pem", tlsCert.keyPem, true);
+  write(out, "panel.cert.pem", tlsCert.certPem);
+  write(out, "frame.key.pem", frame.privatePem, true);
+  const bundle: PanelBundle = {
+    panel: o.panel,
+    kid,
+    category: o.category,
+    broker: o.broker,
+    caCert: c.ca.certPem,
+    clientCert: "panel.cert.pem",
+    clientKey: "panel.key.pem",
+    frameKey: "frame.key.pem",
+    centre: { kid: c.centreKid, publicKey: publicPemOf(privateKeyFromPem(c.centreKeyPem)) },
+    ...(password ? { username: o.panel, password } : {}),
+  };
+  write(out, "panel.json", JSON.stringify(bundle, null, 2), password !== undefined);
+  return bundle;
+}
+
+/** A TLS client certificate for a receiver or operator (CN = name, OU = role). */
+export function issueCentreClient(c: CentreDir, store: CentreStore, role: Exclude<Role, "panel">, name: string, now = Date.now()): KeyAndCert {
+  const kc = issueCertificate(c.ca, { cn: name, role, now });
+  store.registry.addCertificate(kc.serial, name, role, now);
+  return kc;
+}

@@ -1,0 +1,144 @@
+/**
+ * Receiver throughput: frames verified, stored durably and ACKed per second, with 1..n receiver
+ * processes sharing one store file through the shared subscription of the embedded broker.
+ *
+ *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
+ *
+ * Also measures openUplink (Ed25519 verify + decode) in a loop as the baseline (test/bench measures raw verify): a receiver
+ * cannot go faster than it verifies. Broker and load generator run in this process, receivers in children.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import {
+  MapKeyRing,
+  decodeDownlinkPayload,
+  generateEd25519,
+  openUplink,
+  parseSign1,
+  privateKeyFromPem,
+  publicKeyFromPem,
+  sealUplink,
+  topics,
+} from "../../../protocol/index.js";
+import { startBroker } from "../broker/broker.js";
+import { passwordLogin } from "../broker/broker-login.js";
+import { CentreStore } from "../store/centre-store.js";
+import { initCentre } from "../pki/provisioning.js";
+
+export interface BenchResult {
+  readonly receivers: number;
+  readonly frames: number;
+  readonly seconds: number;
+  readonly framesPerSecond: number;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Raw openUplink (Ed25519 verify + decode) rate on one core. */
+export function openUplinkRate(n = 5000): number {
+  const k = generateEd25519();
+  const signer = { kid: "k", key: privateKeyFromPem(k.privatePem) };
+  const ring = new MapKeyRing().add("k", "P", publicKeyFromPem(k.publicPem));
+  const now = Date.now();
+  const frames = Array.from({ length: n }, (_, i) => sealUplink({ v: 1, panel: "P", seq: i, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 3, at: now }] }, signer));
+  const t = performance.now();
+  for (const f of frames) openUplink(f, ring, { topicPanel: "P" });
+  return n / ((performance.now() - t) / 1000);
+}
+
+export interface BenchOptions {
+  readonly receivers: number;
+  readonly panels?: number;
+  readonly framesPerPanel?: number;
+  /** An external broker that lets anyone in (e.g. Mosquitto with allow_anonymous); default: the embedded one. */
+  readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+}
+
+export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
+  const { receivers, panels = 20, framesPerPanel = 500 } = o;
+  const version = o.broker?.protocolVersion ?? 4;
+  const dir = mkdtempSync(join(tmpdir(), "receiver-bench-"));
+  const centre = initCentre(join(dir, "centre"));
+  const store = CentreStore.open(centre.dbPath);
+  const ids = Array.from({ length: panels }, (_, i) => `B${i}`);
+  const signers = new Map<string, { kid: string; key: ReturnType<typeof privateKeyFromPem> }>();
+  for (const id of ids) {
+    const k = generateEd25519();
+    store.registry.addPanel(id, "SP4", Date.now());
+    store.registry.addFrameKey(`k${id}`, id, k.publicPem, Date.now());
+    store.registry.setPassword(id, "pw");
+    signers.set(id, { kid: `k${id}`, key: privateKeyFromPem(k.privatePem) });
+  }
+  const broker = o.broker ? undefined : await startBroker({ login: passwordLogin(store.registry, [{ username: "recv", password: "pw", identity: { role: "receiver", name: "bench" } }]) });
+  const url = o.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < receivers; i++) {
+    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet"], {
+      execArgv: ["--import", "tsx", ...(process.env.RECEIVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.RECEIVER_PROF}`] : [])],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    children.push(c);
+    await new Promise<void>((resolve, reject) => {
+      c.once("message", () => resolve());
+      c.once("exit", (code) => reject(new Error(`receiver exited with ${code}`)));
+    });
+  }
+  const clients: MqttClient[] = [];
+  let acked = 0;
+  const total = panels * framesPerPanel;
+  let finish!: () => void;
+  const allAcked = new Promise<void>((r) => (finish = r));
+  for (const id of ids) {
+    const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: "pw", protocolVersion: version });
+    (c.stream as unknown as Socket).setNoDelay?.(true);
+    await c.subscribeAsync(topics.down(id), { qos: 1 });
+    const seen = new Set<number>();
+    c.on("message", (_t, m) => {
+      const d = decodeDownlinkPayload(parseSign1(m).payload);
+      if (!("ack" in d)) return;
+      for (const s of d.ack.seqs) if (!seen.has(s)) (seen.add(s), acked++);
+      if (acked >= total) finish();
+    });
+    clients.push(c);
+  }
+  const now = Date.now();
+  const frames = ids.map((id) =>
+    Array.from({ length: framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
+  );
+  const t0 = performance.now();
+  for (let j = 0; j < framesPerPanel; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
+  await allAcked;
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(clients.map((c) => c.endAsync()));
+  await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
+  await broker?.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { receivers, frames: total, seconds, framesPerSecond: total / seconds };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values: a } = parseArgs({
+    options: {
+      receivers: { type: "string", default: "1,2" },
+      panels: { type: "string", default: "20" },
+      frames: { type: "string", default: "500" },
+      url: { type: "string" },
+      "protocol-version": { type: "string", default: "5" },
+    },
+  });
+  const broker = a.url ? { url: a.url, protocolVersion: a["protocol-version"] === "4" ? (4 as const) : (5 as const) } : undefined;
+  const verify = openUplinkRate();
+  console.log(`openUplink (verify + decode): ${Math.round(verify)} frames/s (one core)`);
+  for (const n of a.receivers!.split(",").map(Number)) {
+    const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), ...(broker ? { broker } : {}) });
+    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate)`);
+  }
+  process.exit(0);
+}

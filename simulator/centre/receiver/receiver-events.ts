@@ -1,0 +1,21 @@
+/** What a Receiver reports as it works; the demo prints these, tests count them. */
+import type { NakReason, UplinkPayload } from "../../../protocol/index.js";
+import type { LostEvents } from "./gap-detector.js";
+import type { TransmissionFault } from "./supervisor.js";
+
+export interface ReceiverEvents {
+  /** A frame was verified and durably stored for the first time (processed exactly once). */
+  stored: [panel: string, seq: number, payload: UplinkPayload];
+  /** A frame that was already stored arrived again; it is re-acknowledged, not processed. */
+  duplicate: [panel: string, seq: number];
+  /** A signed ACK for these sequence numbers was handed to the broker. */
+  acked: [panel: string, seqs: readonly number[]];
+  nak: [panel: string, seq: number, reason: NakReason];
+  /** A frame that could not even name its sequence number was logged and dropped. */
+  dropped: [topic: string, code: string];
+  status: [panel: string, status: string];
+  "transmission-fault": [fault: TransmissionFault];
+  "lost-events": [lost: LostEvents];
+  /** An alarm was opened or joined for operators. */
+  alarm: [alarmId: number];
+}

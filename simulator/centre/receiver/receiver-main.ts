@@ -1,0 +1,85 @@
+/**
+ * A receiver as its own process, so several share the load across cores or machines:
+ *
+ *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtts://127.0.0.1:8883 --name r1 --cert C --key K
+ *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtt://127.0.0.1:1883 --name r1 --username U --password P
+ *
+ * The centre directory (provision.ts) gives the store file and the centre's downlink key; every receiver
+ * of a centre opens the same store file. Prints one line per stored frame unless --quiet. When started
+ * with an IPC channel it sends {ready: true} once subscribed and {stored, duplicates} when asked
+ * ("stats"); SIGTERM stops it cleanly.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { CentreStore } from "../store/centre-store.js";
+import { CentreError } from "../errors.js";
+import { consoleLogger, silentLogger } from "../logger.js";
+import { centreSigner, loadCentre } from "../pki/provisioning.js";
+import { Receiver } from "./receiver.js";
+
+export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
+  const { values: a } = parseArgs({
+    args: [...argv],
+    options: {
+      centre: { type: "string" },
+      db: { type: "string" },
+      url: { type: "string", default: "mqtts://127.0.0.1:8883" },
+      name: { type: "string", default: `r${process.pid}` },
+      cert: { type: "string" },
+      key: { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      "protocol-version": { type: "string", default: "4" },
+      synchronous: { type: "string", default: "FULL" },
+      quiet: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (!a.centre) throw new CentreError("bad-argument", "--centre DIR is required");
+  const centre = loadCentre(a.centre);
+  const store = CentreStore.open(a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
+  const receiver = new Receiver({
+    url: a.url!,
+    store,
+    centreKey: centreSigner(centre),
+    name: a.name!,
+    logger: a.quiet ? silentLogger : consoleLogger,
+    connect: {
+      protocolVersion: a["protocol-version"] === "5" ? 5 : 4,
+      ...(a.cert && a.key ? { cert: readFileSync(a.cert), key: readFileSync(a.key), ca: centre.ca.certPem } : {}),
+      ...(a.username ? { username: a.username, password: a.password ?? "" } : {}),
+    },
+  });
+  let stored = 0;
+  receiver.on("stored", (panel, seq, p) => {
+    stored++;
+    if (!a.quiet) console.log(`stored ${panel} seq ${seq} ${"events" in p ? `${p.events.length} event(s)` : "heartbeat" in p ? "heartbeat" : "result"}`);
+  });
+  await receiver.start();
+  const startCpu = cpuSeconds();
+  process.send?.({ ready: true });
+  process.on("message", (m) => {
+    if (m === "stats") process.send?.({ stored, ...receiver.stats, cpuSeconds: cpuSeconds() });
+  });
+  process.once("SIGTERM", () => {
+    if (a.quiet) console.error(`receiver ${receiver.name}: ${JSON.stringify({ stored, ...receiver.stats, cpuSecondsSinceReady: cpuSeconds() - startCpu })}`);
+    void receiver.stop().then(() => {
+      store.close();
+      process.exit(0);
+    });
+  });
+  return receiver;
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  runReceiver(process.argv.slice(2)).catch((e) => {
+    console.error((e as Error).message);
+    process.exit(2);
+  });
+}

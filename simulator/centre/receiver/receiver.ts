@@ -1,0 +1,289 @@
+/**
+ * The centre's alarm receiver. It takes its share of every panel's uplink through a shared subscription
+ * (`$share/<group>/alarm/v1/+/up`), so any number of receivers on any machines split the load, and for each
+ * frame: verify with the panel's registered key, check the transmission-time window and the sequence
+ * number, store it durably together with the alarms it raises, and only then publish the signed ACK
+ * (many SIA DC-09 receivers ACK on receipt, before storing; here an ACK means "stored"). Everything else
+ * gets a NAK.
+ *
+ * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
+ * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
+ * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
+ *
+ * MQTT is reached through the gateway's `Connector` port: mqtt.js by default, the simulated broker in tests,
+ * so the whole centre can run on fake time. A lost connection is retried after `reconnectDelayMs`.
+ */
+import { EventEmitter } from "node:events";
+import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
+import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
+import {
+  PROTOCOL_VERSION,
+  ReplayWindows,
+  STATUS_OFFLINE,
+  STATUS_ONLINE,
+  parseTopic,
+  sealDownlink,
+  topics,
+  type DownlinkPayload,
+  type FreshnessWindow,
+  type NakReason,
+  type Signer,
+} from "../../../protocol/index.js";
+import { systemClock, unrefSystemClock, type Clock } from "../../../protocol/clock.js";
+import { coalesceWrites } from "../coalesce-writes.js";
+import { ReceiverLink } from "./receiver-link.js";
+import { CentreError } from "../errors.js";
+import type { CentreStore } from "../store/centre-store.js";
+import type { FrameToStore } from "../store/frame-store.js";
+import { GapDetector } from "./gap-detector.js";
+import { silentLogger, type Logger } from "../logger.js";
+import type { SqliteKeyRing } from "../store/registry.js";
+import { Supervisor } from "./supervisor.js";
+import type { ReceiverEvents } from "./receiver-events.js";
+import { judgeFrame } from "./receiver-frame.js";
+
+export interface ReceiverOptions {
+  /** Broker URL: mqtt://host:port or mqtts://host:port. */
+  readonly url: string;
+  /** This receiver's connection to the centre store (several receivers may share one file). */
+  readonly store: CentreStore;
+  /** The centre's Ed25519 downlink key, pinned by every panel. */
+  readonly centreKey: Signer;
+  /** Receiver name; the MQTT client id is `receiver@<name>`. */
+  readonly name?: string;
+  /** Credentials and TLS material (username/password, or key/cert/ca) and protocolVersion (default 4). */
+  readonly connect?: Omit<BrokerOptions, "url">;
+  /** The MQTT port (default: mqtt.js with write coalescing); `simConnector` runs it on the simulated broker. */
+  readonly connector?: Connector;
+  /** Wait before reconnecting after a lost connection (default 1 s). */
+  readonly reconnectDelayMs?: number;
+  /** Shared-subscription group (default "centre"). */
+  readonly group?: string;
+  readonly clock?: Clock;
+  readonly freshness?: FreshnessWindow;
+  /** How long a missing sequence number may stay missing before it is reported (default 60 s). */
+  readonly gapGraceMs?: number;
+  /** Run EN 50136 supervision in this receiver (default true). */
+  readonly supervise?: boolean;
+  readonly logger?: Logger;
+  /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
+  readonly maxBatch?: number;
+}
+
+type State = "idle" | "starting" | "running" | "stopping" | "stopped";
+
+/** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
+const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
+
+/** At most this many seqs per ACK downlink (protocol schema limit). */
+const ACK_MAX = 256;
+
+export class Receiver extends EventEmitter<ReceiverEvents> {
+  readonly name: string;
+  private state: State = "idle";
+  private readonly link: ReceiverLink;
+  private readonly ring: SqliteKeyRing;
+  private readonly windows = new ReplayWindows();
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly gaps: GapDetector;
+  private readonly supervisor: Supervisor | undefined;
+  private pending: FrameToStore[] = [];
+  private reAcks = new Map<string, number[]>();
+  private flushScheduled = false;
+  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
+  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
+
+  constructor(private readonly opts: ReceiverOptions) {
+    super();
+    this.name = opts.name ?? "r1";
+    this.clock = opts.clock ?? unrefSystemClock;
+    this.log = opts.logger ?? silentLogger;
+    this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
+    this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
+    if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    this.link = new ReceiverLink({
+      broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
+      clientId: `receiver@${this.name}`,
+      subscribe: [this.sharedFilter, topics.allStatus],
+      connector: opts.connector ?? defaultConnector,
+      // Reconnecting must keep the process alive (supervision timers on unrefSystemClock must not).
+      clock: opts.clock ?? systemClock,
+      reconnectDelayMs: opts.reconnectDelayMs ?? 1_000,
+      logger: this.log,
+      onMessage: (topic, payload) => this.onMessage(topic, payload),
+    });
+  }
+
+  get running(): boolean {
+    return this.state === "running";
+  }
+
+  /**
+   * Taking frames: also while `start()` is finishing, since retained status messages and the first frames
+   * can arrive in the same read as the SUBACK, before the subscribe promise resumes.
+   */
+  private get live(): boolean {
+    return this.state === "running" || this.state === "starting";
+  }
+
+  /** Connect and subscribe; resolves once the broker granted both subscriptions. */
+  async start(): Promise<void> {
+    if (this.state !== "idle") throw new CentreError("bad-state", `receiver ${this.name} cannot start from ${this.state}`);
+    this.state = "starting";
+    try {
+      await this.link.open();
+    } catch (e) {
+      this.state = "stopped";
+      throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
+    }
+    this.supervisor?.start();
+    this.gaps.start();
+    this.state = "running";
+    this.log.log("info", "receiver: running", { receiver: this.name, url: this.opts.url });
+  }
+
+  /** Store and acknowledge what has arrived, then disconnect cleanly. */
+  async stop(): Promise<void> {
+    if (this.state !== "running" && this.state !== "starting") return;
+    this.flush();
+    this.state = "stopping";
+    this.supervisor?.stop();
+    this.gaps.stop();
+    await this.link.close();
+    this.state = "stopped";
+  }
+
+  /** Die on the spot, as a crashed process would: nothing more is stored or acknowledged. */
+  kill(): void {
+    this.state = "stopped";
+    this.pending = [];
+    this.reAcks.clear();
+    this.supervisor?.stop();
+    this.gaps.stop();
+    this.link.kill();
+  }
+
+  /** Start supervising a panel registered after start (its deadline counts from registration). */
+  watch(panel: string): void {
+    this.supervisor?.traffic(panel);
+  }
+
+  get sharedFilter(): string {
+    return topics.sharedUp(this.opts.group ?? "centre");
+  }
+
+  private onMessage(topic: string, message: Uint8Array): void {
+    if (!this.live) return;
+    const t = parseTopic(topic);
+    if (t?.kind === "status") {
+      const status = new TextDecoder().decode(message);
+      if (status !== STATUS_ONLINE && status !== STATUS_OFFLINE) {
+        this.log.log("warn", "receiver: unknown status ignored", { receiver: this.name, panel: t.panel, status: status.slice(0, 32) });
+        return;
+      }
+      this.opts.store.registry.setStatus(t.panel, status, this.clock.now());
+      this.emit("status", t.panel, status);
+      return;
+    }
+    const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
+    switch (v.kind) {
+      case "ok": {
+        const { seq } = v.payload;
+        if (this.windows.for(v.panel).check(seq) === "duplicate") {
+          this.stats.duplicates++;
+          this.emit("duplicate", v.panel, seq);
+          this.queueAck(v.panel, seq);
+        } else {
+          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message });
+          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
+        }
+        break;
+      }
+      case "nak":
+        this.log.log("warn", "receiver: NAK", { receiver: this.name, panel: v.panel, seq: v.seq, reason: v.reason, error: v.error.message });
+        this.send(v.panel, { nak: { seq: v.seq, reason: v.reason } });
+        this.stats.naks++;
+        this.emit("nak", v.panel, v.seq, v.reason);
+        return;
+      case "drop":
+        // No sequence number to name, so no NAK is possible: the panel's retransmission timer covers it.
+        this.log.log("warn", "receiver: frame dropped", { receiver: this.name, topic, code: v.code, error: v.message });
+        this.emit("dropped", topic, v.code);
+        return;
+      default: {
+        const never: never = v;
+        return never;
+      }
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private queueAck(panel: string, seq: number): void {
+    let seqs = this.reAcks.get(panel);
+    if (!seqs) this.reAcks.set(panel, (seqs = []));
+    seqs.push(seq);
+  }
+
+  /** Group commit: store everything pending in one transaction, then ACK each panel's stored seqs. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0 && this.live) this.storeBatch(batch);
+    if (!this.live) return; // killed while storing: the ACKs die with it
+    const acks = this.reAcks;
+    this.reAcks = new Map();
+    for (const [panel, seqs] of acks) {
+      for (let i = 0; i < seqs.length; i += ACK_MAX) {
+        const chunk = seqs.slice(i, i + ACK_MAX);
+        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk));
+      }
+    }
+  }
+
+  private storeBatch(batch: FrameToStore[]): void {
+    const now = this.clock.now();
+    let outcomes;
+    try {
+      outcomes = this.opts.store.frames.store(batch, now, this.name);
+    } catch (e) {
+      this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
+      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
+      return;
+    }
+    this.stats.commits++;
+    this.stats.framesCommitted += batch.length;
+    const heard = new Set<string>();
+    batch.forEach((f, i) => {
+      const o = outcomes[i]!;
+      this.windows.for(f.panel).mark(f.seq);
+      this.queueAck(f.panel, f.seq);
+      if (o.result === "duplicate") {
+        this.stats.duplicates++;
+        return void this.emit("duplicate", f.panel, f.seq);
+      }
+      heard.add(f.panel);
+      this.emit("stored", f.panel, f.seq, f.payload);
+      for (const id of o.alarms) this.emit("alarm", id);
+    });
+    for (const panel of heard) {
+      this.gaps.stored(panel);
+      this.supervisor?.traffic(panel);
+    }
+  }
+
+  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {
+    const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
+    const frame = sealDownlink(payload, this.opts.centreKey);
+    // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
+    this.link.publish(topics.down(panel), frame, (err) => {
+      if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });
+      else done?.();
+    });
+  }
+}
+

@@ -1,0 +1,143 @@
+/**
+ * What the centre knows about each panel: its EN 50136 category, its Ed25519 frame keys, its TLS
+ * certificates (and which are revoked), its plain-TCP demo password, and its last traffic and status.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../../protocol/index.js";
+import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
+import { statementCache, type Db, type Statement } from "./db.js";
+import { CentreError } from "../errors.js";
+
+export interface PanelRecord {
+  readonly panel: string;
+  readonly category: CategoryName;
+  readonly createdAt: number;
+  readonly lastSeen: number | null;
+  readonly status: string | null;
+  readonly statusAt: number | null;
+}
+
+interface PanelRow {
+  panel: string;
+  category: string;
+  created_at: number;
+  last_seen: number | null;
+  status: string | null;
+  status_at: number | null;
+}
+
+export class PanelRegistry {
+  private readonly sql: (text: string) => Statement;
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
+
+  addPanel(panel: string, category: CategoryName, at: number): void {
+    if (!PanelId.safeParse(panel).success) throw new CentreError("bad-argument", `bad panel id ${JSON.stringify(panel)}`);
+    if (!isCategoryName(category)) throw new CentreError("bad-category", `unknown category ${category}`);
+    const r = this.sql("INSERT OR IGNORE INTO panels (panel, category, created_at) VALUES (?, ?, ?)").run(panel, category, at);
+    if (r.changes === 0) throw new CentreError("already-exists", `panel ${panel} is already registered`);
+  }
+
+  panel(panel: string): PanelRecord | undefined {
+    const row = this.sql("SELECT * FROM panels WHERE panel = ?").get(panel) as PanelRow | undefined;
+    return row && toRecord(row);
+  }
+
+  panels(): PanelRecord[] {
+    return (this.sql("SELECT * FROM panels ORDER BY panel").all() as PanelRow[]).map(toRecord);
+  }
+
+  addFrameKey(kid: string, panel: string, publicPem: string, at: number): void {
+    publicKeyFromPem(publicPem); // refuses anything but an Ed25519 SPKI PEM (ProtocolError bad-key)
+    this.sql("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES (?, ?, ?, ?)").run(kid, panel, publicPem, at);
+  }
+
+  addCertificate(serial: string, subject: string, role: string, at: number): void {
+    this.sql("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
+  }
+
+  /** Revoke every certificate, frame key and demo password of a subject (a panel id or a centre client name). */
+  revoke(subject: string, at: number): { certificates: number; keys: number } {
+    return this.db.transaction(() => {
+      this.sql("UPDATE panels SET password_hash = NULL WHERE panel = ?").run(subject);
+      return {
+        certificates: this.sql("UPDATE certificates SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL").run(at, subject).changes,
+        keys: this.sql("UPDATE frame_keys SET revoked_at = ? WHERE panel = ? AND revoked_at IS NULL").run(at, subject).changes,
+      };
+    })();
+  }
+
+  isCertificateRevoked(serial: string): boolean {
+    const row = this.sql("SELECT revoked_at FROM certificates WHERE serial = ?").get(serial.toLowerCase()) as { revoked_at: number | null } | undefined;
+    return row?.revoked_at != null;
+  }
+
+  /** Every revoked certificate, for a CRL (pki-crl.ts). */
+  revokedCertificates(): { serial: string; at: number }[] {
+    return this.sql("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at").all() as { serial: string; at: number }[];
+  }
+
+  setPassword(panel: string, password: string): void {
+    const salt = randomBytes(16);
+    const hash = `${salt.toString("hex")}:${scryptSync(password, salt, 32).toString("hex")}`;
+    const r = this.sql("UPDATE panels SET password_hash = ? WHERE panel = ?").run(hash, panel);
+    if (r.changes === 0) throw new CentreError("unknown-panel", `no panel ${panel}`);
+  }
+
+  checkPassword(panel: string, password: string): boolean {
+    const row = this.sql("SELECT password_hash FROM panels WHERE panel = ?").get(panel) as { password_hash: string | null } | undefined;
+    if (!row?.password_hash) return false;
+    const [salt, hash] = row.password_hash.split(":");
+    const want = Buffer.from(hash ?? "", "hex");
+    const got = scryptSync(password, Buffer.from(salt ?? "", "hex"), 32);
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+
+  setStatus(panel: string, status: string, at: number): void {
+    this.sql("UPDATE panels SET status = ?, status_at = ? WHERE panel = ? AND (status_at IS NULL OR status_at <= ?)").run(status, at, panel, at);
+  }
+
+  /** A KeyRing over the registered, unrevoked keys; a revocation reaches it within `maxAgeMs`. */
+  keyRing(maxAgeMs?: number, now?: () => number): SqliteKeyRing {
+    return new SqliteKeyRing(this.db, maxAgeMs, now);
+  }
+}
+
+/**
+ * Parsing a PEM key costs more than the SQL lookup, so keys are cached, for `maxAgeMs` (default 30 s): that
+ * bounds how long a receiver keeps accepting a key revoked by another process (provision.ts --revoke).
+ * Unknown kids are not cached, so a panel provisioned after start is found at its first frame.
+ */
+export class SqliteKeyRing implements KeyRing {
+  private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
+  private readonly stmt;
+  constructor(
+    db: Db,
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
+  }
+
+  lookup(kid: string): RegisteredKey | undefined {
+    const t = this.now();
+    const hit = this.cache.get(kid);
+    if (hit && t - hit.at < this.maxAgeMs) return hit.reg;
+    this.cache.delete(kid);
+    const row = this.stmt.get(kid) as { panel: string; public_pem: string } | undefined;
+    if (!row) return undefined;
+    const reg = { panel: row.panel, key: publicKeyFromPem(row.public_pem) };
+    this.cache.set(kid, { reg, at: t });
+    return reg;
+  }
+
+  /** Forget cached keys now. */
+  refresh(): void {
+    this.cache.clear();
+  }
+}
+
+function toRecord(r: PanelRow): PanelRecord {
+  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
+}

@@ -1,0 +1,148 @@
+/**
+ * The receiver on the simulated broker and a FakeClock, through the same Connector port the gateway uses:
+ * store, then ACK; reconnect after exactly its delay; a shared subscription split between two receivers.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeClock } from "../../protocol/clock.js";
+import { generateEd25519, openDownlink, privateKeyFromPem, publicKeyFromPem, sealUplink, topics, type DownlinkPayload, type Signer } from "../../protocol/index.js";
+import type { Connection } from "../../gateway/transport.js";
+import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
+import { Receiver } from "../../simulator/centre/receiver/receiver.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+
+const centreKey = generateEd25519();
+const centre: Signer = { kid: "centre-1", key: privateKeyFromPem(centreKey.privatePem) };
+
+/** Let the receiver's group commit (setImmediate) run; everything else moves on the fake clock. */
+const commitTurn = () => new Promise<void>((r) => setImmediate(r));
+
+interface SimPanel {
+  readonly id: string;
+  readonly conn: Connection;
+  readonly downlinks: DownlinkPayload[];
+  /** Seal and publish an alarm frame with this seq. */
+  send(seq: number): void;
+}
+
+function rig() {
+  const clock = new FakeClock();
+  const broker = new SimBroker("mqtt://sim:1883", clock);
+  const connector = simConnector([broker]);
+  const store = CentreStore.open(":memory:");
+  const signers = new Map<string, Signer>();
+  const register = (panel: string) => {
+    const k = generateEd25519();
+    store.registry.addPanel(panel, "SP4", clock.now());
+    store.registry.addFrameKey(`k-${panel}`, panel, k.publicPem, clock.now());
+    signers.set(panel, { kid: `k-${panel}`, key: privateKeyFromPem(k.privatePem) });
+  };
+  const receiver = (name: string) => new Receiver({ url: broker.url, store, centreKey: centre, name, connector, clock, supervise: false });
+  const panel = (id: string): SimPanel => {
+    const downlinks: DownlinkPayload[] = [];
+    const conn = connector(
+      { url: broker.url },
+      { clientId: id, keepaliveS: 60, sessionExpiryS: 60, will: { topic: topics.status(id), payload: "offline" }, subscribe: topics.down(id) },
+      {
+        up: () => {},
+        down: () => {},
+        message: (_t, payload) => downlinks.push(openDownlink(payload, { centre: { kid: centre.kid, key: publicKeyFromPem(centreKey.publicPem) }, panel: id })),
+      },
+    );
+    const send = (seq: number) => {
+      const frame = sealUplink({ v: 1, panel: id, seq, sent: clock.now(), events: [{ code: 130, q: 1, area: 1, zone: 3, at: clock.now() }] }, signers.get(id)!);
+      conn.publish(topics.up(id), frame, false);
+    };
+    return { id, conn, downlinks, send };
+  };
+  return { clock, broker, store, register, receiver, panel };
+}
+
+const open: CentreStore[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+async function started(r: Receiver, clock: FakeClock): Promise<void> {
+  const p = r.start();
+  clock.advance(1); // the simulated broker's connect latency
+  await p;
+}
+
+const acked = (p: SimPanel) => p.downlinks.flatMap((d) => ("ack" in d ? d.ack.seqs : []));
+
+describe("receiver on the simulated broker, fake time", () => {
+  it("stores a panel's frame and only then ACKs it; a retained status reaches it on subscribing", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.register("P1");
+    const p = t.panel("P1");
+    t.clock.advance(1);
+    p.conn.publish(topics.status("P1"), "online", true);
+    t.clock.advance(1);
+    const r = t.receiver("sim");
+    const statuses: string[] = [];
+    r.on("status", (panel, s) => statuses.push(`${panel}:${s}`));
+    await started(r, t.clock);
+    t.clock.advance(1);
+    expect(statuses).toEqual(["P1:online"]);
+
+    p.send(0);
+    t.clock.advance(2); // panel -> broker -> receiver
+    expect(t.store.frames.has("P1", 0)).toBe(false); // not yet committed: nothing may be ACKed
+    await commitTurn();
+    expect(t.store.frames.has("P1", 0)).toBe(true);
+    expect(acked(p)).toEqual([]);
+    t.clock.advance(2); // receiver -> broker -> panel
+    expect(acked(p)).toEqual([0]);
+    expect(r.stats).toMatchObject({ commits: 1, framesCommitted: 1, naks: 0 });
+    await r.stop();
+  });
+
+  it("reconnects after exactly its delay when the broker comes back, and stores again", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.register("P1");
+    const r = t.receiver("sim");
+    await started(r, t.clock);
+    t.broker.kill();
+    t.broker.revive();
+    const attempts = t.broker.attempts.length;
+    t.clock.advance(999);
+    expect(t.broker.attempts.length).toBe(attempts);
+    t.clock.advance(1);
+    expect(t.broker.attempts.length).toBe(attempts + 1);
+    t.clock.advance(1);
+    const p = t.panel("P1");
+    t.clock.advance(1);
+    p.send(7);
+    t.clock.advance(2);
+    await commitTurn();
+    t.clock.advance(2);
+    expect(acked(p)).toEqual([7]);
+    await r.stop();
+  });
+
+  it("two receivers in one $share group split the uplinks, and each frame is stored once", async () => {
+    const t = rig();
+    open.push(t.store);
+    const ids = ["P1", "P2", "P3", "P4"];
+    ids.forEach(t.register);
+    const a = t.receiver("a");
+    const b = t.receiver("b");
+    const storedBy = { a: 0, b: 0 };
+    a.on("stored", () => storedBy.a++);
+    b.on("stored", () => storedBy.b++);
+    await started(a, t.clock);
+    await started(b, t.clock);
+    const panels = ids.map((id) => t.panel(id));
+    t.clock.advance(1);
+    panels.forEach((p) => p.send(1));
+    t.clock.advance(2);
+    await commitTurn();
+    t.clock.advance(2);
+    expect(storedBy).toEqual({ a: 2, b: 2 });
+    expect(panels.map(acked)).toEqual([[1], [1], [1], [1]]);
+    await a.stop();
+    await b.stop();
+  });
+});
