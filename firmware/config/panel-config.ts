@@ -1,13 +1,13 @@
 /**
  * The panel configuration schema (zod). Types are inferred from it, so it is the one source of truth for
- * what a config file may say. Defaults follow EN 50131-1 grade 2 (../shared/DOMAIN.md).
+ * what a config file may say. Defaults follow EN 50131-1 grade 2.
  */
 import { z } from "zod";
 import { AreaNo, Permission } from "../../protocol/index.js";
 
 /** EN 50131-1: entry time should not exceed 45 s; a config above it is refused, not clamped. */
 export const MAX_ENTRY_DELAY_MS = 45_000;
-/** Issue #3: siren time limit default 3 min, at most 15 min. */
+/** Siren time limit: default 3 min, at most 15 min (a sounder must not run on indefinitely). */
 export const MAX_SIREN_MS = 15 * 60_000;
 
 export const ZoneTypes = ["instant", "entry-exit", "follower", "24h", "fire", "panic", "tamper", "technical"] as const;
@@ -73,7 +73,7 @@ export const KeypadConfig = z
     cols: z.array(Pin).min(1).max(8),
     layout: z.array(z.array(z.string().min(1).max(8))).default(DEFAULT_LAYOUT),
     keys: z.record(z.string(), z.enum(["away", "stay", "night", "off", "bypass", "auth", "program", "clear", "panic", "fire"])).default({ A: "away", B: "stay", C: "night", D: "off", "#": "bypass" }),
-    /** Two keys held together: the "panic combinations" of issue #3. */
+    /** Two keys held together: panic combinations (a keypad hold-up device, EN 50131-1 hold-up alarm). */
     combos: z.strictObject({ panic: z.tuple([z.string(), z.string()]).optional(), fire: z.tuple([z.string(), z.string()]).optional() }).default({ panic: ["*", "#"], fire: ["1", "3"] }),
     scanMs: z.int().min(1).max(100).default(10),
   })

@@ -49,7 +49,7 @@ export function startSiren(c: StepContext, area: number): void {
 }
 
 /**
- * Alarm from zone `z` in `area`. Swinger shutdown (EN 50131-1 8.3.10 idea, issue #3) only silences burglary
+ * Alarm from zone `z` in `area`. Swinger shutdown (EN 50131-1 swinger limit) only silences burglary
  * zones: 24 h, fire and hold-up zones report every time.
  */
 export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = alarmCode(z)): void {

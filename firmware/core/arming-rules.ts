@@ -1,4 +1,4 @@
-/** Arm, disarm and bypass (issue #3): refused with the open zones listed, force-arm, cancel after alarm. */
+/** Arm, disarm and bypass (EN 50131-1 setting and unsetting): refused with the open zones listed, force-arm, cancel after alarm. */
 import { Cid, Qualifier } from "../../protocol/index.js";
 import type { ArmedMode, AreaState } from "./panel-state.js";
 import { armedIn, areaState, keypad, log, report, zoneCfg, zoneState, type StepContext } from "./step-context.js";

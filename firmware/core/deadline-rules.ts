@@ -33,7 +33,7 @@ export function onTick(c: StepContext): void {
     const due = a.deferred.filter((d) => c.now >= d.due);
     a.deferred = a.deferred.filter((d) => c.now < d.due);
     for (const d of due) notifyAlarm(c, a.area, d.zone, d.code);
-    // Issue #3: the siren stops at its time limit; the strobe stays on until disarm.
+    // The siren stops at its time limit; the strobe stays on until disarm.
     if (a.sirenUntil !== undefined && c.now >= a.sirenUntil) a.sirenUntil = undefined;
   }
   if (s.walkTestUntil !== undefined && c.now >= s.walkTestUntil) s.walkTestUntil = undefined;

@@ -19,7 +19,7 @@ function configUsers(cfg: PanelConfig): UserRecord[] {
 }
 
 /**
- * Areas come back in their persisted mode (issue #3: resume in the same mode). An area that was in its
+ * Areas come back in their persisted mode (a power cut must not unset the panel). An area that was in its
  * entry delay restarts a full entry delay (cutting the power must not cancel an entry); an area in its
  * exit delay comes back armed, and boot re-evaluates its zones.
  */

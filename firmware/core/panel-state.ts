@@ -26,7 +26,7 @@ export interface AreaState {
    * entry timer has expired and the warning device has run 30 s). Dropped if a user disarms first.
    */
   deferred: { code: number; zone: number; due: number }[];
-  /** The siren sounds until this time (issue #3 time limit); undefined when silent. */
+  /** The siren sounds until this time (its time limit); undefined when silent. */
   sirenUntil: number | undefined;
   strobe: boolean;
 }

@@ -32,7 +32,7 @@ function dispatch(c: StepContext, input: PanelInput): void {
       c.s.booted = true;
       report(c, Cid.SystemReset, Qualifier.New, 0);
       for (const zs of c.s.zones) zs.active = input.active.includes(zs.zone);
-      // Issue #3: after a restart every zone is re-evaluated at once, as its type says.
+      // After a restart every zone is re-evaluated at once, as its type says.
       reevaluateAlwaysArmed(c);
       for (const a of c.s.areas) if (a.phase.kind === "armed" || a.phase.kind === "entry") reevaluateArea(c, a);
       return;

@@ -88,7 +88,7 @@ export function onTamper(c: StepContext, zone: number, active: boolean): void {
 
 /**
  * Re-evaluate every open burglary zone of an area that has just become armed: at the end of the exit
- * delay and after a reboot (issue #3: "re-evaluates every zone at once", the known failure of other panels).
+ * delay and after a reboot (every zone at once: a panel that forgets open zones at power-up is the known failure).
  */
 export function reevaluateArea(c: StepContext, a: AreaState): void {
   for (const z of c.s.cfg.zones) {
