@@ -76,6 +76,43 @@ describe("alarm-sim scenario: the real firmware on SimIO in virtual time, JSON l
     expect(() => parseScenario([{ at: 0, keys: "1234 explode" }])).toThrow(FirmwareError);
   });
 
+  it("a step naming a zone, area or user the config does not have is scenario-invalid naming the step", async () => {
+    const run = (steps: unknown[]) => runScenario(testConfig(), parseScenario(steps), { out: () => {} });
+    await expect(run([{ at: 0, zone: 42, state: "open" }])).rejects.toThrow(/steps\[0\]: zone 42/);
+    await expect(run([{ at: 0, tamper: 3, state: "on" }, { at: 1, tamper: 77, state: "on" }])).rejects.toThrow(/steps\[1\]: zone 77/);
+    await expect(run([{ at: 0, keys: "9*1234 away" }])).rejects.toThrow(/steps\[0\]: area 9/);
+    await expect(run([{ at: 0, keys: "55*1234 bypass" }])).rejects.toThrow(/steps\[0\]: zone 55/);
+    await expect(run([{ at: 0, command: { type: "arm", area: 7, mode: "away" } }])).rejects.toThrow(FirmwareError);
+    await expect(run([{ at: 0, command: { type: "user-delete", user: 99 } }])).rejects.toMatchObject({ code: "scenario-invalid" });
+    // Known names pass, and a user added by an earlier step is known.
+    const ok = run([
+      { at: 0, keys: "1*1234 away" },
+      { at: 1, command: { type: "user-add", spec: { user: 9, code: "1357", areas: [1], perms: [] } } },
+      { at: 2, command: { type: "user-delete", user: 9 } },
+    ]);
+    await expect(ok).resolves.toBeDefined();
+  });
+
+  it("through the CLI an unknown zone exits 2 with scenario-invalid", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "sc-")), "typo.yaml");
+    writeFileSync(f, stringify([{ at: 0, zone: 42, state: "open" }]));
+    const r = await runCli(["scenario", fixtureConfig(), f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^scenario-invalid: .*steps\[0\]: zone 42/);
+  });
+
+  it("--help prints usage on stdout and exits 0; an unknown flag exits 2 with one line naming it", async () => {
+    let out = "";
+    let err = "";
+    expect(await main(["--help"], (s) => (out += s), (s) => (err += s))).toBe(0);
+    expect(out).toMatch(/^usage:/);
+    expect(err).toBe("");
+    const r = await runCli(["scenario", "a.yaml", "b.yaml", "--dbx", "f"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("alarm-sim: unknown flag --dbx\n");
+    expect((await runCli([])).code).toBe(2);
+  });
+
   it("exits 2 with the error code on a bad config", async () => {
     const f = join(mkdtempSync(join(tmpdir(), "sc-")), "bad.yaml");
     writeFileSync(f, "areas: []\n");
