@@ -64,6 +64,13 @@ export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = a
     }
     t.n += 1;
   }
+  if (z.type === "panic" && z.silent) {
+    // Silent hold-up: reported, and nothing at the premises shows it (no siren, memory LED, keypad message,
+    // nor a 406 cancel at the next disarm that the attacker could make the user send).
+    if (!a.hiddenMemory.includes(z.zone)) a.hiddenMemory.push(z.zone);
+    notifyAlarm(c, area, z.zone, code, false);
+    return;
+  }
   if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
   if (audible(c, z, area)) startSiren(c, area);
   const defer = c.s.cfg.timing.unsetDeferralMs;
@@ -78,11 +85,11 @@ export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = a
 }
 
 /** Remote notification of an alarm: report it, owe its restore, and a disarm will then send 406. */
-export function notifyAlarm(c: StepContext, area: number, zone: number, code: number): void {
+export function notifyAlarm(c: StepContext, area: number, zone: number, code: number, cancellable = true): void {
   const a = areaState(c.s, area);
   if (!a) return;
   report(c, code, Qualifier.New, area, { zone });
-  a.alarmPending = true;
+  if (cancellable) a.alarmPending = true;
   const zs = zoneState(c.s, zone);
   if (!zs || zs.owed.some((o) => o.area === area && o.code === code)) return;
   if (zs.active) zs.owed.push({ area, code });

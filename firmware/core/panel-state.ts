@@ -19,6 +19,12 @@ export interface AreaState {
   trips: { zone: number; n: number }[];
   /** Zones that alarmed since the last arming: shown after disarm (alarm memory). */
   memory: number[];
+  /**
+   * Silent hold-up zones that alarmed: kept out of `memory` so nothing at the premises shows them (no memory
+   * LED, no keypad message: an attacker at the keypad must not notice, EN 50131-1 hold-up). A user with
+   * `manage-users` reads them in program mode; cleared at the next arm like the memory.
+   */
+  hiddenMemory: number[];
   /** An alarm happened since the last arm/disarm: the next disarm reports 406 cancel. */
   alarmPending: boolean;
   /**
@@ -76,7 +82,7 @@ export interface PanelState {
 
 /** The part of the state that survives power loss (persisted after every change). */
 export interface NvState {
-  areas: { area: number; mode: "disarmed" | ArmedMode; entryZone?: number | undefined; memory: number[]; alarmPending: boolean; bypassed: number[] }[];
+  areas: { area: number; mode: "disarmed" | ArmedMode; entryZone?: number | undefined; memory: number[]; hiddenMemory: number[]; alarmPending: boolean; bypassed: number[] }[];
   users: UserRecord[];
   wrongCodes: { count: number; lockedUntil: number | undefined };
 }
