@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
-import { Event, DEFAULT_FRESHNESS, type Command, type CommandResult, type NakReason } from "../protocol/index.js";
+import { CommandErrorCode, Event, DEFAULT_FRESHNESS, type Command, type CommandResult, type NakReason } from "../protocol/index.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { CATEGORIES } from "../protocol/supervision.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
@@ -252,7 +252,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       try {
         result = this.o.onCommand(cmd);
       } catch (e) {
-        result = { id: cmd.id, ok: false, error: String((e as Error)?.message ?? e).slice(0, 128) };
+        result = { id: cmd.id, ok: false, error: "internal" }; // the panel threw: details are not for the wire
       }
     } catch (e) {
       if (!isGatewayError(e)) throw e;
@@ -261,7 +261,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.emit("refused", { code: e.code, message: e.message });
       // A replay gets no second result: the first one is already in the outbox or delivered.
       if (e.code === "replay") return;
-      result = { id: cmd.id, ok: false, error: e.code };
+      result = { id: cmd.id, ok: false, error: CommandErrorCode.safeParse(e.code).data ?? "internal" };
     }
     this.outbox.enqueueResult(result);
     this.emit("command", { cmd, result });

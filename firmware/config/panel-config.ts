@@ -84,6 +84,23 @@ export const KeypadConfig = z
   });
 export type KeypadConfig = z.infer<typeof KeypadConfig>;
 
+/**
+ * Who may override a condition that prevents setting (EN 50131-1 8.3, prevention and overriding of
+ * setting): 2 = a user (access level 2) holding the `bypass` permission, 3 = the installer only (who
+ * cannot set: so in practice the condition must be cleared), "never" = nobody. Open zones are never
+ * overridden: they are bypassed (570) instead.
+ */
+export const OverrideLevel = z.union([z.literal(2), z.literal(3), z.literal("never")]);
+export type OverrideLevel = z.infer<typeof OverrideLevel>;
+/** Grade 2 defaults as we read the standard: faults by a level-2 user, tampers by the installer only. */
+export const SettingOverride = z.strictObject({
+  acLost: OverrideLevel.default(2),
+  batteryLow: OverrideLevel.default(2),
+  linkDown: OverrideLevel.default(2),
+  tamper: OverrideLevel.default(3),
+});
+export type SettingOverride = z.infer<typeof SettingOverride>;
+
 const Timing = z.strictObject({
   exitDelayMs: z.int().min(0).max(255_000).default(30_000),
   entryDelayMs: z.int().min(0).max(MAX_ENTRY_DELAY_MS, `entry delay above ${MAX_ENTRY_DELAY_MS} ms breaks EN 50131-1`).default(30_000),
@@ -105,6 +122,8 @@ export const PanelConfig = z
     minCodeLength: z.int().min(4).max(8).optional(),
     io: z.enum(["sim", "raspi"]).default("sim"),
     timing: Timing.prefault({}),
+    /** Prevention of setting: which level may override each condition at setting. */
+    override: SettingOverride.prefault({}),
     areas: z.array(z.strictObject({ area: AreaNo, name: z.string().max(32).optional() })).min(1).max(32),
     zones: z.array(ZoneConfig).max(256).default([]),
     outputs: z

@@ -1,11 +1,11 @@
 /** Downlink commands (protocol Command): each yields exactly one CommandResult effect. */
-import { Cid, Qualifier, type CommandResult } from "../../protocol/index.js";
+import { Cid, Qualifier, type CommandErrorCode, type CommandResult } from "../../protocol/index.js";
 import { arm, disarm } from "./arming-rules.js";
 import type { CoreCommand } from "./panel-input.js";
 import { areaState, report, type StepContext } from "./step-context.js";
 
-function result(c: StepContext, id: string, error?: string): void {
-  const r: CommandResult = error === undefined ? { id, ok: true } : { id, ok: false, error: error.slice(0, 128) };
+function result(c: StepContext, id: string, error?: CommandErrorCode): void {
+  const r: CommandResult = error === undefined ? { id, ok: true } : { id, ok: false, error };
   c.fx.push({ type: "result", result: r });
 }
 
@@ -14,8 +14,9 @@ export function onRemote(c: StepContext, cmd: CoreCommand): void {
   switch (cmd.type) {
     case "arm": {
       if (!areaState(c.s, cmd.area)) return result(c, cmd.id, "unknown-area");
-      const open = arm(c, [cmd.area], cmd.mode, { by: "remote" });
-      return result(c, cmd.id, open.length > 0 ? `open-zones:${open.join(",")}` : undefined);
+      // The centre never overrides: a tamper or fault must be cleared (or overridden at the keypad).
+      const refused = arm(c, [cmd.area], cmd.mode, { by: "remote" });
+      return result(c, cmd.id, refused === undefined ? undefined : refused.open.length > 0 ? "open-zones" : "setting-prevented");
     }
     case "disarm":
       if (!areaState(c.s, cmd.area)) return result(c, cmd.id, "unknown-area");
