@@ -1,6 +1,7 @@
 /**
  * The keypad's digit buffer (edge, not core). Grammar, one entry per function key:
  *   [AREA *] CODE  away|stay|night|off|auth|program     arm / disarm / authorise installer / program mode
+ *   [AREA *] CODE * away|stay|night                      arm overriding the tampers/faults the user may override
  *   ZONE * CODE    bypass                                 bypass a zone
  *   panic | fire                                          keypad alarms, no code
  *   clear                                                 empties the buffer
@@ -62,9 +63,14 @@ export class KeypadEntry {
         return { kind: "code", code: m[2] ?? "", action: { kind: "bypass", zone: Number(m[1]) } };
       }
       default: {
-        const m = /^(?:(\d{1,3})\*)?(\d{4,8})$/.exec(buf);
+        const m = /^(?:(\d{1,3})\*)?(\d{4,8})(\*)?$/.exec(buf);
         if (!m) return { kind: "malformed" };
-        const action = actionOf(key as FunctionKey);
+        let action = actionOf(key as FunctionKey);
+        if (m[3] !== undefined) {
+          // A trailing * asks to override what prevents setting: meaningful only for an arm.
+          if (action.kind !== "arm") return { kind: "malformed" };
+          action = { ...action, override: true };
+        }
         const code = m[2] ?? "";
         return m[1] === undefined ? { kind: "code", code, action } : { kind: "code", code, action, area: Number(m[1]) };
       }

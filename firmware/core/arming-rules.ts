@@ -89,10 +89,9 @@ export function bypass(c: StepContext, zone: number, userAreas: readonly number[
 
 /**
  * Disarm: silence, clear bypasses (570 restore), report the opening, and 406 cancel when an alarm
- * happened in this period; the keypad then shows the alarm memory. A duress code does all of this
- * and adds a silent 121.
+ * happened in this period; the keypad then shows the alarm memory.
  */
-export function disarm(c: StepContext, areas: readonly number[], src: Source, duress = false): void {
+export function disarm(c: StepContext, areas: readonly number[], src: Source): void {
   for (const n of areas) {
     const a = areaState(c.s, n);
     if (!a) continue;
@@ -113,7 +112,6 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source, du
       if (src.by === "remote") report(c, Cid.RemoteOpenClose, Qualifier.New, n, { user });
       else report(c, mode === "away" ? Cid.OpenClose : Cid.ArmedStay, Qualifier.New, n, { user });
     }
-    if (duress) report(c, Cid.Duress, Qualifier.New, n, { user });
     if (a.alarmPending) {
       report(c, Cid.Cancel, Qualifier.New, n, { user });
       a.alarmPending = false;

@@ -63,14 +63,20 @@ export function onCode(c: StepContext, userNo: number | null, action: CodeAction
     keypad(c, { kind: "not-permitted" });
     log(c, `not permitted: ${action.kind}`, { user: u.user });
   };
-  if (areas.length === 0 && (action.kind === "arm" || action.kind === "disarm")) return denied(); // not the user's area
+  if (areas.length === 0 && (action.kind === "arm" || action.kind === "disarm")) denied(); // not the user's area
+  else carryOut(c, u, action, areas, denied);
+  // EN 50131-1: a duress code does what the user's normal code does and signals duress silently on every
+  // use (arm, disarm, even of a disarmed area, any function), with nothing shown at the keypad.
+  if (u.duress) for (const n of areas.length > 0 ? areas : [0]) report(c, Cid.Duress, Qualifier.New, n, { user: u.user });
+}
+
+function carryOut(c: StepContext, u: UserRecord, action: CodeAction, areas: number[], denied: () => void): void {
   switch (action.kind) {
     case "arm":
-      arm(c, areas, action.mode, { by: "keypad", user: u.user });
+      arm(c, areas, action.mode, { by: "keypad", user: u.user }, action.override ? u : undefined);
       return;
     case "disarm":
-      if (u.duress) return disarm(c, areas, { by: "keypad", user: u.user }, true);
-      if (!u.perms.includes("disarm")) return denied();
+      if (!u.perms.includes("disarm") && !u.duress) return denied();
       return disarm(c, areas, { by: "keypad", user: u.user });
     case "bypass":
       if (!u.perms.includes("bypass") || !bypass(c, action.zone, u.areas)) return denied();

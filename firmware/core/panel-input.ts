@@ -3,7 +3,8 @@ import type { Command, UserSpec } from "../../protocol/index.js";
 import type { ArmedMode } from "./panel-state.js";
 
 export type CodeAction =
-  | { readonly kind: "arm"; readonly mode: ArmedMode }
+  /** `override`: the user asks to override the tampers and faults that prevent setting (EN 50131-1 8.3). */
+  | { readonly kind: "arm"; readonly mode: ArmedMode; readonly override?: boolean }
   | { readonly kind: "disarm" }
   | { readonly kind: "bypass"; readonly zone: number }
   | { readonly kind: "authorise-installer" }
