@@ -1,8 +1,9 @@
 /** Downlink commands (protocol Command): each yields exactly one CommandResult effect. */
-import { Cid, Qualifier, type CommandErrorCode, type CommandResult } from "../../protocol/index.js";
+import type { CommandErrorCode, CommandResult } from "../../protocol/index.js";
 import { arm, disarm } from "./arming-rules.js";
 import type { CoreCommand } from "./panel-input.js";
-import { areaState, report, type StepContext } from "./step-context.js";
+import { areaState, type StepContext } from "./step-context.js";
+import { addUser, changeUserCode, deleteUser } from "./user-rules.js";
 
 function result(c: StepContext, id: string, error?: CommandErrorCode): void {
   const r: CommandResult = error === undefined ? { id, ok: true } : { id, ok: false, error };
@@ -22,40 +23,12 @@ export function onRemote(c: StepContext, cmd: CoreCommand): void {
       if (!areaState(c.s, cmd.area)) return result(c, cmd.id, "unknown-area");
       disarm(c, [cmd.area], { by: "remote" });
       return result(c, cmd.id);
-    case "user-add": {
-      const sp = cmd.spec;
-      if (c.s.users.some((u) => u.user === sp.user)) return result(c, cmd.id, "user-exists");
-      c.s.users.push({
-        user: sp.user,
-        name: sp.name,
-        hash: sp.hash,
-        areas: [...sp.areas],
-        perms: [...sp.perms],
-        duress: sp.duress ?? false,
-        validFrom: sp.validFrom,
-        validUntil: sp.validUntil,
-        once: sp.once ?? false,
-        used: false,
-        installer: false,
-      });
-      report(c, Cid.ProgrammingChanged, Qualifier.New, 0, { user: sp.user });
-      return result(c, cmd.id);
-    }
-    case "user-change": {
-      const u = c.s.users.find((x) => x.user === cmd.user);
-      if (!u) return result(c, cmd.id, "unknown-user");
-      u.hash = cmd.hash;
-      u.used = false;
-      report(c, Cid.ProgrammingChanged, Qualifier.New, 0, { user: cmd.user });
-      return result(c, cmd.id);
-    }
-    case "user-delete": {
-      const before = c.s.users.length;
-      c.s.users = c.s.users.filter((x) => x.user !== cmd.user);
-      if (c.s.users.length === before) return result(c, cmd.id, "unknown-user");
-      report(c, Cid.ProgrammingChanged, Qualifier.New, 0, { user: cmd.user });
-      return result(c, cmd.id);
-    }
+    case "user-add":
+      return result(c, cmd.id, addUser(c, cmd.spec, 0));
+    case "user-change":
+      return result(c, cmd.id, changeUserCode(c, cmd.user, cmd.hash, 0));
+    case "user-delete":
+      return result(c, cmd.id, deleteUser(c, cmd.user, 0));
     case "test-start":
       if (cmd.until <= c.now) return result(c, cmd.id, "until-in-past");
       c.s.walkTestUntil = cmd.until;
