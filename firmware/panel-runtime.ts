@@ -139,12 +139,19 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
   }
 
   #key(key: Key): void {
-    const entry = this.#keypad.press(key);
+    const entry = this.#keypad.press(key, this.#state.program?.level === 2);
     if (!entry) return;
     switch (entry.kind) {
       case "malformed":
         this.emit("keypad", { kind: "invalid-code" });
         return;
+      case "user-edit": {
+        if (entry.op === "delete") return this.#feed({ type: "user-edit", edit: { op: "delete", user: entry.user } });
+        // The same length, uniqueness and hashing rules as the remote user-add/change.
+        const checked = newCodeHash(this.#cfg, this.#state.users, entry.user, entry.code);
+        const edit = "error" in checked ? { op: entry.op, user: entry.user, refused: checked.error } : { op: entry.op, user: entry.user, hash: checked.hash };
+        return this.#feed({ type: "user-edit", edit });
+      }
       case "alarm":
         return this.#feed({ type: "keypad-alarm", kind: entry.alarm });
       case "code": {

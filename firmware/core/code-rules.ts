@@ -87,7 +87,30 @@ function carryOut(c: StepContext, u: UserRecord, action: CodeAction, areas: numb
       log(c, "installer access authorised", { user: u.user });
       return;
     case "program":
-      return denied();
+      if (!u.perms.includes("manage-users")) return denied();
+      return userProgramMode(c, u);
+  }
+}
+
+/**
+ * A master user (`manage-users`, access level 2) toggles the keypad's user program mode: add, change and
+ * delete user codes (user-program-rules.ts). On entry the keypad shows the hidden memory of silent hold-ups
+ * in the user's disarmed areas: this user has the level to read it.
+ */
+function userProgramMode(c: StepContext, u: UserRecord): void {
+  if (c.s.program) {
+    if (c.s.program.level === 3) return keypad(c, { kind: "not-permitted" });
+    c.s.program = undefined;
+    keypad(c, { kind: "program", on: false });
+    log(c, "user program mode exit", { user: u.user });
+    return;
+  }
+  c.s.program = { user: u.user, level: 2 };
+  keypad(c, { kind: "program", on: true });
+  log(c, "user program mode entry", { user: u.user });
+  for (const a of c.s.areas) {
+    if (!u.areas.includes(a.area) || a.phase.kind !== "disarmed" || a.hiddenMemory.length === 0) continue;
+    keypad(c, { kind: "memory", area: a.area, zones: [...a.hiddenMemory] });
   }
 }
 
@@ -103,7 +126,7 @@ function installerAction(c: StepContext, u: UserRecord, action: CodeAction): voi
     report(c, Cid.ProgramExit, Qualifier.New, 0, { user: u.user });
     keypad(c, { kind: "program", on: false });
   } else {
-    c.s.program = { user: u.user };
+    c.s.program = { user: u.user, level: 3 };
     report(c, Cid.ProgramEntry, Qualifier.New, 0, { user: u.user });
     keypad(c, { kind: "program", on: true });
   }

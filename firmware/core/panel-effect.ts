@@ -18,7 +18,9 @@ export type KeypadMessage =
   | { readonly kind: "bypassed"; readonly zone: number }
   | { readonly kind: "chime"; readonly zone: number }
   | { readonly kind: "troubles"; readonly codes: readonly number[] }
-  | { readonly kind: "program"; readonly on: boolean };
+  | { readonly kind: "program"; readonly on: boolean }
+  | { readonly kind: "user-changed"; readonly user: number; readonly op: "add" | "change" | "delete" }
+  | { readonly kind: "user-refused"; readonly user: number; readonly reason: "code-too-short" | "duplicate-code" | "user-exists" | "unknown-user" | "self" };
 
 export type PanelEffect =
   | { readonly type: "report"; readonly event: Event }

@@ -16,6 +16,15 @@ export type CoreCommand =
   | { readonly id: string; readonly exp: number; readonly type: "user-add"; readonly spec: Omit<UserSpec, "code"> & { readonly hash: string } }
   | { readonly id: string; readonly exp: number; readonly type: "user-change"; readonly user: number; readonly hash: string };
 
+/**
+ * A user edit typed in a master user's program mode. The edge has already checked and hashed the new code;
+ * `refused` carries its verdict when the code broke a rule.
+ */
+export type UserEdit =
+  | { readonly op: "add" | "change"; readonly user: number; readonly hash: string; readonly refused?: undefined }
+  | { readonly op: "delete"; readonly user: number; readonly refused?: undefined }
+  | { readonly op: "add" | "change"; readonly user: number; readonly refused: "code-too-short" | "duplicate-code" };
+
 export type PanelInput =
   /** First sample of every zone after power-up: the core reports 305 and re-evaluates each zone. */
   | { readonly type: "boot"; readonly active: readonly number[] }
@@ -31,4 +40,5 @@ export type PanelInput =
   | { readonly type: "battery"; readonly low: boolean }
   /** Communication path to the centre, from the gateway. */
   | { readonly type: "link"; readonly up: boolean }
-  | { readonly type: "remote"; readonly cmd: CoreCommand };
+  | { readonly type: "remote"; readonly cmd: CoreCommand }
+  | { readonly type: "user-edit"; readonly edit: UserEdit };

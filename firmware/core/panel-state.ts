@@ -74,7 +74,8 @@ export interface PanelState {
   wrongCodes: { count: number; lockedUntil: number | undefined };
   /** Installer (level 3) access is possible until this time, once a user has authorised it. */
   installerUntil: number | undefined;
-  program: { user: number } | undefined;
+  /** Program mode: the installer's (level 3, 627/628) or a `manage-users` user's (level 2, user codes only). */
+  program: { user: number; level: 2 | 3 } | undefined;
   walkTestUntil: number | undefined;
   nextPeriodicTest: number;
   booted: boolean;

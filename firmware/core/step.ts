@@ -13,6 +13,7 @@ import { outputs } from "./panel-view.js";
 import { onRemote } from "./remote-rules.js";
 import { report, type StepContext } from "./step-context.js";
 import { setTrouble } from "./trouble-rules.js";
+import { onUserEdit } from "./user-program-rules.js";
 import { onTamper, onZone, reevaluateAlwaysArmed, reevaluateArea } from "./zone-rules.js";
 
 export interface StepResult {
@@ -59,6 +60,8 @@ function dispatch(c: StepContext, input: PanelInput): void {
       return setTrouble(c, "linkDown", !input.up);
     case "remote":
       return onRemote(c, input.cmd);
+    case "user-edit":
+      return onUserEdit(c, input.edit);
   }
 }
 
