@@ -4,9 +4,10 @@
  */
 import { z } from "zod";
 import { AreaNo, Permission } from "../../protocol/index.js";
+import { MAX_ENTRY_DELAY_MS } from "../core/entry-delay.js";
 
-/** EN 50131-1: entry time should not exceed 45 s; a config above it is refused, not clamped. */
-export const MAX_ENTRY_DELAY_MS = 45_000;
+/** The entry time limit is the entry delay's own rule (core/entry-delay.ts); re-exported for config users. */
+export { MAX_ENTRY_DELAY_MS };
 /** Siren time limit: default 3 min, at most 15 min (a sounder must not run on indefinitely). */
 export const MAX_SIREN_MS = 15 * 60_000;
 

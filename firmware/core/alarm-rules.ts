@@ -1,6 +1,7 @@
 /** Raising an alarm: report, alarm memory, siren with its time limit, swinger shutdown, restores owed. */
 import { Cid, Qualifier } from "../../protocol/index.js";
 import type { ZoneConfig } from "../config/panel-config.js";
+import { deferDuringEntry } from "./entry-delay.js";
 import { areaState, armedMode, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
 
 /** The Contact ID code a zone reports when it alarms. */
@@ -73,14 +74,7 @@ export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = a
   }
   if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
   if (audible(c, z, area)) startSiren(c, area);
-  const defer = c.s.cfg.timing.unsetDeferralMs;
-  if (isBurglary(z) && a.phase.kind === "entry" && defer > 0) {
-    // EN 50131-1: an alarm during unsetting is not notified remotely until the entry timer has expired
-    // and the warning device has run 30 s; a disarm before then keeps it local.
-    a.deferred.push({ code, zone: z.zone, due: Math.max(a.phase.until, c.now + defer) });
-    log(c, "alarm during unsetting: notification deferred", { area, zone: z.zone });
-    return;
-  }
+  if (deferDuringEntry(c, a, z, code)) return;
   notifyAlarm(c, area, z.zone, code);
 }
 

@@ -1,5 +1,6 @@
 /** Arm, disarm and bypass (EN 50131-1 setting and unsetting): refused with the open zones listed, force-arm, cancel after alarm. */
 import { Cid, Qualifier } from "../../protocol/index.js";
+import { endEntryByDisarm } from "./entry-delay.js";
 import type { ArmedMode, AreaState, UserRecord } from "./panel-state.js";
 import { blocking, describe, isClear, reportOverrides, settingConditions, type Fault } from "./setting-prevention.js";
 import { areaState, keypad, log, report, zoneCfg, type StepContext } from "./step-context.js";
@@ -105,8 +106,7 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source): v
     for (const zone of a.bypassed) report(c, Cid.Bypass, Qualifier.Restore, n, { zone });
     a.bypassed = [];
     a.trips = [];
-    for (const d of a.deferred) log(c, "deferred alarm cancelled by disarm, not notified", { area: n, zone: d.zone });
-    a.deferred = [];
+    endEntryByDisarm(c, a);
     const user = src.by === "keypad" ? src.user : 0;
     if (wasArmed) {
       if (src.by === "remote") report(c, Cid.RemoteOpenClose, Qualifier.New, n, { user });

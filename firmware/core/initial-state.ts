@@ -1,5 +1,6 @@
 /** Builds the state at power-up from the config and, after a restart, the persisted NvState. */
 import type { PanelConfig } from "../config/panel-config.js";
+import { resumedPhase } from "./entry-delay.js";
 import type { AreaState, NvState, PanelState, UserRecord } from "./panel-state.js";
 
 function configUsers(cfg: PanelConfig): UserRecord[] {
@@ -28,12 +29,7 @@ export function initialState(cfg: PanelConfig, nv: NvState | undefined, now: num
     const saved = nv?.areas.find((a) => a.area === area);
     return {
       area,
-      phase:
-        !saved || saved.mode === "disarmed"
-          ? { kind: "disarmed" }
-          : saved.entryZone !== undefined
-            ? { kind: "entry", mode: saved.mode, until: now + cfg.timing.entryDelayMs, zone: saved.entryZone }
-            : { kind: "armed", mode: saved.mode },
+      phase: resumedPhase(saved, cfg.timing.entryDelayMs, now),
       bypassed: saved && saved.mode !== "disarmed" ? saved.bypassed.filter((z) => cfg.zones.some((c) => c.zone === z)) : [],
       trips: [],
       deferred: [],
