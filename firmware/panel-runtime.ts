@@ -10,7 +10,7 @@ import { systemClock, type Clock, type Timer } from "../protocol/clock.js";
 import type { PanelConfig } from "./config/panel-config.js";
 import { matchUser } from "./codes/code-hash.js";
 import { newCodeHash } from "./codes/new-code.js";
-import { lockedOut } from "./core/code-rules.js";
+import { lockedOut } from "./core/wrong-code-lockout.js";
 import { nextDeadline } from "./core/deadline-rules.js";
 import { initialState, toNv } from "./core/initial-state.js";
 import type { KeypadMessage, OutputName, PanelEffect } from "./core/panel-effect.js";

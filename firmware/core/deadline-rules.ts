@@ -5,6 +5,7 @@ import type { PanelState } from "./panel-state.js";
 import { report, type StepContext } from "./step-context.js";
 import { entryDeadlines, onEntryTick } from "./entry-delay.js";
 import { troubleCodes } from "./trouble-rules.js";
+import { lockoutDeadline, onLockoutTick } from "./wrong-code-lockout.js";
 
 export function nextDeadline(s: PanelState): number {
   const ds: number[] = [s.nextPeriodicTest];
@@ -14,7 +15,8 @@ export function nextDeadline(s: PanelState): number {
     if (a.sirenUntil !== undefined) ds.push(a.sirenUntil);
   }
   if (s.walkTestUntil !== undefined) ds.push(s.walkTestUntil);
-  if (s.wrongCodes.lockedUntil !== undefined) ds.push(s.wrongCodes.lockedUntil);
+  const lock = lockoutDeadline(s);
+  if (lock !== undefined) ds.push(lock);
   if (s.installerUntil !== undefined) ds.push(s.installerUntil);
   return Math.min(...ds);
 }
@@ -29,7 +31,7 @@ export function onTick(c: StepContext): void {
     if (a.sirenUntil !== undefined && c.now >= a.sirenUntil) a.sirenUntil = undefined;
   }
   if (s.walkTestUntil !== undefined && c.now >= s.walkTestUntil) s.walkTestUntil = undefined;
-  if (s.wrongCodes.lockedUntil !== undefined && c.now >= s.wrongCodes.lockedUntil) s.wrongCodes.lockedUntil = undefined;
+  onLockoutTick(c);
   if (s.installerUntil !== undefined && c.now >= s.installerUntil) s.installerUntil = undefined;
   if (c.now >= s.nextPeriodicTest) {
     report(c, troubleCodes(s).length > 0 ? Cid.PeriodicTestTrouble : Cid.PeriodicTest, Qualifier.New, 0);
