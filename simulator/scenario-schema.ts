@@ -1,5 +1,16 @@
 /**
- * The scenario file (YAML or JSON): timed inputs for `alarm-sim scenario`. See firmware/README.md.
+ * The scenario file (YAML or JSON): timed inputs for `alarm-sim scenario`. Either a bare list of steps or
+ *   start: 2026-01-01T08:00:00Z   # virtual clock at t=0: UTC ms or ISO-8601 (default 0)
+ *   until: 400000                 # keep running to this t (ms) so timers fire (default: last step + 1)
+ *   steps:                        # in time order; `at` is ms since start
+ *     - { at: 0,     keys: "1234 away" }      # digit groups and function keys, space separated
+ *     - { at: 5000,  zone: 1, state: open }   # drives the zone's pin as its NC/NO wiring would (debounced)
+ *     - { at: 9000,  tamper: 3, state: on }   # sensor tamper on/off
+ *     - { at: 10000, ac: lost }               # lost | restored;  battery: low | ok;  link: down | up
+ *     - { at: 13000, command: { type: arm, area: 1, mode: away } }   # a protocol Command; id/exp defaulted
+ *     - { at: 14000, restart: true }          # power cut and back: same store, same wiring
+ * Output, one JSON object per line, `t` = ms since start: {"kind":"event"|"state"|"keypad"|"result"|"restart", ...}.
+ * A step naming a zone, area or user the config does not have is `scenario-invalid` (checkScenarioAgainst).
  */
 import { z } from "zod";
 import type { PanelConfig } from "../firmware/config/panel-config.js";
