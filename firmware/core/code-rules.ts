@@ -92,7 +92,8 @@ function userProgramMode(c: StepContext, u: UserRecord): void {
 
 function installerAction(c: StepContext, u: UserRecord, action: CodeAction): void {
   const authorised = c.s.installerUntil !== undefined && c.now < c.s.installerUntil;
-  if (action.kind !== "program" || !authorised) {
+  // A master user's program mode is theirs to leave; the installer does not take it over.
+  if (action.kind !== "program" || !authorised || c.s.program?.level === 2) {
     keypad(c, { kind: "not-permitted" });
     log(c, authorised ? `installer may not ${action.kind}` : "installer access not authorised", { user: u.user });
     return;

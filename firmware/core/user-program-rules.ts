@@ -5,7 +5,7 @@
  */
 import type { UserEdit } from "./panel-input.js";
 import { keypad, log, type StepContext } from "./step-context.js";
-import { addUser, changeUserCode, deleteUser } from "./user-rules.js";
+import { addUser, changeUserCode, deleteUser, type UserError } from "./user-rules.js";
 
 export function onUserEdit(c: StepContext, e: UserEdit): void {
   const p = c.s.program;
@@ -20,7 +20,7 @@ export function onUserEdit(c: StepContext, e: UserEdit): void {
     log(c, `user ${e.op} refused: ${e.refused}`, { user: p.user });
     return;
   }
-  let error;
+  let error: UserError | "self" | undefined;
   switch (e.op) {
     case "add":
       // A new user gets the master's areas and may disarm; more rights are given remotely or in the config.

@@ -56,6 +56,16 @@ describe("keypad user management in a master user's program mode (manage-users),
     expect(r.rt.state.program).toBeUndefined();
   });
 
+  it("the installer cannot take over or close a master user's program mode", () => {
+    const d = new CoreDriver();
+    d.code(1, { kind: "authorise-installer" });
+    d.code(1, { kind: "program" });
+    d.clear();
+    expect(d.code(4, { kind: "program" })).toContainEqual({ type: "keypad", msg: { kind: "not-permitted" } });
+    expect(d.state.program).toEqual({ user: 1, level: 2 });
+    expect(d.codes()).toEqual([]);
+  });
+
   it("an edit outside user program mode is refused by the core", () => {
     const d = new CoreDriver();
     const fx = d.send({ type: "user-edit", edit: { op: "delete", user: 2 } });
