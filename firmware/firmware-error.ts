@@ -12,6 +12,7 @@ export type FirmwareErrorCode =
   | "code-invalid" // a new code breaks the grade's length rule or duplicates another user's
   | "io-unavailable" // the configured IO plugin cannot be loaded
   | "store-failed" // the event log / state database refused a write
+  | "store-corrupt" // a row read back from the store does not satisfy its schema (message names the table)
   | "input-invalid"; // PanelRuntime.input() got something that is not a RuntimeInput
 
 export class FirmwareError extends CodedError<FirmwareErrorCode> {

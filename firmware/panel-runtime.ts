@@ -7,9 +7,10 @@ import { EventEmitter } from "node:events";
 import { z } from "zod";
 import { Command, type AreaStatus, type CommandResult, type Event, eventDef } from "../protocol/index.js";
 import { systemClock, type Clock, type Timer } from "../protocol/clock.js";
-import { minCodeLength, type PanelConfig } from "./config/panel-config.js";
-import { hashCode, matchUser } from "./codes/code-hash.js";
-import { lockedOut } from "./core/code-rules.js";
+import type { PanelConfig } from "./config/panel-config.js";
+import { matchUser } from "./codes/code-hash.js";
+import { newCodeHash } from "./codes/new-code.js";
+import { lockedOut } from "./core/wrong-code-lockout.js";
 import { nextDeadline } from "./core/deadline-rules.js";
 import { initialState, toNv } from "./core/initial-state.js";
 import type { KeypadMessage, OutputName, PanelEffect } from "./core/panel-effect.js";
@@ -122,10 +123,9 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
     if ((cmd.type === "user-add" || cmd.type === "user-change") && now <= cmd.exp) {
       const code = cmd.type === "user-add" ? cmd.spec.code : cmd.code;
       const userNo = cmd.type === "user-add" ? cmd.spec.user : cmd.user;
-      if (code.length < minCodeLength(this.#cfg)) return { id: cmd.id, ok: false, error: "code-too-short" };
-      const dup = matchUser(code, this.#state.users.filter((u) => u.user !== userNo));
-      if (dup !== null) return { id: cmd.id, ok: false, error: "duplicate-code" };
-      const hash = hashCode(code, this.#cfg.scrypt);
+      const checked = newCodeHash(this.#cfg, this.#state.users, userNo, code);
+      if ("error" in checked) return { id: cmd.id, ok: false, error: checked.error };
+      const hash = checked.hash;
       if (cmd.type === "user-add") {
         const { code: _plain, ...spec } = cmd.spec;
         core = { id: cmd.id, exp: cmd.exp, type: "user-add", spec: { ...spec, hash } };
@@ -139,12 +139,19 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
   }
 
   #key(key: Key): void {
-    const entry = this.#keypad.press(key);
+    const entry = this.#keypad.press(key, this.#state.program?.level === 2);
     if (!entry) return;
     switch (entry.kind) {
       case "malformed":
         this.emit("keypad", { kind: "invalid-code" });
         return;
+      case "user-edit": {
+        if (entry.op === "delete") return this.#feed({ type: "user-edit", edit: { op: "delete", user: entry.user } });
+        // The same length, uniqueness and hashing rules as the remote user-add/change.
+        const checked = newCodeHash(this.#cfg, this.#state.users, entry.user, entry.code);
+        const edit = "error" in checked ? { op: entry.op, user: entry.user, refused: checked.error } : { op: entry.op, user: entry.user, hash: checked.hash };
+        return this.#feed({ type: "user-edit", edit });
+      }
       case "alarm":
         return this.#feed({ type: "keypad-alarm", kind: entry.alarm });
       case "code": {

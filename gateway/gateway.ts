@@ -271,6 +271,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         link: this.link,
         execute: (c) => this.o.onCommand(c),
         refused: (e) => this.refused(e.code, e.message, "command refused"),
+        failed: (c, e) => this.log("error", `command ${c.id} (${c.type}) failed in the panel: ${String((e as Error)?.message ?? e)}`),
       },
       cmd,
       centreSent,

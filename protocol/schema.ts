@@ -59,10 +59,34 @@ export type Heartbeat = z.infer<typeof Heartbeat>;
 
 export const CommandId = z.string().min(1).max(64);
 
+/**
+ * Every reason a command can fail, as a closed list of stable codes (a string on the wire). Panel:
+ * malformed .. no-result; gateway: stale, expired, rejected; a panel that is not running: unavailable;
+ * any other internal failure: internal. Details go to the panel's or gateway's log, not the wire.
+ */
+export const CommandErrorCode = z.enum([
+  "malformed", // not a valid Command
+  "expired", // past its `exp`
+  "unknown-area",
+  "open-zones", // arm refused: a zone is open (EN 50131-1 prevention of setting)
+  "setting-prevented", // arm refused: a tamper or fault that the centre may not override
+  "user-exists",
+  "unknown-user",
+  "code-too-short",
+  "duplicate-code",
+  "until-in-past",
+  "no-result", // the panel core gave no result for the command
+  "stale", // centre time outside the freshness window
+  "rejected", // failed signature, key or panel checks
+  "unavailable", // no panel to execute it (not running)
+  "internal", // an unexpected failure while executing it
+]);
+export type CommandErrorCode = z.infer<typeof CommandErrorCode>;
+
 export const CommandResult = z.strictObject({
   id: CommandId,
   ok: z.boolean(),
-  error: z.string().max(128).optional(),
+  error: CommandErrorCode.optional(),
 });
 export type CommandResult = z.infer<typeof CommandResult>;
 

@@ -1,5 +1,5 @@
 /**
- * User codes are stored only as salted scrypt hashes (issue #3): `scrypt$N$r$p$salt-b64$hash-b64`.
+ * User codes are stored only as salted scrypt hashes (RFC 7914): `scrypt$N$r$p$salt-b64$hash-b64`.
  * Hashing runs at the edge (keypad, remote user-add) so the core stays pure and fast.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";

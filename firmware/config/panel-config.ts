@@ -1,13 +1,14 @@
 /**
  * The panel configuration schema (zod). Types are inferred from it, so it is the one source of truth for
- * what a config file may say. Defaults follow EN 50131-1 grade 2 (../shared/DOMAIN.md).
+ * what a config file may say. Defaults follow EN 50131-1 grade 2.
  */
 import { z } from "zod";
 import { AreaNo, Permission } from "../../protocol/index.js";
+import { MAX_ENTRY_DELAY_MS } from "../core/entry-delay.js";
 
-/** EN 50131-1: entry time should not exceed 45 s; a config above it is refused, not clamped. */
-export const MAX_ENTRY_DELAY_MS = 45_000;
-/** Issue #3: siren time limit default 3 min, at most 15 min. */
+/** The entry time limit is the entry delay's own rule (core/entry-delay.ts); re-exported for config users. */
+export { MAX_ENTRY_DELAY_MS };
+/** Siren time limit: default 3 min, at most 15 min (a sounder must not run on indefinitely). */
 export const MAX_SIREN_MS = 15 * 60_000;
 
 export const ZoneTypes = ["instant", "entry-exit", "follower", "24h", "fire", "panic", "tamper", "technical"] as const;
@@ -73,7 +74,7 @@ export const KeypadConfig = z
     cols: z.array(Pin).min(1).max(8),
     layout: z.array(z.array(z.string().min(1).max(8))).default(DEFAULT_LAYOUT),
     keys: z.record(z.string(), z.enum(["away", "stay", "night", "off", "bypass", "auth", "program", "clear", "panic", "fire"])).default({ A: "away", B: "stay", C: "night", D: "off", "#": "bypass" }),
-    /** Two keys held together: the "panic combinations" of issue #3. */
+    /** Two keys held together: panic combinations (a keypad hold-up device, EN 50131-1 hold-up alarm). */
     combos: z.strictObject({ panic: z.tuple([z.string(), z.string()]).optional(), fire: z.tuple([z.string(), z.string()]).optional() }).default({ panic: ["*", "#"], fire: ["1", "3"] }),
     scanMs: z.int().min(1).max(100).default(10),
   })
@@ -83,6 +84,23 @@ export const KeypadConfig = z
     }
   });
 export type KeypadConfig = z.infer<typeof KeypadConfig>;
+
+/**
+ * Who may override a condition that prevents setting (EN 50131-1 8.3, prevention and overriding of
+ * setting): 2 = a user (access level 2) holding the `bypass` permission, 3 = the installer only (who
+ * cannot set: so in practice the condition must be cleared), "never" = nobody. Open zones are never
+ * overridden: they are bypassed (570) instead.
+ */
+export const OverrideLevel = z.union([z.literal(2), z.literal(3), z.literal("never")]);
+export type OverrideLevel = z.infer<typeof OverrideLevel>;
+/** Grade 2 defaults as we read the standard: faults by a level-2 user, tampers by the installer only. */
+export const SettingOverride = z.strictObject({
+  acLost: OverrideLevel.default(2),
+  batteryLow: OverrideLevel.default(2),
+  linkDown: OverrideLevel.default(2),
+  tamper: OverrideLevel.default(3),
+});
+export type SettingOverride = z.infer<typeof SettingOverride>;
 
 const Timing = z.strictObject({
   exitDelayMs: z.int().min(0).max(255_000).default(30_000),
@@ -105,6 +123,8 @@ export const PanelConfig = z
     minCodeLength: z.int().min(4).max(8).optional(),
     io: z.enum(["sim", "raspi"]).default("sim"),
     timing: Timing.prefault({}),
+    /** Prevention of setting: which level may override each condition at setting. */
+    override: SettingOverride.prefault({}),
     areas: z.array(z.strictObject({ area: AreaNo, name: z.string().max(32).optional() })).min(1).max(32),
     zones: z.array(ZoneConfig).max(256).default([]),
     outputs: z

@@ -1,6 +1,7 @@
 /** Raising an alarm: report, alarm memory, siren with its time limit, swinger shutdown, restores owed. */
 import { Cid, Qualifier } from "../../protocol/index.js";
 import type { ZoneConfig } from "../config/panel-config.js";
+import { deferDuringEntry } from "./entry-delay.js";
 import { areaState, armedMode, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
 
 /** The Contact ID code a zone reports when it alarms. */
@@ -49,7 +50,7 @@ export function startSiren(c: StepContext, area: number): void {
 }
 
 /**
- * Alarm from zone `z` in `area`. Swinger shutdown (EN 50131-1 8.3.10 idea, issue #3) only silences burglary
+ * Alarm from zone `z` in `area`. Swinger shutdown (EN 50131-1 swinger limit) only silences burglary
  * zones: 24 h, fire and hold-up zones report every time.
  */
 export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = alarmCode(z)): void {
@@ -64,25 +65,25 @@ export function raiseAlarm(c: StepContext, z: ZoneConfig, area: number, code = a
     }
     t.n += 1;
   }
-  if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
-  if (audible(c, z, area)) startSiren(c, area);
-  const defer = c.s.cfg.timing.unsetDeferralMs;
-  if (isBurglary(z) && a.phase.kind === "entry" && defer > 0) {
-    // EN 50131-1: an alarm during unsetting is not notified remotely until the entry timer has expired
-    // and the warning device has run 30 s; a disarm before then keeps it local.
-    a.deferred.push({ code, zone: z.zone, due: Math.max(a.phase.until, c.now + defer) });
-    log(c, "alarm during unsetting: notification deferred", { area, zone: z.zone });
+  if (z.type === "panic" && z.silent) {
+    // Silent hold-up: reported, and nothing at the premises shows it (no siren, memory LED, keypad message,
+    // nor a 406 cancel at the next disarm that the attacker could make the user send).
+    if (!a.hiddenMemory.includes(z.zone)) a.hiddenMemory.push(z.zone);
+    notifyAlarm(c, area, z.zone, code, false);
     return;
   }
+  if (!a.memory.includes(z.zone)) a.memory.push(z.zone);
+  if (audible(c, z, area)) startSiren(c, area);
+  if (deferDuringEntry(c, a, z, code)) return;
   notifyAlarm(c, area, z.zone, code);
 }
 
 /** Remote notification of an alarm: report it, owe its restore, and a disarm will then send 406. */
-export function notifyAlarm(c: StepContext, area: number, zone: number, code: number): void {
+export function notifyAlarm(c: StepContext, area: number, zone: number, code: number, cancellable = true): void {
   const a = areaState(c.s, area);
   if (!a) return;
   report(c, code, Qualifier.New, area, { zone });
-  a.alarmPending = true;
+  if (cancellable) a.alarmPending = true;
   const zs = zoneState(c.s, zone);
   if (!zs || zs.owed.some((o) => o.area === area && o.code === code)) return;
   if (zs.active) zs.owed.push({ area, code });

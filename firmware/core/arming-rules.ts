@@ -1,21 +1,18 @@
-/** Arm, disarm and bypass (issue #3): refused with the open zones listed, force-arm, cancel after alarm. */
+/** Arm, disarm and bypass (EN 50131-1 setting and unsetting): refused with the open zones listed, force-arm, cancel after alarm. */
 import { Cid, Qualifier } from "../../protocol/index.js";
-import type { ArmedMode, AreaState } from "./panel-state.js";
-import { armedIn, areaState, keypad, log, report, zoneCfg, zoneState, type StepContext } from "./step-context.js";
+import { endEntryByDisarm } from "./entry-delay.js";
+import type { ArmedMode, AreaState, UserRecord } from "./panel-state.js";
+import { blocking, describe, isClear, reportOverrides, settingConditions, type Fault } from "./setting-prevention.js";
+import { areaState, keypad, log, report, zoneCfg, type StepContext } from "./step-context.js";
 import { reevaluateArea } from "./zone-rules.js";
 
 export type Source = { readonly by: "keypad"; readonly user: number } | { readonly by: "remote" };
 
-/** Open, non-bypassed zones that the mode would arm; force-armable ones are returned separately. */
-function openZones(c: StepContext, a: AreaState, mode: ArmedMode): { refuse: number[]; force: number[] } {
-  const refuse: number[] = [];
-  const force: number[] = [];
-  for (const z of c.s.cfg.zones) {
-    if (!z.areas.includes(a.area) || !armedIn(z, mode) || a.bypassed.includes(z.zone)) continue;
-    if (!zoneState(c.s, z.zone)?.active) continue;
-    (z.forceArm ? force : refuse).push(z.zone);
-  }
-  return { refuse, force };
+/** Why an arm was refused, over all the target areas (empty lists: not refused). */
+export interface ArmRefusal {
+  readonly open: number[];
+  readonly tampered: number[];
+  readonly faults: Fault[];
 }
 
 function closingCode(mode: ArmedMode): number {
@@ -31,27 +28,39 @@ export function completeArming(c: StepContext, a: AreaState, mode: ArmedMode, sr
   reevaluateArea(c, a);
 }
 
+const sorted = <T>(xs: T[]): T[] => [...new Set(xs)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+
 /**
- * Arm all of `areas` or none: a non-bypassed open zone refuses the arm and the keypad lists it.
- * Returns the refused zones (empty on success).
+ * Arm all of `areas` or none (EN 50131-1 8.3 prevention of setting): an open or tampered zone, an active
+ * tamper or a fault refuses the arm and the keypad names each condition, unless `overrideBy` (a user who
+ * asked to override) may override every tamper and fault present. Returns the refusal, or undefined.
  */
-export function arm(c: StepContext, areas: readonly number[], mode: ArmedMode, src: Source): number[] {
+export function arm(c: StepContext, areas: readonly number[], mode: ArmedMode, src: Source, overrideBy?: UserRecord): ArmRefusal | undefined {
   const targets = areas.map((n) => areaState(c.s, n)).filter((a): a is AreaState => a !== undefined && a.phase.kind === "disarmed");
-  const refused: number[] = [];
-  for (const a of targets) {
-    const { refuse } = openZones(c, a, mode);
-    if (refuse.length > 0) keypad(c, { kind: "arm-refused", area: a.area, open: refuse });
-    refused.push(...refuse);
+  const all = targets.map((a) => ({ a, k: settingConditions(c, a, mode) }));
+  const refusal: ArmRefusal = { open: [], tampered: [], faults: [] };
+  for (const { a, k } of all) {
+    const left = blocking(c, k, overrideBy);
+    if (isClear(left)) continue;
+    keypad(c, { kind: "arm-refused", area: a.area, open: k.open, tampered: k.tampered, faults: k.faults });
+    log(c, `setting prevented: ${describe(left)}`, { area: a.area, ...(src.by === "keypad" ? { user: src.user } : {}) });
+    refusal.open.push(...left.open);
+    refusal.tampered.push(...left.tampered);
+    refusal.faults.push(...left.faults);
   }
-  if (refused.length > 0) {
-    log(c, `arming refused, open zones ${refused.join(",")}`, src.by === "keypad" ? { user: src.user } : {});
-    return [...new Set(refused)].sort((x, y) => x - y);
+  if (refusal.open.length + refusal.tampered.length + refusal.faults.length > 0) {
+    return { open: sorted(refusal.open), tampered: sorted(refusal.tampered), faults: sorted(refusal.faults) };
   }
-  for (const a of targets) {
-    for (const zone of openZones(c, a, mode).force) bypassZone(c, a, zone);
-    a.memory = [];
+  for (const { a, k } of all) {
+    for (const zone of k.force) bypassZone(c, a, zone);
+    if (overrideBy) reportOverrides(c, a, { ...k, open: [], force: [] }, overrideBy.user);
+    // The memory of an alarm whose siren still sounds is not cleared by setting again.
+    if (a.sirenUntil === undefined) {
+      a.memory = [];
+      a.hiddenMemory = [];
+      a.alarmPending = false;
+    }
     a.trips = [];
-    a.alarmPending = false;
     if (src.by === "remote" || c.s.cfg.timing.exitDelayMs === 0) completeArming(c, a, mode, src);
     else {
       const until = c.now + c.s.cfg.timing.exitDelayMs;
@@ -59,7 +68,7 @@ export function arm(c: StepContext, areas: readonly number[], mode: ArmedMode, s
       keypad(c, { kind: "exit-delay", area: a.area, until });
     }
   }
-  return [];
+  return undefined;
 }
 
 export function bypassZone(c: StepContext, a: AreaState, zone: number): void {
@@ -81,10 +90,9 @@ export function bypass(c: StepContext, zone: number, userAreas: readonly number[
 
 /**
  * Disarm: silence, clear bypasses (570 restore), report the opening, and 406 cancel when an alarm
- * happened in this period; the keypad then shows the alarm memory. A duress code does all of this
- * and adds a silent 121.
+ * happened in this period; the keypad then shows the alarm memory.
  */
-export function disarm(c: StepContext, areas: readonly number[], src: Source, duress = false): void {
+export function disarm(c: StepContext, areas: readonly number[], src: Source): void {
   for (const n of areas) {
     const a = areaState(c.s, n);
     if (!a) continue;
@@ -98,14 +106,12 @@ export function disarm(c: StepContext, areas: readonly number[], src: Source, du
     for (const zone of a.bypassed) report(c, Cid.Bypass, Qualifier.Restore, n, { zone });
     a.bypassed = [];
     a.trips = [];
-    for (const d of a.deferred) log(c, "deferred alarm cancelled by disarm, not notified", { area: n, zone: d.zone });
-    a.deferred = [];
+    endEntryByDisarm(c, a);
     const user = src.by === "keypad" ? src.user : 0;
     if (wasArmed) {
       if (src.by === "remote") report(c, Cid.RemoteOpenClose, Qualifier.New, n, { user });
       else report(c, mode === "away" ? Cid.OpenClose : Cid.ArmedStay, Qualifier.New, n, { user });
     }
-    if (duress) report(c, Cid.Duress, Qualifier.New, n, { user });
     if (a.alarmPending) {
       report(c, Cid.Cancel, Qualifier.New, n, { user });
       a.alarmPending = false;

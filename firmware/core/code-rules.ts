@@ -1,6 +1,6 @@
 /**
  * Keypad codes as the core sees them: the edge has matched the digits against the salted hashes and
- * passes the user number (or null). Here: EN 50131-1 wrong-code lockout, technician validity,
+ * passes the user number (or null). Here: the wrong-code lockout (wrong-code-lockout.ts), technician validity,
  * installer authorisation, duress, and what each action may do.
  */
 import { Cid, Qualifier } from "../../protocol/index.js";
@@ -8,28 +8,7 @@ import { arm, bypass, disarm } from "./arming-rules.js";
 import type { CodeAction } from "./panel-input.js";
 import type { UserRecord } from "./panel-state.js";
 import { keypad, log, report, type StepContext } from "./step-context.js";
-
-export function lockedOut(c: { s: { wrongCodes: { lockedUntil: number | undefined } }; now: number }): boolean {
-  const until = c.s.wrongCodes.lockedUntil;
-  return until !== undefined && c.now < until;
-}
-
-/**
- * EN 50131-1: after 10 invalid codes the keypad is disabled for 90 s; grade 3 disables it again after
- * each further invalid code. Each lockout reports 461.
- */
-function wrongCode(c: StepContext): void {
-  const w = c.s.wrongCodes;
-  w.count += 1;
-  keypad(c, { kind: "invalid-code" });
-  log(c, "invalid code");
-  const limit = c.s.cfg.timing.wrongCodeLimit;
-  if (w.count < limit) return;
-  w.lockedUntil = c.now + c.s.cfg.timing.lockoutMs;
-  if (c.s.cfg.grade === 2) w.count = 0;
-  report(c, Cid.WrongCode, Qualifier.New, 0);
-  keypad(c, { kind: "locked", until: w.lockedUntil });
-}
+import { lockedOut, refuseWhileLocked, validCode, wrongCode } from "./wrong-code-lockout.js";
 
 /** Technician codes: valid only in [validFrom, validUntil) and only once when `once`. */
 function usable(u: UserRecord, now: number): boolean {
@@ -43,16 +22,13 @@ function targetAreas(u: UserRecord, area: number | undefined): number[] {
 }
 
 export function onCode(c: StepContext, userNo: number | null, action: CodeAction, area: number | undefined): void {
-  if (lockedOut(c)) {
-    keypad(c, { kind: "locked", until: c.s.wrongCodes.lockedUntil ?? c.now });
-    return;
-  }
+  if (lockedOut(c)) return refuseWhileLocked(c);
   const u = userNo === null ? undefined : c.s.users.find((x) => x.user === userNo);
   if (!u || !usable(u, c.now)) {
     wrongCode(c);
     return;
   }
-  c.s.wrongCodes.count = 0; // a valid code resets the count
+  validCode(c);
   if (u.installer) {
     installerAction(c, u, action);
     return;
@@ -63,14 +39,20 @@ export function onCode(c: StepContext, userNo: number | null, action: CodeAction
     keypad(c, { kind: "not-permitted" });
     log(c, `not permitted: ${action.kind}`, { user: u.user });
   };
-  if (areas.length === 0 && (action.kind === "arm" || action.kind === "disarm")) return denied(); // not the user's area
+  if (areas.length === 0 && (action.kind === "arm" || action.kind === "disarm")) denied(); // not the user's area
+  else carryOut(c, u, action, areas, denied);
+  // EN 50131-1: a duress code does what the user's normal code does and signals duress silently on every
+  // use (arm, disarm, even of a disarmed area, any function), with nothing shown at the keypad.
+  if (u.duress) for (const n of areas.length > 0 ? areas : [0]) report(c, Cid.Duress, Qualifier.New, n, { user: u.user });
+}
+
+function carryOut(c: StepContext, u: UserRecord, action: CodeAction, areas: number[], denied: () => void): void {
   switch (action.kind) {
     case "arm":
-      arm(c, areas, action.mode, { by: "keypad", user: u.user });
+      arm(c, areas, action.mode, { by: "keypad", user: u.user }, action.override ? u : undefined);
       return;
     case "disarm":
-      if (u.duress) return disarm(c, areas, { by: "keypad", user: u.user }, true);
-      if (!u.perms.includes("disarm")) return denied();
+      if (!u.perms.includes("disarm") && !u.duress) return denied();
       return disarm(c, areas, { by: "keypad", user: u.user });
     case "bypass":
       if (!u.perms.includes("bypass") || !bypass(c, action.zone, u.areas)) return denied();
@@ -81,13 +63,37 @@ export function onCode(c: StepContext, userNo: number | null, action: CodeAction
       log(c, "installer access authorised", { user: u.user });
       return;
     case "program":
-      return denied();
+      if (!u.perms.includes("manage-users")) return denied();
+      return userProgramMode(c, u);
+  }
+}
+
+/**
+ * A master user (`manage-users`, access level 2) toggles the keypad's user program mode: add, change and
+ * delete user codes (user-program-rules.ts). On entry the keypad shows the hidden memory of silent hold-ups
+ * in the user's disarmed areas: this user has the level to read it.
+ */
+function userProgramMode(c: StepContext, u: UserRecord): void {
+  if (c.s.program) {
+    if (c.s.program.level === 3) return keypad(c, { kind: "not-permitted" });
+    c.s.program = undefined;
+    keypad(c, { kind: "program", on: false });
+    log(c, "user program mode exit", { user: u.user });
+    return;
+  }
+  c.s.program = { user: u.user, level: 2 };
+  keypad(c, { kind: "program", on: true });
+  log(c, "user program mode entry", { user: u.user });
+  for (const a of c.s.areas) {
+    if (!u.areas.includes(a.area) || a.phase.kind !== "disarmed" || a.hiddenMemory.length === 0) continue;
+    keypad(c, { kind: "memory", area: a.area, zones: [...a.hiddenMemory] });
   }
 }
 
 function installerAction(c: StepContext, u: UserRecord, action: CodeAction): void {
   const authorised = c.s.installerUntil !== undefined && c.now < c.s.installerUntil;
-  if (action.kind !== "program" || !authorised) {
+  // A master user's program mode is theirs to leave; the installer does not take it over.
+  if (action.kind !== "program" || !authorised || c.s.program?.level === 2) {
     keypad(c, { kind: "not-permitted" });
     log(c, authorised ? `installer may not ${action.kind}` : "installer access not authorised", { user: u.user });
     return;
@@ -97,7 +103,7 @@ function installerAction(c: StepContext, u: UserRecord, action: CodeAction): voi
     report(c, Cid.ProgramExit, Qualifier.New, 0, { user: u.user });
     keypad(c, { kind: "program", on: false });
   } else {
-    c.s.program = { user: u.user };
+    c.s.program = { user: u.user, level: 3 };
     report(c, Cid.ProgramEntry, Qualifier.New, 0, { user: u.user });
     keypad(c, { kind: "program", on: true });
   }

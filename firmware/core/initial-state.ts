@@ -1,5 +1,6 @@
 /** Builds the state at power-up from the config and, after a restart, the persisted NvState. */
 import type { PanelConfig } from "../config/panel-config.js";
+import { resumedPhase } from "./entry-delay.js";
 import type { AreaState, NvState, PanelState, UserRecord } from "./panel-state.js";
 
 function configUsers(cfg: PanelConfig): UserRecord[] {
@@ -19,7 +20,7 @@ function configUsers(cfg: PanelConfig): UserRecord[] {
 }
 
 /**
- * Areas come back in their persisted mode (issue #3: resume in the same mode). An area that was in its
+ * Areas come back in their persisted mode (a power cut must not unset the panel). An area that was in its
  * entry delay restarts a full entry delay (cutting the power must not cancel an entry); an area in its
  * exit delay comes back armed, and boot re-evaluates its zones.
  */
@@ -28,16 +29,12 @@ export function initialState(cfg: PanelConfig, nv: NvState | undefined, now: num
     const saved = nv?.areas.find((a) => a.area === area);
     return {
       area,
-      phase:
-        !saved || saved.mode === "disarmed"
-          ? { kind: "disarmed" }
-          : saved.entryZone !== undefined
-            ? { kind: "entry", mode: saved.mode, until: now + cfg.timing.entryDelayMs, zone: saved.entryZone }
-            : { kind: "armed", mode: saved.mode },
+      phase: resumedPhase(saved, cfg.timing.entryDelayMs, now),
       bypassed: saved && saved.mode !== "disarmed" ? saved.bypassed.filter((z) => cfg.zones.some((c) => c.zone === z)) : [],
       trips: [],
       deferred: [],
       memory: saved ? [...saved.memory] : [],
+      hiddenMemory: saved ? [...saved.hiddenMemory] : [],
       alarmPending: saved?.alarmPending ?? false,
       sirenUntil: undefined,
       strobe: false,
@@ -66,6 +63,7 @@ export function toNv(s: PanelState): NvState {
       mode: a.phase.kind === "armed" || a.phase.kind === "entry" ? a.phase.mode : a.phase.kind === "exit" ? a.phase.mode : "disarmed",
       entryZone: a.phase.kind === "entry" ? a.phase.zone : undefined,
       memory: [...a.memory],
+      hiddenMemory: [...a.hiddenMemory],
       alarmPending: a.alarmPending,
       bypassed: [...a.bypassed],
     })),

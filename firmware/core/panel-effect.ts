@@ -1,10 +1,12 @@
 /** What the core asks the edge to do. Effects are data; the runtime carries them out in order. */
 import type { CommandResult, Event } from "../../protocol/index.js";
+import type { Troubles } from "./panel-state.js";
 
 export type OutputName = "siren" | "strobe" | "armedLed" | "troubleLed" | "memoryLed";
 
 export type KeypadMessage =
-  | { readonly kind: "arm-refused"; readonly area: number; readonly open: readonly number[] }
+  /** Setting prevented (EN 50131-1 8.3): every condition of the area, named. */
+  | { readonly kind: "arm-refused"; readonly area: number; readonly open: readonly number[]; readonly tampered: readonly number[]; readonly faults: readonly (keyof Troubles)[] }
   | { readonly kind: "exit-delay"; readonly area: number; readonly until: number }
   | { readonly kind: "entry-delay"; readonly area: number; readonly until: number }
   | { readonly kind: "armed"; readonly area: number }
@@ -16,7 +18,9 @@ export type KeypadMessage =
   | { readonly kind: "bypassed"; readonly zone: number }
   | { readonly kind: "chime"; readonly zone: number }
   | { readonly kind: "troubles"; readonly codes: readonly number[] }
-  | { readonly kind: "program"; readonly on: boolean };
+  | { readonly kind: "program"; readonly on: boolean }
+  | { readonly kind: "user-changed"; readonly user: number; readonly op: "add" | "change" | "delete" }
+  | { readonly kind: "user-refused"; readonly user: number; readonly reason: "code-too-short" | "duplicate-code" | "user-exists" | "unknown-user" | "self" };
 
 export type PanelEffect =
   | { readonly type: "report"; readonly event: Event }

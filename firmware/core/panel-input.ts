@@ -3,7 +3,8 @@ import type { Command, UserSpec } from "../../protocol/index.js";
 import type { ArmedMode } from "./panel-state.js";
 
 export type CodeAction =
-  | { readonly kind: "arm"; readonly mode: ArmedMode }
+  /** `override`: the user asks to override the tampers and faults that prevent setting (EN 50131-1 8.3). */
+  | { readonly kind: "arm"; readonly mode: ArmedMode; readonly override?: boolean }
   | { readonly kind: "disarm" }
   | { readonly kind: "bypass"; readonly zone: number }
   | { readonly kind: "authorise-installer" }
@@ -14,6 +15,15 @@ export type CoreCommand =
   | Exclude<Command, { type: "user-add" } | { type: "user-change" }>
   | { readonly id: string; readonly exp: number; readonly type: "user-add"; readonly spec: Omit<UserSpec, "code"> & { readonly hash: string } }
   | { readonly id: string; readonly exp: number; readonly type: "user-change"; readonly user: number; readonly hash: string };
+
+/**
+ * A user edit typed in a master user's program mode. The edge has already checked and hashed the new code;
+ * `refused` carries its verdict when the code broke a rule.
+ */
+export type UserEdit =
+  | { readonly op: "add" | "change"; readonly user: number; readonly hash: string; readonly refused?: undefined }
+  | { readonly op: "delete"; readonly user: number; readonly refused?: undefined }
+  | { readonly op: "add" | "change"; readonly user: number; readonly refused: "code-too-short" | "duplicate-code" };
 
 export type PanelInput =
   /** First sample of every zone after power-up: the core reports 305 and re-evaluates each zone. */
@@ -30,4 +40,5 @@ export type PanelInput =
   | { readonly type: "battery"; readonly low: boolean }
   /** Communication path to the centre, from the gateway. */
   | { readonly type: "link"; readonly up: boolean }
-  | { readonly type: "remote"; readonly cmd: CoreCommand };
+  | { readonly type: "remote"; readonly cmd: CoreCommand }
+  | { readonly type: "user-edit"; readonly edit: UserEdit };

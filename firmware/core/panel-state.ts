@@ -19,6 +19,12 @@ export interface AreaState {
   trips: { zone: number; n: number }[];
   /** Zones that alarmed since the last arming: shown after disarm (alarm memory). */
   memory: number[];
+  /**
+   * Silent hold-up zones that alarmed: kept out of `memory` so nothing at the premises shows them (no memory
+   * LED, no keypad message: an attacker at the keypad must not notice, EN 50131-1 hold-up). A user with
+   * `manage-users` reads them in program mode; cleared at the next arm like the memory.
+   */
+  hiddenMemory: number[];
   /** An alarm happened since the last arm/disarm: the next disarm reports 406 cancel. */
   alarmPending: boolean;
   /**
@@ -26,7 +32,7 @@ export interface AreaState {
    * entry timer has expired and the warning device has run 30 s). Dropped if a user disarms first.
    */
   deferred: { code: number; zone: number; due: number }[];
-  /** The siren sounds until this time (issue #3 time limit); undefined when silent. */
+  /** The siren sounds until this time (its time limit); undefined when silent. */
   sirenUntil: number | undefined;
   strobe: boolean;
 }
@@ -68,7 +74,8 @@ export interface PanelState {
   wrongCodes: { count: number; lockedUntil: number | undefined };
   /** Installer (level 3) access is possible until this time, once a user has authorised it. */
   installerUntil: number | undefined;
-  program: { user: number } | undefined;
+  /** Program mode: the installer's (level 3, 627/628) or a `manage-users` user's (level 2, user codes only). */
+  program: { user: number; level: 2 | 3 } | undefined;
   walkTestUntil: number | undefined;
   nextPeriodicTest: number;
   booted: boolean;
@@ -76,7 +83,7 @@ export interface PanelState {
 
 /** The part of the state that survives power loss (persisted after every change). */
 export interface NvState {
-  areas: { area: number; mode: "disarmed" | ArmedMode; entryZone?: number | undefined; memory: number[]; alarmPending: boolean; bypassed: number[] }[];
+  areas: { area: number; mode: "disarmed" | ArmedMode; entryZone?: number | undefined; memory: number[]; hiddenMemory: number[]; alarmPending: boolean; bypassed: number[] }[];
   users: UserRecord[];
   wrongCodes: { count: number; lockedUntil: number | undefined };
 }

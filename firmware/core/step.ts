@@ -13,6 +13,7 @@ import { outputs } from "./panel-view.js";
 import { onRemote } from "./remote-rules.js";
 import { report, type StepContext } from "./step-context.js";
 import { setTrouble } from "./trouble-rules.js";
+import { onUserEdit } from "./user-program-rules.js";
 import { onTamper, onZone, reevaluateAlwaysArmed, reevaluateArea } from "./zone-rules.js";
 
 export interface StepResult {
@@ -32,7 +33,7 @@ function dispatch(c: StepContext, input: PanelInput): void {
       c.s.booted = true;
       report(c, Cid.SystemReset, Qualifier.New, 0);
       for (const zs of c.s.zones) zs.active = input.active.includes(zs.zone);
-      // Issue #3: after a restart every zone is re-evaluated at once, as its type says.
+      // After a restart every zone is re-evaluated at once, as its type says.
       reevaluateAlwaysArmed(c);
       for (const a of c.s.areas) if (a.phase.kind === "armed" || a.phase.kind === "entry") reevaluateArea(c, a);
       return;
@@ -59,6 +60,8 @@ function dispatch(c: StepContext, input: PanelInput): void {
       return setTrouble(c, "linkDown", !input.up);
     case "remote":
       return onRemote(c, input.cmd);
+    case "user-edit":
+      return onUserEdit(c, input.edit);
   }
 }
 

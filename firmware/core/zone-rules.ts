@@ -2,17 +2,12 @@
 import { Cid, Qualifier } from "../../protocol/index.js";
 import type { ZoneConfig } from "../config/panel-config.js";
 import { alarmCode, raiseAlarm, restoreZone, startSiren } from "./alarm-rules.js";
-import type { ArmedMode, AreaState } from "./panel-state.js";
+import { onEntryRoute, startEntry } from "./entry-delay.js";
+import type { AreaState } from "./panel-state.js";
 import { armedIn, areaState, isBurglary, keypad, report, zoneCfg, zoneState, type StepContext } from "./step-context.js";
 
 export function walkTestOn(c: StepContext): boolean {
   return c.s.walkTestUntil !== undefined && c.now < c.s.walkTestUntil;
-}
-
-function startEntry(c: StepContext, a: AreaState, mode: ArmedMode, zone: number): void {
-  const until = c.now + c.s.cfg.timing.entryDelayMs;
-  a.phase = { kind: "entry", mode, until, zone };
-  keypad(c, { kind: "entry-delay", area: a.area, until });
 }
 
 /** A violated zone as seen by one area. Used for live changes and for the all-zones re-evaluation. */
@@ -36,8 +31,8 @@ function activeInArea(c: StepContext, z: ZoneConfig, a: AreaState): void {
       return;
     case "entry":
       if (!armedIn(z, p.mode) || a.bypassed.includes(z.zone)) return;
-      if (z.type === "instant") raiseAlarm(c, z, a.area);
-      return; // entry-exit and follower zones are on the entry route while the entry delay runs
+      onEntryRoute(c, z, a);
+      return;
   }
 }
 
@@ -88,7 +83,7 @@ export function onTamper(c: StepContext, zone: number, active: boolean): void {
 
 /**
  * Re-evaluate every open burglary zone of an area that has just become armed: at the end of the exit
- * delay and after a reboot (issue #3: "re-evaluates every zone at once", the known failure of other panels).
+ * delay and after a reboot (every zone at once: a panel that forgets open zones at power-up is the known failure).
  */
 export function reevaluateArea(c: StepContext, a: AreaState): void {
   for (const z of c.s.cfg.zones) {

@@ -2,7 +2,7 @@
  * A matrix keypad read through johnny-five pins: each scan step drives one row LOW (five.Pin outputs) and
  * reads the columns (five.Switch inputs with pull-ups; a pressed key pulls its column LOW). A key counts
  * once it is seen in two consecutive full scans (debounce). Single keys are emitted on release, so that
- * holding two keys of a combination (issue #3 "panic combinations") sends only the combination.
+ * holding two keys of a combination (a panic combination) sends only the combination.
  */
 import five from "johnny-five";
 import type { Clock, Timer } from "../../protocol/clock.js";

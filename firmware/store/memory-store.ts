@@ -1,5 +1,6 @@
 /** In-memory PanelStore for tests and dry runs; same ring semantics as the SQLite store. */
 import type { NvState } from "../core/panel-state.js";
+import { parseNv } from "./nv-record.js";
 import type { LogEntry, NewLogEntry, PanelStore } from "./panel-store.js";
 
 export class MemoryStore implements PanelStore {
@@ -19,7 +20,7 @@ export class MemoryStore implements PanelStore {
     return this.#log.length;
   }
   loadNv(): NvState | undefined {
-    return this.#nv === undefined ? undefined : (JSON.parse(this.#nv) as NvState);
+    return this.#nv === undefined ? undefined : parseNv(this.#nv, "nv");
   }
   saveNv(nv: NvState): void {
     this.#nv = JSON.stringify(nv);

@@ -4,19 +4,23 @@
  * (EN 50131-1 asks 100-500 events; we keep at least 10,000).
  */
 import Database from "better-sqlite3";
+import { z } from "zod";
 import { FirmwareError } from "../firmware-error.js";
 import type { NvState } from "../core/panel-state.js";
+import { parseNv } from "./nv-record.js";
 import type { LogEntry, NewLogEntry, PanelStore } from "./panel-store.js";
 
-interface Row {
-  seq: number;
-  at: number;
-  what: string;
-  code: number | null;
-  q: number | null;
-  area: number | null;
-  zone: number | null;
-  user: number | null;
+const Opt = z.int().nullable();
+/** A `log` row as read back; checked so a corrupt file is a typed error, not a bad entry downstream. */
+const LogRow = z.strictObject({ seq: z.int().min(1), at: z.int(), what: z.string(), code: Opt, q: Opt, area: Opt, zone: Opt, user: Opt });
+const CountRow = z.strictObject({ n: z.int().min(0) });
+const MaxSeqRow = z.strictObject({ s: z.int().min(0).nullable() });
+const NvRow = z.strictObject({ v: z.string() });
+
+function checked<T>(schema: z.ZodType<T>, row: unknown, table: string): T {
+  const r = schema.safeParse(row);
+  if (!r.success) throw new FirmwareError("store-corrupt", `${table}: ${z.prettifyError(r.error)}`);
+  return r.data;
 }
 
 export class SqliteStore implements PanelStore {
@@ -37,7 +41,7 @@ export class SqliteStore implements PanelStore {
     } catch (e) {
       throw new FirmwareError("store-failed", `${file}: ${(e as Error).message}`);
     }
-    this.#seq = (this.#db.prepare("SELECT MAX(seq) AS s FROM log").get() as { s: number | null }).s ?? 0;
+    this.#seq = checked(MaxSeqRow, this.#db.prepare("SELECT MAX(seq) AS s FROM log").get(), "log").s ?? 0;
     this.#insert = this.#db.prepare(
       "INSERT OR REPLACE INTO log (slot, seq, at, what, code, q, area, zone, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
@@ -59,8 +63,9 @@ export class SqliteStore implements PanelStore {
   }
 
   recent(limit: number): LogEntry[] {
-    const rows = this.#db.prepare("SELECT seq, at, what, code, q, area, zone, user FROM log ORDER BY seq DESC LIMIT ?").all(limit) as Row[];
-    return rows.map((r) => {
+    const rows = this.#db.prepare("SELECT seq, at, what, code, q, area, zone, user FROM log ORDER BY seq DESC LIMIT ?").all(limit);
+    return rows.map((row) => {
+      const r = checked(LogRow, row, "log");
       const out: { -readonly [K in keyof LogEntry]: LogEntry[K] } = { seq: r.seq, at: r.at, what: r.what };
       for (const k of ["code", "q", "area", "zone", "user"] as const) {
         const v = r[k];
@@ -71,12 +76,12 @@ export class SqliteStore implements PanelStore {
   }
 
   count(): number {
-    return (this.#db.prepare("SELECT COUNT(*) AS n FROM log").get() as { n: number }).n;
+    return checked(CountRow, this.#db.prepare("SELECT COUNT(*) AS n FROM log").get(), "log").n;
   }
 
   loadNv(): NvState | undefined {
-    const row = this.#db.prepare("SELECT v FROM nv WHERE k = 'panel'").get() as { v: string } | undefined;
-    return row ? (JSON.parse(row.v) as NvState) : undefined;
+    const row = this.#db.prepare("SELECT v FROM nv WHERE k = 'panel'").get();
+    return row === undefined ? undefined : parseNv(checked(NvRow, row, "nv").v, "nv");
   }
 
   saveNv(nv: NvState): void {

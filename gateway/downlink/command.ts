@@ -5,7 +5,7 @@
  * offset. Returns the result to queue for the centre, or undefined for a replay: its first result is
  * already queued or delivered, and a second one would tell an attacker the id was good.
  */
-import type { Command, CommandResult } from "../../protocol/index.js";
+import { CommandErrorCode, type Command, type CommandResult } from "../../protocol/index.js";
 import type { Clock } from "../../protocol/clock.js";
 import type { CommandGuard } from "../command-guard.js";
 import { isGatewayError, type GatewayError } from "../errors.js";
@@ -20,6 +20,8 @@ export interface CommandContext {
   readonly execute: (cmd: Command) => CommandResult;
   /** Told of each refusal (stale, expired, replay) for logs and metrics. */
   readonly refused: (e: GatewayError) => void;
+  /** Told when the panel's handler throws: the details go to the log, never onto the wire. */
+  readonly failed?: (cmd: Command, e: unknown) => void;
 }
 
 export function handleCommand(ctx: CommandContext, cmd: Command, centreSent: number): CommandResult | undefined {
@@ -30,13 +32,14 @@ export function handleCommand(ctx: CommandContext, cmd: Command, centreSent: num
     if (!isGatewayError(e)) throw e;
     ctx.refused(e);
     if (e.code === "replay") return undefined;
-    return { id: cmd.id, ok: false, error: e.code };
+    return { id: cmd.id, ok: false, error: CommandErrorCode.safeParse(e.code).data ?? "internal" };
   }
   if (timeSync) applyTimeSync(ctx.link, centreSent, ctx.clock);
   try {
     return ctx.execute(cmd);
   } catch (e) {
-    // The panel's failure is the command's result, not the gateway's.
-    return { id: cmd.id, ok: false, error: String((e as Error)?.message ?? e).slice(0, 128) };
+    // The panel's failure is the command's result, not the gateway's; its details are not for the wire.
+    ctx.failed?.(cmd, e);
+    return { id: cmd.id, ok: false, error: "internal" };
   }
 }

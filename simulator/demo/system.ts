@@ -105,7 +105,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     category,
     ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
     status: () => panel?.summary() ?? { areas: [], troubles: [] },
-    onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "panel not running" },
+    onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "unavailable" },
     onLink: (up) => panel?.input({ type: "link", up }),
     // The panel core reports 350 itself when told of link loss; the gateway's own pair would double it.
     commTroubleEvents: false,

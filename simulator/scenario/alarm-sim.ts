@@ -3,6 +3,7 @@
  *   alarm-sim scenario CONFIG SCENARIO [--db FILE]   run the firmware on SimIO in virtual time, JSON lines out
  *   alarm-sim eventlog --db FILE [--limit N]          print the non-volatile event log, newest first
  *   alarm-sim hash-code CODE                          print the scrypt hash to put in a config's codeHash
+ *   alarm-sim --help                                  usage on stdout
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (the error's stable code is printed).
  */
 import { existsSync } from "node:fs";
@@ -17,7 +18,11 @@ import { loadScenario } from "./scenario-schema.js";
 const USAGE = `usage:
   alarm-sim scenario CONFIG SCENARIO [--db FILE]
   alarm-sim eventlog --db FILE [--limit N]
-  alarm-sim hash-code CODE`;
+  alarm-sim hash-code CODE
+  alarm-sim --help`;
+
+/** The flags each subcommand takes; anything else starting with "-" is an unknown flag. */
+const FLAGS: Record<string, readonly string[]> = { scenario: ["--db"], eventlog: ["--db", "--limit"], "hash-code": [] };
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -33,7 +38,16 @@ export async function main(
   error: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
   const args = [...argv];
+  if (args.includes("--help") || args.includes("-h")) {
+    write(`${USAGE}\n`);
+    return 0;
+  }
   const cmd = args.shift();
+  const unknown = args.find((a) => /^-/.test(a) && !/^-\d/.test(a) && !(FLAGS[cmd ?? ""] ?? []).includes(a));
+  if (unknown !== undefined) {
+    error(`alarm-sim: unknown flag ${unknown}\n`);
+    return 2;
+  }
   try {
     switch (cmd) {
       case "scenario": {

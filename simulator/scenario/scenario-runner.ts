@@ -10,7 +10,7 @@ import { MemoryStore } from "../../firmware/store/memory-store.js";
 import type { PanelStore } from "../../firmware/store/panel-store.js";
 import type { Command } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
-import type { Scenario, ScenarioStep } from "./scenario-schema.js";
+import { checkScenarioAgainst, type Scenario, type ScenarioStep } from "./scenario-schema.js";
 import { SimIO } from "../board/sim-io.js";
 
 export type ScenarioLine =
@@ -31,6 +31,7 @@ function pinOf(cfg: PanelConfig, zone: number): { pin: number; wiring: "NC" | "N
 }
 
 export async function runScenario(cfg: PanelConfig, sc: Scenario, opts: RunOptions): Promise<PanelRuntime> {
+  checkScenarioAgainst(cfg, sc);
   const clock = new FakeClock(sc.start);
   const store = opts.store ?? new MemoryStore(cfg.eventLog.capacity);
   const t = () => clock.now() - sc.start;

@@ -1,7 +1,19 @@
 /**
- * The scenario file (YAML or JSON): timed inputs for `alarm-sim scenario`. See firmware/README.md.
+ * The scenario file (YAML or JSON): timed inputs for `alarm-sim scenario`. Either a bare list of steps or
+ *   start: 2026-01-01T08:00:00Z   # virtual clock at t=0: UTC ms or ISO-8601 (default 0)
+ *   until: 400000                 # keep running to this t (ms) so timers fire (default: last step + 1)
+ *   steps:                        # in time order; `at` is ms since start
+ *     - { at: 0,     keys: "1234 away" }      # digit groups and function keys, space separated
+ *     - { at: 5000,  zone: 1, state: open }   # drives the zone's pin as its NC/NO wiring would (debounced)
+ *     - { at: 9000,  tamper: 3, state: on }   # sensor tamper on/off
+ *     - { at: 10000, ac: lost }               # lost | restored;  battery: low | ok;  link: down | up
+ *     - { at: 13000, command: { type: arm, area: 1, mode: away } }   # a protocol Command; id/exp defaulted
+ *     - { at: 14000, restart: true }          # power cut and back: same store, same wiring
+ * Output, one JSON object per line, `t` = ms since start: {"kind":"event"|"state"|"keypad"|"result"|"restart", ...}.
+ * A step naming a zone, area or user the config does not have is `scenario-invalid` (checkScenarioAgainst).
  */
 import { z } from "zod";
+import type { PanelConfig } from "../../firmware/config/panel-config.js";
 import { readYamlFile } from "../../firmware/config/read-yaml-file.js";
 import { FirmwareError } from "../../firmware/firmware-error.js";
 import { isKey } from "../../firmware/keypad-entry.js";
@@ -52,4 +64,46 @@ export function parseScenario(input: unknown): Scenario {
 
 export function loadScenario(file: string): Scenario {
   return parseScenario(readYamlFile(file, "scenario-invalid"));
+}
+
+/** The number before `*` in a typed entry: a zone for `bypass`, an area for every other function key. */
+function keyTargets(keys: string): { zone?: number; area?: number }[] {
+  const toks = keys.trim().split(/\s+/);
+  const out: { zone?: number; area?: number }[] = [];
+  toks.forEach((tok, i) => {
+    const m = /^(\d{1,3})\*\d+\*?$/.exec(tok);
+    const next = toks[i + 1];
+    if (!m || next === undefined || /^[0-9*]+$/.test(next)) return;
+    out.push(next === "bypass" ? { zone: Number(m[1]) } : { area: Number(m[1]) });
+  });
+  return out;
+}
+
+/**
+ * A scenario that names a zone, area or user the config does not have is refused before it runs: a typo
+ * must not make a scenario look passed. Users added by an earlier `user-add` command step count as known.
+ */
+export function checkScenarioAgainst(cfg: PanelConfig, sc: Scenario): void {
+  const zones = new Set(cfg.zones.map((z) => z.zone));
+  const areas = new Set(cfg.areas.map((a) => a.area));
+  const users = new Set(cfg.users.map((u) => u.user));
+  const bad = (i: number, what: string): never => {
+    throw new FirmwareError("scenario-invalid", `scenario: steps[${i}]: ${what} is not in the config`);
+  };
+  sc.steps.forEach((st, i) => {
+    if ("zone" in st && !zones.has(st.zone)) bad(i, `zone ${st.zone}`);
+    if ("tamper" in st && !zones.has(st.tamper)) bad(i, `zone ${st.tamper}`);
+    if ("keys" in st) {
+      for (const k of keyTargets(st.keys)) {
+        if (k.zone !== undefined && !zones.has(k.zone)) bad(i, `zone ${k.zone}`);
+        if (k.area !== undefined && !areas.has(k.area)) bad(i, `area ${k.area}`);
+      }
+    }
+    if ("command" in st) {
+      const c = st.command as { type: string; area?: unknown; user?: unknown; spec?: { user?: unknown } };
+      if (typeof c.area === "number" && !areas.has(c.area)) bad(i, `area ${c.area}`);
+      if (c.type === "user-add" && typeof c.spec?.user === "number") users.add(c.spec.user);
+      else if (typeof c.user === "number" && !users.has(c.user)) bad(i, `user ${c.user}`);
+    }
+  });
 }

@@ -43,7 +43,7 @@ export async function drainRate(broker: BenchBroker, events: number): Promise<nu
     brokers: [{ url: broker.url, protocolVersion: broker.mqttVersion, username: "drain-1", password: "bench" }],
     category: "SP4",
     status: () => ({ areas: [], troubles: [] }),
-    onCommand: (c) => ({ id: c.id, ok: false, error: "bench" }),
+    onCommand: (c) => ({ id: c.id, ok: false, error: "unavailable" }),
     onLink: () => {},
   });
   try {

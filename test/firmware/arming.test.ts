@@ -31,7 +31,7 @@ describe("arming is refused while a non-bypassed zone is open", () => {
     d.zone(4, true);
     const fx = d.code(1, ARM_AWAY, 1);
     expect(d.phase()).toBe("disarmed");
-    expect(fx).toContainEqual({ type: "keypad", msg: { kind: "arm-refused", area: 1, open: [3, 4] } });
+    expect(fx).toContainEqual({ type: "keypad", msg: { kind: "arm-refused", area: 1, open: [3, 4], tampered: [], faults: [] } });
   });
 
   it("stay mode leaves interior zones out, so an open interior zone does not refuse it", () => {
@@ -48,7 +48,7 @@ describe("arming is refused while a non-bypassed zone is open", () => {
     const d = new CoreDriver(cfg);
     d.zone(4, true);
     const fx = d.code(1, ARM_NIGHT, 1);
-    expect(fx).toContainEqual({ type: "keypad", msg: { kind: "arm-refused", area: 1, open: [4] } });
+    expect(fx).toContainEqual({ type: "keypad", msg: { kind: "arm-refused", area: 1, open: [4], tampered: [], faults: [] } });
   });
 
   it("a force-armable zone open at arming is bypassed with 570 instead", () => {

@@ -17,6 +17,7 @@ type Op = { kind: "input"; input: PanelInput } | { kind: "wait"; ms: number };
 const zoneNo = fc.integer({ min: 0, max: 12 }); // includes unknown zones 0, 11, 12
 const action = fc.oneof(
   fc.constantFrom("away", "stay", "night").map((mode) => ({ kind: "arm", mode }) as const),
+  fc.constantFrom("away", "stay", "night").map((mode) => ({ kind: "arm", mode, override: true }) as const),
   fc.constant({ kind: "disarm" } as const),
   zoneNo.map((zone) => ({ kind: "bypass", zone }) as const),
   fc.constant({ kind: "authorise-installer" } as const),
@@ -115,6 +116,39 @@ describe("core properties (fast-check)", () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("EN 50131-1 prevention of setting: no area starts setting while a fault or tamper is present, unless a user asked to override", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        run(ops, (before, i, _fx, after) => {
+          const overriding = i.type === "code" && i.action.kind === "arm" && i.action.override === true;
+          if (overriding) return;
+          const fault = before.troubles.acLost || before.troubles.batteryLow || before.troubles.linkDown;
+          for (const a of after.areas) {
+            const was = before.areas.find((x) => x.area === a.area)?.phase.kind;
+            if (was !== "disarmed" || a.phase.kind === "disarmed") continue;
+            const tampered = cfg.zones.some((z) => z.areas.includes(a.area) && before.zones.some((zs) => zs.zone === z.zone && (zs.tamper || (z.type === "tamper" && zs.active))));
+            expect({ fault, tampered }).toEqual({ fault: false, tampered: false });
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("EN 50131-1 duress: every use of the duress code (user 3) outside a lockout reports 121", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        run(ops, (before, i, fx, _after, now) => {
+          if (i.type !== "code" || i.user !== 3) return;
+          if (before.wrongCodes.lockedUntil !== undefined && now < before.wrongCodes.lockedUntil) return;
+          if (before.users.every((u) => u.user !== 3)) return; // deleted by a remote command
+          expect(fx.some((e) => e.type === "report" && e.event.code === 121)).toBe(true);
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 

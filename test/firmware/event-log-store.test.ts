@@ -1,7 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { FirmwareError } from "../../firmware/firmware-error.js";
 import { MemoryStore } from "../../firmware/store/memory-store.js";
 import type { PanelStore } from "../../firmware/store/panel-store.js";
 import { SqliteStore } from "../../firmware/store/sqlite-store.js";
@@ -34,9 +36,47 @@ describe.each(impls)("%s (PanelStore contract)", (_name, make) => {
   it("stores and returns the non-volatile state", () => {
     const s = make(10);
     expect(s.loadNv()).toBeUndefined();
-    const nv = { areas: [{ area: 1, mode: "away" as const, memory: [3], alarmPending: true, bypassed: [] }], users: [], wrongCodes: { count: 2, lockedUntil: undefined } };
+    const nv = { areas: [{ area: 1, mode: "away" as const, memory: [3], hiddenMemory: [7], alarmPending: true, bypassed: [] }], users: [], wrongCodes: { count: 2, lockedUntil: undefined } };
     s.saveNv(nv);
     expect(s.loadNv()).toEqual({ ...nv, wrongCodes: { count: 2 } });
+  });
+});
+
+describe("rows read back from SQLite are checked by their schema", () => {
+  it("a corrupt nv row is a typed store-corrupt naming the table, not a crash later", () => {
+    const db = join(mkdtempSync(join(tmpdir(), "nv-")), "p.db");
+    const raw = new Database(db);
+    new SqliteStore(db).close();
+    raw.prepare("INSERT OR REPLACE INTO nv (k, v) VALUES ('panel', ?)").run(JSON.stringify({ areas: [{ area: 1, mode: "armed-ish" }], users: [], wrongCodes: { count: 0 } }));
+    const s = new SqliteStore(db);
+    expect(() => s.loadNv()).toThrow(FirmwareError);
+    expect(() => s.loadNv()).toThrow(/^store-corrupt: nv: [\s\S]*areas/);
+    raw.prepare("UPDATE nv SET v = 'not json{' WHERE k = 'panel'").run();
+    expect(() => s.loadNv()).toThrow(expect.objectContaining({ code: "store-corrupt" }));
+    s.close();
+    raw.close();
+  });
+
+  it("a well-formed nv row written by an older firmware (no hiddenMemory) loads", () => {
+    const db = join(mkdtempSync(join(tmpdir(), "nv-")), "p.db");
+    new SqliteStore(db).close();
+    const raw = new Database(db);
+    raw.prepare("INSERT OR REPLACE INTO nv (k, v) VALUES ('panel', ?)").run(JSON.stringify({ areas: [{ area: 1, mode: "away", memory: [], alarmPending: false, bypassed: [] }], users: [], wrongCodes: { count: 1 } }));
+    raw.close();
+    const s = new SqliteStore(db);
+    expect(s.loadNv()?.areas[0]).toMatchObject({ area: 1, mode: "away", hiddenMemory: [] });
+    s.close();
+  });
+
+  it("a corrupt log row is a typed store-corrupt naming the log table", () => {
+    const db = join(mkdtempSync(join(tmpdir(), "log-")), "p.db");
+    const s = new SqliteStore(db);
+    s.append({ at: 1, what: "ok" });
+    const raw = new Database(db);
+    raw.prepare("UPDATE log SET at = 'yesterday'").run();
+    raw.close();
+    expect(() => s.recent(5)).toThrow(/^store-corrupt: log:/);
+    s.close();
   });
 });
 

@@ -22,6 +22,12 @@ describe("panel config: schema with defaults and readable errors naming the fiel
     expect(c.eventLog.capacity).toBe(10_000);
   });
 
+  it("override levels for prevention of setting: grade 2 defaults, and a bad level names its path", () => {
+    expect(parseConfig({ areas: [{ area: 1 }] }).override).toEqual({ acLost: 2, batteryLow: 2, linkDown: 2, tamper: 3 });
+    expect(parseConfig({ areas: [{ area: 1 }], override: { tamper: "never" } }).override.tamper).toBe("never");
+    expect(() => parseConfig({ areas: [{ area: 1 }], override: { acLost: 1 } })).toThrow(/override\.acLost/);
+  });
+
   it("names the path of a bad field", () => {
     const bad = { areas: [{ area: 1 }], zones: [{ zone: 1, type: "laser", pin: 2, areas: [1] }] };
     expect(() => parseConfig(bad)).toThrow(/zones\[0\]\.type/);

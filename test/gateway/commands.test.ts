@@ -117,7 +117,7 @@ describe("downlink commands", () => {
     await h2.gw.stop();
   });
 
-  it("a handler that throws gives ok:false with its message", async () => {
+  it("a handler that throws gives ok:false with the stable code internal, not its message", async () => {
     const h = await started({
       overrides: {
         onCommand: () => {
@@ -127,7 +127,7 @@ describe("downlink commands", () => {
     });
     h.down({ cmd: { id: "arm1", exp: h.clock.now() + 60_000, type: "arm", area: 1, mode: "away" } });
     h.clock.advance(5);
-    expect(results(h)).toEqual([{ id: "arm1", ok: false, error: "area 1 has an open zone" }]);
+    expect(results(h)).toEqual([{ id: "arm1", ok: false, error: "internal" }]);
     await h.gw.stop();
   });
 

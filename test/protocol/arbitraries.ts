@@ -1,6 +1,6 @@
 /** fast-check generators for valid protocol v1 payloads, drawn from the event catalogue. */
 import fc from "fast-check";
-import { ArmModes, EVENTS, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { ArmModes, CommandErrorCode, EVENTS, type Event, type UplinkPayload } from "../../protocol/index.js";
 
 const millis = fc.integer({ min: 1_600_000_000_000, max: 2_500_000_000_000 });
 export const panelId = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
@@ -35,6 +35,6 @@ export const uplinkPayload: fc.Arbitrary<UplinkPayload> = fc
         .map((heartbeat) => ({ ...headOf, heartbeat }));
     }
     return fc
-      .record({ id: fc.string({ minLength: 1, maxLength: 64 }), ok: fc.boolean(), error: fc.option(fc.string({ maxLength: 128 }), { nil: undefined }) })
+      .record({ id: fc.string({ minLength: 1, maxLength: 64 }), ok: fc.boolean(), error: fc.option(fc.constantFrom(...CommandErrorCode.options), { nil: undefined }) })
       .map(({ id, ok, error }) => ({ ...headOf, result: error === undefined ? { id, ok } : { id, ok, error } }));
   });

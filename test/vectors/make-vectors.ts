@@ -9,7 +9,7 @@ const up = [
   { name: "single burglary alarm", payload: { v: 1, panel: "panel-0001", seq: 123456, sent: t, events: [{ code: 130, q: 1, area: 1, zone: 12, at: t - 150 }] } },
   { name: "duress by user 7 and restore of AC loss", payload: { v: 1, panel: "panel-0001", seq: 7, sent: t, events: [{ code: 121, q: 1, area: 2, user: 7, at: t - 2000 }, { code: 301, q: 3, area: 0, at: t - 61000 }] } },
   { name: "heartbeat", payload: { v: 1, panel: "panel-0001", seq: 4294967296, sent: t, heartbeat: { areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [301], outbox: 3 } } },
-  { name: "command result", payload: { v: 1, panel: "panel-0001", seq: 9, sent: t, result: { id: "cmd-42", ok: false, error: "user 5 does not exist" } } },
+  { name: "command result", payload: { v: 1, panel: "panel-0001", seq: 9, sent: t, result: { id: "cmd-42", ok: false, error: "unknown-user" } } },
 ];
 const down = [
   { name: "ack", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [123456, 7] } } },
