@@ -9,6 +9,7 @@
  * non-shortest length, unsorted or duplicate key, float, indefinite length or unknown tag is refused.
  */
 import { Decoder, Encoder, Tag } from "cbor-x";
+import { DEFAULT_LIMITS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 
 export type CborValue =
@@ -108,9 +109,12 @@ function fromDecoded(v: unknown): CborValue {
 
 /**
  * Decode exactly one deterministic CBOR item. Throws ProtocolError("malformed") for anything else,
- * including trailing bytes and any encoding that is valid CBOR but not the canonical one.
+ * including trailing bytes and any encoding that is valid CBOR but not the canonical one, and
+ * "too-complex" when it nests deeper or holds more items than `limits` allow. The bytes are pre-scanned
+ * (cbor-prescan.ts) before cbor-x sees them, so a hostile item costs no more than a scan of its heads.
  */
-export function decodeCanonical(bytes: Uint8Array): CborValue {
+export function decodeCanonical(bytes: Uint8Array, limits: CborLimits = DEFAULT_LIMITS, what = "CBOR"): CborValue {
+  prescanCbor(bytes, limits, what);
   let raw: unknown;
   try {
     raw = decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
