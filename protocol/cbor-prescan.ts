@@ -47,10 +47,14 @@ export const UPLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 5, m
 export const DOWNLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 6, maxItems: 280 };
 
 /** Any CBOR this protocol decodes: the loosest of the shapes above. */
-export const DEFAULT_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 6, maxItems: 280 };
+export const DEFAULT_LIMITS: CborLimits = {
+  maxBytes: FRAME_BYTES,
+  maxDepth: Math.max(ENVELOPE_LIMITS.maxDepth, HEADER_LIMITS.maxDepth, UPLINK_LIMITS.maxDepth, DOWNLINK_LIMITS.maxDepth),
+  maxItems: Math.max(ENVELOPE_LIMITS.maxItems, HEADER_LIMITS.maxItems, UPLINK_LIMITS.maxItems, DOWNLINK_LIMITS.maxItems),
+};
 
-/** Tags that may appear in a frame: COSE_Sign1 only. */
-const TAG_COSE_SIGN1 = 18;
+/** Tags that may appear in a frame: COSE_Sign1 (RFC 9052 §4.2) only; everything else is refused. */
+export const FRAME_TAGS: ReadonlySet<number> = new Set([18]);
 /** Major type 7 values in the data model: false (20) and true (21). */
 const SIMPLE_FALSE = 20;
 const SIMPLE_TRUE = 21;
@@ -115,7 +119,7 @@ export function prescanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_LIMI
         break;
       }
       case 6:
-        if (arg !== TAG_COSE_SIGN1) throw malformed(what, `unknown tag ${arg}`);
+        if (!FRAME_TAGS.has(arg)) throw malformed(what, `unknown tag ${arg}`);
         if (depth + 1 > limits.maxDepth) throw tooComplex(what, `nested deeper than ${limits.maxDepth}`);
         pending.push(1);
         break;

@@ -9,7 +9,7 @@
  * non-shortest length, unsorted or duplicate key, float, indefinite length or unknown tag is refused.
  */
 import { Decoder, Encoder, Tag } from "cbor-x";
-import { DEFAULT_LIMITS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
+import { DEFAULT_LIMITS, FRAME_TAGS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 
 export type CborValue =
@@ -25,9 +25,6 @@ export interface CborTag {
   readonly tag: number;
   readonly value: CborValue;
 }
-
-/** Tags that may appear in a frame; everything else is refused. */
-const ALLOWED_TAGS = new Set([18]);
 
 const encoder = new Encoder({
   useRecords: false,
@@ -100,7 +97,7 @@ function fromDecoded(v: unknown): CborValue {
     return m;
   }
   if (v instanceof Tag) {
-    if (!ALLOWED_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
+    if (!FRAME_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
     return { tag: v.tag, value: fromDecoded(v.value) };
   }
   // null, undefined, Date (tag 0/1), typed arrays from other tags, records, ...
