@@ -9,6 +9,7 @@
  * non-shortest length, unsorted or duplicate key, float, indefinite length or unknown tag is refused.
  */
 import { Decoder, Encoder, Tag } from "cbor-x";
+import { DEFAULT_LIMITS, FRAME_TAGS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 
 export type CborValue =
@@ -24,9 +25,6 @@ export interface CborTag {
   readonly tag: number;
   readonly value: CborValue;
 }
-
-/** Tags that may appear in a frame; everything else is refused. */
-const ALLOWED_TAGS = new Set([18]);
 
 const encoder = new Encoder({
   useRecords: false,
@@ -99,7 +97,7 @@ function fromDecoded(v: unknown): CborValue {
     return m;
   }
   if (v instanceof Tag) {
-    if (!ALLOWED_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
+    if (!FRAME_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
     return { tag: v.tag, value: fromDecoded(v.value) };
   }
   // null, undefined, Date (tag 0/1), typed arrays from other tags, records, ...
@@ -108,9 +106,12 @@ function fromDecoded(v: unknown): CborValue {
 
 /**
  * Decode exactly one deterministic CBOR item. Throws ProtocolError("malformed") for anything else,
- * including trailing bytes and any encoding that is valid CBOR but not the canonical one.
+ * including trailing bytes and any encoding that is valid CBOR but not the canonical one, and
+ * "too-complex" when it nests deeper or holds more items than `limits` allow. The bytes are pre-scanned
+ * (cbor-prescan.ts) before cbor-x sees them, so a hostile item costs no more than a scan of its heads.
  */
-export function decodeCanonical(bytes: Uint8Array): CborValue {
+export function decodeCanonical(bytes: Uint8Array, limits: CborLimits = DEFAULT_LIMITS, what = "CBOR"): CborValue {
+  prescanCbor(bytes, limits, what);
   let raw: unknown;
   try {
     raw = decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -5,14 +5,15 @@
  */
 import { sign, verify, type KeyObject } from "node:crypto";
 import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
+import { ENVELOPE_LIMITS, HEADER_LIMITS } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 
 export const COSE_SIGN1_TAG = 18;
 export const ALG_EDDSA = -8;
 const HDR_ALG = 1;
 const HDR_KID = 4;
-/** Issue #2: a frame is at most 4 KiB. */
-export const MAX_FRAME_BYTES = 4096;
+/** A frame is at most 4 KiB. */
+export const MAX_FRAME_BYTES = ENVELOPE_LIMITS.maxBytes;
 export const MAX_KID_BYTES = 32;
 const ED25519_SIG_BYTES = 64;
 
@@ -45,7 +46,7 @@ export function signSign1(payload: Uint8Array, key: KeyObject, kid: string): Uin
 /** Parse the envelope strictly, without checking the signature (the key depends on the kid). */
 export function parseSign1(frame: Uint8Array): ParsedSign1 {
   if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
-  const top = decodeCanonical(frame);
+  const top = decodeCanonical(frame, ENVELOPE_LIMITS, "COSE_Sign1");
   if (!isCborTag(top) || top.tag !== COSE_SIGN1_TAG) {
     throw new ProtocolError("malformed", "not a tagged COSE_Sign1");
   }
@@ -58,7 +59,7 @@ export function parseSign1(frame: Uint8Array): ParsedSign1 {
   // We put nothing in the unprotected bucket; anything there would be unauthenticated (RFC 9052 §3).
   if (!isCborMap(unprotected) || unprotected.size !== 0) throw new ProtocolError("malformed", "unprotected header must be empty");
   if (signature.length !== ED25519_SIG_BYTES) throw new ProtocolError("malformed", "signature must be 64 bytes");
-  const hdr = decodeCanonical(protectedBytes);
+  const hdr = decodeCanonical(protectedBytes, HEADER_LIMITS, "protected header");
   if (!isCborMap(hdr) || hdr.size !== 2) throw new ProtocolError("malformed", "protected header must hold exactly alg and kid");
   const alg = hdr.get(HDR_ALG);
   const kid = hdr.get(HDR_KID);

@@ -4,6 +4,7 @@
  *    3: ack [seq, ...], 4: nak [seq, reason], 5: command {0: id, 1: exp, 2: type, 3: {text-keyed arguments}}}
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
+import { DOWNLINK_LIMITS } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 import { DownlinkPayload, PROTOCOL_VERSION } from "./schema.js";
 import { arr, cborToJson, checkVersion, intMap, jsonToCbor, validate } from "./wire.js";
@@ -27,7 +28,7 @@ export function encodeDownlinkPayload(input: unknown): Uint8Array {
 }
 
 export function decodeDownlinkPayload(bytes: Uint8Array): DownlinkPayload {
-  const m = intMap(decodeCanonical(bytes), Object.values(K), "downlink payload");
+  const m = intMap(decodeCanonical(bytes, DOWNLINK_LIMITS, "downlink payload"), Object.values(K), "downlink payload");
   checkVersion(m);
   const bodies = [K.ack, K.nak, K.cmd].filter((k) => m.has(k));
   if (bodies.length !== 1) throw new ProtocolError("malformed", "exactly one of ack, nak, cmd");

@@ -18,6 +18,7 @@ export class CodedError<C extends string = string> extends Error {
 export type ProtocolErrorCode =
   | "malformed" // not the CBOR / COSE / payload shape this version defines
   | "oversize" // larger than MAX_FRAME_BYTES
+  | "too-complex" // CBOR nested deeper or holding more items than the frame's shape allows
   | "unsupported-version" // payload version we do not speak
   | "unsupported-algorithm" // protected header alg other than EdDSA
   | "unknown-key" // kid not registered, or registered to another panel than the topic's

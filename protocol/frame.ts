@@ -1,9 +1,12 @@
 /**
  * Sealing and opening of signed frames: the COSE_Sign1 envelope around an uplink or downlink payload,
- * with every receiver-side check in a fixed order (size, envelope, key, signature, payload, panel,
- * time). Replay of sequence numbers is the receiver's state: see replay.ts.
+ * with every receiver-side check in a fixed order (size, envelope, key, payload shape, signature,
+ * payload, panel, time). The envelope and the payload bytes are pre-scanned (cbor-prescan.ts) before any
+ * of them is decoded, and the payload's shape before the signature is checked, so a hostile frame costs
+ * at most what a valid one does. Replay of sequence numbers is the receiver's state: see replay.ts.
  */
 import type { KeyObject } from "node:crypto";
+import { DOWNLINK_LIMITS, UPLINK_LIMITS, prescanCbor } from "./cbor-prescan.js";
 import { parseSign1, signSign1, verifySign1 } from "./cose.js";
 import { ProtocolError } from "./errors.js";
 import { checkFreshness, type FreshnessWindow } from "./freshness.js";
@@ -64,6 +67,7 @@ export function openUplink(frame: Uint8Array, ring: KeyRing, opts: OpenUplinkOpt
   if (opts.topicPanel !== undefined && reg.panel !== opts.topicPanel) {
     throw new ProtocolError("unknown-key", `kid ${JSON.stringify(parsed.kid)} does not belong to panel ${opts.topicPanel}`);
   }
+  prescanCbor(parsed.payload, UPLINK_LIMITS, "uplink payload");
   verifySign1(parsed, reg.key);
   const payload = decodeUplinkPayload(parsed.payload);
   if (payload.panel !== reg.panel) throw new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, key belongs to ${reg.panel}`);
@@ -98,6 +102,7 @@ export interface OpenDownlinkOptions {
 export function openDownlink(frame: Uint8Array, opts: OpenDownlinkOptions): DownlinkPayload {
   const parsed = parseSign1(frame);
   if (parsed.kid !== opts.centre.kid) throw new ProtocolError("unknown-key", `kid ${JSON.stringify(parsed.kid)} is not the pinned centre key`);
+  prescanCbor(parsed.payload, DOWNLINK_LIMITS, "downlink payload");
   verifySign1(parsed, opts.centre.key);
   const payload = decodeDownlinkPayload(parsed.payload);
   if (payload.panel !== opts.panel) throw new ProtocolError("wrong-panel", `frame is for panel ${payload.panel}, not ${opts.panel}`);

@@ -3,6 +3,7 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./schema.js";
 export * from "./cbor.js";
+export * from "./cbor-prescan.js";
 export * from "./cose.js";
 export * from "./keys.js";
 export * from "./uplink.js";

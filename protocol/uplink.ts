@@ -8,6 +8,7 @@
  * 128 bytes (the size budget in protocol/README.md); the receiver recovers the absolute time as sent - age.
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
+import { UPLINK_LIMITS } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 import { eventDef } from "./events.js";
 import { ArmModes, PROTOCOL_VERSION, UplinkPayload, type Event, type Heartbeat } from "./schema.js";
@@ -75,7 +76,7 @@ export function encodeUplinkPayload(input: unknown): Uint8Array {
 }
 
 export function decodeUplinkPayload(bytes: Uint8Array): UplinkPayload {
-  const m = intMap(decodeCanonical(bytes), Object.values(K), "uplink payload");
+  const m = intMap(decodeCanonical(bytes, UPLINK_LIMITS, "uplink payload"), Object.values(K), "uplink payload");
   checkVersion(m);
   const sent = m.get(K.sent);
   if (typeof sent !== "number") throw new ProtocolError("malformed", "sent missing");

@@ -11,6 +11,7 @@ import { alarmLatencyFigures } from "./alarm-latency.js";
 import { centreThroughputFigures } from "./centre-throughput.js";
 import { backlogDrainFigures } from "./backlog-drain.js";
 import { footprintFigures } from "./footprint.js";
+import { hostileFrameFigures } from "./hostile-frame.js";
 import { mosquittoPath, startAedesBroker, startMosquittoBroker, type BenchBroker } from "./brokers.js";
 
 export interface BenchOptions {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
+    ["hostile frame", () => hostileFrameFigures(opts)],
   ];
   for (const start of [startAedesBroker, ...(mosquittoPath() ? [startMosquittoBroker] : [])]) {
     const name = start === startAedesBroker ? "aedes" : "mosquitto";

@@ -22,7 +22,7 @@ describe("npm run bench -- --quick", () => {
     const res = JSON.parse(readFileSync(out, "utf8")) as { quick: boolean; figures: { name: string; value: number; baseline: number; unit: string; ratio: number; target: string; pass: boolean }[] };
     expect(res.quick).toBe(true);
     const names = res.figures.map((f) => f.name);
-    const families = [/^size: alarm frame/, /^size: heartbeat frame/, /^outbox: durable enqueue/, /^panel process RSS/, /^panel process idle CPU/, /^panel process start-up/];
+    const families = [/^size: alarm frame/, /^size: heartbeat frame/, /^outbox: durable enqueue/, /^panel process RSS/, /^panel process idle CPU/, /^panel process start-up/, /^hostile frame, worst of/];
     for (const broker of ["aedes", "mosquitto"]) {
       families.push(new RegExp(`^alarm latency p99 \\(${broker}\\)`), new RegExp(`^centre: 1 receiver, .*\\(${broker}\\)`), new RegExp(`^centre: 2 receivers sharing \\(${broker}\\)`), new RegExp(`^backlog drain, .*\\(${broker}\\)`));
     }

@@ -137,9 +137,11 @@ describe("commands (downlink/command.ts) and time-sync (downlink/time-sync.ts)",
     expect(clockOffset(centre, t.clock)).toBe(3_000_000);
   });
 
-  it("the panel's handler throwing is the command's failed result, not the gateway's", () => {
+  it("the panel's handler throwing is the command's failed result (internal), its details only in the log", () => {
     const t = ctx();
-    const c = { ...t.c, execute: () => { throw new Error("area 1 has an open zone"); } };
-    expect(handleCommand(c, arm(t.clock), t.clock.now())).toEqual({ id: "a1", ok: false, error: "area 1 has an open zone" });
+    const failed: unknown[] = [];
+    const c = { ...t.c, execute: () => { throw new Error("area 1 has an open zone"); }, failed: (_: unknown, e: unknown) => void failed.push(e) };
+    expect(handleCommand(c, arm(t.clock), t.clock.now())).toEqual({ id: "a1", ok: false, error: "internal" });
+    expect(String(failed[0])).toMatch(/area 1 has an open zone/);
   });
 });
