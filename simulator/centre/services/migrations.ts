@@ -59,4 +59,51 @@ CREATE TABLE svc_caller_lockout (
 );
 `,
   },
+  {
+    version: 2,
+    name: "incidents, tasks and billing",
+    sql: `
+CREATE TABLE svc_incidents (
+  id INTEGER PRIMARY KEY,
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  panel TEXT,
+  centre_alarm_id INTEGER,       -- the operator-queue alarm in the centre's own tables, when there is one
+  class TEXT NOT NULL,           -- a service class, or arm-schedule
+  key TEXT NOT NULL,             -- reports with the same key join one open incident
+  title TEXT NOT NULL,
+  state TEXT NOT NULL,           -- open | closed
+  outcome TEXT,                  -- handled | false-alarm | test
+  opened_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT,
+  plan_version INTEGER,          -- the action plan and contact list in force when it opened
+  contacts_version INTEGER
+);
+CREATE UNIQUE INDEX svc_incidents_open ON svc_incidents(installation_id, key) WHERE state = 'open';
+CREATE INDEX svc_incidents_period ON svc_incidents(installation_id, opened_at);
+CREATE TABLE svc_tasks (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES svc_incidents(id),
+  step INTEGER NOT NULL,         -- index of the plan step; the contacts of one call step share it
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,          -- JSON: whom to call or notify
+  state TEXT NOT NULL,           -- pending | open | in-progress | done | cancelled
+  outcome TEXT,
+  note TEXT,
+  ref TEXT,                      -- provider reference (guard dispatch)
+  operator TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX svc_tasks_incident ON svc_tasks(incident_id, id);
+CREATE TABLE svc_billing (
+  id INTEGER PRIMARY KEY,
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  incident_id INTEGER REFERENCES svc_incidents(id),
+  kind TEXT NOT NULL,            -- guard-dispatch
+  at INTEGER NOT NULL,
+  note TEXT NOT NULL
+);
+`,
+  },
 ];
+
