@@ -105,5 +105,23 @@ CREATE TABLE svc_billing (
 );
 `,
   },
+  {
+    version: 3,
+    name: "test notices",
+    sql: `
+CREATE TABLE svc_test_notices (
+  id INTEGER PRIMARY KEY,
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,      -- exclusive: the window ends by itself
+  zones TEXT,                    -- JSON array, NULL = every zone
+  classes TEXT,                  -- JSON array of service classes, NULL = every class
+  announced_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  cancelled_at INTEGER
+);
+CREATE INDEX svc_test_notices_window ON svc_test_notices(installation_id, ends_at);
+`,
+  },
 ];
 
