@@ -43,6 +43,7 @@ interface IncidentRow {
   closed_by: string | null;
   plan_version: number | null;
   contacts_version: number | null;
+  cancelled_by_customer: number;
 }
 
 interface TaskRow {
@@ -122,8 +123,8 @@ export class IncidentBook {
     this.db.prepare("UPDATE svc_tasks SET ref = ? WHERE id = ?").run(ref, taskId);
   }
 
-  close(id: number, outcome: IncidentOutcome, actor: string, at: number): void {
-    this.db.prepare("UPDATE svc_incidents SET state = 'closed', outcome = ?, closed_at = ?, closed_by = ? WHERE id = ?").run(outcome, at, actor, id);
+  close(id: number, outcome: IncidentOutcome, actor: string, at: number, byCustomer = false): void {
+    this.db.prepare("UPDATE svc_incidents SET state = 'closed', outcome = ?, closed_at = ?, closed_by = ?, cancelled_by_customer = ? WHERE id = ?").run(outcome, at, actor, byCustomer ? 1 : 0, id);
   }
 
   addBilling(installationId: number, incidentId: number | null, kind: string, at: number, note: string): number {
@@ -158,6 +159,7 @@ export class IncidentBook {
       closedBy: r.closed_by,
       planVersion: r.plan_version,
       contactsVersion: r.contacts_version,
+      cancelledByCustomer: r.cancelled_by_customer === 1,
       tasks: this.tasks(r.id),
     });
   }

@@ -132,18 +132,21 @@ export class IncidentDesk {
     }
   }
 
-  /** Closes an incident by hand once its work is done; tasks still waiting are cancelled. */
-  close(actor: string, incidentId: number, note?: string): Incident {
-    return this.announce(inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, "handled", "closed", note)));
+  /**
+   * Closes an incident by hand once its work is done (as a false alarm when the operator found it one);
+   * tasks still waiting are cancelled.
+   */
+  close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Incident {
+    return this.announce(inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
   }
 
   /** For the other services' transactions (false alarm, cancellation). */
-  closeInTx(actor: string, incidentId: number, outcome: IncidentOutcome, taskOutcome: TaskOutcome, note?: string): number {
+  closeInTx(actor: string, incidentId: number, outcome: IncidentOutcome, taskOutcome: TaskOutcome, note?: string, byCustomer = false): number {
     const before = this.book.get(incidentId);
     if (before.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is already closed`);
     const now = this.ctx.clock.now();
     this.book.apply(closeAll(before.tasks, taskOutcome), actor, now, null);
-    this.book.close(incidentId, outcome, actor, now);
+    this.book.close(incidentId, outcome, actor, now, byCustomer);
     this.ctx.audit.record({ at: now, actor, action: `incident.close`, entity: "incident", entityId: incidentId, before, after: { ...this.book.get(incidentId), note: note ?? null } });
     return incidentId;
   }

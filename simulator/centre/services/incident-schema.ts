@@ -54,6 +54,8 @@ export const Incident = z.strictObject({
   closedBy: z.string().nullable(),
   planVersion: z.int().nullable(),
   contactsVersion: z.int().nullable(),
+  /** Closed because the customer called to cancel (with the right caller password). */
+  cancelledByCustomer: z.boolean(),
   tasks: z.array(Task),
 });
 export type Incident = z.infer<typeof Incident>;

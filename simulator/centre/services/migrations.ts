@@ -123,5 +123,12 @@ CREATE TABLE svc_test_notices (
 CREATE INDEX svc_test_notices_window ON svc_test_notices(installation_id, ends_at);
 `,
   },
+  {
+    version: 4,
+    name: "customer cancellations",
+    sql: `
+ALTER TABLE svc_incidents ADD COLUMN cancelled_by_customer INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
