@@ -130,5 +130,26 @@ CREATE INDEX svc_test_notices_window ON svc_test_notices(installation_id, ends_a
 ALTER TABLE svc_incidents ADD COLUMN cancelled_by_customer INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 5,
+    name: "operators and sessions",
+    sql: `
+CREATE TABLE svc_operators (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,   -- scrypt
+  role TEXT NOT NULL,            -- operator | supervisor | admin
+  disabled INTEGER NOT NULL DEFAULT 0,
+  wrong INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE svc_sessions (
+  token_hash TEXT PRIMARY KEY,   -- SHA-256 of the bearer token: a copied database opens no session
+  username TEXT NOT NULL REFERENCES svc_operators(username),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
 ];
 
