@@ -156,6 +156,18 @@ describe("the flow over HTTP", () => {
     expect(bad.json()).toMatchObject({ error: "bad-input", field: "outcome" });
   });
 
+  it("a supervisor agrees a schedule; a bad one is refused with the field", async () => {
+    fx = apiFixture();
+    const id = await installation();
+    const day = { open: "08:00", close: "18:00" };
+    const weekly = { sun: null, mon: day, tue: day, wed: day, thu: day, fri: day, sat: null };
+    const ok = await fx.call("sam", "PUT", `/api/installations/${id}/schedule`, { weekly, holidays: ["2026-12-25"] });
+    expect(ok.json()).toMatchObject({ version: 1, body: { graceMinutes: 15, holidays: ["2026-12-25"] } });
+    const bad = await fx.call("sam", "PUT", `/api/installations/${id}/schedule`, { weekly: { ...weekly, sat: { open: "9:00", close: "12:00" } } });
+    expect(bad.json()).toMatchObject({ error: "bad-input", field: "weekly.sat.open" });
+    expect((await fx.call("oli", "GET", `/api/installations/${id}/schedule`)).json().version).toBe(1);
+  });
+
   it("GET /api/schema lists the routes with their JSON Schemas and roles", async () => {
     fx = apiFixture();
     const docs = (await fx.call("oli", "GET", "/api/schema")).json() as { method: string; url: string; role: string | null; schema: { body?: { required?: string[] } } }[];

@@ -151,5 +151,23 @@ CREATE TABLE svc_sessions (
 );
 `,
   },
+  {
+    version: 6,
+    name: "arm/disarm supervision",
+    sql: `
+CREATE TABLE svc_arm_state (
+  installation_id INTEGER PRIMARY KEY REFERENCES svc_installations(id),
+  armed INTEGER NOT NULL,
+  at INTEGER NOT NULL            -- time of the opening or closing event
+);
+CREATE TABLE svc_close_checks (  -- each local day's closing deadline is judged once
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  date TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  armed INTEGER NOT NULL,
+  PRIMARY KEY (installation_id, date)
+);
+`,
+  },
 ];
 

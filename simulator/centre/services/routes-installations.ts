@@ -4,6 +4,7 @@ import { z } from "zod";
 import { typed, who } from "./api-plumbing.js";
 import { InstallationReport, installationReport, reportCsv } from "./installation-report.js";
 import { CallerPassword, Contacts, Installation, InstallationInput, InstallationPatch, IsoDate, PanelRef } from "./installation-schema.js";
+import { Schedule } from "./arm-schedule.js";
 import { ActionPlan } from "./plan-schema.js";
 import type { Services } from "./services.js";
 import { notFound } from "./services-error.js";
@@ -50,6 +51,14 @@ export function installationRoutes(fastify: FastifyInstance, s: Services): void 
   app.get("/api/installations/:id/plan", { config: op, schema: { params: Id, querystring: At, response: { 200: Versioned(ActionPlan) } } }, async (req) => {
     const v = s.desk.plans.at(req.params.id, req.query.at ?? s.ctx.clock.now());
     if (!v) throw notFound(`action plan for installation ${req.params.id} (the default plan applies)`);
+    return v;
+  });
+  app.put("/api/installations/:id/schedule", { config: sup, schema: { params: Id, body: Schedule, response: { 200: Versioned(Schedule) } } }, async (req) =>
+    s.arm.setSchedule(who(req).username, req.params.id, req.body),
+  );
+  app.get("/api/installations/:id/schedule", { config: op, schema: { params: Id, querystring: At, response: { 200: Versioned(Schedule) } } }, async (req) => {
+    const v = s.arm.scheduleAt(req.params.id, req.query.at ?? s.ctx.clock.now());
+    if (!v) throw notFound(`schedule for installation ${req.params.id}`);
     return v;
   });
   app.post("/api/installations/:id/inspection", { config: sup, schema: { params: Id, body: z.strictObject({ date: IsoDate }), response: { 200: Installation } } }, async (req) =>

@@ -4,6 +4,7 @@
  */
 import type { Clock } from "../../../protocol/clock.js";
 import { AlarmIntake } from "./alarm-intake.js";
+import { ArmSupervisor } from "./arm-supervisor.js";
 import { CallerCancel, type CallerLockoutOptions } from "./caller-cancel.js";
 import { IncidentDesk, type ServicePorts } from "./incident-desk.js";
 import { Installations } from "./installations.js";
@@ -27,6 +28,7 @@ export class Services {
   readonly cancel: CallerCancel;
   readonly intake: AlarmIntake;
   readonly operators: Operators;
+  readonly arm: ArmSupervisor;
 
   constructor(db: Db, clock: Clock, readonly ports: ServicePorts, opts: ServicesOptions = {}) {
     this.ctx = servicesContext(db, clock, opts.scrypt);
@@ -36,5 +38,16 @@ export class Services {
     this.cancel = new CallerCancel(this.ctx, this.installations, this.desk, ports.guard, opts.callerLockout);
     this.intake = new AlarmIntake(this.installations, this.desk, this.notices);
     this.operators = new Operators(this.ctx, opts.operators);
+    this.arm = new ArmSupervisor(this.ctx, this.installations, this.desk);
+    this.intake.listen(this.arm);
+  }
+
+  /** Starts the timers (arm/disarm deadlines, ticket persistence). */
+  start(): void {
+    this.arm.start();
+  }
+
+  stop(): void {
+    this.arm.stop();
   }
 }
