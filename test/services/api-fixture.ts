@@ -3,12 +3,10 @@ import Database from "better-sqlite3";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { FakeClock } from "../../protocol/clock.js";
-import { SimulatedGuardService } from "../../simulator/centre/services/guard-service.js";
 import { buildServicesApi, REDACT, type ServicesApiOptions } from "../../simulator/centre/services/http-api.js";
-import { SimulatedMessenger } from "../../simulator/centre/services/messenger.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
-import { SimulatedTelephony } from "../../simulator/centre/services/telephony.js";
+import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { T0 } from "./fixture.js";
 
 export const PASSWORDS = { ada: "ada-admin-pass", sam: "sam-supervisor-pass", oli: "oli-operator-pass" } as const;
@@ -16,10 +14,9 @@ export const PASSWORDS = { ada: "ada-admin-pass", sam: "sam-supervisor-pass", ol
 export function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
   const db = new Database(":memory:");
   const clock = new FakeClock(T0);
-  const telephony = new SimulatedTelephony();
-  const messenger = new SimulatedMessenger();
-  const guard = new SimulatedGuardService(clock, { etaMs: 15 * 60_000, onSiteMs: 10 * 60_000 });
-  const services = new Services(db, clock, { telephony, messenger, guard }, { scrypt: TEST_SCRYPT });
+  const ports = simulatedPorts(clock, { etaMs: 15 * 60_000, onSiteMs: 10 * 60_000 });
+  const { telephony, guard } = ports;
+  const services = new Services(db, clock, ports, { scrypt: TEST_SCRYPT });
   services.operators.create("bootstrap", { username: "ada", password: PASSWORDS.ada, role: "admin" });
   services.operators.create("bootstrap", { username: "sam", password: PASSWORDS.sam, role: "supervisor" });
   services.operators.create("bootstrap", { username: "oli", password: PASSWORDS.oli, role: "operator" });
@@ -47,6 +44,7 @@ export function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
     clock,
     services,
     app,
+    ports,
     telephony,
     guard,
     logLines,

@@ -6,11 +6,9 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import type { ScheduleInput } from "../../simulator/centre/services/arm-schedule.js";
-import { SimulatedGuardService } from "../../simulator/centre/services/guard-service.js";
-import { SimulatedMessenger } from "../../simulator/centre/services/messenger.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
-import { SimulatedTelephony } from "../../simulator/centre/services/telephony.js";
+import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 
 const stops: (() => void)[] = [];
 afterEach(() => stops.splice(0).forEach((f) => f()));
@@ -23,7 +21,7 @@ const everyDay: ScheduleInput = { weekly: { sun: day, mon: day, tue: day, wed: d
 function setup(start: number, schedule: ScheduleInput = weekdays) {
   const db = new Database(":memory:");
   const clock = new FakeClock(start);
-  const s = new Services(db, clock, { telephony: new SimulatedTelephony(), messenger: new SimulatedMessenger(), guard: new SimulatedGuardService(clock) }, { scrypt: TEST_SCRYPT });
+  const s = new Services(db, clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
   const inst = s.installations.create("sup", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
   s.installations.attachPanel("sup", inst.id, "P1");
   s.installations.setContacts("sup", inst.id, [{ name: "Owner", phone: "+49 5" }]);

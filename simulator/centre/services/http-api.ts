@@ -13,6 +13,7 @@ import { authRoutes } from "./routes-auth.js";
 import { incidentRoutes } from "./routes-incidents.js";
 import { installationRoutes } from "./routes-installations.js";
 import { queueStreamRoutes } from "./routes-queue-stream.js";
+import { remoteRoutes } from "./routes-remote.js";
 import type { Services } from "./services.js";
 
 /** Never logged: credentials, session tokens, caller passwords, user codes. */
@@ -55,6 +56,7 @@ export function buildServicesApi(s: Services, opts: ServicesApiOptions = {}): Fa
   authRoutes(app, s);
   installationRoutes(app, s);
   incidentRoutes(app, s);
+  remoteRoutes(app, s);
   queueStreamRoutes(app, s, opts.clock ?? unrefSystemClock, opts.keepAliveMs ?? 25_000);
   for (const add of opts.routes ?? []) add(app, s);
   app.get("/api/schema", { config: { role: "operator" } }, async () => docs);

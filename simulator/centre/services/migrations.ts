@@ -169,5 +169,25 @@ CREATE TABLE svc_close_checks (  -- each local day's closing deadline is judged 
 );
 `,
   },
+  {
+    version: 7,
+    name: "remote support commands",
+    sql: `
+CREATE TABLE svc_remote_commands (
+  id TEXT PRIMARY KEY,           -- the command id the panel's result names
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  panel TEXT NOT NULL,
+  type TEXT NOT NULL,            -- user-add | user-change | user-delete; the code itself is never stored
+  user_no INTEGER NOT NULL,
+  state TEXT NOT NULL,           -- sent | ok | failed | expired
+  error TEXT,
+  requested_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  done_at INTEGER
+);
+CREATE INDEX svc_remote_commands_open ON svc_remote_commands(state, expires_at);
+`,
+  },
 ];
 

@@ -5,6 +5,8 @@
 import type { Clock } from "../../../protocol/clock.js";
 import { AlarmIntake } from "./alarm-intake.js";
 import { ArmSupervisor } from "./arm-supervisor.js";
+import type { CommandSender } from "./command-sender.js";
+import { RemoteSupport } from "./remote-support.js";
 import { CallerCancel, type CallerLockoutOptions } from "./caller-cancel.js";
 import { IncidentDesk, type ServicePorts } from "./incident-desk.js";
 import { Installations } from "./installations.js";
@@ -18,6 +20,12 @@ export interface ServicesOptions {
   readonly scrypt?: ScryptParams;
   readonly callerLockout?: CallerLockoutOptions;
   readonly operators?: OperatorOptions;
+  /** How long a panel may act on a remote-support command (default 10 min). */
+  readonly commandTtlMs?: number;
+}
+
+export interface AllPorts extends ServicePorts {
+  readonly commands: CommandSender;
 }
 
 export class Services {
@@ -29,8 +37,9 @@ export class Services {
   readonly intake: AlarmIntake;
   readonly operators: Operators;
   readonly arm: ArmSupervisor;
+  readonly remote: RemoteSupport;
 
-  constructor(db: Db, clock: Clock, readonly ports: ServicePorts, opts: ServicesOptions = {}) {
+  constructor(db: Db, clock: Clock, readonly ports: AllPorts, opts: ServicesOptions = {}) {
     this.ctx = servicesContext(db, clock, opts.scrypt);
     this.installations = new Installations(this.ctx);
     this.desk = new IncidentDesk(this.ctx, this.installations, ports);
@@ -40,14 +49,17 @@ export class Services {
     this.operators = new Operators(this.ctx, opts.operators);
     this.arm = new ArmSupervisor(this.ctx, this.installations, this.desk);
     this.intake.listen(this.arm);
+    this.remote = new RemoteSupport(this.ctx, this.installations, ports.commands, opts.commandTtlMs);
   }
 
   /** Starts the timers (arm/disarm deadlines, ticket persistence). */
   start(): void {
     this.arm.start();
+    this.remote.start();
   }
 
   stop(): void {
     this.arm.stop();
+    this.remote.stop();
   }
 }
