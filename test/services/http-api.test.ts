@@ -168,6 +168,21 @@ describe("the flow over HTTP", () => {
     expect((await fx.call("oli", "GET", `/api/installations/${id}/schedule`)).json().version).toBe(1);
   });
 
+  it("lists service tickets and installations due for inspection; an operator closes a ticket", async () => {
+    fx = apiFixture();
+    const id = await installation();
+    fx.services.start();
+    fx.services.intake.event({ panel: "P1", code: 302, qualifier: 1, area: 0, at: fx.clock.now() });
+    fx.clock.advance(3_600_000);
+    const [t] = (await fx.call("oli", "GET", "/api/tickets?state=open")).json();
+    expect(t).toMatchObject({ fault: "battery", installationId: id });
+    expect((await fx.call("oli", "POST", `/api/tickets/${t.id}/close`, { note: "replaced" })).json().state).toBe("closed");
+    expect((await fx.call("oli", "PUT", `/api/tickets/${t.id}/route`, { route: "visit" })).statusCode).toBe(403);
+    const due = (await fx.call("oli", "GET", "/api/inspections/due?withinDays=30")).json();
+    expect(due).toEqual([expect.objectContaining({ dueDate: null, installation: expect.objectContaining({ id }) })]);
+    fx.services.stop();
+  });
+
   it("GET /api/schema lists the routes with their JSON Schemas and roles", async () => {
     fx = apiFixture();
     const docs = (await fx.call("oli", "GET", "/api/schema")).json() as { method: string; url: string; role: string | null; schema: { body?: { required?: string[] } } }[];

@@ -14,6 +14,7 @@ import { incidentRoutes } from "./routes-incidents.js";
 import { installationRoutes } from "./routes-installations.js";
 import { queueStreamRoutes } from "./routes-queue-stream.js";
 import { remoteRoutes } from "./routes-remote.js";
+import { ticketRoutes } from "./routes-tickets.js";
 import type { Services } from "./services.js";
 
 /** Never logged: credentials, session tokens, caller passwords, user codes. */
@@ -57,6 +58,7 @@ export function buildServicesApi(s: Services, opts: ServicesApiOptions = {}): Fa
   installationRoutes(app, s);
   incidentRoutes(app, s);
   remoteRoutes(app, s);
+  ticketRoutes(app, s);
   queueStreamRoutes(app, s, opts.clock ?? unrefSystemClock, opts.keepAliveMs ?? 25_000);
   for (const add of opts.routes ?? []) add(app, s);
   app.get("/api/schema", { config: { role: "operator" } }, async () => docs);

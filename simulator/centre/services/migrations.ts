@@ -189,5 +189,37 @@ CREATE TABLE svc_remote_commands (
 CREATE INDEX svc_remote_commands_open ON svc_remote_commands(state, expires_at);
 `,
   },
+  {
+    version: 8,
+    name: "faults and service tickets",
+    sql: `
+CREATE TABLE svc_tickets (
+  id INTEGER PRIMARY KEY,
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  panel TEXT NOT NULL,
+  fault TEXT NOT NULL,           -- tamper | battery | ac-loss | communication | supervision
+  key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  route TEXT NOT NULL,           -- support (remote) | visit (technician)
+  state TEXT NOT NULL,           -- open | closed
+  opened_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT,
+  close_reason TEXT              -- restored | by-hand
+);
+CREATE TABLE svc_faults (
+  id INTEGER PRIMARY KEY,
+  installation_id INTEGER NOT NULL REFERENCES svc_installations(id),
+  panel TEXT NOT NULL,
+  fault TEXT NOT NULL,
+  key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  restored_at INTEGER,
+  ticket_id INTEGER REFERENCES svc_tickets(id)
+);
+CREATE UNIQUE INDEX svc_faults_present ON svc_faults(panel, key) WHERE restored_at IS NULL;
+`,
+  },
 ];
 

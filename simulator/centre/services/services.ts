@@ -7,6 +7,8 @@ import { AlarmIntake } from "./alarm-intake.js";
 import { ArmSupervisor } from "./arm-supervisor.js";
 import type { CommandSender } from "./command-sender.js";
 import { RemoteSupport } from "./remote-support.js";
+import { ServiceTickets } from "./service-tickets.js";
+import type { FaultKind } from "./fault-kind.js";
 import { CallerCancel, type CallerLockoutOptions } from "./caller-cancel.js";
 import { IncidentDesk, type ServicePorts } from "./incident-desk.js";
 import { Installations } from "./installations.js";
@@ -22,6 +24,8 @@ export interface ServicesOptions {
   readonly operators?: OperatorOptions;
   /** How long a panel may act on a remote-support command (default 10 min). */
   readonly commandTtlMs?: number;
+  /** How long each kind of fault must persist before a service ticket opens. */
+  readonly faultPersistMs?: Partial<Record<FaultKind, number>>;
 }
 
 export interface AllPorts extends ServicePorts {
@@ -38,6 +42,7 @@ export class Services {
   readonly operators: Operators;
   readonly arm: ArmSupervisor;
   readonly remote: RemoteSupport;
+  readonly tickets: ServiceTickets;
 
   constructor(db: Db, clock: Clock, readonly ports: AllPorts, opts: ServicesOptions = {}) {
     this.ctx = servicesContext(db, clock, opts.scrypt);
@@ -49,6 +54,8 @@ export class Services {
     this.operators = new Operators(this.ctx, opts.operators);
     this.arm = new ArmSupervisor(this.ctx, this.installations, this.desk);
     this.intake.listen(this.arm);
+    this.tickets = new ServiceTickets(this.ctx, opts.faultPersistMs);
+    this.intake.listen(this.tickets);
     this.remote = new RemoteSupport(this.ctx, this.installations, ports.commands, opts.commandTtlMs);
   }
 
@@ -56,10 +63,12 @@ export class Services {
   start(): void {
     this.arm.start();
     this.remote.start();
+    this.tickets.start();
   }
 
   stop(): void {
     this.arm.stop();
     this.remote.stop();
+    this.tickets.stop();
   }
 }
