@@ -84,6 +84,14 @@ export class IncidentDesk {
     return { incident: this.announce(r.id), created: r.created };
   }
 
+  /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
+  linkCentreAlarm(installationId: number, key: string, alarmId: number): void {
+    inTx(this.ctx.db, () => {
+      const id = this.book.openId(installationId, key);
+      if (id !== undefined) this.book.setCentreAlarm(id, alarmId);
+    });
+  }
+
   get(id: number): Incident {
     return this.book.get(id);
   }
