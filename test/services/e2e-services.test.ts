@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { MemoryLogger } from "../../simulator/centre/logger.js";
+import { SimulatedCommandSender } from "../../simulator/centre/services/command-sender.js";
 import { buildServicesApi } from "../../simulator/centre/services/http-api.js";
 import { installationReport } from "../../simulator/centre/services/installation-report.js";
 import type { Incident } from "../../simulator/centre/services/incident-schema.js";
@@ -47,7 +48,10 @@ const log = new MemoryLogger();
 beforeAll(async () => {
   sys = await startSystem({ panelConfig: config });
   clock = new FakeClock(Date.now());
-  ports = simulatedPorts(clock, { etaMs: ETA, onSiteMs: ON_SITE, report: "back door forced, police on site" });
+  // Commands go straight to the panel runtime and its result straight back: startSystem keeps the
+  // receiver's broker credentials to itself, so the MQTT sender is tested on its own (remote-support.test.ts).
+  const commands = new SimulatedCommandSender((panel, cmd) => void services.remote.onResult(panel, sys.panel.remote(cmd)));
+  ports = simulatedPorts(clock, { etaMs: ETA, onSiteMs: ON_SITE, report: "back door forced, police on site" }, commands);
   services = new Services(sys.centre.db, clock, ports, { scrypt: TEST_SCRYPT });
   adapter = attachReceiver(sys.receiver, sys.centre, services, log);
   app = buildServicesApi(services, { logger: pino({ level: "silent" }), clock });
@@ -141,5 +145,26 @@ describe("from a zone trip to a guard dispatch, its report and its billing recor
     expect(r.totals).toEqual({ alarms: 2, tests: 1, falseAlarms: 1, cancellations: 1, dispatches: 1, billableItems: 1 });
     expect(r.billing).toMatchObject([{ incidentId: inc.id, kind: "guard-dispatch", note: "guard guard-1 to 1 Main Street" }]);
     expect(log.lines.filter((l) => l.level === "error")).toEqual([]);
+  });
+});
+
+describe("remote support at a real panel", () => {
+  it("an operator changes user 1's code; the panel's result closes the command; the new code disarms, the old one does not", async () => {
+    const r = await api("POST", `/api/installations/${installationId}/remote-commands`, { type: "user-change", panel: sys.panelId, user: 1, code: "135790" });
+    expect(r.body).toMatchObject({ type: "user-change", user: 1 });
+    expect(services.remote.get(r.body.id).state).toBe("ok");
+    sys.setZone(1, false);
+    sys.setZone(2, false);
+    expect(sys.panel.view().areas[0]!.phase.kind).not.toBe("disarmed"); // still armed from the guard test
+    keys("2", "4", "6", "8", "off");
+    expect(sys.panel.view().areas[0]!.phase.kind).not.toBe("disarmed");
+    keys("1", "3", "5", "7", "9", "0", "off");
+    expect(sys.panel.view().areas[0]!.phase.kind).toBe("disarmed");
+    keys("1", "3", "5", "7", "9", "0", "away");
+    expect(sys.panel.view().areas[0]!.phase.kind).toBe("armed");
+    keys("1", "3", "5", "7", "9", "0", "off");
+    expect(sys.panel.view().areas[0]!.phase.kind).toBe("disarmed");
+    const dump = JSON.stringify(sys.centre.db.prepare("SELECT * FROM svc_audit").all()) + JSON.stringify(sys.centre.db.prepare("SELECT * FROM svc_remote_commands").all());
+    expect(dump).not.toContain("135790");
   });
 });
