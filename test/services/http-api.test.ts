@@ -183,6 +183,24 @@ describe("the flow over HTTP", () => {
     fx.services.stop();
   });
 
+  it("shows the plan and contact list in force when the alarm came, after both have changed", async () => {
+    fx = apiFixture();
+    const id = await installation();
+    await fx.call("sam", "PUT", `/api/installations/${id}/plan`, { burglary: [{ kind: "call-contacts" }, { kind: "police" }] });
+    const r = fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
+    if (r.kind !== "incident") throw new Error(r.kind);
+    fx.clock.advance(1000);
+    await fx.call("sam", "PUT", `/api/installations/${id}/plan`, { burglary: [{ kind: "guard" }] });
+    await fx.call("sam", "PUT", `/api/installations/${id}/contacts`, [{ name: "Somebody Else", phone: "+49 9" }]);
+    const shown = (await fx.call("oli", "GET", `/api/incidents/${r.incident.id}/plan`)).json();
+    expect(shown).toEqual({
+      planVersion: 1,
+      plan: { burglary: [{ kind: "call-contacts" }, { kind: "police", phone: "110" }] },
+      contactsVersion: 1,
+      contacts: [{ name: "Anna", phone: "+49 1" }],
+    });
+  });
+
   it("GET /api/schema lists the routes with their JSON Schemas and roles", async () => {
     fx = apiFixture();
     const docs = (await fx.call("oli", "GET", "/api/schema")).json() as { method: string; url: string; role: string | null; schema: { body?: { required?: string[] } } }[];

@@ -3,7 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { typed, who } from "./api-plumbing.js";
 import { AuditEntrySchema } from "./audit-schema.js";
-import { CallerPassword } from "./installation-schema.js";
+import { CallerPassword, Contacts } from "./installation-schema.js";
+import { ActionPlan } from "./plan-schema.js";
 import { Incident, TaskOutcome } from "./incident-schema.js";
 import type { Services } from "./services.js";
 
@@ -19,6 +20,23 @@ export function incidentRoutes(fastify: FastifyInstance, s: Services): void {
     async (req) => s.desk.book.list({ ...(req.query.state ? { state: req.query.state } : {}), ...(req.query.installation ? { installationId: req.query.installation } : {}) }),
   );
   app.get("/api/incidents/:id", { config: op, schema: { params: Id, response: { 200: Incident } } }, async (req) => s.desk.get(req.params.id));
+  app.get(
+    "/api/incidents/:id/plan",
+    {
+      config: op,
+      schema: {
+        params: Id,
+        response: { 200: z.strictObject({ planVersion: z.int().nullable(), plan: ActionPlan.nullable(), contactsVersion: z.int().nullable(), contacts: Contacts.nullable() }) },
+      },
+    },
+    async (req) => {
+      // What was in force when the alarm came, whatever has changed since.
+      const inc = s.desk.get(req.params.id);
+      const plan = inc.planVersion === null ? undefined : s.desk.plans.version(inc.installationId, inc.planVersion);
+      const contacts = inc.contactsVersion === null ? undefined : s.installations.documents.version(inc.installationId, "contacts", inc.contactsVersion, Contacts);
+      return { planVersion: inc.planVersion, plan: plan?.body ?? null, contactsVersion: inc.contactsVersion, contacts: contacts?.body ?? null };
+    },
+  );
   app.post(
     "/api/incidents/:id/close",
     { config: op, schema: { params: Id, body: z.strictObject({ falseAlarm: z.boolean().default(false), note: Note }), response: { 200: Incident } } },

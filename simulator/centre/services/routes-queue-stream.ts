@@ -1,7 +1,7 @@
 /**
  * The live alarm queue as server-sent events (the browser console's EventSource): a `snapshot` of the
- * open incidents on connect, then one `incident` event per change, and a comment line as keep-alive so
- * proxies do not cut an idle stream. The session cookie authorises it (EventSource sends no headers).
+ * open incidents on connect, then one `incident`, `ticket` or `command` event per change (the whole
+ * record), and a comment line as keep-alive so proxies do not cut an idle stream. The session cookie authorises it (EventSource sends no headers).
  */
 import type { FastifyInstance } from "fastify";
 import type { Clock, Timer } from "../../../protocol/clock.js";
@@ -16,7 +16,11 @@ export function queueStreamRoutes(app: FastifyInstance, s: Services, clock: Cloc
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send("snapshot", s.desk.queue());
     const onIncident = (i: Incident) => send("incident", i);
+    const onTicket = (id: number) => send("ticket", s.tickets.get(id));
+    const onCommand = (id: string) => send("command", s.remote.get(id));
     s.ctx.events.on("incident", onIncident);
+    s.ctx.events.on("ticket", onTicket);
+    s.ctx.events.on("command", onCommand);
     let timer: Timer | undefined;
     const keepAlive = () => {
       res.write(": keep-alive\n\n");
@@ -25,6 +29,8 @@ export function queueStreamRoutes(app: FastifyInstance, s: Services, clock: Cloc
     timer = clock.schedule(keepAliveMs, keepAlive);
     req.raw.on("close", () => {
       s.ctx.events.off("incident", onIncident);
+      s.ctx.events.off("ticket", onTicket);
+      s.ctx.events.off("command", onCommand);
       timer?.cancel();
     });
   });
