@@ -60,6 +60,15 @@ describe("installation registry", () => {
     expect(last).toMatchObject({ actor: "sup1", action: "installation.update", at: f.clock.now(), before: { notes: "" }, after: { notes: "key safe at the back door" } });
   });
 
+  it("a patch changes only the fields it names", () => {
+    const f = freshContext();
+    close = f.close;
+    const reg = new Installations(f.ctx);
+    const i = reg.create("admin", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin", dispatchIncluded: true, lastInspection: "2025-05-01" });
+    const after = reg.update("sup1", i.id, { notes: "dog on site" });
+    expect(after).toMatchObject({ notes: "dog on site", dispatchIncluded: true, lastInspection: "2025-05-01", name: "Shop" });
+  });
+
   it("stores the caller password as a salted scrypt hash only, and never audits it", () => {
     const f = freshContext();
     close = f.close;

@@ -17,18 +17,26 @@ export const TimeZone = z.string().refine((tz) => {
   }
 }, "an IANA time zone such as Europe/Berlin");
 
-export const InstallationInput = z.strictObject({
+const InstallationFields = {
   name: z.string().min(1).max(120),
   address: z.string().min(1).max(400),
-  notes: z.string().max(4000).default(""),
+  notes: z.string().max(4000),
   timeZone: TimeZone,
   /** The subscription includes guard dispatch: no billing record per dispatch. */
-  dispatchIncluded: z.boolean().default(false),
-  lastInspection: IsoDate.nullable().default(null),
+  dispatchIncluded: z.boolean(),
+  lastInspection: IsoDate.nullable(),
+};
+
+export const InstallationInput = z.strictObject({
+  ...InstallationFields,
+  notes: InstallationFields.notes.default(""),
+  dispatchIncluded: InstallationFields.dispatchIncluded.default(false),
+  lastInspection: InstallationFields.lastInspection.default(null),
 });
 export type InstallationInput = z.input<typeof InstallationInput>;
 
-export const InstallationPatch = InstallationInput.partial();
+/** Only the fields given change (no defaults here: a patch must not reset what it does not name). */
+export const InstallationPatch = z.strictObject(InstallationFields).partial();
 export type InstallationPatch = z.input<typeof InstallationPatch>;
 
 export const Installation = z.strictObject({
