@@ -124,6 +124,9 @@ export class ServiceTickets implements EventListener {
     for (const f of faults) {
       if (f.since + this.persist[f.fault] > now) continue;
       const id = inTx(this.ctx.db, () => {
+        // Another process on the same file may have opened it since the read above.
+        const still = this.ctx.db.prepare("SELECT 1 FROM svc_faults WHERE id = ? AND restored_at IS NULL AND ticket_id IS NULL").get(f.id);
+        if (!still) return null;
         const ticket = Number(
           this.ctx.db
             .prepare("INSERT INTO svc_tickets (installation_id, panel, fault, key, title, route, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
@@ -133,7 +136,7 @@ export class ServiceTickets implements EventListener {
         this.ctx.audit.record({ at: now, actor: "system", action: "ticket.open", entity: "ticket", entityId: ticket, after: this.get(ticket) });
         return ticket;
       });
-      this.ctx.events.emit("ticket", id);
+      if (id !== null) this.ctx.events.emit("ticket", id);
     }
   }
 
