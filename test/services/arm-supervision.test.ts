@@ -13,7 +13,6 @@ import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.
 const stops: (() => void)[] = [];
 afterEach(() => stops.splice(0).forEach((f) => f()));
 
-const MIN = 60_000;
 const day = { open: "08:00", close: "18:00" };
 const weekdays: ScheduleInput = { weekly: { sun: null, mon: day, tue: day, wed: day, thu: day, fri: day, sat: day }, graceMinutes: 15 };
 const everyDay: ScheduleInput = { weekly: { sun: day, mon: day, tue: day, wed: day, thu: day, fri: day, sat: day }, graceMinutes: 15 };

@@ -1,7 +1,6 @@
 /** The services' schema: migrations from an empty database, refusal of a newer one, audit of every write. */
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../protocol/clock.js";
 import { MIGRATIONS } from "../../simulator/centre/services/migrations.js";
 import { migrateServices } from "../../simulator/centre/services/services-db.js";
 import { ServicesError } from "../../simulator/centre/services/services-error.js";
