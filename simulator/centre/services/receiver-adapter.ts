@@ -6,7 +6,10 @@
  *   alarm              -> links the operator-queue alarm to the incident with the same panel and key
  *   transmission-fault -> a supervision incident and a service ticket
  *   lost-events        -> a supervision incident
- * A failure inside the services is logged, never thrown into the receiver (it would stop storing frames).
+ * The receiver emits `stored` between its group commit and its ACKs, so the services' work (a durable
+ * transaction per event, a few ms each) is queued and done afterwards, in order, in slices that yield to
+ * the event loop: the panel's ACK never waits for the services (SIA DC-09 ACK timing). A failure inside the
+ * services is logged, never thrown into the receiver (it would stop storing frames).
  */
 import type { CentreStore } from "../centre-store.js";
 import type { Logger } from "../logger.js";
@@ -18,15 +21,38 @@ export interface ReceiverAdapter {
   detach(): void;
 }
 
+/** Work done per turn of the event loop before yielding. */
+const SLICE_MS = 10;
+
 export function attachReceiver(receiver: Receiver, centre: CentreStore, services: Services, log: Logger): ReceiverAdapter {
+  const queue: (() => void)[] = [];
+  let scheduled = false;
+  let detached = false;
+  const drain = (): void => {
+    scheduled = false;
+    const until = performance.now() + SLICE_MS;
+    while (queue.length > 0 && !detached) {
+      queue.shift()!();
+      if (performance.now() >= until) break;
+    }
+    if (queue.length > 0 && !detached) schedule();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  };
   const guard =
     <A extends unknown[]>(what: string, fn: (...a: A) => void) =>
     (...a: A): void => {
-      try {
-        fn(...a);
-      } catch (e) {
-        log.log("error", `services: ${what} failed`, { error: (e as Error).message });
-      }
+      queue.push(() => {
+        try {
+          fn(...a);
+        } catch (e) {
+          log.log("error", `services: ${what} failed`, { error: (e as Error).message });
+        }
+      });
+      schedule();
     };
 
   const stored = guard("stored", (...[panel, , payload]: ReceiverEvents["stored"]) => {
@@ -70,6 +96,7 @@ export function attachReceiver(receiver: Receiver, centre: CentreStore, services
   receiver.on("lost-events", lost);
   return {
     detach() {
+      detached = true;
       receiver.off("stored", stored);
       receiver.off("alarm", alarm);
       receiver.off("transmission-fault", fault);
