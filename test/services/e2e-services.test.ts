@@ -137,6 +137,7 @@ describe("from a zone trip to a guard dispatch, its report and its billing recor
     expect(services.desk.get(inc.id).tasks[1]).toMatchObject({ state: "done", outcome: "guard-report", note: "back door forced, police on site" });
     expect((await api("POST", `/api/incidents/${inc.id}/close`, { note: "police took over" })).body.outcome).toBe("handled");
     // The centre's own operator-queue alarm for the same frame is linked to the incident.
+    await adapter.settled();
     const centreAlarm = sys.centre.alarms.list(true).find((a) => a.key === "130:z1" && a.id === services.desk.get(inc.id).centreAlarmId);
     expect(centreAlarm).toBeDefined();
     const report = await api("GET", `/api/installations/${installationId}/report?from=0&to=${clock.now() + 1}`);

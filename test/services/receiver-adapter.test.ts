@@ -13,7 +13,6 @@ import { FakeClock } from "../../protocol/clock.js";
 
 let close = () => {};
 afterEach(() => close());
-const turn = () => new Promise<void>((r) => setImmediate(r));
 
 function setup() {
   const centre = CentreStore.open(":memory:");
@@ -27,16 +26,16 @@ function setup() {
   close = () => (adapter.detach(), centre.close());
   const stored = (seq: number, code: number, zone?: number) =>
     receiver.emit("stored", "P1", seq, { v: 1, panel: "P1", seq, sent: clock.now(), events: [{ code, q: 1, area: 1, ...(zone !== undefined ? { zone } : {}), at: clock.now() }] });
-  return { services, receiver, log, stored, clock };
+  return { services, receiver, log, stored, clock, settled: () => adapter.settled() };
 }
 
 describe("receiver adapter", () => {
-  it("does nothing inside the receiver's handler; the events are handled on the next turn, in order", async () => {
+  it("does nothing inside the receiver's handler; the events are handled afterwards, in order", async () => {
     const f = setup();
     f.stored(1, 130, 3);
     f.stored(2, 110, 4);
     expect(f.services.desk.queue()).toEqual([]);
-    await turn();
+    await f.settled();
     expect(f.services.desk.queue().map((i) => i.key)).toEqual(["130:z3", "110:z4"]);
   });
 
@@ -44,7 +43,7 @@ describe("receiver adapter", () => {
     const f = setup();
     f.receiver.emit("stored", "P1", 1, { v: 1, panel: "P1", seq: 1, sent: 0, result: { id: "unknown-command", ok: true } });
     f.receiver.emit("alarm", 999); // no such centre alarm: the lookup fails
-    await turn();
+    await f.settled();
     expect(f.log.lines).toMatchObject([{ level: "error", msg: "services: alarm failed" }]);
   });
 
@@ -52,11 +51,11 @@ describe("receiver adapter", () => {
     const f = setup();
     f.services.start();
     f.receiver.emit("transmission-fault", { panel: "P1", alarmId: 7, lastSeen: 0, deadline: f.clock.now() });
-    await turn();
+    await f.settled();
     expect(f.services.desk.queue()).toMatchObject([{ cls: "supervision", centreAlarmId: 7 }]);
     expect(f.services.tickets.list("open")).toHaveLength(1);
     f.stored(1, 602); // a periodic test report: traffic
-    await turn();
+    await f.settled();
     expect(f.services.tickets.list("open")).toEqual([]);
     f.services.stop();
   });

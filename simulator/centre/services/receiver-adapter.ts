@@ -18,6 +18,8 @@ import type { ReceiverEvents } from "../../receiver-events.js";
 import type { Services } from "./services.js";
 
 export interface ReceiverAdapter {
+  /** Resolves once everything the receiver has reported so far has been handled. */
+  settled(): Promise<void>;
   detach(): void;
 }
 
@@ -28,6 +30,7 @@ export function attachReceiver(receiver: Receiver, centre: CentreStore, services
   const queue: (() => void)[] = [];
   let scheduled = false;
   let detached = false;
+  let waiters: (() => void)[] = [];
   const drain = (): void => {
     scheduled = false;
     const until = performance.now() + SLICE_MS;
@@ -35,7 +38,10 @@ export function attachReceiver(receiver: Receiver, centre: CentreStore, services
       queue.shift()!();
       if (performance.now() >= until) break;
     }
-    if (queue.length > 0 && !detached) schedule();
+    if (queue.length > 0 && !detached) return schedule();
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
   };
   const schedule = (): void => {
     if (scheduled) return;
@@ -95,8 +101,11 @@ export function attachReceiver(receiver: Receiver, centre: CentreStore, services
   receiver.on("transmission-fault", fault);
   receiver.on("lost-events", lost);
   return {
+    settled: () => (queue.length === 0 && !scheduled ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
     detach() {
       detached = true;
+      queue.length = 0;
+      for (const f of waiters.splice(0)) f();
       receiver.off("stored", stored);
       receiver.off("alarm", alarm);
       receiver.off("transmission-fault", fault);
