@@ -1,5 +1,6 @@
 /** Per-installation action plans, versioned like contacts: the plan in force at an alarm stays readable. */
 import { Documents, type Versioned } from "./documents.js";
+import { InstallationRepo } from "./installation-repo.js";
 import { parseInput } from "./parse-input.js";
 import { ActionPlan, DEFAULT_PLAN, type PlanStep } from "./plan-schema.js";
 import type { ServiceClass } from "./service-class.js";
@@ -15,7 +16,7 @@ export class ActionPlans {
   set(actor: string, installation: number, plan: unknown): Versioned<ActionPlan> {
     const v = parseInput(ActionPlan, plan, "plan");
     return inTx(this.ctx.db, () => {
-      if (!this.ctx.db.prepare("SELECT 1 FROM svc_installations WHERE id = ?").get(installation)) throw notFound(`installation ${installation}`);
+      if (!new InstallationRepo(this.ctx.db).exists(installation)) throw notFound(`installation ${installation}`);
       const now = this.ctx.clock.now();
       const before = this.at(installation, now);
       const version = this.docs.put(installation, "plan", v, now, actor);

@@ -39,8 +39,7 @@ export class CallerCancel {
 
   /** Until when the installation's phone cancellation is locked, if it is. */
   lockedUntil(installationId: number): number | null {
-    const r = this.ctx.db.prepare("SELECT locked_until FROM svc_caller_lockout WHERE installation_id = ?").get(installationId) as { locked_until: number | null } | undefined;
-    const until = r?.locked_until ?? null;
+    const until = this.installations.repo.callerLockout(installationId).lockedUntil;
     return until !== null && this.ctx.clock.now() < until ? until : null;
   }
 
@@ -55,7 +54,7 @@ export class CallerCancel {
     if (!verifySecret(pw, hash)) throw this.wrong(actor, inc.installationId, incidentId);
     const guards = inc.tasks.filter((t) => t.kind === "guard" && t.state === "in-progress" && t.ref !== null).map((t) => t.ref!);
     inTx(this.ctx.db, () => {
-      this.ctx.db.prepare("DELETE FROM svc_caller_lockout WHERE installation_id = ?").run(inc.installationId);
+      this.installations.repo.clearCallerLockout(inc.installationId);
       this.desk.closeInTx(actor, incidentId, "false-alarm", "cancelled-by-customer", note ?? "cancelled by the customer (caller password checked)", true);
     });
     for (const ref of guards) await this.guard.recall(ref).catch(() => undefined); // the dispatch stays billed either way
@@ -66,12 +65,9 @@ export class CallerCancel {
   private wrong(actor: string, installationId: number, incidentId: number): ServicesError {
     return inTx(this.ctx.db, () => {
       const now = this.ctx.clock.now();
-      const r = this.ctx.db.prepare("SELECT wrong FROM svc_caller_lockout WHERE installation_id = ?").get(installationId) as { wrong: number } | undefined;
-      const wrong = (r?.wrong ?? 0) + 1;
+      const wrong = this.installations.repo.callerLockout(installationId).wrong + 1;
       const lock = wrong >= this.limit;
-      this.ctx.db
-        .prepare("INSERT INTO svc_caller_lockout (installation_id, wrong, locked_until) VALUES (?, ?, ?) ON CONFLICT(installation_id) DO UPDATE SET wrong = excluded.wrong, locked_until = excluded.locked_until")
-        .run(installationId, lock ? 0 : wrong, lock ? now + this.lockoutMs : null);
+      this.installations.repo.setCallerLockout(installationId, lock ? 0 : wrong, lock ? now + this.lockoutMs : null);
       this.ctx.audit.record({ at: now, actor, action: lock ? "caller.locked-out" : "caller.wrong-password", entity: "incident", entityId: incidentId, after: { installationId, wrong } });
       return lock
         ? new ServicesError("locked-out", `wrong caller password; locked for ${Math.round(this.lockoutMs / 60_000)} min`, "password", { until: now + this.lockoutMs })

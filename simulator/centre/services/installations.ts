@@ -4,6 +4,7 @@
  * transaction with its audit row.
  */
 import { Documents, type Versioned } from "./documents.js";
+import { InstallationRepo } from "./installation-repo.js";
 import {
   CallerPassword,
   Contacts,
@@ -19,38 +20,23 @@ import { hashSecret } from "./secret-hash.js";
 import { inTx, type ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
-interface Row {
-  id: number;
-  name: string;
-  address: string;
-  notes: string;
-  time_zone: string;
-  dispatch_included: number;
-  caller_password_hash: string | null;
-  last_inspection: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
 /** Annual inspection (EN 50131-7 maintenance): due one year after the last. */
 const INSPECTION_INTERVAL_MONTHS = 12;
 
 export class Installations {
   readonly documents: Documents;
+  readonly repo: InstallationRepo;
 
   constructor(private readonly ctx: ServicesContext) {
     this.documents = new Documents(ctx.db);
+    this.repo = new InstallationRepo(ctx.db);
   }
 
   create(actor: string, input: InstallationInput): Installation {
     const v = parseInput(InstallationInput, input);
     return inTx(this.ctx.db, () => {
       const now = this.ctx.clock.now();
-      const id = Number(
-        this.ctx.db
-          .prepare("INSERT INTO svc_installations (name, address, notes, time_zone, dispatch_included, last_inspection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-          .run(v.name, v.address, v.notes, v.timeZone, v.dispatchIncluded ? 1 : 0, v.lastInspection, now, now).lastInsertRowid,
-      );
+      const id = this.repo.insert(v, now);
       const after = this.get(id);
       this.ctx.audit.record({ at: now, actor, action: "installation.create", entity: "installation", entityId: id, after });
       return after;
@@ -63,9 +49,7 @@ export class Installations {
       const before = this.get(id);
       const now = this.ctx.clock.now();
       const next = { ...before, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) } as Installation;
-      this.ctx.db
-        .prepare("UPDATE svc_installations SET name = ?, address = ?, notes = ?, time_zone = ?, dispatch_included = ?, last_inspection = ?, updated_at = ? WHERE id = ?")
-        .run(next.name, next.address, next.notes, next.timeZone, next.dispatchIncluded ? 1 : 0, next.lastInspection, now, id);
+      this.repo.update(id, next, now);
       const after = this.get(id);
       this.ctx.audit.record({ at: now, actor, action: "installation.update", entity: "installation", entityId: id, before, after });
       return after;
@@ -73,18 +57,18 @@ export class Installations {
   }
 
   get(id: number): Installation {
-    const r = this.ctx.db.prepare("SELECT * FROM svc_installations WHERE id = ?").get(id) as Row | undefined;
-    if (!r) throw notFound(`installation ${id}`);
-    return this.toInstallation(r);
+    const i = this.repo.get(id);
+    if (!i) throw notFound(`installation ${id}`);
+    return i;
   }
 
   list(): Installation[] {
-    return (this.ctx.db.prepare("SELECT * FROM svc_installations ORDER BY id").all() as Row[]).map((r) => this.toInstallation(r));
+    return this.repo.list();
   }
 
   /** The installation a panel belongs to, if it is registered to one. */
   byPanel(panel: string): number | undefined {
-    return (this.ctx.db.prepare("SELECT installation_id AS id FROM svc_installation_panels WHERE panel = ?").get(panel) as { id: number } | undefined)?.id;
+    return this.repo.panelOwner(panel);
   }
 
   attachPanel(actor: string, id: number, panel: string): Installation {
@@ -93,7 +77,7 @@ export class Installations {
       const before = this.get(id);
       const owner = this.byPanel(p);
       if (owner !== undefined) throw new ServicesError("conflict", `panel ${p} belongs to installation ${owner}`, "panel");
-      this.ctx.db.prepare("INSERT INTO svc_installation_panels (panel, installation_id) VALUES (?, ?)").run(p, id);
+      this.repo.attachPanel(id, p);
       return this.touched(actor, "installation.attach-panel", before);
     });
   }
@@ -101,8 +85,7 @@ export class Installations {
   detachPanel(actor: string, id: number, panel: string): Installation {
     return inTx(this.ctx.db, () => {
       const before = this.get(id);
-      const r = this.ctx.db.prepare("DELETE FROM svc_installation_panels WHERE panel = ? AND installation_id = ?").run(panel, id);
-      if (r.changes === 0) throw notFound(`panel ${panel} on installation ${id}`);
+      if (!this.repo.detachPanel(id, panel)) throw notFound(`panel ${panel} on installation ${id}`);
       return this.touched(actor, "installation.detach-panel", before);
     });
   }
@@ -113,14 +96,14 @@ export class Installations {
     const hash = hashSecret(p, this.ctx.scrypt);
     inTx(this.ctx.db, () => {
       this.get(id);
-      this.ctx.db.prepare("UPDATE svc_installations SET caller_password_hash = ?, updated_at = ? WHERE id = ?").run(hash, this.ctx.clock.now(), id);
-      this.ctx.db.prepare("DELETE FROM svc_caller_lockout WHERE installation_id = ?").run(id);
+      this.repo.setCallerHash(id, hash, this.ctx.clock.now());
+      this.repo.clearCallerLockout(id);
       this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "installation.caller-password", entity: "installation", entityId: id, after: { callerPassword: "changed" } });
     });
   }
 
   callerPasswordHash(id: number): string | null {
-    return (this.ctx.db.prepare("SELECT caller_password_hash AS h FROM svc_installations WHERE id = ?").get(id) as { h: string | null } | undefined)?.h ?? null;
+    return this.repo.callerHash(id);
   }
 
   /** A new version of the contact list, in force from now; earlier alarms keep theirs. */
@@ -161,28 +144,12 @@ export class Installations {
 
   private touched(actor: string, action: string, before: Installation): Installation {
     const now = this.ctx.clock.now();
-    this.ctx.db.prepare("UPDATE svc_installations SET updated_at = ? WHERE id = ?").run(now, before.id);
+    this.repo.touch(before.id, now);
     const after = this.get(before.id);
     this.ctx.audit.record({ at: now, actor, action, entity: "installation", entityId: before.id, before, after });
     return after;
   }
 
-  private toInstallation(r: Row): Installation {
-    const panels = (this.ctx.db.prepare("SELECT panel FROM svc_installation_panels WHERE installation_id = ? ORDER BY panel").all(r.id) as { panel: string }[]).map((p) => p.panel);
-    return {
-      id: r.id,
-      name: r.name,
-      address: r.address,
-      notes: r.notes,
-      timeZone: r.time_zone,
-      dispatchIncluded: r.dispatch_included === 1,
-      hasCallerPassword: r.caller_password_hash !== null,
-      lastInspection: r.last_inspection,
-      panels,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    };
-  }
 }
 
 /** YYYY-MM-DD plus whole months (29 Feb + 12 months = 1 Mar: the date overflows as Date.UTC does). */
