@@ -8,7 +8,7 @@ import { Schedule } from "./arm-schedule.js";
 import { ActionPlan } from "./plan-schema.js";
 import type { Services } from "./services.js";
 import { notFound } from "./services-error.js";
-import { TestNotice, TestNoticeInput } from "./test-notices.js";
+import { TestNotice, TestNoticeInput } from "./test-notice-schema.js";
 
 const Id = z.strictObject({ id: z.coerce.number().int().positive() });
 const At = z.strictObject({ at: z.coerce.number().int().min(0).optional() });
