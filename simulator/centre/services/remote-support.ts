@@ -5,54 +5,19 @@
  * number. A command unanswered at its expiry (the panel refuses it after that) is marked expired.
  */
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Timer } from "../../../protocol/clock.js";
-import { PanelId, UserCode, UserSpec, type Command, type CommandResult } from "../../../protocol/schema.js";
+import type { Command, CommandResult } from "../../../protocol/schema.js";
 import type { CommandSender } from "./command-sender.js";
 import type { Installations } from "./installations.js";
 import { parseInput } from "./parse-input.js";
+import { RemoteCommandRepo } from "./remote-command-repo.js";
+import { RemoteRequest, type RemoteCommand } from "./remote-command-schema.js";
 import { inTx, type ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
-const UserNo = z.int().min(1).max(999);
-export const RemoteRequest = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("user-add"), panel: PanelId, spec: UserSpec }),
-  z.strictObject({ type: z.literal("user-change"), panel: PanelId, user: UserNo, code: UserCode }),
-  z.strictObject({ type: z.literal("user-delete"), panel: PanelId, user: UserNo }),
-]);
-export type RemoteRequest = z.input<typeof RemoteRequest>;
-
-export const RemoteCommand = z.strictObject({
-  id: z.string(),
-  installationId: z.int(),
-  panel: z.string(),
-  type: z.enum(["user-add", "user-change", "user-delete"]),
-  user: z.int(),
-  state: z.enum(["sent", "ok", "failed", "expired"]),
-  error: z.string().nullable(),
-  requestedBy: z.string(),
-  createdAt: z.int(),
-  expiresAt: z.int(),
-  doneAt: z.int().nullable(),
-});
-export type RemoteCommand = z.infer<typeof RemoteCommand>;
-
-interface Row {
-  id: string;
-  installation_id: number;
-  panel: string;
-  type: RemoteCommand["type"];
-  user_no: number;
-  state: RemoteCommand["state"];
-  error: string | null;
-  requested_by: string;
-  created_at: number;
-  expires_at: number;
-  done_at: number | null;
-}
-
 export class RemoteSupport {
   private readonly timers = new Map<string, Timer>();
+  private readonly repo: RemoteCommandRepo;
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -60,7 +25,9 @@ export class RemoteSupport {
     private readonly sender: CommandSender,
     /** How long the panel may act on a command (default 10 min). */
     private readonly ttlMs = 10 * 60_000,
-  ) {}
+  ) {
+    this.repo = new RemoteCommandRepo(ctx.db);
+  }
 
   async request(actor: string, installationId: number, input: RemoteRequest): Promise<RemoteCommand> {
     const v = parseInput(RemoteRequest, input);
@@ -74,9 +41,7 @@ export class RemoteSupport {
     const user = v.type === "user-add" ? v.spec.user : v.user;
     // Recorded before sending, so the panel's result can never arrive before its row.
     inTx(this.ctx.db, () => {
-      this.ctx.db
-        .prepare("INSERT INTO svc_remote_commands (id, installation_id, panel, type, user_no, state, requested_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?)")
-        .run(id, installationId, v.panel, v.type, user, actor, now, exp);
+      this.repo.insert({ id, installationId, panel: v.panel, type: v.type, user, requestedBy: actor, createdAt: now, expiresAt: exp });
       this.ctx.audit.record({ at: now, actor, action: `remote.${v.type}`, entity: "remote-command", entityId: id, after: this.get(id) });
     });
     try {
@@ -91,24 +56,24 @@ export class RemoteSupport {
 
   /** The panel's result (an uplink `result`), matched by command id and panel. */
   onResult(panel: string, r: CommandResult): RemoteCommand | undefined {
-    const row = this.row(r.id);
+    const row = this.repo.get(r.id);
     if (!row || row.panel !== panel || row.state !== "sent") return undefined;
     return this.finish(r.id, r.ok ? "ok" : "failed", r.ok ? null : (r.error ?? "refused by the panel"), `panel:${panel}`);
   }
 
   get(id: string): RemoteCommand {
-    const r = this.row(id);
-    if (!r) throw notFound(`remote command ${id}`);
-    return toCommand(r);
+    const c = this.repo.get(id);
+    if (!c) throw notFound(`remote command ${id}`);
+    return c;
   }
 
   list(installationId: number): RemoteCommand[] {
-    return (this.ctx.db.prepare("SELECT * FROM svc_remote_commands WHERE installation_id = ? ORDER BY created_at, id").all(installationId) as Row[]).map(toCommand);
+    return this.repo.list(installationId);
   }
 
   /** After a restart: expire what is overdue, watch the rest. */
   start(): void {
-    for (const r of this.ctx.db.prepare("SELECT id, expires_at FROM svc_remote_commands WHERE state = 'sent'").all() as { id: string; expires_at: number }[]) this.watch(r.id, r.expires_at);
+    for (const c of this.repo.waiting()) this.watch(c.id, c.expiresAt);
   }
 
   stop(): void {
@@ -121,7 +86,7 @@ export class RemoteSupport {
       id,
       this.ctx.clock.schedule(exp - this.ctx.clock.now(), () => {
         this.timers.delete(id);
-        if (this.row(id)?.state === "sent") this.finish(id, "expired", "no result from the panel before the command expired", "system");
+        if (this.repo.get(id)?.state === "sent") this.finish(id, "expired", "no result from the panel before the command expired", "system");
       }),
     );
   }
@@ -130,7 +95,7 @@ export class RemoteSupport {
     const after = inTx(this.ctx.db, () => {
       const before = this.get(id);
       const now = this.ctx.clock.now();
-      this.ctx.db.prepare("UPDATE svc_remote_commands SET state = ?, error = ?, done_at = ? WHERE id = ?").run(state, error, now, id);
+      this.repo.finish(id, state, error, now);
       const after = this.get(id);
       this.ctx.audit.record({ at: now, actor, action: `remote.${state}`, entity: "remote-command", entityId: id, before, after });
       return after;
@@ -141,23 +106,4 @@ export class RemoteSupport {
     return after;
   }
 
-  private row(id: string): Row | undefined {
-    return this.ctx.db.prepare("SELECT * FROM svc_remote_commands WHERE id = ?").get(id) as Row | undefined;
-  }
-}
-
-function toCommand(r: Row): RemoteCommand {
-  return {
-    id: r.id,
-    installationId: r.installation_id,
-    panel: r.panel,
-    type: r.type,
-    user: r.user_no,
-    state: r.state,
-    error: r.error,
-    requestedBy: r.requested_by,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    doneAt: r.done_at,
-  };
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { typed, who } from "./api-plumbing.js";
-import { RemoteCommand, RemoteRequest } from "./remote-support.js";
+import { RemoteCommand, RemoteRequest } from "./remote-command-schema.js";
 import type { Services } from "./services.js";
 
 const Id = z.strictObject({ id: z.coerce.number().int().positive() });
