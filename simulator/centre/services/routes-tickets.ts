@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { typed, who } from "./api-plumbing.js";
-import { Ticket } from "./service-tickets.js";
+import { Ticket } from "./ticket-schema.js";
 import type { Services } from "./services.js";
 
 const Id = z.strictObject({ id: z.coerce.number().int().positive() });
