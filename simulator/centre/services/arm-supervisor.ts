@@ -8,6 +8,7 @@
 import { Qualifier } from "../../../protocol/events.js";
 import type { Clock, Timer } from "../../../protocol/clock.js";
 import type { EventListener, PanelEvent } from "./alarm-intake.js";
+import { ArmStateRepo } from "./arm-state-repo.js";
 import { Schedule, closeDeadline, openingAllowed, type ScheduleInput } from "./arm-schedule.js";
 import { Documents, type Versioned } from "./documents.js";
 import type { IncidentDesk } from "./incident-desk.js";
@@ -22,6 +23,7 @@ const MAX_SLEEP_MS = 6 * 3_600_000;
 
 export class ArmSupervisor implements EventListener {
   private readonly docs: Documents;
+  private readonly repo: ArmStateRepo;
   private timer: Timer | undefined;
   private running = false;
 
@@ -32,6 +34,7 @@ export class ArmSupervisor implements EventListener {
     private readonly clock: Clock = ctx.clock,
   ) {
     this.docs = new Documents(ctx.db);
+    this.repo = new ArmStateRepo(ctx.db);
   }
 
   setSchedule(actor: string, installationId: number, input: ScheduleInput): Versioned<Schedule> {
@@ -53,7 +56,7 @@ export class ArmSupervisor implements EventListener {
   }
 
   armed(installationId: number): boolean {
-    return (this.ctx.db.prepare("SELECT armed FROM svc_arm_state WHERE installation_id = ?").get(installationId) as { armed: number } | undefined)?.armed === 1;
+    return this.repo.armed(installationId);
   }
 
   start(): void {
@@ -71,11 +74,7 @@ export class ArmSupervisor implements EventListener {
     if (eventRole(e.code).kind !== "open-close") return;
     if (e.qualifier !== Qualifier.New && e.qualifier !== Qualifier.Restore) return;
     const armed = e.qualifier === Qualifier.Restore;
-    inTx(this.ctx.db, () => {
-      this.ctx.db
-        .prepare("INSERT INTO svc_arm_state (installation_id, armed, at) VALUES (?, ?, ?) ON CONFLICT(installation_id) DO UPDATE SET armed = excluded.armed, at = excluded.at WHERE excluded.at >= svc_arm_state.at")
-        .run(installationId, armed ? 1 : 0, e.at);
-    });
+    inTx(this.ctx.db, () => this.repo.setArmed(installationId, armed, e.at));
     if (armed) return;
     const s = this.scheduleAt(installationId, e.at);
     if (!s) return;
@@ -105,7 +104,7 @@ export class ArmSupervisor implements EventListener {
         // Only deadlines under this schedule: none from before it was agreed.
         if (deadline === null || deadline > now || deadline < s.validFrom) continue;
         const armed = this.armed(inst.id);
-        const judged = inTx(this.ctx.db, () => this.ctx.db.prepare("INSERT OR IGNORE INTO svc_close_checks (installation_id, date, at, armed) VALUES (?, ?, ?, ?)").run(inst.id, date, now, armed ? 1 : 0).changes === 0);
+        const judged = !inTx(this.ctx.db, () => this.repo.judgeClosing(inst.id, date, now, armed));
         if (judged || armed) continue;
         this.desk.open({ installationId: inst.id, panel: null, cls: "arm-schedule", key: `closing:${date}`, title: `not armed by the agreed closing time (${date})`, at: deadline, steps: [{ kind: "call-contacts" }] });
       }

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { OperatorRepo, type OperatorRow } from "./operator-repo.js";
 import { parseInput } from "./parse-input.js";
 import { hashSecret, verifySecret } from "./secret-hash.js";
 import { inTx, type ServicesContext } from "./services-context.js";
@@ -38,15 +39,6 @@ export interface OperatorOptions {
   readonly lockoutMs?: number;
 }
 
-interface Row {
-  username: string;
-  password_hash: string;
-  role: Role;
-  disabled: number;
-  wrong: number;
-  locked_until: number | null;
-  created_at: number;
-}
 
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 
@@ -56,6 +48,7 @@ export class Operators {
   private readonly lockoutMs: number;
   /** Verified against when the user is unknown: same cost, a secret nobody has. */
   private readonly dummyHash: string;
+  private readonly repo: OperatorRepo;
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -65,6 +58,7 @@ export class Operators {
     this.wrongLimit = opts.wrongLimit ?? 5;
     this.lockoutMs = opts.lockoutMs ?? 15 * 60_000;
     this.dummyHash = hashSecret(randomBytes(16).toString("hex"), ctx.scrypt);
+    this.repo = new OperatorRepo(ctx.db);
   }
 
   create(actor: string, input: OperatorInput): Operator {
@@ -73,7 +67,7 @@ export class Operators {
     return inTx(this.ctx.db, () => {
       if (this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
       const now = this.ctx.clock.now();
-      this.ctx.db.prepare("INSERT INTO svc_operators (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)").run(v.username, hash, v.role, now);
+      this.repo.insert(v.username, hash, v.role, now);
       const after = this.get(v.username);
       this.ctx.audit.record({ at: now, actor, action: "operator.create", entity: "operator", entityId: v.username, after });
       return after;
@@ -84,8 +78,8 @@ export class Operators {
   setDisabled(actor: string, username: string, disabled: boolean): Operator {
     return inTx(this.ctx.db, () => {
       const before = this.get(username);
-      this.ctx.db.prepare("UPDATE svc_operators SET disabled = ? WHERE username = ?").run(disabled ? 1 : 0, username);
-      if (disabled) this.ctx.db.prepare("DELETE FROM svc_sessions WHERE username = ?").run(username);
+      this.repo.setDisabled(username, disabled);
+      if (disabled) this.repo.endSessionsOf(username);
       const after = this.get(username);
       this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "operator.disable", entity: "operator", entityId: username, before, after });
       return after;
@@ -99,7 +93,7 @@ export class Operators {
   }
 
   list(): Operator[] {
-    return (this.ctx.db.prepare("SELECT username FROM svc_operators ORDER BY username").all() as { username: string }[]).map((r) => this.get(r.username));
+    return this.repo.usernames().map((u) => this.get(u));
   }
 
   /** A new session token (returned once, stored only as its hash). */
@@ -117,9 +111,9 @@ export class Operators {
     const token = randomBytes(32).toString("base64url");
     const session: Session = { username: r.username, role: r.role, expiresAt: now + this.sessionMs };
     inTx(this.ctx.db, () => {
-      this.ctx.db.prepare("UPDATE svc_operators SET wrong = 0, locked_until = NULL WHERE username = ?").run(r.username);
-      this.ctx.db.prepare("DELETE FROM svc_sessions WHERE expires_at <= ?").run(now);
-      this.ctx.db.prepare("INSERT INTO svc_sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)").run(sha256(token), r.username, now, session.expiresAt);
+      this.repo.setWrong(r.username, 0, null);
+      this.repo.endSessionsBefore(now);
+      this.repo.insertSession(sha256(token), r.username, now, session.expiresAt);
       this.ctx.audit.record({ at: now, actor: r.username, action: "operator.login", entity: "operator", entityId: r.username });
     });
     return { token, session };
@@ -128,31 +122,30 @@ export class Operators {
   /** The session of a token: valid until its expiry (exclusive), for an operator not disabled. */
   session(token: string | undefined): Session {
     if (!token) throw new ServicesError("unauthenticated", "log in first");
-    const r = this.ctx.db
-      .prepare("SELECT s.username, o.role, s.expires_at FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.token_hash = ? AND o.disabled = 0")
-      .get(sha256(token)) as { username: string; role: Role; expires_at: number } | undefined;
-    if (!r || this.ctx.clock.now() >= r.expires_at) throw new ServicesError("unauthenticated", "session expired or unknown");
-    return { username: r.username, role: r.role, expiresAt: r.expires_at };
+    const r = this.repo.session(sha256(token));
+    if (!r || this.ctx.clock.now() >= r.expiresAt) throw new ServicesError("unauthenticated", "session expired or unknown");
+    return r;
   }
 
   logout(token: string): void {
     inTx(this.ctx.db, () => {
       const s = this.session(token);
-      this.ctx.db.prepare("DELETE FROM svc_sessions WHERE token_hash = ?").run(sha256(token));
+      this.repo.endSession(sha256(token));
       this.ctx.audit.record({ at: this.ctx.clock.now(), actor: s.username, action: "operator.logout", entity: "operator", entityId: s.username });
     });
   }
 
-  private countWrong(r: Row, now: number): void {
+  private countWrong(r: OperatorRow, now: number): void {
     inTx(this.ctx.db, () => {
       const wrong = r.wrong + 1;
       const lock = wrong >= this.wrongLimit;
-      this.ctx.db.prepare("UPDATE svc_operators SET wrong = ?, locked_until = ? WHERE username = ?").run(lock ? 0 : wrong, lock ? now + this.lockoutMs : r.locked_until, r.username);
+      this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : r.locked_until);
       this.ctx.audit.record({ at: now, actor: r.username, action: lock ? "operator.locked-out" : "operator.wrong-password", entity: "operator", entityId: r.username, after: { wrong } });
     });
   }
 
-  private row(username: string): Row | undefined {
-    return this.ctx.db.prepare("SELECT * FROM svc_operators WHERE username = ?").get(username) as Row | undefined;
+  private row(username: string): OperatorRow | undefined {
+    return this.repo.get(username);
   }
+
 }
