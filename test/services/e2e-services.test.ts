@@ -17,7 +17,7 @@ import { attachReceiver, type ReceiverAdapter } from "../../simulator/centre/ser
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts, type SimulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
-import { startSystem, type RunningSystem } from "../../simulator/system.js";
+import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 
 /** The digits on their own (not inside a longer number, a decimal or a hex id such as a UUID). */
 const standalone = (digits: string) => new RegExp(`(?<![0-9a-f.])${digits}(?![0-9a-f.])`);

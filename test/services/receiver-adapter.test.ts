@@ -1,14 +1,14 @@
 /** The receiver adapter: the services' work happens after the receiver's handler returns (ACKs first), in order. */
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { MemoryLogger } from "../../simulator/centre/logger.js";
 import { attachReceiver } from "../../simulator/centre/services/receiver-adapter.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
-import type { Receiver } from "../../simulator/receiver.js";
-import type { ReceiverEvents } from "../../simulator/receiver-events.js";
+import type { Receiver } from "../../simulator/centre/receiver/receiver.js";
+import type { ReceiverEvents } from "../../simulator/centre/receiver/receiver-events.js";
 import { FakeClock } from "../../protocol/clock.js";
 
 let close = () => {};
