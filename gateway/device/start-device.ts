@@ -46,6 +46,8 @@ export interface RunningDevice {
   readonly panelId: string;
   readonly config: PanelConfig;
   readonly panel: PanelRuntime;
+  /** The panel's state and event log (panel.db). */
+  readonly store: SqliteStore;
   readonly gateway: Gateway;
   /** The metrics server, when asked for. */
   readonly metrics: Server | undefined;
@@ -110,5 +112,5 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     await stop();
     throw e;
   }
-  return { panelId: link.panel, config, panel, gateway, get metrics() { return metrics; }, stop };
+  return { panelId: link.panel, config, panel, store, gateway, get metrics() { return metrics; }, stop };
 }

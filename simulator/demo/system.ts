@@ -25,7 +25,8 @@ import { CentreStore } from "../centre/store/centre-store.js";
 import { silentLogger, type Logger } from "../centre/logger.js";
 import { Receiver } from "../centre/receiver/receiver.js";
 import { SimBroker, simConnector } from "../board/sim-connector.js";
-import { SimIO } from "../board/sim-io.js";
+import type { SimIO } from "../board/sim-io.js";
+import { simBoardFor } from "../board/sim-board.js";
 
 export interface SystemOptions {
   /** Panel config (validated here). */
@@ -111,9 +112,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   await receiverUp;
 
   // Panel: the device wiring, on the simulated board with every zone secure at start.
-  const levels = new Map<number, 0 | 1>();
-  for (const z of config.zones) if (typeof z.pin === "number") levels.set(z.pin, zoneLevel(z.wiring, false));
-  const io = new SimIO(64, levels);
+  const io = simBoardFor(config);
   const device = await startDevice({
     config,
     io,
