@@ -72,11 +72,12 @@ export function loadPanelBundle(dir: string): PanelLink {
     }
   };
   const framePem = readIn(dir, b.frameKey);
+  // TLS material only for a TLS URL: given a client certificate, mqtt.js turns mqtt:// into TLS too,
+  // and the plain-TCP demo broker would see a handshake it does not speak.
+  const tls = !/^(mqtt|tcp):\/\//.test(b.broker);
   const broker: BrokerOptions = {
     url: b.broker,
-    ca: b.caCert,
-    cert: readIn(dir, b.clientCert),
-    key: readIn(dir, b.clientKey),
+    ...(tls ? { ca: b.caCert, cert: readIn(dir, b.clientCert), key: readIn(dir, b.clientKey) } : {}),
     ...(b.username !== undefined ? { username: b.username } : {}),
     ...(b.password !== undefined ? { password: b.password } : {}),
   };
