@@ -1,28 +1,23 @@
 /** Raising an alarm: report, alarm memory, siren with its time limit, swinger shutdown, restores owed. */
 import { Cid, Qualifier } from "../../protocol/index.js";
-import type { ZoneConfig } from "../config/panel-config.js";
+import type { ZoneConfig, ZoneType } from "../config/panel-config.js";
 import { areaState, armedMode, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
+
+/** The Contact ID code (SIA DC-05) each zone type reports when it alarms; checked for every type by the compiler. */
+const ALARM_CODE: { readonly [T in ZoneType]: (z: ZoneConfig) => number } = {
+  instant: (z) => (z.interior ? Cid.Interior : Cid.Burglary),
+  "entry-exit": () => Cid.EntryExit,
+  follower: () => Cid.Interior,
+  "24h": () => Cid.Burglary24h,
+  fire: () => Cid.Fire,
+  panic: (z) => (z.silent ? Cid.SilentHoldUp : Cid.AudibleHoldUp),
+  tamper: () => Cid.Tamper,
+  technical: () => Cid.Technical,
+};
 
 /** The Contact ID code a zone reports when it alarms. */
 export function alarmCode(z: ZoneConfig): number {
-  switch (z.type) {
-    case "instant":
-      return z.interior ? Cid.Interior : Cid.Burglary;
-    case "entry-exit":
-      return Cid.EntryExit;
-    case "follower":
-      return Cid.Interior;
-    case "24h":
-      return Cid.Burglary24h;
-    case "fire":
-      return Cid.Fire;
-    case "panic":
-      return z.silent ? Cid.SilentHoldUp : Cid.AudibleHoldUp;
-    case "tamper":
-      return Cid.Tamper;
-    case "technical":
-      return Cid.Technical;
-  }
+  return ALARM_CODE[z.type](z);
 }
 
 /** Silent hold-up never sounds; technical alarms are reported, not sounded; tamper sounds only when armed. */

@@ -5,22 +5,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../gateway/device/panel-command.js";
-import type { Io } from "../../protocol/cli/command-line.js";
+import { captureIo } from "../support/capture-io.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../firmware/config/example-panel.yaml");
 
-function io(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = "";
-  let e = "";
-  stdout.on("data", (d) => (o += d));
-  stderr.on("data", (d) => (e += d));
-  return { stdin: new PassThrough(), stdout, stderr, out: () => o, err: () => e };
-}
+const io = () => captureIo();
 
 async function run(argv: string[]) {
   const t = io();
