@@ -9,7 +9,7 @@ import { Command, type AreaStatus, type CommandResult, type Event, eventDef } fr
 import { systemClock, type Clock, type Timer } from "../protocol/clock.js";
 import { minCodeLength, type PanelConfig } from "./config/panel-config.js";
 import { hashCode, matchUser } from "./codes/code-hash.js";
-import { lockedOut } from "./core/code-rules.js";
+import { lockedOut } from "./core/lockout.js";
 import { nextDeadline } from "./core/deadline-rules.js";
 import { initialState, toNv } from "./core/initial-state.js";
 import type { KeypadMessage, OutputName, PanelEffect } from "./core/panel-effect.js";

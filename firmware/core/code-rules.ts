@@ -1,35 +1,14 @@
 /**
  * Keypad codes as the core sees them: the edge has matched the digits against the salted hashes and
- * passes the user number (or null). Here: EN 50131-1 wrong-code lockout, technician validity,
- * installer authorisation, duress, and what each action may do.
+ * passes the user number (or null). Here: technician validity, installer authorisation, duress, and what
+ * each action may do; the wrong-code lockout is in lockout.ts.
  */
 import { Cid, Qualifier } from "../../protocol/index.js";
 import { arm, bypass, disarm } from "./arming-rules.js";
 import type { CodeAction } from "./panel-input.js";
 import type { UserRecord } from "./panel-state.js";
+import { lockedOut, validCode, wrongCode } from "./lockout.js";
 import { keypad, log, report, type StepContext } from "./step-context.js";
-
-export function lockedOut(c: { s: { wrongCodes: { lockedUntil: number | undefined } }; now: number }): boolean {
-  const until = c.s.wrongCodes.lockedUntil;
-  return until !== undefined && c.now < until;
-}
-
-/**
- * EN 50131-1: after 10 invalid codes the keypad is disabled for 90 s; grade 3 disables it again after
- * each further invalid code. Each lockout reports 461.
- */
-function wrongCode(c: StepContext): void {
-  const w = c.s.wrongCodes;
-  w.count += 1;
-  keypad(c, { kind: "invalid-code" });
-  log(c, "invalid code");
-  const limit = c.s.cfg.timing.wrongCodeLimit;
-  if (w.count < limit) return;
-  w.lockedUntil = c.now + c.s.cfg.timing.lockoutMs;
-  if (c.s.cfg.grade === 2) w.count = 0;
-  report(c, Cid.WrongCode, Qualifier.New, 0);
-  keypad(c, { kind: "locked", until: w.lockedUntil });
-}
 
 /** Technician codes: valid only in [validFrom, validUntil) and only once when `once`. */
 function usable(u: UserRecord, now: number): boolean {
@@ -52,7 +31,7 @@ export function onCode(c: StepContext, userNo: number | null, action: CodeAction
     wrongCode(c);
     return;
   }
-  c.s.wrongCodes.count = 0; // a valid code resets the count
+  validCode(c);
   if (u.installer) {
     installerAction(c, u, action);
     return;

@@ -3,7 +3,9 @@ import { Cid, Qualifier } from "../../protocol/index.js";
 import { completeArming } from "./arming-rules.js";
 import type { PanelState } from "./panel-state.js";
 import { report, type StepContext } from "./step-context.js";
-import { notifyAlarm, raiseAlarm } from "./alarm-rules.js";
+import { notifyAlarm } from "./alarm-rules.js";
+import { entryExpired } from "./entry-delay.js";
+import { endLockout, lockoutDeadline } from "./lockout.js";
 import { troubleCodes } from "./trouble-rules.js";
 
 export function nextDeadline(s: PanelState): number {
@@ -14,7 +16,8 @@ export function nextDeadline(s: PanelState): number {
     for (const d of a.deferred) ds.push(d.due);
   }
   if (s.walkTestUntil !== undefined) ds.push(s.walkTestUntil);
-  if (s.wrongCodes.lockedUntil !== undefined) ds.push(s.wrongCodes.lockedUntil);
+  const lockout = lockoutDeadline(s);
+  if (lockout !== undefined) ds.push(lockout);
   if (s.installerUntil !== undefined) ds.push(s.installerUntil);
   return Math.min(...ds);
 }
@@ -24,12 +27,7 @@ export function onTick(c: StepContext): void {
   for (const a of s.areas) {
     const p = a.phase;
     if (p.kind === "exit" && c.now >= p.until) completeArming(c, a, p.mode, { by: "keypad", user: p.user });
-    else if (p.kind === "entry" && c.now >= p.until) {
-      // Entry time over without a valid code: alarm on the entry zone.
-      a.phase = { kind: "armed", mode: p.mode };
-      const z = s.cfg.zones.find((x) => x.zone === p.zone);
-      if (z) raiseAlarm(c, z, a.area);
-    }
+    else entryExpired(c, a);
     const due = a.deferred.filter((d) => c.now >= d.due);
     a.deferred = a.deferred.filter((d) => c.now < d.due);
     for (const d of due) notifyAlarm(c, a.area, d.zone, d.code);
@@ -37,7 +35,7 @@ export function onTick(c: StepContext): void {
     if (a.sirenUntil !== undefined && c.now >= a.sirenUntil) a.sirenUntil = undefined;
   }
   if (s.walkTestUntil !== undefined && c.now >= s.walkTestUntil) s.walkTestUntil = undefined;
-  if (s.wrongCodes.lockedUntil !== undefined && c.now >= s.wrongCodes.lockedUntil) s.wrongCodes.lockedUntil = undefined;
+  endLockout(c);
   if (s.installerUntil !== undefined && c.now >= s.installerUntil) s.installerUntil = undefined;
   if (c.now >= s.nextPeriodicTest) {
     report(c, troubleCodes(s).length > 0 ? Cid.PeriodicTestTrouble : Cid.PeriodicTest, Qualifier.New, 0);

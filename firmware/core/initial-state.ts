@@ -1,6 +1,7 @@
 /** Builds the state at power-up from the config and, after a restart, the persisted NvState. */
 import type { PanelConfig } from "../config/panel-config.js";
 import type { AreaState, NvState, PanelState, UserRecord } from "./panel-state.js";
+import { entryAfterRestart } from "./entry-delay.js";
 
 function configUsers(cfg: PanelConfig): UserRecord[] {
   return cfg.users.map((u) => ({
@@ -32,7 +33,7 @@ export function initialState(cfg: PanelConfig, nv: NvState | undefined, now: num
         !saved || saved.mode === "disarmed"
           ? { kind: "disarmed" }
           : saved.entryZone !== undefined
-            ? { kind: "entry", mode: saved.mode, until: now + cfg.timing.entryDelayMs, zone: saved.entryZone }
+            ? entryAfterRestart(cfg, saved.mode, saved.entryZone, now)
             : { kind: "armed", mode: saved.mode },
       bypassed: saved && saved.mode !== "disarmed" ? saved.bypassed.filter((z) => cfg.zones.some((c) => c.zone === z)) : [],
       trips: [],

@@ -1,18 +1,13 @@
-/** What a zone change means in each area phase: entry delay, follower, instant, 24 h, walk test, chime. */
+/** What a zone change means in each area phase: the entry route (entry-delay.ts), follower, instant, 24 h, walk test, chime. */
 import { Cid, Qualifier } from "../../protocol/index.js";
 import type { ZoneConfig } from "../config/panel-config.js";
 import { alarmCode, raiseAlarm, restoreZone, startSiren } from "./alarm-rules.js";
-import type { ArmedMode, AreaState } from "./panel-state.js";
+import { startEntry } from "./entry-delay.js";
+import type { AreaState } from "./panel-state.js";
 import { armedIn, areaState, isBurglary, keypad, report, zoneCfg, zoneState, type StepContext } from "./step-context.js";
 
 export function walkTestOn(c: StepContext): boolean {
   return c.s.walkTestUntil !== undefined && c.now < c.s.walkTestUntil;
-}
-
-function startEntry(c: StepContext, a: AreaState, mode: ArmedMode, zone: number): void {
-  const until = c.now + c.s.cfg.timing.entryDelayMs;
-  a.phase = { kind: "entry", mode, until, zone };
-  keypad(c, { kind: "entry-delay", area: a.area, until });
 }
 
 /** A violated zone as seen by one area. Used for live changes and for the all-zones re-evaluation. */
