@@ -2,7 +2,8 @@
  * alarm-panel as a process, as systemd runs it: a panel provisioned with the centre's provisioning
  * functions into a temporary bundle, a broker and receiver started here, `node bin/alarm-panel.js` with
  * io: sim. Its hello (a heartbeat) is stored by the receiver; SIGTERM ends it with exit 0 and its retained
- * "offline" status published. Waits on events, never on the wall clock.
+ * "offline" status published. With --metrics it serves the gateway's Prometheus metrics. Waits on events,
+ * never on the wall clock.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -64,10 +65,10 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 describe("alarm-panel process with io: sim", () => {
-  it("says hello to the centre, and on SIGTERM stops with exit 0 after publishing its offline status", async () => {
+  it("says hello to the centre, serves its metrics, and on SIGTERM stops with exit 0 after publishing its offline status", async () => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data")],
+      [join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data"), "--metrics", "127.0.0.1:0"],
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_FORMAT: "json" } },
     );
     let out = "";
@@ -78,7 +79,10 @@ describe("alarm-panel process with io: sim", () => {
 
     await Promise.race([until(() => heartbeats.length > 0 && statuses.includes("online")), exit.then((c) => expect.fail(`exited ${c}: ${err}`))]);
     expect(store.frames.has(PANEL, heartbeats[0]!)).toBe(true);
-    expect(out).toMatch(/"msg":"panel running"/);
+    const metricsUrl = /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)".*"msg":"panel running"/.exec(out)?.[1];
+    expect(metricsUrl).toBeDefined();
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toMatch(/^gateway_outbox_depth\{class="alarm"\} \d+$/m);
 
     child.kill("SIGTERM");
     expect(await exit, err).toBe(0);
