@@ -14,7 +14,9 @@ export type GatewayErrorCode =
   | "replay" // a command id already executed
   | "expired" // a command past its expiry
   | "stale" // a command whose centre time is outside the freshness window
-  | "rejected"; // a downlink frame that failed signature, key or panel checks
+  | "rejected" // a downlink frame that failed signature, key or panel checks
+  | "bundle-unreadable" // a file of the provisioned bundle is missing or unreadable (the message names it)
+  | "bundle-invalid"; // panel.json or a key in the bundle does not fit (the message names the file and key)
 
 export class GatewayError extends CodedError<GatewayErrorCode> {
   override readonly name = "GatewayError";

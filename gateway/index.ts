@@ -9,3 +9,5 @@ export { openDatabase } from "./database.js";
 export { GatewayMetrics, serveMetrics } from "./metrics.js";
 export { mqttConnector } from "./mqtt-connector.js";
 export type { BrokerOptions, Connection, ConnectionHandlers, Connector, SessionOptions } from "./transport.js";
+export { startDevice, type DeviceOptions, type RunningDevice } from "./device/start-device.js";
+export { loadPanelBundle, PanelBundleFile, type PanelLink } from "./device/panel-bundle.js";

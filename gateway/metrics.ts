@@ -81,7 +81,13 @@ export async function serveMetrics(registry: Registry, port: number, host = "127
       (e: Error) => res.writeHead(500).end(e.message),
     );
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject); // EADDRINUSE, EACCES: the caller says which address
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   return server;
 }
 

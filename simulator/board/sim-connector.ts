@@ -20,6 +20,8 @@ export interface SimPublish {
 
 interface SimClient {
   readonly session: SessionOptions;
+  /** One-way latency between this client and the broker, ms. */
+  readonly latencyMs: number;
   readonly filters: readonly string[];
   readonly handlers: ConnectionHandlers;
   open: boolean;
@@ -36,6 +38,8 @@ export class SimBroker {
   onPublish: (p: SimPublish) => void = () => {};
   /** Clock times of every connection attempt. */
   readonly attempts: number[] = [];
+  /** Every connection attempt with its client id (to tell a panel's from a receiver's). */
+  readonly attemptsBy: { readonly at: number; readonly clientId: string }[] = [];
 
   constructor(
     readonly url: string,
@@ -50,6 +54,11 @@ export class SimBroker {
 
   get connected(): number {
     return [...this.clients].filter((c) => c.open).length;
+  }
+
+  /** Client ids of the open connections. */
+  connectedIds(): string[] {
+    return [...this.clients].filter((c) => c.open).map((c) => c.session.clientId);
   }
 
   /** Go down: every connection is lost (Last Wills published into `retained`). */
@@ -88,10 +97,12 @@ export class SimBroker {
     }
   }
 
-  connect(session: SessionOptions, handlers: ConnectionHandlers): Connection {
-    const c: SimClient = { session, filters: subscriptionsOf(session), handlers, open: true };
+  /** A client connection; `latencyMs` (default the broker's) is its own one-way latency, e.g. 0 for a centre next to the broker. */
+  connect(session: SessionOptions, handlers: ConnectionHandlers, latencyMs = this.latencyMs): Connection {
+    const c: SimClient = { session, latencyMs, filters: subscriptionsOf(session), handlers, open: true };
     this.attempts.push(this.clock.now());
-    this.clock.schedule(this.latencyMs, () => {
+    this.attemptsBy.push({ at: this.clock.now(), clientId: session.clientId });
+    this.clock.schedule(c.latencyMs, () => {
       if (!c.open) return;
       if (!this.upNow) {
         c.open = false;
@@ -112,7 +123,7 @@ export class SimBroker {
     return {
       publish: (topic, payload, retain, done) => {
         if (!c.open || !this.upNow) return done?.(new Error("not connected"));
-        this.clock.schedule(this.latencyMs, () => {
+        this.clock.schedule(c.latencyMs, () => {
           if (!this.upNow) return done?.(new Error("broker went away"));
           const p = { clientId: session.clientId, topic, payload, retain };
           if (retain) this.retained.set(topic, payload);
@@ -135,15 +146,15 @@ export class SimBroker {
   /** One message to one client, after the broker's latency; a copy to a closed client is lost. */
   private send(c: SimClient, topic: string, payload: Uint8Array | string, retain: boolean): void {
     const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
-    this.clock.schedule(this.latencyMs, () => c.open && c.handlers.message(topic, bytes, retain));
+    this.clock.schedule(c.latencyMs, () => c.open && c.handlers.message(topic, bytes, retain));
   }
 }
 
-/** A connector over a set of simulated brokers, looked up by URL. */
-export function simConnector(brokers: readonly SimBroker[]): Connector {
+/** A connector over a set of simulated brokers, looked up by URL; `latencyMs` overrides each broker's for these clients. */
+export function simConnector(brokers: readonly SimBroker[], o: { readonly latencyMs?: number } = {}): Connector {
   return (broker, session, handlers) => {
     const b = brokers.find((x) => x.url === broker.url);
     if (!b) throw new Error(`no simulated broker at ${broker.url}`);
-    return b.connect(session, handlers);
+    return b.connect(session, handlers, o.latencyMs);
   };
 }

@@ -1,26 +1,35 @@
 /**
- * One whole alarm system on loopback: the centre (embedded aedes broker, store, receiver) and one panel
- * (firmware on the simulated board, gateway with its outbox), wired exactly as production wires them
- * but with plain-TCP logins instead of certificates. The demo, the end-to-end tests and the alarm-latency
- * benchmark all start it through here, so there is one wiring to keep right.
+ * One whole alarm system on one machine: the centre (broker, store, receiver) and one panel started
+ * through the device wiring the panel command uses on a Raspberry Pi (gateway/device/start-device.ts),
+ * with the simulated board as its IO plugin and plain-TCP logins instead of certificates. The demo, the
+ * end-to-end tests and the alarm-latency benchmark start it through here.
+ *
+ * The broker is the embedded aedes on loopback (default), a given one (e.g. a bench Mosquitto), or the
+ * simulated broker on a FakeClock (`sim`), where nothing touches a socket and time moves only when the
+ * test advances it.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PanelRuntime, SqliteStore, parseConfig, zoneLevel, type PanelConfig, type PanelConfigInput } from "../../firmware/index.js";
-import { Gateway } from "../../gateway/gateway.js";
+import { parseConfig, zoneLevel, type PanelConfig, type PanelConfigInput, type PanelRuntime } from "../../firmware/index.js";
+import type { Gateway } from "../../gateway/gateway.js";
+import { startDevice } from "../../gateway/device/start-device.js";
+import type { Connector } from "../../gateway/transport.js";
 import type { CategoryName } from "../../protocol/index.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event } from "../../protocol/index.js";
+import type { FakeClock } from "../../protocol/clock.js";
 import { startBroker, type RunningBroker } from "../centre/broker/broker.js";
 import { passwordLogin } from "../centre/broker/broker-login.js";
 import { CentreStore } from "../centre/store/centre-store.js";
 import { silentLogger, type Logger } from "../centre/logger.js";
 import { Receiver } from "../centre/receiver/receiver.js";
-import { SimIO } from "../board/sim-io.js";
+import { SimBroker, simConnector } from "../board/sim-connector.js";
+import type { SimIO } from "../board/sim-io.js";
+import { simBoardFor } from "../board/sim-board.js";
 
 export interface SystemOptions {
-  /** Panel config (validated); the demo's own when omitted. */
+  /** Panel config (validated here). */
   readonly panelConfig: PanelConfigInput;
   readonly panelId?: string;
   /** EN 50136 category of the panel's transmission (default SP4: 180 s). */
@@ -33,6 +42,8 @@ export interface SystemOptions {
   /** Use this broker (it must let the panel and a receiver in with any password, e.g. a bench Mosquitto)
    *  instead of starting the embedded one. */
   readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+  /** Run on the simulated broker with this clock instead of sockets (panel, gateway and receiver). */
+  readonly sim?: { readonly clock: FakeClock };
   /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
   readonly onReport?: (event: Event, seq: number) => void;
 }
@@ -42,6 +53,8 @@ export interface RunningSystem {
   readonly config: PanelConfig;
   /** The embedded broker, when the system started one. */
   readonly broker: RunningBroker | undefined;
+  /** The simulated broker, with `sim`. */
+  readonly simBroker: SimBroker | undefined;
   readonly url: string;
   readonly centre: CentreStore;
   readonly receiver: Receiver;
@@ -60,7 +73,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "open-alarm-"));
   const config = parseConfig(opts.panelConfig);
-  const now = Date.now();
+  const clock = opts.sim?.clock;
+  const now = clock?.now() ?? Date.now();
 
   // Centre: its downlink key, the panel's registration (frame key, category, broker password).
   const centreKeys = generateEd25519();
@@ -72,13 +86,16 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   centre.registry.addFrameKey(panelId, panelId, panelKeys.publicPem, now);
   centre.registry.setPassword(panelId, panelPassword);
 
-  const broker = opts.broker
-    ? undefined
-    : await startBroker({
-        logger: log,
-        login: passwordLogin(centre.registry, [{ username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } }]),
-      });
-  const url = opts.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const simBroker = clock ? new SimBroker("mqtt://sim:1883", clock) : undefined;
+  const connector: Connector | undefined = simBroker ? simConnector([simBroker]) : undefined;
+  const broker =
+    opts.broker || simBroker
+      ? undefined
+      : await startBroker({
+          logger: log,
+          login: passwordLogin(centre.registry, [{ username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } }]),
+        });
+  const url = simBroker?.url ?? opts.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const protocolVersion = opts.broker?.protocolVersion ?? 4;
   const receiver = new Receiver({
     url,
@@ -87,49 +104,43 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     name: "r1",
     connect: { username: "receiver", password: receiverPassword, protocolVersion },
     logger: log,
+    ...(connector ? { connector } : {}),
+    ...(clock ? { clock } : {}),
   });
-  await receiver.start();
+  const receiverUp = receiver.start();
+  if (clock && simBroker) clock.advance(simBroker.latencyMs); // the simulated broker's connect latency
+  await receiverUp;
 
-  // Panel: firmware on the simulated board, gateway in front of it.
-  const levels = new Map<number, 0 | 1>();
-  for (const z of config.zones) if (typeof z.pin === "number") levels.set(z.pin, zoneLevel(z.wiring, false));
-  const io = new SimIO(64, levels);
-  const store = new SqliteStore(join(dir, "panel.db"));
-  let panel: PanelRuntime | undefined;
-  const gateway = new Gateway({
-    panel: panelId,
-    signer: { kid: panelId, key: privateKeyFromPem(panelKeys.privatePem) },
-    centreKey: { kid: "centre", key: publicKeyFromPem(centreKeys.publicPem) },
-    db: join(dir, "gateway.db"),
-    brokers: [{ url, username: panelId, password: panelPassword, protocolVersion }],
-    category,
+  // Panel: the device wiring, on the simulated board with every zone secure at start.
+  const io = simBoardFor(config);
+  const device = await startDevice({
+    config,
+    io,
+    dataDir: dir,
+    link: {
+      panel: panelId,
+      category,
+      signer: { kid: panelId, key: privateKeyFromPem(panelKeys.privatePem) },
+      centreKey: { kid: "centre", key: publicKeyFromPem(centreKeys.publicPem) },
+      broker: { url, username: panelId, password: panelPassword, protocolVersion },
+    },
+    ...(connector ? { connector } : {}),
+    ...(clock ? { clock } : {}),
     ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
-    status: () => panel?.summary() ?? { areas: [], troubles: [] },
-    onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "unavailable" },
-    onLink: (up) => panel?.input({ type: "link", up }),
-    // The panel core reports 350 itself when told of link loss; the gateway's own pair would double it.
-    commTroubleEvents: false,
+    ...(opts.onReport ? { onReport: opts.onReport } : {}),
     log: (level, msg) => log.log(level, `gateway: ${msg}`),
   });
-  const reporter = {
-    report(e: Event): void {
-      const seq = gateway.report(e);
-      opts.onReport?.(e, seq);
-    },
-  };
-  panel = new PanelRuntime({ config, io, store, reporter });
-  await gateway.start();
-  await panel.start();
 
   return {
     panelId,
     config,
     broker,
+    simBroker,
     url,
     centre,
     receiver,
-    gateway,
-    panel,
+    gateway: device.gateway,
+    panel: device.panel,
     io,
     setZone(zone, open) {
       const z = config.zones.find((x) => x.zone === zone);
@@ -137,11 +148,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       io.setLevel(z.pin, zoneLevel(z.wiring, open));
     },
     async stop() {
-      panel?.stop();
-      await gateway.stop();
+      await device.stop();
       await receiver.stop();
       await broker?.close();
-      store.close();
       centre.close();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeClock, PanelRuntime, SqliteStore, hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
-import { Gateway } from "../../gateway/gateway.js";
+import { FakeClock, hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
+import { startDevice } from "../../gateway/device/start-device.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../../protocol/index.js";
-import { SimIO } from "../../simulator/board/sim-io.js";
+import { simBoardFor } from "../../simulator/board/sim-board.js";
 
 const [url = "", version = "4", idleArg = "5000"] = process.argv.slice(2);
 const ZONES = 32;
@@ -25,31 +25,27 @@ const config = parseConfig({
   users: [{ user: 1, areas: [1, 2], perms: ["disarm", "bypass"], codeHash: hashCode("1357") }],
 } as PanelConfigInput);
 const clock = new FakeClock(Date.now());
-const levels = new Map<number, 0 | 1>(config.zones.map((z) => [z.pin as number, zoneLevel(z.wiring, false)]));
-const io = new SimIO(64, levels);
+const io = simBoardFor(config);
 const keys = generateEd25519();
 const centre = generateEd25519();
-let panel: PanelRuntime | undefined;
-const gateway = new Gateway({
-  panel: "fp-1",
-  signer: { kid: "fp-1", key: privateKeyFromPem(keys.privatePem) },
-  centreKey: { kid: "centre", key: publicKeyFromPem(centre.publicPem) },
-  db: join(dir, "gateway.db"),
-  brokers: [{ url, protocolVersion: Number(version) as 4 | 5, username: "fp-1", password: "bench" }],
-  category: "SP4",
-  status: () => panel?.summary() ?? { areas: [], troubles: [] },
-  onCommand: (c) => panel?.remote(c) ?? { id: c.id, ok: false },
-  onLink: (up) => panel?.input({ type: "link", up }),
-  commTroubleEvents: false,
+const device = await startDevice({
+  config,
+  io,
+  clock,
+  dataDir: dir,
+  link: {
+    panel: "fp-1",
+    category: "SP4",
+    signer: { kid: "fp-1", key: privateKeyFromPem(keys.privatePem) },
+    centreKey: { kid: "centre", key: publicKeyFromPem(centre.publicPem) },
+    broker: { url, protocolVersion: Number(version) as 4 | 5, username: "fp-1", password: "bench" },
+  },
 });
-const store = new SqliteStore(join(dir, "panel.db"));
-panel = new PanelRuntime({ config, io, store, clock, reporter: { report: (e) => void gateway.report(e) } });
-await gateway.start();
-await panel.start();
+const panel = device.panel;
 const readyMs = performance.now(); // ms since this process started (performance.timeOrigin)
 
 // Ten minutes of virtual activity: every second a zone opens or closes again; arm and disarm each minute.
-const press = (s: string) => keySequence(s).forEach((key) => panel!.input({ type: "key", key }));
+const press = (s: string) => keySequence(s).forEach((key) => panel.input({ type: "key", key }));
 for (let s = 0; s < 600; s++) {
   const z = config.zones[(Math.floor(s / 2) * 7) % ZONES]!;
   if (s % 60 === 10) press("1357 away");
@@ -71,9 +67,7 @@ await new Promise((r) => setTimeout(r, idleMs));
 const c1 = process.cpuUsage(c0);
 const idleCpuPct = (100 * (c1.user + c1.system)) / 1000 / (performance.now() - t0);
 
-process.send?.({ readyMs, rssMb, idleCpuPct, logEntries: store.count() });
-panel.stop();
-await gateway.stop();
-store.close();
+process.send?.({ readyMs, rssMb, idleCpuPct, logEntries: device.store.count() });
+await device.stop();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -1,12 +1,15 @@
 /**
- * The whole path on loopback, through the one wiring the demo uses (simulator/demo/system.ts): zone trip on an
- * armed panel -> firmware report -> durable outbox -> signed frame -> aedes -> receiver verifies and
- * stores -> signed ACK -> the event leaves the outbox. Waits on events, never on the wall clock.
+ * The whole path, through the one device wiring (gateway/device/start-device.ts via simulator/demo/system.ts):
+ * zone trip on an armed panel -> firmware report -> durable outbox -> signed frame -> broker -> receiver
+ * verifies and stores -> signed ACK -> the event leaves the outbox. Run twice over the same wiring: on real
+ * sockets against aedes on loopback, and on the simulated broker with a FakeClock. Waits on events, never
+ * on the wall clock.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
+import { FakeClock } from "../../protocol/clock.js";
 import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 
 const config = {
@@ -22,36 +25,61 @@ const config = {
   users: [{ user: 1, areas: [1], perms: ["disarm"], codeHash: hashCode("2468", { N: 1024, r: 8, p: 1 }) }],
 } as PanelConfigInput;
 
-let sys: RunningSystem;
-const ackedSeqs = new Set<number>();
-beforeAll(async () => {
-  sys = await startSystem({ panelConfig: config });
-  sys.gateway.on("acked", (a) => ackedSeqs.add(a.seq));
-});
-afterAll(async () => {
-  await sys?.stop();
-});
-
-function storedEvent(code: number): Promise<number> {
-  return new Promise((resolve) =>
-    sys.receiver.on("stored", (_panel, seq, p) => {
-      if ("events" in p && p.events.some((e) => e.code === code)) resolve(seq);
-    }),
-  );
-}
-function acked(seq: number): Promise<void> {
-  if (ackedSeqs.has(seq)) return Promise.resolve();
-  return new Promise((resolve) => sys.gateway.on("acked", (a) => a.seq === seq && resolve()));
+interface Transport {
+  readonly name: string;
+  readonly clock: FakeClock | undefined;
 }
 
-describe("end to end on loopback: panel, gateway, aedes, receiver", () => {
+const transports: Transport[] = [
+  { name: "real sockets, aedes on loopback", clock: undefined },
+  { name: "simulated broker, fake time", clock: new FakeClock(1_700_000_000_000) },
+];
+
+describe.each(transports)("end to end: panel, gateway, broker, receiver ($name)", ({ clock }) => {
+  let sys: RunningSystem;
+  const ackedSeqs = new Set<number>();
+  beforeAll(async () => {
+    sys = await startSystem({ panelConfig: config, ...(clock ? { sim: { clock } } : {}) });
+    sys.gateway.on("acked", (a) => ackedSeqs.add(a.seq));
+  });
+  afterAll(async () => {
+    await sys?.stop();
+  });
+
+  /**
+   * Resolves when `p` does. On the simulated broker time moves only when we move it: one millisecond (the
+   * broker's latency) and one turn of the event loop (the receiver's group commit) at a time.
+   */
+  async function settle<T>(p: Promise<T>): Promise<T> {
+    if (!clock) return p;
+    let done = false;
+    void p.then(() => (done = true));
+    for (let i = 0; i < 10_000 && !done; i++) {
+      clock.advance(1);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    return p;
+  }
+
+  function storedEvent(code: number): Promise<number> {
+    return new Promise((resolve) =>
+      sys.receiver.on("stored", (_panel, seq, p) => {
+        if ("events" in p && p.events.some((e) => e.code === code)) resolve(seq);
+      }),
+    );
+  }
+  function acked(seq: number): Promise<void> {
+    if (ackedSeqs.has(seq)) return Promise.resolve();
+    return new Promise((resolve) => sys.gateway.on("acked", (a) => a.seq === seq && resolve()));
+  }
+
   it("an intrusion on an armed panel is stored by the centre and acknowledged back to the panel", async () => {
     for (const k of ["2", "4", "6", "8", "away"]) sys.panel.input({ type: "key", key: k as "2" });
     expect(sys.panel.view().areas[0]!.phase.kind).toBe("armed");
     const stored = storedEvent(130);
     sys.setZone(1, true);
-    const seq = await stored;
-    await acked(seq);
+    const seq = await settle(stored);
+    await settle(acked(seq));
     const alarms = sys.centre.alarms.list();
     expect(alarms.some((a) => a.panel === "panel-0001" && a.key.startsWith("130"))).toBe(true);
   });
@@ -61,7 +89,9 @@ describe("end to end on loopback: panel, gateway, aedes, receiver", () => {
     expect(sys.panel.view().areas[0]!.phase.kind).toBe("disarmed");
     const stored = storedEvent(110);
     sys.setZone(2, true);
-    await acked(await stored);
+    const seq = await settle(stored);
+    await settle(acked(seq));
+    expect(sys.centre.frames.has("panel-0001", seq)).toBe(true);
   });
 });
 

@@ -53,7 +53,7 @@ describe("reconnect timing on fake time", () => {
     expect(h.gw.activePath).toBeUndefined();
     // random() = 0.5, base 1000: first delay 500 ms; broker still down: refused after 1 ms latency.
     h.clock.advance(500);
-    expect(h.brokers[0]!.connected).toBe(0);
+    expect(h.panelConnected(0)).toBe(0);
     h.clock.advance(1);
     // Second attempt: 0.5 * 2000 = 1000 ms later. Revive the broker meanwhile.
     h.brokers[0]!.revive();
@@ -73,7 +73,7 @@ describe("reconnect timing on fake time", () => {
     const killedAt = h.clock.now();
     h.brokers[0]!.kill();
     h.clock.advance(60_000);
-    const a = h.brokers[0]!.attempts;
+    const a = h.panelAttempts(0);
     expect(a[1]! - killedAt).toBe(999);
     // Later gaps = delay + 1 ms refusal latency; windows 2, 4, 8, then capped at 10 s.
     const gaps = a.slice(2).map((t, i) => t - a[i + 1]!);

@@ -1,6 +1,12 @@
-/** An embedded aedes broker on loopback for integration tests: TCP_NODELAY on, port 0, restartable. */
+/**
+ * An embedded aedes broker on loopback for integration tests: TCP_NODELAY on, port 0, restartable, no
+ * logins, and the centre broker's shared subscriptions (aedes 1.x speaks MQTT 3.1.1 only) so the
+ * receiver's `$share/centre/...` filter gets the uplinks.
+ */
 import net, { type AddressInfo, type Socket } from "node:net";
 import { Aedes } from "aedes";
+import { parseShared } from "../../protocol/topic-filter.js";
+import { SharedSubscriptions } from "../../simulator/centre/broker/broker-shared.js";
 
 export class TestBroker {
   private server: net.Server | undefined;
@@ -14,7 +20,17 @@ export class TestBroker {
 
   /** Start (again) on the same port once one was chosen. */
   async start(): Promise<void> {
-    const broker = await Aedes.createBroker();
+    const shared = new SharedSubscriptions();
+    const broker = await Aedes.createBroker({
+      authorizeSubscribe(client, sub, done) {
+        const share = parseShared(sub.topic);
+        if (!share) return done(null, sub);
+        shared.join(client, share.group, share.filter);
+        done(null, { ...sub, topic: share.filter });
+      },
+      authorizeForward: (client, packet) => (shared.forward(client, packet) ? packet : null),
+    });
+    broker.on("clientDisconnect", (c) => shared.leave(c));
     const server = net.createServer((socket) => {
       socket.setNoDelay(true);
       this.sockets.add(socket);

@@ -132,7 +132,9 @@ describe("downlink commands", () => {
   });
 
   it("a time-sync corrects the clock even when the gateway's clock is far off", async () => {
-    const h = await started({ centreSkewMs: 3_600_000 });
+    const h = await started();
+    h.clock.advance(5); // the hello acknowledged
+    h.centre.skewMs = 3_600_000; // then the centre's clock is an hour ahead of the gateway's
     const offsets: number[] = [];
     h.gw.on("clock", (c) => offsets.push(c.offsetMs));
     h.down({ cmd: { id: "ts1", exp: h.clock.now() + 3_600_000 + 60_000, type: "time-sync" } });

@@ -10,7 +10,7 @@ import { mqttConnector } from "../../gateway/mqtt-connector.js";
 import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
 import type { Connector, SessionOptions } from "../../gateway/transport.js";
 import { TestBroker } from "./broker.js";
-import { until } from "./fake-centre.js";
+import { until } from "./until.js";
 
 interface Rig {
   readonly url: string;

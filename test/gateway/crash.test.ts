@@ -10,7 +10,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestBroker } from "./broker.js";
-import { FakeCentre, until } from "./fake-centre.js";
+import { TestCentre } from "./test-centre.js";
+import { until } from "./until.js";
 import { AT0 } from "./fixtures/panel-process.js";
 import { checkDelivery } from "./delivery.js";
 import { testKeys } from "./keys.js";
@@ -54,9 +55,9 @@ describe("panel process killed with SIGKILL mid-stream", () => {
     const broker = new TestBroker();
     await broker.start();
     cleanups.push(() => broker.kill());
-    const centre = new FakeCentre(keys.centre);
-    centre.core.register("kp1", "kp1-key", keys.panelPublic);
-    await centre.connect(broker.url);
+    const centre = new TestCentre({ signer: keys.centre, brokers: { urls: [broker.url] } });
+    centre.register("kp1", "kp1-key", keys.panelPublic);
+    await centre.started();
     cleanups.push(() => centre.close());
     const dir = mkdtempSync(join(tmpdir(), "gw-crash-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,9 +67,9 @@ describe("panel process killed with SIGKILL mid-stream", () => {
     const total = 800;
     // As fast as it can: a backlog builds up and a full window of frames is in flight at the kill.
     const first = runPanel(env, broker.url, db, 0, total, 0);
-    await until(() => first.reported.size >= 250 && centre.core.events("kp1").length >= 60, 20_000, "first run streaming");
+    await until(() => first.reported.size >= 250 && centre.events("kp1").length >= 60, 20_000, "first run streaming");
     first.proc.kill("SIGKILL");
-    const storedAtKill = centre.core.events("kp1").length;
+    const storedAtKill = centre.events("kp1").length;
     await new Promise((r) => first.proc.once("exit", r));
     const done = [...first.reported.keys()];
     const last = Math.max(...done);
@@ -81,7 +82,7 @@ describe("panel process killed with SIGKILL mid-stream", () => {
     await new Promise((r) => second.proc.once("exit", r));
 
     const limbo = AT0 + last + 1;
-    const stored = centre.core.events("kp1");
+    const stored = centre.events("kp1");
     const expected = [...done, ...second.reported.keys()].map((i) => AT0 + i);
     const withoutLimbo = stored.filter((e) => e.at !== limbo);
     expect(stored.length - withoutLimbo.length).toBeLessThanOrEqual(1);
@@ -90,6 +91,6 @@ describe("panel process killed with SIGKILL mid-stream", () => {
     const seqs = [...first.reported.values(), ...second.reported.values()];
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(Math.min(...second.reported.values())).toBeGreaterThan(Math.max(...first.reported.values()));
-    console.log(`[gateway] SIGKILL after ${done.length} reports (${storedAtKill} stored then; ${stored.length} stored in the end, ${centre.core.duplicates} duplicate deliveries recognised by the centre)`);
+    console.log(`[gateway] SIGKILL after ${done.length} reports (${storedAtKill} stored then; ${stored.length} stored in the end, ${centre.duplicates} duplicate deliveries recognised by the centre)`);
   });
 });

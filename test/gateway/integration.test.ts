@@ -1,6 +1,6 @@
 /**
  * Over real sockets on loopback against an embedded aedes broker (TCP_NODELAY on at both ends):
- * every event reaches the fake centre's store exactly once, in order within its class, none lost,
+ * every event reaches the centre receiver's store exactly once, in order within its class, none lost,
  * through a broker killed and restarted mid-stream.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,7 +8,8 @@ import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { Gateway } from "../../gateway/gateway.js";
 import { TestBroker } from "./broker.js";
 import { checkDelivery } from "./delivery.js";
-import { FakeCentre, until } from "./fake-centre.js";
+import { TestCentre } from "./test-centre.js";
+import { until } from "./until.js";
 import { testKeys } from "./keys.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -33,9 +34,9 @@ async function setup() {
   const broker = new TestBroker();
   await broker.start();
   cleanups.push(() => broker.kill());
-  const centre = new FakeCentre(keys.centre);
-  centre.core.register("ip1", keys.panel.kid, keys.panelPublic);
-  await centre.connect(broker.url);
+  const centre = new TestCentre({ signer: keys.centre, brokers: { urls: [broker.url] } });
+  centre.register("ip1", keys.panel.kid, keys.panelPublic);
+  await centre.started();
   cleanups.push(() => centre.close());
   const links: boolean[] = [];
   const gw = new Gateway({
@@ -67,10 +68,10 @@ describe("gateway over real sockets (aedes on loopback)", () => {
     for (let i = 0; i < n; i++) s.gw.report(eventFor(i));
     await until(() => s.gw.depth().total === 0, 20_000, "outbox drained");
     const ms = performance.now() - t0;
-    checkDelivery(s.centre.core.events("ip1"), Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i));
+    checkDelivery(s.centre.events("ip1"), Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i));
     // A retransmit can race a late ACK (the report loop holds the event loop past the 300 ms timeout);
     // the centre recognises such duplicates and stores nothing twice. At most one window's worth.
-    expect(s.centre.core.duplicates).toBeLessThanOrEqual(32);
+    expect(s.centre.duplicates).toBeLessThanOrEqual(32);
     // With Nagle on, each QoS 1 round trip costs ~88 ms here: 2,000 frames would take far longer.
     expect(ms).toBeLessThan(10_000);
     console.log(`[gateway] ${n} events reported and acknowledged in ${ms.toFixed(0)} ms (${((n / ms) * 1000).toFixed(0)}/s), median ACK RTT ${s.rtts.sort((a, b) => a - b)[s.rtts.length >> 1]} ms`);
@@ -105,10 +106,10 @@ describe("gateway over real sockets (aedes on loopback)", () => {
       }
     }
     await until(() => s.gw.depth().total === 0, 20_000, "outbox drained after broker restart");
-    const ev = s.centre.core.events("ip1").filter((e) => e.code !== Cid.CommTrouble);
+    const ev = s.centre.events("ip1").filter((e) => e.code !== Cid.CommTrouble);
     checkDelivery(ev, Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i));
     // The outage was reported once back: 350 new and restore, in that order.
-    const comm = s.centre.core.events("ip1").filter((e) => e.code === Cid.CommTrouble);
+    const comm = s.centre.events("ip1").filter((e) => e.code === Cid.CommTrouble);
     expect(comm.map((e) => e.q)).toEqual([1, 3]);
     expect(comm[1]!.at).toBeGreaterThan(comm[0]!.at);
     expect(s.links).toEqual([true, false, true]);

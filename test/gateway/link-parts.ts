@@ -1,6 +1,6 @@
 /** The Link's parts (send window, path prober, downlink context) on fake time over fake paths, for unit tests. */
 import { EventEmitter } from "node:events";
-import { openUplink, type UplinkPayload } from "../../protocol/index.js";
+import { MapKeyRing, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { openDatabase } from "../../gateway/database.js";
 import type { DownlinkContext } from "../../gateway/downlink/context.js";
@@ -9,7 +9,6 @@ import type { LinkPath, PathState } from "../../gateway/link-path.js";
 import { Outbox } from "../../gateway/outbox.js";
 import { PathProber } from "../../gateway/path-prober.js";
 import { SendWindow } from "../../gateway/send-window.js";
-import { CentreCore } from "./centre-core.js";
 import { testKeys } from "./keys.js";
 
 export interface FakePath {
@@ -34,8 +33,9 @@ export interface PartsOptions {
 export function linkParts(o: PartsOptions = {}) {
   const clock = new FakeClock();
   const keys = testKeys();
-  const centre = new CentreCore(keys.centre, () => clock.now());
-  centre.register("p1", keys.panel.kid, keys.panelPublic);
+  /** The test's key ring, to open what the paths carried as the centre would. */
+  const ring = new MapKeyRing();
+  ring.add(keys.panel.kid, "p1", keys.panelPublic);
   const db = openDatabase(":memory:");
   const outbox = new Outbox(db, { clock });
   const events = new EventEmitter<LinkEvents>();
@@ -84,6 +84,6 @@ export function linkParts(o: PartsOptions = {}) {
     pump,
   };
   /** What a path carried, opened as the centre would. */
-  const carried = (i = 0): UplinkPayload[] => paths[i]!.frames.map((f) => openUplink(f, centre.ring).payload);
-  return { clock, keys, centre, db, outbox, events, record, paths, window, prober, ctx, pump, carried, offset: () => offsetMs };
+  const carried = (i = 0): UplinkPayload[] => paths[i]!.frames.map((f) => openUplink(f, ring).payload);
+  return { clock, keys, ring, db, outbox, events, record, paths, window, prober, ctx, pump, carried, offset: () => offsetMs };
 }

@@ -9,13 +9,14 @@ import { Gateway } from "../../gateway/gateway.js";
 import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/broker/broker-mosquitto.js";
 import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { checkDelivery } from "./delivery.js";
-import { FakeCentre, until } from "./fake-centre.js";
+import { TestCentre } from "./test-centre.js";
+import { until } from "./until.js";
 import { testKeys } from "./keys.js";
 
 let ca: KeyAndCert;
 let server: KeyAndCert;
 let broker: RunningMosquitto;
-let centre: FakeCentre;
+let centre: TestCentre;
 const keys = testKeys("mp1-key", "centre");
 
 beforeAll(async () => {
@@ -23,9 +24,13 @@ beforeAll(async () => {
   server = issueCertificate(ca, { cn: "localhost", role: "server", dns: ["localhost"], ips: ["127.0.0.1"] });
   broker = await startMosquitto({ ca, server });
   const rc = issueCertificate(ca, { cn: "receiver-1", role: "receiver" });
-  centre = new FakeCentre(keys.centre, { protocolVersion: 5, key: rc.keyPem, cert: rc.certPem, ca: ca.certPem });
-  centre.core.register("mp1", "mp1-key", keys.panelPublic);
-  await centre.connect(`mqtts://localhost:${broker.port}`);
+  centre = new TestCentre({
+    signer: keys.centre,
+    brokers: { urls: [`mqtts://localhost:${broker.port}`], connect: { protocolVersion: 5, key: rc.keyPem, cert: rc.certPem, ca: ca.certPem } },
+    names: ["receiver-1"],
+  });
+  centre.register("mp1", "mp1-key", keys.panelPublic);
+  await centre.started();
 });
 
 afterAll(async () => {
@@ -69,9 +74,9 @@ describe("gateway through Mosquitto (MQTT 5, TLS client certificate, shipped ACL
         }
       }
       await until(() => gw.depth().total === 0, 30_000, "drained");
-      const stored = centre.core.events("mp1").filter((e) => e.code !== Cid.CommTrouble);
+      const stored = centre.events("mp1").filter((e) => e.code !== Cid.CommTrouble);
       checkDelivery(stored, Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i));
-      expect(centre.core.events("mp1").filter((e) => e.code === Cid.CommTrouble).map((e) => e.q)).toEqual([1, 3]);
+      expect(centre.events("mp1").filter((e) => e.code === Cid.CommTrouble).map((e) => e.q)).toEqual([1, 3]);
     } finally {
       await gw.stop();
     }

@@ -1,10 +1,10 @@
-/** A gateway on fake time over simulated brokers, with the fake centre answering on each broker. */
+/** A gateway on fake time over simulated brokers, with the real centre receiver answering on each broker (sim-centre.ts). */
 import { sealDownlink, type AreaStatus, type Command, type CommandResult, type DownlinkPayload, type NakReason } from "../../protocol/index.js";
 import type { CategoryName } from "../../protocol/supervision.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { Gateway, type GatewayOptions } from "../../gateway/gateway.js";
 import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
-import { CentreCore } from "./centre-core.js";
+import { TestCentre } from "./test-centre.js";
 import { testKeys } from "./keys.js";
 
 export const PANEL = "p1";
@@ -26,16 +26,9 @@ export interface HarnessOptions {
 export function harness(h: HarnessOptions = {}) {
   const clock = new FakeClock();
   const keys = h.keys ?? testKeys();
-  const centre = new CentreCore(keys.centre, () => clock.now() + (h.centreSkewMs ?? 0));
-  centre.register(PANEL, keys.panel.kid, keys.panelPublic);
   const brokers = Array.from({ length: h.paths ?? 1 }, (_, i) => new SimBroker(`mqtt://broker${i}:1883`, clock, h.latencies?.[i] ?? 1));
-  for (const b of brokers) {
-    b.onPublish = (p) => {
-      if (typeof p.payload === "string") return;
-      const reply = centre.receive(p.topic, p.payload);
-      if (reply) b.deliver(reply.topic, reply.frame);
-    };
-  }
+  const centre = new TestCentre({ signer: keys.centre, brokers: { sim: brokers, clock }, skewMs: h.centreSkewMs ?? 0 });
+  centre.register(PANEL, keys.panel.kid, keys.panelPublic, clock.now());
   const linkCalls: boolean[] = [];
   const commands: Command[] = [];
   const areas: AreaStatus[] = [{ area: 1, mode: "away" }];
@@ -63,7 +56,11 @@ export function harness(h: HarnessOptions = {}) {
     const payload = { v: 1, panel: PANEL, sent: centre.now(), ...body } as DownlinkPayload;
     brokers[opts.broker ?? 0]!.deliver(`alarm/v1/${PANEL}/down`, sealDownlink(payload, opts.signer ?? keys.centre), opts.retain ?? false);
   };
-  return { clock, keys, centre, brokers, gw, linkCalls, commands, areas, down };
+  /** The panel's own connections on broker `i` (the centre's receiver is connected there too). */
+  const panelConnected = (i = 0) => brokers[i]!.connectedIds().filter((id) => !id.startsWith("receiver@")).length;
+  /** Clock times of the panel's connection attempts on broker `i`. */
+  const panelAttempts = (i = 0) => brokers[i]!.attemptsBy.filter((a) => !a.clientId.startsWith("receiver@")).map((a) => a.at);
+  return { clock, keys, centre, brokers, gw, linkCalls, commands, areas, down, panelConnected, panelAttempts };
 }
 
 export const at0 = 1_700_000_000_000;

@@ -7,12 +7,13 @@ import { Cid, Qualifier } from "../../protocol/index.js";
 import { Gateway } from "../../gateway/gateway.js";
 import { startBroker, type RunningBroker } from "../../simulator/centre/broker/broker.js";
 import { createCa, issueCertificate, type KeyAndCert } from "../../simulator/centre/pki/pki.js";
-import { FakeCentre, until } from "./fake-centre.js";
+import { TestCentre } from "./test-centre.js";
+import { until } from "./until.js";
 import { testKeys } from "./keys.js";
 
 let ca: KeyAndCert;
 let broker: RunningBroker;
-let centre: FakeCentre;
+let centre: TestCentre;
 const keys = testKeys("tp1-key", "centre");
 
 beforeAll(async () => {
@@ -22,9 +23,9 @@ beforeAll(async () => {
     tls: { key: server.keyPem, cert: server.certPem, ca: ca.certPem },
     login: (username, password) => (username === "centre" && password === "pw" ? { name: "centre", role: "receiver" } : undefined),
   });
-  centre = new FakeCentre(keys.centre, { clientId: "receiver@test", username: "centre", password: "pw" });
-  centre.core.register("tp1", "tp1-key", keys.panelPublic);
-  await centre.connect(`mqtt://127.0.0.1:${broker.port}`);
+  centre = new TestCentre({ signer: keys.centre, brokers: { urls: [`mqtt://127.0.0.1:${broker.port}`], connect: { username: "centre", password: "pw" } }, names: ["test"] });
+  centre.register("tp1", "tp1-key", keys.panelPublic);
+  await centre.started();
 });
 
 afterAll(async () => {
@@ -56,7 +57,7 @@ describe("mqtts with a client certificate", () => {
     try {
       const seq = gw.report({ code: Cid.Fire, q: Qualifier.New, area: 1, zone: 4, at: Date.now() });
       await until(() => gw.depth().total === 0, 10_000, "acknowledged over TLS");
-      expect(centre.core.events("tp1").map((e) => [e.seq, e.code])).toEqual([[seq, Cid.Fire]]);
+      expect(centre.events("tp1").map((e) => [e.seq, e.code])).toEqual([[seq, Cid.Fire]]);
     } finally {
       await gw.stop();
     }
@@ -71,7 +72,7 @@ describe("mqtts with a client certificate", () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(gw.activePath).toBeUndefined();
       expect(gw.depth().total).toBe(1);
-      expect(centre.core.events("tp1").some((e) => e.zone === 5)).toBe(false);
+      expect(centre.events("tp1").some((e) => e.zone === 5)).toBe(false);
     } finally {
       await gw.stop();
     }

@@ -1,20 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../protocol/cli/alarmctl.js";
+import { captureIo } from "../support/capture-io.js";
 import { publicKeyFromPem, privateKeyFromPem } from "../../protocol/index.js";
 
 async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await main(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, out, err };
+  const io = captureIo(stdin);
+  const code = await main(args, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe("alarmctl", () => {

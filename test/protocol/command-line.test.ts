@@ -1,17 +1,9 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { CodedError } from "../../protocol/errors.js";
-import { hostPortFlag, intFlag, runCommand, UsageError, type Io } from "../../protocol/cli/command-line.js";
+import { hostPortFlag, intFlag, runCommand, UsageError } from "../../protocol/cli/command-line.js";
+import { captureIo } from "../support/capture-io.js";
 
-function io(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = "";
-  let e = "";
-  stdout.on("data", (d) => (o += d));
-  stderr.on("data", (d) => (e += d));
-  return { stdin: new PassThrough(), stdout, stderr, out: () => o, err: () => e };
-}
+const io = () => captureIo();
 
 const spec = {
   name: "tool",
