@@ -24,6 +24,7 @@ import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
 import { crlWarning, writeBrokerFiles } from "./broker-files.js";
 import { initCentre, issueCentreClient, loadCentre, provisionPanel, refuseOverwrite, type CentreDir } from "./provisioning.js";
 import { readFileSync } from "node:fs";
+import { receiverCredentials, receiverName } from "./receiver-credentials.js";
 
 export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
 
@@ -38,6 +39,7 @@ actions:
 
 options:
   --centre DIR                the centre directory (must exist unless --init)
+  --receivers N               certificates for the centre's receivers 1..N (default 1 at --init)
   --crl-days N                validity of crl.pem in days (default 30; kept for later runs)
   --mqtt-port N, --listen HOST
                               Mosquitto's port and address in the generated mosquitto.conf (kept)
@@ -65,6 +67,7 @@ const OPTIONS = {
   listen: { type: "string" },
   mosquitto: { type: "string" },
   force: { type: "boolean" },
+  receivers: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
@@ -106,7 +109,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   const port = intFlag("mqtt-port", a["mqtt-port"], 1, 65535);
   const actions = [a.init && !a.panel && !a.client && !a.revoke, a.panel, a.client, a.revoke, a.crl].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
-  if (actions === 0 && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
+  if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
   const centre = openCentre(a);
   const store = CentreStore.open(centre.dbPath);
   try {
@@ -143,6 +146,8 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     } else if (a.init) {
       print(`centre directory ready: ${centre.dir}`);
     }
+    const receivers = intFlag("receivers", a.receivers, 1, 64) ?? (a.init ? 1 : 0);
+    for (let n = 1; n <= receivers; n++) if (receiverCredentials(centre, store, n, true).issued) print(`issued receiver certificate ${receiverName(n)} -> ${join(centre.dir, "receivers")}`);
     const s = writeBrokerFiles(centre, store, { ...(port !== undefined ? { port } : {}), ...(a.listen ? { host: a.listen } : {}), ...(crlDays !== undefined ? { crlDays } : {}) });
     print(`broker files: ${join(centre.dir, "mosquitto.conf")} (port ${s.port}), crl.pem valid ${s.crlDays} day(s)`);
     const w = crlWarning(centre, Date.now(), Math.min(7, s.crlDays / 3));
