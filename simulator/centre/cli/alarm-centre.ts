@@ -72,14 +72,16 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
     const maxBatch = intFlag("max-batch", a["max-batch"], 1, 256);
     const httpAt = hostPortFlag("http", a.http) ?? { host: "127.0.0.1", port: 8080 };
     const metricsAt = hostPortFlag("metrics", a.metrics) ?? { host: "127.0.0.1", port: 9464 };
+    if (a.broker !== "embedded" && !/^mqtts?:\/\/[^/]+$/.test(a.broker!)) throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
+    if (plainPort !== undefined && a.broker !== "embedded") throw new UsageError("--plain-port is for the embedded broker");
+    const mqttAt = hostPortFlag("mqtt", a.mqtt);
     const centre = loadCentre(dir);
     const settings = brokerSettings(centre);
-    const tlsAt = hostPortFlag("mqtt", a.mqtt) ?? { host: settings.host, port: settings.port };
-    let broker: BrokerChoice;
-    if (a.broker === "embedded") broker = { kind: "embedded", tls: tlsAt, ...(plainPort !== undefined ? { plain: { host: tlsAt.host, port: plainPort } } : {}) };
-    else if (/^mqtts?:\/\/[^/]+$/.test(a.broker!)) broker = { kind: "external", url: a.broker!, protocolVersion: version as 4 | 5 };
-    else throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
-    if (plainPort !== undefined && broker.kind !== "embedded") throw new UsageError("--plain-port is for the embedded broker");
+    const tlsAt = mqttAt ?? { host: settings.host, port: settings.port };
+    const broker: BrokerChoice =
+      a.broker === "embedded"
+        ? { kind: "embedded", tls: tlsAt, ...(plainPort !== undefined ? { plain: { host: tlsAt.host, port: plainPort } } : {}) }
+        : { kind: "external", url: a.broker!, protocolVersion: version as 4 | 5 };
 
     const log = hooks.logger ?? serviceLogger({ name: "alarm-centre" });
     const warning = crlWarning(centre);
