@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateKeyFromPem, publicKeyFromPem, sealUplink, openUplink } from "../../protocol/index.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { loadCentre, type PanelBundle } from "../../simulator/centre/pki/provisioning.js";
-import { runProvision } from "../../simulator/centre/pki/provision.js";
+import { runProvision } from "../../simulator/centre/cli/alarm-provision.js";
 
 let dir: string;
 const lines: string[] = [];
@@ -115,10 +115,10 @@ describe("provisioning command", () => {
 
   it("renews the CRL with the validity asked for and warns before it lapses", async () => {
     const warned: string[] = [];
-    const { provision } = await import("../../simulator/centre/pki/provision.js");
+    const { provision } = await import("../../simulator/centre/cli/alarm-provision.js");
     await provision({ centre: join(dir, "centre"), crl: true, "crl-days": "2" } as never, () => undefined, (w) => warned.push(w));
     expect(warned).toEqual([]);
-    const { crlNextUpdate, crlWarning } = await import("../../simulator/centre/pki/broker-files.js");
+    const { crlNextUpdate, crlWarning } = await import("../../simulator/centre/broker/broker-files.js");
     const c = loadCentre(join(dir, "centre"));
     const next = crlNextUpdate(c)!;
     expect(crlWarning(c, next - 3 * 86_400_000, 2)).toBeUndefined();

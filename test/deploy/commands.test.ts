@@ -10,7 +10,7 @@ import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main as alarmctl } from "../../protocol/cli/alarmctl.js";
 import { main as centre } from "../../simulator/centre/cli/alarm-centre.js";
-import { main as provision } from "../../simulator/centre/pki/provision.js";
+import { main as provision } from "../../simulator/centre/cli/alarm-provision.js";
 import { main as sim } from "../../simulator/scenario/alarm-sim.js";
 import { runBin } from "./centre-process.js";
 

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { hostPortFlag, intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
 import { serviceLogger, type ServiceLogger } from "../../../protocol/cli/log.js";
 import { CentreError } from "../errors.js";
-import { brokerSettings, crlWarning } from "../pki/broker-files.js";
+import { brokerSettings, crlWarning } from "../broker/broker-files.js";
 import { loadCentre } from "../pki/provisioning.js";
 import { startCentreService, type BrokerChoice } from "./centre-service.js";
 

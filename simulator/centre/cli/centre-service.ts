@@ -10,7 +10,7 @@ import { OperatorQueue } from "../operator/operator-queue.js";
 import { startOperatorHttp, type OperatorHttp } from "../operator/operator-http.js";
 import { centreSigner, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials } from "../pki/receiver-credentials.js";
-import { writeBrokerFiles } from "../pki/broker-files.js";
+import { writeBrokerFiles } from "../broker/broker-files.js";
 import { Receiver } from "../receiver/receiver.js";
 import { CentreStore } from "../store/centre-store.js";
 import type { Logger } from "../logger.js";

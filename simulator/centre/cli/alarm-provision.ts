@@ -21,10 +21,10 @@ import { CentreStore } from "../store/centre-store.js";
 import { CentreError } from "../errors.js";
 import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control.js";
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
-import { crlWarning, writeBrokerFiles } from "./broker-files.js";
-import { initCentre, issueCentreClient, loadCentre, provisionPanel, refuseOverwrite, type CentreDir } from "./provisioning.js";
+import { crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
+import { initCentre, issueCentreClient, loadCentre, provisionPanel, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
 import { readFileSync } from "node:fs";
-import { receiverCredentials, receiverName } from "./receiver-credentials.js";
+import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
 
 export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
 

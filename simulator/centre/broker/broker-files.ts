@@ -7,13 +7,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
-import { DYNSEC_FILE, mosquittoConf } from "../broker/mosquitto-conf.js";
-import { ADMIN_CLIENT, dynsecConfig } from "../broker/mosquitto-dynsec.js";
-import { runningAsRoot } from "../broker/broker-mosquitto.js";
+import { DYNSEC_FILE, mosquittoConf } from "./mosquitto-conf.js";
+import { ADMIN_CLIENT, dynsecConfig } from "./mosquitto-dynsec.js";
+import { runningAsRoot } from "./broker-mosquitto.js";
 import type { CentreStore } from "../store/centre-store.js";
 import { CentreError } from "../errors.js";
-import { createCrl } from "./pki-crl.js";
-import type { CentreDir } from "./provisioning.js";
+import { createCrl } from "../pki/pki-crl.js";
+import type { CentreDir } from "../pki/provisioning.js";
 
 export const CRL_FILE = "crl.pem";
 export const BROKER_CONF = "broker.json";
