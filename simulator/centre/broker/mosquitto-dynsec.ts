@@ -50,14 +50,16 @@ const allow = (acltype: DynsecAcl["acltype"], topic: string): DynsecAcl => ({ ac
 function aclsOf(g: TopicGrant, panel?: string): DynsecAcl[] {
   const topic = `${TOPIC_ROOT}/${g.panel === "self" ? panel! : "+"}/${g.kind}`;
   if (g.access === "write") return [allow("publishClientSend", topic)];
-  // The plugin checks a SUBSCRIBE against the filter as sent, `$share/<group>/` included (2.0.11): the
-  // filter itself literally, and for shared readers `$share/+/<filter>` as a pattern (any group name).
+  // The plugin checks a SUBSCRIBE against the filter as sent, `$share/<group>/` included (2.0.11). A
+  // "self" read is one literal filter; an "any" read is a pattern (covering `+` and each panel's id), and
+  // shared readers also get `$share/+/<filter>` (any group name).
+  const sub = g.panel === "self" ? (["subscribeLiteral", "unsubscribeLiteral"] as const) : (["subscribePattern", "unsubscribePattern"] as const);
   const shared = g.shared ? [`$share/+/${topic}`] : [];
   return [
-    allow("subscribeLiteral", topic),
+    allow(sub[0], topic),
     ...shared.map((t) => allow("subscribePattern", t)),
     allow("publishClientReceive", topic),
-    allow("unsubscribeLiteral", topic),
+    allow(sub[1], topic),
     ...shared.map((t) => allow("unsubscribePattern", t)),
   ];
 }
