@@ -51,6 +51,7 @@ describe("alarm-centre", () => {
     let p: TestPanel | undefined;
     try {
       const listening = await c.line("broker listening");
+      expect(listening.plain).toBeUndefined(); // no plain TCP unless asked for
       const running = await c.line("centre running");
       const port = String(listening.tls).split(":").at(-1);
       p = await panelFrom(join(dir, "E1"), `mqtts://localhost:${port}`, 4);
@@ -70,6 +71,29 @@ describe("alarm-centre", () => {
       await p?.client.endAsync(true);
     }
     expect(c.lines.at(-1)?.msg).toBe("stopped");
+  });
+
+  it("plain TCP only when asked for: --plain-port takes a panel's provisioned password; without it there is no plain listener", async () => {
+    provision("--panel", "W1", "--out", join(dir, "W1"), "--password");
+    const port = await freePort();
+    const c = startCentreProcess(["--centre", centre(), "--mqtt", "127.0.0.1:0", "--plain-port", String(port), "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0"]);
+    try {
+      expect((await c.line("broker listening")).plain).toBe(`127.0.0.1:${port}`);
+      await c.line("centre running");
+      const b = JSON.parse(readFileSync(join(dir, "W1", "panel.json"), "utf8")) as PanelBundle;
+      const p = await TestPanel.connect({
+        url: `mqtt://127.0.0.1:${port}`,
+        panel: "W1",
+        signer: { kid: b.kid, key: privateKeyFromPem(readFileSync(join(dir, "W1", b.frameKey))) },
+        centre: { kid: b.centre.kid, key: publicKeyFromPem(b.centre.publicKey) },
+        connect: { username: b.username!, password: b.password!, protocolVersion: 4 },
+      });
+      const seq = await p.deliver(burglary(1, Date.now()));
+      expect(p.acked.has(seq)).toBe(true);
+      await p.close();
+    } finally {
+      expect(await c.stop()).toBe(0);
+    }
   });
 
   it("through Mosquitto with the generated mosquitto.conf: the same alarm path; SIGTERM exits 0", async () => {
