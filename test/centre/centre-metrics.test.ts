@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
+import type { UplinkPayload } from "../../protocol/index.js";
 import { centreMetrics } from "../../simulator/centre/cli/centre-metrics.js";
 import type { OperatorQueue } from "../../simulator/centre/operator/operator-queue.js";
 import type { Receiver } from "../../simulator/centre/receiver/receiver.js";
@@ -14,7 +15,7 @@ function fakeReceiver(): Receiver {
   return Object.assign(new EventEmitter(), { name: "receiver-1", stats: { commits: 2, framesCommitted: 6, duplicates: 0, naks: 0 } }) as unknown as Receiver;
 }
 const queue = (open: number) => ({ list: () => Array.from({ length: open }) }) as unknown as OperatorQueue;
-const heartbeat = (sent: number) => ({ v: 1, panel: "P1", seq: 0, sent, heartbeat: { areas: [], troubles: [], outbox: 0 } });
+const heartbeat = (sent: number): UplinkPayload => ({ v: 1, panel: "P1", seq: 0, sent, heartbeat: { areas: [], troubles: [], outbox: 0 } });
 
 describe("centre metrics", () => {
   it("counts frames, duplicates, NAKs by reason and faults; batch size and open alarms at scrape time", async () => {

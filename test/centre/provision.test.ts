@@ -74,6 +74,12 @@ describe("provisioning command", () => {
     await expect(runProvision(["--centre", join(dir, "missing-parent", "x"), "--panel", "H3", "--out", join(dir, "H3")])).rejects.toMatchObject({ code: "bad-argument" });
   });
 
+  it("refuses a panel named like a centre client or the dynamic-security admin (the CN is the Mosquitto username)", async () => {
+    await expect(run("--panel", "receiver-1", "--out", join(dir, "r1"))).rejects.toThrow(/receiver-1 is the name of a receiver/);
+    await expect(run("--panel", "dynsec-admin", "--out", join(dir, "adm"))).rejects.toThrow(/dynamic-security admin/);
+    await expect(run("--client", "operator", "--name", "H1", "--out", join(dir, "op"))).rejects.toThrow(/H1 is the name of a panel/);
+  });
+
   it("refuses a centre directory that does not exist unless --init, and creates nothing", async () => {
     const missing = join(dir, "no-centre");
     await expect(runProvision(["--centre", missing, "--crl"])).rejects.toThrow(/does not exist \(--init creates/);

@@ -12,7 +12,7 @@
  * panel's role, a revoked client cut off). A centre directory that does not exist is refused without
  * --init; key files are never overwritten without --force.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
@@ -21,9 +21,8 @@ import { CentreStore } from "../store/centre-store.js";
 import { CentreError } from "../errors.js";
 import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control.js";
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
-import { crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
+import { certificateHolders, crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
 import { initCentre, issueCentreClient, loadCentre, provisionPanel, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
-import { readFileSync } from "node:fs";
 import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
 
 export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
@@ -92,6 +91,16 @@ function openCentre(a: Values): CentreDir {
   return loadCentre(dir);
 }
 
+/**
+ * A certificate's CN is its username on Mosquitto: a panel named like a receiver (or the admin) would hold
+ * that client's rights, so a name is used by one subject of one role only.
+ */
+function refuseNameInUse(store: CentreStore, name: string, role: string): void {
+  const h = certificateHolders(store);
+  const taken = name === ADMIN_CLIENT ? "the dynamic-security admin" : role !== "panel" && h.panels.includes(name) ? "a panel" : role !== "receiver" && h.receivers.includes(name) ? "a receiver" : role !== "operator" && h.operators.includes(name) ? "an operator" : undefined;
+  if (taken) throw new CentreError("already-exists", `${name} is the name of ${taken}`);
+}
+
 /** The dynsec-admin certificate, issued into the centre directory on first need. */
 function adminCredentials(c: CentreDir, store: CentreStore): { key: string; cert: string } {
   const key = join(c.dir, `${ADMIN_CLIENT}.key.pem`);
@@ -126,6 +135,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     } else if (a.panel) {
       if (!a.out) throw new UsageError("--out DIR is required with --panel");
       if (!isCategoryName(a.category!)) throw new CentreError("bad-category", `unknown category ${a.category}`);
+      refuseNameInUse(store, a.panel, "panel");
       const b = provisionPanel(centre, store, { panel: a.panel, category: a.category, outDir: a.out, broker: a.broker!, password: a.password === true, force: a.force === true });
       print(`provisioned panel ${b.panel} (kid ${b.kid}, ${b.category}) -> ${join(resolve(a.out), "panel.json")}`);
       if (live) {
@@ -135,6 +145,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     } else if (a.client) {
       if (a.client !== "receiver" && a.client !== "operator") throw new UsageError("--client is receiver or operator");
       if (!a.name || !a.out) throw new UsageError("--name and --out are required with --client");
+      refuseNameInUse(store, a.name, a.client);
       const out = resolve(a.out);
       refuseOverwrite(out, [`${a.name}.key.pem`], a.force);
       const kc = issueCentreClient(centre, store, a.client, a.name);
