@@ -80,6 +80,16 @@ describe("provisioning command", () => {
     await expect(run("--client", "operator", "--name", "H1", "--out", join(dir, "op"))).rejects.toThrow(/H1 is the name of a panel/);
   });
 
+  it("--server-name puts the names panels use into the broker certificate, with localhost kept", async () => {
+    await runProvision(["--centre", join(dir, "named"), "--init", "--server-name", "centre.example", "--server-name", "192.0.2.7"], () => undefined);
+    const server = new X509Certificate(loadCentre(join(dir, "named")).server.certPem);
+    expect(server.checkHost("centre.example")).toBe("centre.example");
+    expect(server.checkIP("192.0.2.7")).toBe("192.0.2.7");
+    expect(server.checkHost("localhost")).toBe("localhost");
+    expect(server.checkHost("other.example")).toBeUndefined();
+    await expect(runProvision(["--centre", join(dir, "named"), "--init", "--server-name", "x.example"], () => undefined)).rejects.toMatchObject({ code: "already-exists" });
+  });
+
   it("refuses a centre directory that does not exist unless --init, and creates nothing", async () => {
     const missing = join(dir, "no-centre");
     await expect(runProvision(["--centre", missing, "--crl"])).rejects.toThrow(/does not exist \(--init creates/);

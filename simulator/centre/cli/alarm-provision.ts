@@ -29,6 +29,8 @@ export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
 
 actions:
   --init                      create the centre directory (CA, broker certificate, centre key, store)
+      [--server-name NAME ...]  names and addresses panels reach the broker by (its certificate's SAN,
+                              besides localhost and 127.0.0.1); repeat the flag for several
   --panel ID --out DIR        provision a panel: certificate, frame key, DIR/panel.json, DIR/frame.pub.pem
       [--category SP4] [--broker mqtts://127.0.0.1:8883] [--password] [--force]
   --client receiver|operator --name NAME --out DIR [--force]
@@ -67,6 +69,7 @@ const OPTIONS = {
   mosquitto: { type: "string" },
   force: { type: "boolean" },
   receivers: { type: "string" },
+  "server-name": { type: "string", multiple: true },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
@@ -86,7 +89,10 @@ export function main(argv: readonly string[], io: Io = processIo): Promise<numbe
 function openCentre(a: Values): CentreDir {
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   const dir = resolve(a.centre);
-  if (a.init) return initCentre(dir);
+  const names = a["server-name"] ?? [];
+  if (names.length && !a.init) throw new UsageError("--server-name goes with --init");
+  if (names.length && existsSync(join(dir, "centre.json"))) throw new CentreError("already-exists", `${dir} has its broker certificate already; --server-name applies to a new centre`);
+  if (a.init) return initCentre(dir, Date.now(), names);
   if (!existsSync(dir)) throw new CentreError("bad-argument", `${dir} does not exist (--init creates a centre directory)`);
   return loadCentre(dir);
 }

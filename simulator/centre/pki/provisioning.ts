@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { generateEd25519, privateKeyFromPem, publicPemOf, type Signer } from "../../../protocol/index.js";
 import type { Role } from "../role.js";
@@ -49,13 +50,19 @@ export interface PanelBundle {
 const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
 const write = (dir: string, f: string, s: string, secret = false) => writeFileSync(join(dir, f), s, { mode: secret ? 0o600 : 0o644 });
 
-/** Create the centre directory if needed (idempotent), and load it. */
-export function initCentre(dir: string, now = Date.now()): CentreDir {
+/**
+ * Create the centre directory if needed (idempotent), and load it. `serverNames`: the DNS names and IP
+ * addresses panels reach the broker by, besides localhost and 127.0.0.1 (its certificate's SAN).
+ */
+export function initCentre(dir: string, now = Date.now(), serverNames: readonly string[] = []): CentreDir {
   dir = resolve(dir);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, "centre.json"))) {
     const ca = createCa({ now });
-    const server = issueCertificate(ca, { cn: "localhost", role: "server", dns: ["localhost"], ips: ["127.0.0.1"], now });
+    const isIp = (n: string) => isIP(n) !== 0;
+    const dns = ["localhost", ...serverNames.filter((n) => !isIp(n))];
+    const ips = ["127.0.0.1", ...serverNames.filter(isIp)];
+    const server = issueCertificate(ca, { cn: serverNames[0] ?? "localhost", role: "server", dns, ips, now });
     const centreKey = generateEd25519();
     const kid = `centre-${randomBytes(4).toString("hex")}`;
     write(dir, "ca.key.pem", ca.keyPem, true);
