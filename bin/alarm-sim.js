@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript source through tsx, so `npx alarm-sim` works right after `npm install`.
-import { register } from "tsx/esm/api";
+import { runMain } from "./launch.js";
 
-register();
-const { main } = await import("../simulator/scenario/alarm-sim.ts");
-process.exitCode = await main(process.argv.slice(2));
+await runMain("simulator/scenario/alarm-sim.ts");

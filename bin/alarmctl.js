@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript source through tsx, so `npx alarmctl` works right after `npm install`.
-import { register } from "tsx/esm/api";
+import { runMain } from "./launch.js";
 
-register();
-const { main } = await import("../protocol/cli/alarmctl.ts");
-process.exitCode = await main(process.argv.slice(2));
+await runMain("protocol/cli/alarmctl.ts");

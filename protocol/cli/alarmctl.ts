@@ -1,16 +1,17 @@
 /**
  * alarmctl: the field technician's tool for protocol v1 frames.
- *   alarmctl keygen --out DIR                    DIR/private.pem (PKCS#8) and DIR/public.pem (SPKI)
+ *   alarmctl keygen --out DIR [--force]          DIR/private.pem (PKCS#8) and DIR/public.pem (SPKI)
  *   alarmctl example                             one valid uplink payload (an alarm) as a JSON line
  *   alarmctl encode --key PRIVATE.pem --kid ID   payload JSON lines on stdin -> signed frames as hex lines
  *   alarmctl decode --pub PUBLIC.pem [--panel ID] [--now MS]
  *                                                hex frames on stdin (as `mosquitto_sub -F %x` prints them)
  *                                                -> payload JSON lines; a bad frame -> JSON error on stderr, exit 1
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
+import { processIo, runCommand, UsageError, type Io } from "./command-line.js";
 import { ProtocolError } from "../errors.js";
 import { parseSign1, signSign1, verifySign1 } from "../cose.js";
 import { checkFreshness } from "../freshness.js";
@@ -21,35 +22,28 @@ import { examplePayload } from "./example.js";
 const USAGE = `usage: alarmctl <command> [options]
 
 commands:
-  keygen --out DIR                  write DIR/private.pem and DIR/public.pem (Ed25519)
+  keygen --out DIR [--force]        write DIR/private.pem and DIR/public.pem (Ed25519); never
+                                    overwrites a key without --force
   example                           print one valid example uplink payload as a JSON line
   encode --key PRIVATE.pem --kid ID read payload JSON lines on stdin, write signed frames as hex lines
   decode --pub PUBLIC.pem           read hex frames on stdin, write verified payloads as JSON lines
          [--panel ID]               also require the frame to belong to this panel (the topic's)
          [--now MS|now]             also check the transmission time against this clock (-40 s/+20 s)
 
-A bad line gives a JSON error line on stderr ({"line":N,"error":CODE,"message":...}) and exit status 1.`;
+A bad line gives a JSON error line on stderr ({"line":N,"error":CODE,"message":...}) and exit status 1.
+Exit status 2: a wrong command line or an unreadable file.`;
 
-export interface Io {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
-}
+const OPTIONS = {
+  out: { type: "string" },
+  force: { type: "boolean" },
+  key: { type: "string" },
+  kid: { type: "string" },
+  pub: { type: "string" },
+  panel: { type: "string" },
+  now: { type: "string" },
+} as const;
 
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${a}`);
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-    flags.set(a.slice(2), v);
-    i++;
-  }
-  return flags;
-}
+type Flags = { readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
 
 function readKeyFile(path: string): Buffer {
   try {
@@ -59,8 +53,8 @@ function readKeyFile(path: string): Buffer {
   }
 }
 
-function need(flags: Map<string, string>, name: string): string {
-  const v = flags.get(name);
+function need(flags: Flags, name: "out" | "key" | "kid" | "pub"): string {
+  const v = flags[name];
   if (v === undefined) throw new UsageError(`--${name} is required`);
   return v;
 }
@@ -80,7 +74,7 @@ function errorLine(line: number, e: unknown): string {
   return JSON.stringify({ line, error: code, message }) + "\n";
 }
 
-async function encode(flags: Map<string, string>, io: Io): Promise<number> {
+async function encode(flags: Flags, io: Io): Promise<number> {
   const key = privateKeyFromPem(readKeyFile(need(flags, "key")));
   const kid = need(flags, "kid");
   let status = 0;
@@ -102,10 +96,10 @@ async function encode(flags: Map<string, string>, io: Io): Promise<number> {
   return status;
 }
 
-async function decode(flags: Map<string, string>, io: Io): Promise<number> {
+async function decode(flags: Flags, io: Io): Promise<number> {
   const pub = publicKeyFromPem(readKeyFile(need(flags, "pub")));
-  const panel = flags.get("panel");
-  const nowFlag = flags.get("now");
+  const panel = flags.panel;
+  const nowFlag = flags.now;
   const fixedNow = nowFlag === undefined || nowFlag === "now" ? undefined : Number(nowFlag);
   if (fixedNow !== undefined && !Number.isSafeInteger(fixedNow)) throw new UsageError("--now takes UTC milliseconds or 'now'");
   // `--now now` reads the clock per frame: a technician may pipe live traffic through for hours.
@@ -132,44 +126,52 @@ async function decode(flags: Map<string, string>, io: Io): Promise<number> {
   return status;
 }
 
-export async function main(argv: string[], io: Io = process): Promise<number> {
-  const [cmd, ...rest] = argv;
-  try {
-    switch (cmd) {
-      case "keygen": {
-        const dir = need(parseFlags(rest), "out");
-        mkdirSync(dir, { recursive: true });
-        const kp = generateEd25519();
-        writeFileSync(join(dir, "private.pem"), kp.privatePem, { mode: 0o600 });
-        writeFileSync(join(dir, "public.pem"), kp.publicPem);
-        io.stdout.write(`wrote ${join(dir, "private.pem")} and ${join(dir, "public.pem")}\n`);
-        return 0;
+/** Which flags each command takes; any other is a usage error. */
+const TAKES: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  keygen: ["out", "force"],
+  example: [],
+  encode: ["key", "kid"],
+  decode: ["pub", "panel", "now"],
+};
+
+export function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  return runCommand({ name: "alarmctl", usage: USAGE, options: OPTIONS, positionals: { min: 1, max: 1 } }, argv, io, async ({ values, positionals }) => {
+    const cmd = positionals[0]!;
+    const takes = TAKES[cmd];
+    if (!takes) throw new UsageError(`unknown command '${cmd}' (see --help)`);
+    const extra = Object.keys(values).find((k) => !takes.includes(k as keyof typeof OPTIONS));
+    if (extra) throw new UsageError(`${cmd} does not take --${extra} (see --help)`);
+    try {
+      switch (cmd) {
+        case "keygen":
+          return keygen(values, io);
+        case "example":
+          io.stdout.write(JSON.stringify(examplePayload(Date.now())) + "\n");
+          return 0;
+        case "encode":
+          return await encode(values, io);
+        default:
+          return await decode(values, io);
       }
-      case "example":
-        io.stdout.write(JSON.stringify(examplePayload(Date.now())) + "\n");
-        return 0;
-      case "encode":
-        return await encode(parseFlags(rest), io);
-      case "decode":
-        return await decode(parseFlags(rest), io);
-      case "--help":
-      case "-h":
-      case "help":
-        io.stdout.write(USAGE + "\n");
-        return 0;
-      default:
-        io.stderr.write(`${cmd === undefined ? "no command given" : `unknown command ${cmd}`}\n${USAGE}\n`);
-        return 2;
+    } catch (e) {
+      if (e instanceof ProtocolError) {
+        io.stderr.write(JSON.stringify({ error: e.code, message: e.message }) + "\n");
+        return 1;
+      }
+      throw e;
     }
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`alarmctl: ${e.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof ProtocolError) {
-      io.stderr.write(JSON.stringify({ error: e.code, message: e.message }) + "\n");
-      return 1;
-    }
-    throw e;
-  }
+  });
+}
+
+function keygen(flags: Flags, io: Io): number {
+  const dir = need(flags, "out");
+  const files = [join(dir, "private.pem"), join(dir, "public.pem")];
+  const there = files.find((f) => existsSync(f));
+  if (there && !flags.force) throw new UsageError(`${there} exists; --force overwrites it`);
+  mkdirSync(dir, { recursive: true });
+  const kp = generateEd25519();
+  writeFileSync(files[0]!, kp.privatePem, { mode: 0o600 });
+  writeFileSync(files[1]!, kp.publicPem);
+  io.stdout.write(`wrote ${files[0]} and ${files[1]}\n`);
+  return 0;
 }

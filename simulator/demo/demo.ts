@@ -6,10 +6,17 @@
  * With a terminal attached it takes commands (type `help`); without one (CI, pipes) it runs a scripted
  * intrusion and exits: arm away, exit delay, front door opens, entry delay runs out, alarm reported,
  * stored and acknowledged, owner disarms (cancel 406). `npm start -- --delays MS` sets the exit and entry
- * delays (default 3 s).
+ * delays (default 3 s). `--port N` puts the broker on a fixed port and `--keys-out DIR` writes the panel's
+ * public frame key, so the uplink can be watched live (both print the command line):
+ *
+ *   npm start -- --port 1883 --keys-out /tmp/keys
+ *   mosquitto_sub -h 127.0.0.1 -p 1883 -i receiver@tap -u tap -P <printed> -t 'alarm/v1/+/up' -F %x \
+ *     | npx alarmctl decode --pub /tmp/keys/panel-0001.pub.pem
  */
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { intFlag, processIo, runCommand } from "../../protocol/cli/command-line.js";
 import { keySequence, type PanelView } from "../../firmware/index.js";
 import { Cid, eventDef, siaCode, type Event } from "../../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
@@ -126,18 +133,39 @@ async function interactive(sys: RunningSystem): Promise<void> {
   rl.close();
 }
 
-async function main(): Promise<void> {
+const USAGE = `usage: npm start -- [--delays MS] [--port N] [--keys-out DIR]
+
+The whole system on loopback: broker, centre receiver, one panel on the simulated board and its gateway.
+With a terminal it takes commands; without one it runs a scripted intrusion and exits.
+
+  --delays MS      exit and entry delays (default 3000; EN 50131-1: entry delay at most 45 s)
+  --port N         the broker's TCP port (default: a free one)
+  --keys-out DIR   write the panel's public frame key to DIR/<panel>.pub.pem and print a live
+                   mosquitto_sub | alarmctl decode command line`;
+
+const OPTIONS = { delays: { type: "string" }, port: { type: "string" }, "keys-out": { type: "string" } } as const;
+
+async function demo(values: { delays?: string; port?: string; "keys-out"?: string }): Promise<void> {
+  const delayMs = intFlag("delays", values.delays, 0, 45_000) ?? 3000;
+  const port = intFlag("port", values.port, 0, 65535);
   say("demo", "starting broker, centre receiver, panel and gateway on loopback");
-  const { values } = parseArgs({ options: { delays: { type: "string", default: "3000" } } });
-  const delayMs = Number(values.delays);
-  if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > 45_000) throw new RangeError("--delays takes 0..45000 ms (EN 50131-1: entry delay at most 45 s)");
-  const sys = await startSystem({ panelConfig: demoPanelConfig(delayMs), onReport: (e, seq) => reportedListeners.forEach((f) => f(e, seq)) });
+  const sys = await startSystem({ panelConfig: demoPanelConfig(delayMs), ...(port !== undefined ? { port } : {}), onReport: (e, seq) => reportedListeners.forEach((f) => f(e, seq)) });
   wire(sys);
   say("demo", `broker on ${sys.url}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
+  if (values["keys-out"] !== undefined) {
+    const dir = resolve(values["keys-out"]);
+    mkdirSync(dir, { recursive: true });
+    const pub = join(dir, `${sys.panelId}.pub.pem`);
+    writeFileSync(pub, sys.panelPublicPem);
+    const u = new URL(sys.url);
+    const t = sys.tap!;
+    say("demo", `panel's public frame key -> ${pub}; watch the uplink live with:`);
+    console.log(`  mosquitto_sub -h ${u.hostname} -p ${u.port} -i ${t.clientId} -u ${t.username} -P ${t.password} -t 'alarm/v1/+/up' -F %x | npx alarmctl decode --pub ${pub}`);
+  }
   if (process.stdin.isTTY) await interactive(sys);
   else await scripted(sys);
   await sys.stop();
   say("demo", "stopped");
 }
 
-await main();
+process.exitCode = await runCommand({ name: "npm start", usage: USAGE, options: OPTIONS }, process.argv.slice(2), processIo, ({ values }) => demo(values));

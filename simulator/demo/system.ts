@@ -46,6 +46,8 @@ export interface SystemOptions {
   readonly sim?: { readonly clock: FakeClock };
   /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
   readonly onReport?: (event: Event, seq: number) => void;
+  /** The embedded broker's TCP port (default: a free one). */
+  readonly port?: number;
 }
 
 export interface RunningSystem {
@@ -56,6 +58,10 @@ export interface RunningSystem {
   /** The simulated broker, with `sim`. */
   readonly simBroker: SimBroker | undefined;
   readonly url: string;
+  /** The panel's public frame key (SPKI PEM), for `alarmctl decode --pub`. */
+  readonly panelPublicPem: string;
+  /** A read-only tap on the uplink for `mosquitto_sub` (embedded broker only): receiver rights, no ACKs. */
+  readonly tap?: { readonly clientId: string; readonly username: string; readonly password: string };
   readonly centre: CentreStore;
   readonly receiver: Receiver;
   readonly gateway: Gateway;
@@ -81,6 +87,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const panelKeys = generateEd25519();
   const panelPassword = randomBytes(12).toString("base64url");
   const receiverPassword = randomBytes(12).toString("base64url");
+  const tapPassword = randomBytes(9).toString("hex");
   const centre = CentreStore.open(join(dir, "centre.db"));
   centre.registry.addPanel(panelId, category, now);
   centre.registry.addFrameKey(panelId, panelId, panelKeys.publicPem, now);
@@ -93,7 +100,11 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       ? undefined
       : await startBroker({
           logger: log,
-          login: passwordLogin(centre.registry, [{ username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } }]),
+          port: opts.port ?? 0,
+          login: passwordLogin(centre.registry, [
+            { username: "receiver", password: receiverPassword, identity: { role: "receiver", name: "r1" } },
+            { username: "tap", password: tapPassword, identity: { role: "receiver", name: "tap" } },
+          ]),
         });
   const url = simBroker?.url ?? opts.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const protocolVersion = opts.broker?.protocolVersion ?? 4;
@@ -137,6 +148,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     broker,
     simBroker,
     url,
+    panelPublicPem: panelKeys.publicPem,
+    ...(broker ? { tap: { clientId: "receiver@tap", username: "tap", password: tapPassword } } : {}),
     centre,
     receiver,
     gateway: device.gateway,

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/broker/broker-mosquitto.js";
+import { cutOffClient } from "../../simulator/centre/broker/dynsec-control.js";
+import { ADMIN_CLIENT } from "../../simulator/centre/broker/mosquitto-dynsec.js";
 import { issueCentreClient } from "../../simulator/centre/pki/provisioning.js";
 import type { KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
@@ -22,7 +24,7 @@ beforeAll(async () => {
   const s = fx.openStore();
   for (const name of ["receiver-1", "receiver-2"]) receivers[name] = issueCentreClient(fx.centre, s, "receiver", name);
   s.registry.revoke("M3", Date.now());
-  broker = await startMosquitto({ ca: fx.centre.ca, server: fx.centre.server, revoked: s.registry.revokedCertificates() });
+  broker = await startMosquitto({ ca: fx.centre.ca, server: fx.centre.server, revoked: s.registry.revokedCertificates(), panels: ["M1", "M2", "M3"] });
   url = `mqtts://localhost:${broker.port}`;
 });
 afterAll(async () => {
@@ -72,21 +74,55 @@ describe("alarm path through Mosquitto", () => {
     await Promise.all(rs.map((r) => r.stop()));
   });
 
-  it("the pattern ACL keeps a panel to its own topics", async () => {
+  it("a panel may subscribe only to its own down topic: the shared uplink group and another panel's down topic are refused and deliver nothing", async () => {
     const p = await panel("M1");
-    // Mosquitto's acl_file grants the SUBSCRIBE but checks read access at every delivery.
-    await p.client.subscribeAsync("alarm/v1/M2/down", { qos: 1 });
     const got: string[] = [];
     p.client.on("message", (t) => got.push(t));
+    // The dynamic-security plugin refuses the SUBSCRIBE itself: SUBACK reason 0x87 (MQTT v5 §3.9.3).
+    const reasons: number[] = [];
+    p.client.on("packetreceive", (pkt) => {
+      if (pkt.cmd === "suback") reasons.push(...(pkt.granted as number[]));
+    });
+    for (const f of ["$share/centre/alarm/v1/+/up", "alarm/v1/+/up", "alarm/v1/M2/down"]) await p.client.subscribeAsync(f, { qos: 1 }).catch(() => undefined);
+    expect(reasons).toEqual([0x87, 0x87, 0x87]);
+    const r = receiver("receiver-1");
+    const stored: number[] = [];
+    r.on("stored", (_p, seq) => stored.push(seq));
+    await r.start();
+    const victim = await panel("M2");
+    const seq = await victim.deliver(burglary(2, Date.now()));
     const kc = receivers["receiver-2"]!;
     const centre = await mqtt.connectAsync(url, { ...tls(kc.keyPem, kc.certPem), reconnectPeriod: 0 });
     await centre.publishAsync("alarm/v1/M2/down", "for M2", { qos: 1 });
     await centre.publishAsync("alarm/v1/M1/down", "for M1", { qos: 1 });
     await expect.poll(() => got).toEqual(["alarm/v1/M1/down"]);
+    expect(stored).toEqual([seq]);
     // MQTT v5: an unauthorised publish gets PUBACK reason 0x87 and goes nowhere.
     await expect(p.client.publishAsync("alarm/v1/M2/up", "forged", { qos: 1 })).rejects.toThrow(/135|not authori[sz]ed/i);
     await centre.endAsync();
+    await victim.close();
+    await r.stop();
     await p.close();
+  });
+
+  it("a revoked panel is cut off while Mosquitto runs: through $CONTROL it is disconnected and, connecting again, may do nothing", async () => {
+    const p = await panel("M2");
+    const closed = new Promise<void>((resolve) => p.client.once("close", () => resolve()));
+    const s = fx.openStore();
+    const admin = issueCentreClient(fx.centre, s, "operator", ADMIN_CLIENT);
+    await cutOffClient({ url, key: admin.keyPem, cert: admin.certPem, ca: fx.centre.ca.certPem }, "M2");
+    await closed;
+    // Connecting again (Mosquitto reads the CRL only at start) gives no right: no subscription, no publish.
+    const again = await mqtt.connectAsync(url, { ...tls(fx.panels.M2!.tls.key, fx.panels.M2!.tls.cert), clientId: "M2", reconnectPeriod: 0 });
+    const reasons: number[] = [];
+    again.on("packetreceive", (pkt) => {
+      if (pkt.cmd === "suback") reasons.push(...(pkt.granted as number[]));
+    });
+    await again.subscribeAsync("alarm/v1/M2/down", { qos: 1 }).catch(() => undefined);
+    expect(reasons).toEqual([0x87]);
+    await expect(again.publishAsync("alarm/v1/M2/up", "after revocation", { qos: 1 })).rejects.toThrow(/135|not authori[sz]ed/i);
+    await again.endAsync(true);
+    await p.client.endAsync(true);
   });
 
   it("refuses a panel whose certificate is on the CRL", async () => {

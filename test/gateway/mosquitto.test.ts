@@ -1,6 +1,6 @@
 /**
  * The gateway through a stock Mosquitto (the centre's shipped configuration: TLS client certificates,
- * CN as username and client id, pattern ACL) speaking MQTT 5 (clean start false, session expiry),
+ * CN as username and client id, dynamic-security roles) speaking MQTT 5 (clean start false, session expiry),
  * with the broker restarted mid-stream: every event stored exactly once, in order within its class.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ const keys = testKeys("mp1-key", "centre");
 beforeAll(async () => {
   ca = createCa();
   server = issueCertificate(ca, { cn: "localhost", role: "server", dns: ["localhost"], ips: ["127.0.0.1"] });
-  broker = await startMosquitto({ ca, server });
+  broker = await startMosquitto({ ca, server, panels: ["mp1"] });
   const rc = issueCertificate(ca, { cn: "receiver-1", role: "receiver" });
   centre = new TestCentre({
     signer: keys.centre,
@@ -70,7 +70,7 @@ describe("gateway through Mosquitto (MQTT 5, TLS client certificate, shipped ACL
           const port = broker.port;
           await broker.close();
           await until(() => !gw.linkUp, 10_000, "link loss noticed");
-          broker = await startMosquitto({ ca, server, port });
+          broker = await startMosquitto({ ca, server, port, panels: ["mp1"] });
         }
       }
       await until(() => gw.depth().total === 0, 30_000, "drained");

@@ -79,9 +79,31 @@ describe("alarmctl", () => {
     expect(r.err).toMatch(/cannot read .*missing\.pem: ENOENT/);
   });
 
-  it("usage errors exit 2 with the usage text", async () => {
+  it("usage errors exit 2 with one line naming what is wrong", async () => {
     expect((await run(["encode", "--kid", "k"])).code).toBe(2);
-    expect((await run(["frobnicate"])).err).toMatch(/usage: alarmctl/);
+    const unknown = await run(["frobnicate"]);
+    expect(unknown).toMatchObject({ code: 2, err: "alarmctl: unknown command 'frobnicate' (see --help)\n" });
+    const flag = await run(["decode", "--bogus", "x"]);
+    expect(flag.code).toBe(2);
+    expect(flag.err.trim().split("\n")).toHaveLength(1);
+    expect(flag.err).toMatch(/--bogus/);
+    expect((await run(["example", "--pub", "x"])).err).toMatch(/example does not take --pub/);
     expect(existsSync(join(dir, "private.pem"))).toBe(true);
+  });
+
+  it("--help prints the usage to stdout and exits 0", async () => {
+    const r = await run(["--help"]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toMatch(/^usage: alarmctl/);
+  });
+
+  it("keygen never overwrites a key without --force", async () => {
+    const before = readFileSync(join(dir, "private.pem"), "utf8");
+    const r = await run(["keygen", "--out", dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/private\.pem exists; --force overwrites it/);
+    expect(readFileSync(join(dir, "private.pem"), "utf8")).toBe(before);
+    expect((await run(["keygen", "--out", dir, "--force"])).code).toBe(0);
+    expect(readFileSync(join(dir, "private.pem"), "utf8")).not.toBe(before);
   });
 });

@@ -20,6 +20,8 @@ export interface TopicGrant {
   readonly kind: TopicRule["kind"];
   /** "self": the connecting panel's own id (the broker substitutes it); "any": every panel id. */
   readonly panel: "self" | "any";
+  /** Reads: `$share/<group>/...` allowed too. */
+  readonly shared?: boolean;
 }
 
 /** The receiver-1, receiver-2 and operator-1 that the shipped Mosquitto files name. */
@@ -29,9 +31,9 @@ export function aclGrants(clients: AclClients): TopicGrant[] {
   const named: Record<Exclude<Role, "panel">, readonly string[]> = { receiver: clients.receivers, operator: clients.operators };
   const grants: TopicGrant[] = [];
   for (const r of TOPIC_RULES) {
-    const panel = r.scope === "own" ? "self" : "any";
-    if (r.role === "panel") grants.push({ role: r.role, access: r.access, kind: r.kind, panel });
-    else for (const client of named[r.role]) grants.push({ client, role: r.role, access: r.access, kind: r.kind, panel });
+    const base = { role: r.role, access: r.access, kind: r.kind, panel: r.scope === "own" ? ("self" as const) : ("any" as const), ...(r.shared ? { shared: true } : {}) };
+    if (r.role === "panel") grants.push(base);
+    else for (const client of named[r.role]) grants.push({ client, ...base });
   }
   return grants;
 }

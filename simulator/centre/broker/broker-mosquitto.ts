@@ -1,23 +1,22 @@
 /**
- * Run a Mosquitto process with the shipped configuration (mosquitto/mosquitto.conf): TLS with the centre's
- * certificates, the CRL of revoked certificates, and the ACL written from acl.ts for the given centre
- * clients (mosquitto-acl.ts). Used by the tests, and by anyone who
- * wants the alarm path through a stock Debian broker. Mosquitto reads the CRL at start: restart it after
- * a revocation.
+ * Run a Mosquitto process for the centre: TLS with the centre's certificates, the CRL of revoked
+ * certificates, and the dynamic-security plugin with roles written from acl.ts (mosquitto-dynsec.ts), so
+ * a subscription a role may not hold is refused at SUBSCRIBE. `startMosquitto` writes everything to a
+ * private temp dir (tests, benches); `launchMosquitto` runs a config alarm-provision wrote into a centre
+ * directory. Mosquitto reads the CRL at start; a revoked client is cut off at once through $CONTROL
+ * (dynsec-control.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { CentreError } from "../errors.js";
 import { createCrl, type RevokedEntry } from "../pki/pki-crl.js";
 import type { KeyAndCert } from "../pki/pki.js";
 import { SHIPPED_CLIENTS, type AclClients } from "./acl-grants.js";
-import { mosquittoAcl } from "./mosquitto-acl.js";
-
-const SHIPPED = join(dirname(fileURLToPath(import.meta.url)), "mosquitto");
+import { DYNSEC_FILE, mosquittoConf } from "./mosquitto-conf.js";
+import { dynsecConfig } from "./mosquitto-dynsec.js";
 
 export interface MosquittoOptions {
   readonly ca: KeyAndCert;
@@ -26,6 +25,8 @@ export interface MosquittoOptions {
   readonly revoked?: readonly RevokedEntry[];
   /** Receivers and operators (certificate CNs) to grant their topics; default receiver-1, receiver-2, operator-1. */
   readonly clients?: AclClients;
+  /** Panel ids: each gets its literal role. */
+  readonly panels?: readonly string[];
   /** 0 or absent: a free loopback port. */
   readonly port?: number;
   /** The binary (default: `mosquitto` on PATH, else /usr/sbin/mosquitto as Debian installs it). */
@@ -40,6 +41,9 @@ export interface RunningMosquitto {
   close(): Promise<void>;
 }
 
+/** Started as root (CI containers), mosquitto drops to the "mosquitto" user, which cannot read a private dir. */
+export const runningAsRoot = (): boolean => process.getuid?.() === 0;
+
 export async function startMosquitto(o: MosquittoOptions): Promise<RunningMosquitto> {
   const dir = mkdtempSync(join(tmpdir(), "mosquitto-"));
   const port = o.port || (await freePort());
@@ -47,16 +51,17 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningMosqui
   writeFileSync(join(dir, "broker.cert.pem"), o.server.certPem);
   writeFileSync(join(dir, "broker.key.pem"), o.server.keyPem, { mode: 0o600 });
   writeFileSync(join(dir, "crl.pem"), createCrl(o.ca, o.revoked ?? []));
-  writeFileSync(join(dir, "acl"), mosquittoAcl(o.clients ?? SHIPPED_CLIENTS));
-  let conf = readFileSync(join(SHIPPED, "mosquitto.conf"), "utf8").replaceAll("@PORT@", String(port)).replaceAll("@DIR@", dir);
-  // Started as root (CI containers), mosquitto drops to the "mosquitto" user, which cannot read this
-  // private temp dir. Rather than make the key world-readable, keep the process's own user.
-  if (process.getuid?.() === 0) conf += "\nuser root\n";
-  writeFileSync(join(dir, "mosquitto.conf"), conf);
+  const clients = o.clients ?? SHIPPED_CLIENTS;
+  writeFileSync(join(dir, DYNSEC_FILE), JSON.stringify(dynsecConfig({ ...clients, panels: o.panels ?? [] }), null, 2), { mode: 0o600 });
+  writeFileSync(join(dir, "mosquitto.conf"), mosquittoConf({ dir, port, runAsRoot: runningAsRoot() }));
+  const running = await launchMosquitto(join(dir, "mosquitto.conf"), port, o.bin);
+  return { ...running, dir, close: () => running.close().then(() => rmSync(dir, { recursive: true, force: true })) };
+}
 
-  const bin = o.bin ?? "mosquitto";
+/** Run mosquitto on a written config; resolves once it listens on `port`. */
+export async function launchMosquitto(conf: string, port: number, bin = "mosquitto"): Promise<RunningMosquitto> {
   const env = { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/sbin:/usr/local/sbin` };
-  const child = spawn(bin, ["-c", join(dir, "mosquitto.conf")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin, ["-c", conf], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
@@ -64,20 +69,16 @@ export async function startMosquitto(o: MosquittoOptions): Promise<RunningMosqui
     await waitForPort(child, port, () => out);
   } catch (e) {
     child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   return {
     port,
-    dir,
+    dir: conf,
     output: () => out,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
   };

@@ -117,10 +117,17 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   aedes.on("clientDisconnect", (c) => shared.leave(c));
   aedes.on("clientError", (c, e) => log.log("warn", "broker: client error", { clientId: c.id, error: e.message }));
 
+  // Open sockets, so close() need not wait for every client (a panel, a tap) to hang up first.
+  const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  };
   let plain: net.Server | undefined;
   let port: number | undefined;
   if (opts.port !== null) {
     plain = net.createServer((s) => {
+      track(s);
       coalesceWrites(s);
       aedes.handle(s);
     });
@@ -132,6 +139,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   if (opts.tls) {
     const t = opts.tls;
     secure = tls.createServer({ key: t.key, cert: t.cert, ca: t.ca, requestCert: true, rejectUnauthorized: true }, (s) => {
+      track(s);
       coalesceWrites(s);
       const cert = s.getPeerCertificate();
       const serial = cert.serialNumber ?? "";
@@ -169,8 +177,10 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       return hit.length;
     },
     async close() {
-      await Promise.all([plain, secure].map((srv) => (srv ? new Promise<void>((r) => srv.close(() => r())) : undefined)));
+      const closed = Promise.all([plain, secure].map((srv) => (srv ? new Promise<void>((r) => srv.close(() => r())) : undefined)));
       await new Promise<void>((r) => aedes.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
     },
   };
 }

@@ -4,10 +4,13 @@
  * certificate, generates and registers its Ed25519 frame key, and writes the panel's config bundle.
  *
  *   <centre>/ca.key.pem ca.cert.pem broker.key.pem broker.cert.pem centre-frame.key.pem centre.json centre.db
- *   <out>/panel.json panel.key.pem panel.cert.pem frame.key.pem
+ *   <out>/panel.json panel.key.pem panel.cert.pem frame.key.pem frame.pub.pem
+ *
+ * frame.pub.pem is the panel's public frame key, for `alarmctl decode --pub` on the panel's traffic.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { generateEd25519, privateKeyFromPem, publicPemOf, type Signer } from "../../../protocol/index.js";
 import type { Role } from "../role.js";
@@ -47,13 +50,19 @@ export interface PanelBundle {
 const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
 const write = (dir: string, f: string, s: string, secret = false) => writeFileSync(join(dir, f), s, { mode: secret ? 0o600 : 0o644 });
 
-/** Create the centre directory if needed (idempotent), and load it. */
-export function initCentre(dir: string, now = Date.now()): CentreDir {
+/**
+ * Create the centre directory if needed (idempotent), and load it. `serverNames`: the DNS names and IP
+ * addresses panels reach the broker by, besides localhost and 127.0.0.1 (its certificate's SAN).
+ */
+export function initCentre(dir: string, now = Date.now(), serverNames: readonly string[] = []): CentreDir {
   dir = resolve(dir);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, "centre.json"))) {
     const ca = createCa({ now });
-    const server = issueCertificate(ca, { cn: "localhost", role: "server", dns: ["localhost"], ips: ["127.0.0.1"], now });
+    const isIp = (n: string) => isIP(n) !== 0;
+    const dns = ["localhost", ...serverNames.filter((n) => !isIp(n))];
+    const ips = ["127.0.0.1", ...serverNames.filter(isIp)];
+    const server = issueCertificate(ca, { cn: serverNames[0] ?? "localhost", role: "server", dns, ips, now });
     const centreKey = generateEd25519();
     const kid = `centre-${randomBytes(4).toString("hex")}`;
     write(dir, "ca.key.pem", ca.keyPem, true);
@@ -95,12 +104,25 @@ export interface ProvisionPanelOptions {
   readonly broker: string;
   /** Also create a plain-TCP demo password. */
   readonly password?: boolean;
+  /** Overwrite key files already in `outDir` (default: refuse, already-exists). */
+  readonly force?: boolean;
   readonly now?: number;
+}
+
+/** The bundle's files that hold keys: never overwritten without `force`. */
+export const BUNDLE_KEYS = ["panel.key.pem", "frame.key.pem"] as const;
+
+/** Refuse to overwrite a key file unless forced (a panel still using it would be locked out). */
+export function refuseOverwrite(dir: string, files: readonly string[], force: boolean | undefined): void {
+  if (force) return;
+  const there = files.filter((f) => existsSync(join(dir, f)));
+  if (there.length) throw new CentreError("already-exists", `${join(dir, there[0]!)} exists; --force overwrites it`);
 }
 
 export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPanelOptions): PanelBundle {
   const now = o.now ?? Date.now();
   const out = resolve(o.outDir);
+  refuseOverwrite(out, BUNDLE_KEYS, o.force);
   store.registry.addPanel(o.panel, o.category, now);
   const tlsCert = issueCertificate(c.ca, { cn: o.panel, role: "panel", now });
   const frame = generateEd25519();
@@ -116,6 +138,7 @@ export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPan
   write(out, "panel.key.pem", tlsCert.keyPem, true);
   write(out, "panel.cert.pem", tlsCert.certPem);
   write(out, "frame.key.pem", frame.privatePem, true);
+  write(out, "frame.pub.pem", frame.publicPem);
   const bundle: PanelBundle = {
     panel: o.panel,
     kid,

@@ -1,0 +1,120 @@
+/**
+ * alarm-centre: the monitoring centre as a service, from a centre directory that alarm-provision made.
+ *
+ *   alarm-centre --centre DIR [--broker embedded|URL] [--receivers N] [--http HOST:PORT] [--metrics HOST:PORT]
+ *
+ * Logs are pino JSON lines on stdout (pretty in a terminal). SIGTERM or SIGINT stores and acknowledges
+ * what has arrived, stops everything and exits 0.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { hostPortFlag, intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
+import { serviceLogger, type ServiceLogger } from "../../../protocol/cli/log.js";
+import { CentreError } from "../errors.js";
+import { brokerSettings, crlWarning } from "../broker/broker-files.js";
+import { loadCentre } from "../pki/provisioning.js";
+import { startCentreService, type BrokerChoice } from "./centre-service.js";
+
+export const USAGE = `usage: alarm-centre --centre DIR [options]
+
+The monitoring centre: broker (embedded, or an external Mosquitto), receivers, operator API, metrics.
+The centre directory comes from: alarm-provision --centre DIR --init
+
+options:
+  --centre DIR             the centre directory (certificates, keys, centre.db)
+  --broker embedded|URL    embedded: aedes on TLS with client certificates (default);
+                           URL: an external broker, e.g. mqtts://localhost:8883 (Mosquitto with
+                           DIR/mosquitto.conf); receivers use DIR/receivers/receiver-N certificates
+  --mqtt HOST:PORT         embedded broker's TLS listener (default: DIR/broker.json, else 127.0.0.1:8883)
+  --plain-port N           also plain TCP on the same host, panels log in with provisioned passwords
+  --mqtt-version 4|5       protocol towards an external broker (default 5)
+  --receivers N            receivers sharing the load and the store (default 1)
+  --http HOST:PORT         operator JSON API (default 127.0.0.1:8080)
+  --metrics HOST:PORT      Prometheus GET /metrics (default 127.0.0.1:9464)
+  --gap-grace MS           how long a missing sequence number may stay missing (default 60000)
+  --reconnect MS           receivers' wait before reconnecting to the broker (default 1000)
+  --max-batch N            frames per group commit at most (default 256)
+  --help, --version
+
+Logs: JSON lines on stdout (LOG_LEVEL=debug|info|warn|error, LOG_FORMAT=json in a terminal).`;
+
+const OPTIONS = {
+  centre: { type: "string" },
+  broker: { type: "string", default: "embedded" },
+  mqtt: { type: "string" },
+  "plain-port": { type: "string" },
+  "mqtt-version": { type: "string" },
+  receivers: { type: "string" },
+  http: { type: "string" },
+  metrics: { type: "string" },
+  "gap-grace": { type: "string" },
+  reconnect: { type: "string" },
+  "max-batch": { type: "string" },
+} as const;
+
+export interface CentreCommandHooks {
+  /** Where logs go (default stdout). */
+  readonly logger?: ServiceLogger;
+  /** Resolves to stop (default: SIGTERM or SIGINT). */
+  readonly stopSignal?: Promise<unknown>;
+}
+
+export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
+  return runCommand({ name: "alarm-centre", usage: USAGE, options: OPTIONS }, argv, io, async ({ values: a }) => {
+    if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
+    const dir = resolve(a.centre);
+    if (!existsSync(dir)) throw new CentreError("bad-argument", `${dir} does not exist (alarm-provision --centre ${dir} --init creates it)`);
+    const receivers = intFlag("receivers", a.receivers, 1, 64) ?? 1;
+    const version = intFlag("mqtt-version", a["mqtt-version"], 4, 5) ?? 5;
+    const plainPort = intFlag("plain-port", a["plain-port"], 0, 65535);
+    const gapGraceMs = intFlag("gap-grace", a["gap-grace"], 0, 86_400_000);
+    const reconnectDelayMs = intFlag("reconnect", a.reconnect, 10, 600_000);
+    const maxBatch = intFlag("max-batch", a["max-batch"], 1, 256);
+    const httpAt = hostPortFlag("http", a.http) ?? { host: "127.0.0.1", port: 8080 };
+    const metricsAt = hostPortFlag("metrics", a.metrics) ?? { host: "127.0.0.1", port: 9464 };
+    if (a.broker !== "embedded" && !/^mqtts?:\/\/[^/]+$/.test(a.broker!)) throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
+    if (plainPort !== undefined && a.broker !== "embedded") throw new UsageError("--plain-port is for the embedded broker");
+    const mqttAt = hostPortFlag("mqtt", a.mqtt);
+    const centre = loadCentre(dir);
+    const settings = brokerSettings(centre);
+    const tlsAt = mqttAt ?? { host: settings.host, port: settings.port };
+    const broker: BrokerChoice =
+      a.broker === "embedded"
+        ? { kind: "embedded", tls: tlsAt, ...(plainPort !== undefined ? { plain: { host: tlsAt.host, port: plainPort } } : {}) }
+        : { kind: "external", url: a.broker!, protocolVersion: version as 4 | 5 };
+
+    const log = hooks.logger ?? serviceLogger({ name: "alarm-centre" });
+    const warning = crlWarning(centre);
+    if (warning) log.log("warn", warning);
+    const stop = hooks.stopSignal ?? signalled();
+    const service = await startCentreService({
+      centre,
+      broker,
+      receivers,
+      http: httpAt,
+      metrics: metricsAt,
+      logger: log,
+      ...(gapGraceMs !== undefined ? { gapGraceMs } : {}),
+      ...(reconnectDelayMs !== undefined ? { reconnectDelayMs } : {}),
+      ...(maxBatch !== undefined ? { maxBatch } : {}),
+    });
+    const why = await stop;
+    log.log("info", "stopping", { signal: String(why) });
+    await service.close();
+    log.log("info", "stopped");
+    log.flush();
+    return 0;
+  });
+}
+
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      resolve(s);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
