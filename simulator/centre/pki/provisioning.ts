@@ -8,6 +8,7 @@
  *
  * frame.pub.pem is the panel's public frame key, for `alarmctl decode --pub` on the panel's traffic.
  */
+import { PanelBundleFile } from "../../../gateway/device/panel-bundle.js";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
@@ -29,23 +30,8 @@ export interface CentreDir {
   readonly dbPath: string;
 }
 
-export interface PanelBundle {
-  readonly panel: string;
-  readonly kid: string;
-  readonly category: CategoryName;
-  readonly broker: string;
-  /** PEM of the centre CA, to verify the broker. */
-  readonly caCert: string;
-  /** File names relative to the bundle's directory. */
-  readonly clientCert: string;
-  readonly clientKey: string;
-  readonly frameKey: string;
-  /** The pinned centre downlink key. */
-  readonly centre: { readonly kid: string; readonly publicKey: string };
-  /** Plain-TCP demo login (only when provisioned with a password). */
-  readonly username?: string;
-  readonly password?: string;
-}
+/** panel.json as the panel reads it: the one schema is the gateway's (gateway/device/panel-bundle.ts). */
+export type PanelBundle = PanelBundleFile;
 
 const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
 const write = (dir: string, f: string, s: string, secret = false) => writeFileSync(join(dir, f), s, { mode: secret ? 0o600 : 0o644 });
@@ -139,7 +125,7 @@ export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPan
   write(out, "panel.cert.pem", tlsCert.certPem);
   write(out, "frame.key.pem", frame.privatePem, true);
   write(out, "frame.pub.pem", frame.publicPem);
-  const bundle: PanelBundle = {
+  const bundle: PanelBundle = PanelBundleFile.parse({
     panel: o.panel,
     kid,
     category: o.category,
@@ -150,7 +136,7 @@ export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPan
     frameKey: "frame.key.pem",
     centre: { kid: c.centreKid, publicKey: publicPemOf(privateKeyFromPem(c.centreKeyPem)) },
     ...(password ? { username: o.panel, password } : {}),
-  };
+  });
   write(out, "panel.json", JSON.stringify(bundle, null, 2), password !== undefined);
   return bundle;
 }
