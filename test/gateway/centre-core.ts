@@ -4,7 +4,7 @@
  * ACK (or a NAK, or nothing) built with sealDownlink.
  */
 import type { KeyObject } from "node:crypto";
-import { MapKeyRing, openUplink, parseTopic, sealDownlink, topics, type NakReason, type Signer, type UplinkPayload } from "../../protocol/index.js";
+import { MapKeyRing, frameRef, openUplink, parseTopic, sealDownlink, topics, type NakReason, type Signer, type UplinkPayload } from "../../protocol/index.js";
 
 export type CentreMode = { kind: "ack" } | { kind: "silent" } | { kind: "nak"; reason: NakReason; times: number };
 
@@ -47,7 +47,7 @@ export class CentreCore {
     if (m.kind === "silent") return undefined;
     if (m.kind === "nak" && m.times > 0) {
       m.times--;
-      return this.reply(t.panel, { nak: { seq: payload.seq, reason: m.reason } });
+      return this.reply(t.panel, { nak: { seq: payload.seq, reason: m.reason, ref: frameRef(frame) } });
     }
     const key = `${t.panel}:${payload.seq}`;
     if (this.store.has(key)) this.duplicates++;
@@ -55,10 +55,10 @@ export class CentreCore {
       this.store.set(key, payload);
       this.arrivals.push(payload);
     }
-    return this.reply(t.panel, { ack: { seqs: [payload.seq] } });
+    return this.reply(t.panel, { ack: { seqs: [payload.seq], refs: [frameRef(frame)] } });
   }
 
-  private reply(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }): Reply {
+  private reply(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string } }): Reply {
     return { topic: topics.down(panel), frame: sealDownlink({ v: 1, panel, sent: this.now(), ...body }, this.signer) };
   }
 

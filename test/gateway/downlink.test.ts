@@ -17,7 +17,8 @@ const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.Ne
 function flowing(n: number) {
   const p = linkParts({ ackTimeoutMs: 1000 });
   p.prober.reselect();
-  handleAck(p.ctx, 0, [p.carried()[0]!.seq]);
+  const hello = p.carried()[0]!.seq;
+  handleAck(p.ctx, 0, [hello], p.refs([hello]));
   const seqs = p.outbox.enqueueMany(Array.from({ length: n }, (_, i) => burglary(i + 1)));
   p.pump();
   return { ...p, seqs };
@@ -30,7 +31,7 @@ describe("ACK (downlink/ack.ts): only the signed ACK naming a seq removes it", (
     const acked = p.record("acked");
     const sent = p.record("sent");
     p.clock.advance(40);
-    handleAck(p.ctx, 0, [p.seqs[0]!, 12_345]);
+    handleAck(p.ctx, 0, [p.seqs[0]!, 12_345], p.refs([p.seqs[0]!, 12_345]));
     expect(acked).toEqual([{ seq: p.seqs[0], rttMs: 40 }]);
     expect(p.outbox.depth().total).toBe(4);
     expect(sent.map((s) => s.seq)).toEqual([p.seqs[4]]);
@@ -43,7 +44,7 @@ describe("NAK (downlink/nak.ts)", () => {
     const p = flowing(1);
     const sent = p.record("sent");
     p.clock.advance(10);
-    handleNak(p.ctx, p.seqs[0]!, "stale", p.clock.now() + 60_000);
+    handleNak(p.ctx, p.seqs[0]!, "stale", p.ref(p.seqs[0]!), p.clock.now() + 60_000);
     expect(p.offset()).toBe(60_000);
     expect(sent).toEqual([{ seq: p.seqs[0], attempt: 2, path: 0 }]);
     expect(p.carried().at(-1)!.sent).toBe(p.clock.now() + 60_000);
@@ -53,7 +54,7 @@ describe("NAK (downlink/nak.ts)", () => {
     const p = flowing(5);
     const rejected = p.record("rejected");
     const sent = p.record("sent");
-    handleNak(p.ctx, p.seqs[0]!, "bad-signature", p.clock.now());
+    handleNak(p.ctx, p.seqs[0]!, "bad-signature", p.ref(p.seqs[0]!), p.clock.now());
     expect(rejected).toEqual([{ seq: p.seqs[0], reason: "bad-signature" }]);
     expect(sent.map((s) => s.seq)).toEqual([p.seqs[4]]);
     expect(p.outbox.depth().total).toBe(5); // parked, still stored
@@ -65,7 +66,7 @@ describe("NAK (downlink/nak.ts)", () => {
     const p = flowing(1);
     const sent = p.record("sent");
     const naks = p.record("nak");
-    handleNak(p.ctx, p.seqs[0]!, "store-failed", p.clock.now());
+    handleNak(p.ctx, p.seqs[0]!, "store-failed", p.ref(p.seqs[0]!), p.clock.now());
     expect(naks).toEqual([{ seq: p.seqs[0], reason: "store-failed" }]);
     expect(sent).toEqual([]);
     p.clock.advance(1000);
@@ -92,7 +93,7 @@ describe("routing a downlink message (downlink/route-downlink.ts)", () => {
   it("a frame not signed by the pinned centre key is refused with the protocol's code", () => {
     const p = linkParts();
     const refused = p.record("refused");
-    routeDownlink(p.ctx, { panel: "p1", centreKey: p.keys.centrePublic }, 0, down(p, { ack: { seqs: [0] } }, p.keys.panel), false);
+    routeDownlink(p.ctx, { panel: "p1", centreKey: p.keys.centrePublic }, 0, down(p, { ack: { seqs: [0], refs: [p.ref(0)] } }, p.keys.panel), false);
     expect(refused.map((r) => r.code)).toEqual(["unknown-key"]);
   });
 });
