@@ -144,3 +144,70 @@ describe("commands (downlink/command.ts) and time-sync (downlink/time-sync.ts)",
     expect(handleCommand(c, arm(t.clock), t.clock.now())).toEqual({ id: "a1", ok: false, error: "area 1 has an open zone" });
   });
 });
+
+describe("answers name the exact frame (protocol/frame-ref.ts): the gateway acts only on answers to its own frames", () => {
+  const junkRef = "00112233aabbccdd";
+  const down = (p: ReturnType<typeof linkParts>, body: object) => sealDownlink({ v: 1, panel: "p1", sent: p.clock.now(), ...body } as DownlinkPayload, p.keys.centre);
+  const route = (p: ReturnType<typeof linkParts>, frame: Uint8Array) => routeDownlink(p.ctx, { panel: "p1", centreKey: p.keys.centrePublic }, 0, frame, false);
+
+  it("a signed ACK naming a seq in flight but another frame's ref is ignored: the item stays, in the window and the outbox", () => {
+    const p = flowing(1);
+    const refused = p.record("refused");
+    const acked = p.record("acked");
+    route(p, down(p, { ack: { seqs: [p.seqs[0]!], refs: [junkRef] } }));
+    expect(acked).toEqual([]);
+    expect(refused.map((r) => r.code)).toEqual(["unanswered"]);
+    expect(p.outbox.depth().total).toBe(1);
+    expect(p.window.size).toBe(1);
+    route(p, down(p, { ack: { seqs: [p.seqs[0]!], refs: [p.ref(p.seqs[0]!)] } }));
+    expect(acked.map((a) => a.seq)).toEqual([p.seqs[0]]);
+    expect(p.outbox.depth().total).toBe(0);
+  });
+
+  it("a replayed old ACK is ignored: it names a frame no longer in flight", () => {
+    const p = flowing(1);
+    const ack = down(p, { ack: { seqs: [p.seqs[0]!], refs: [p.ref(p.seqs[0]!)] } });
+    route(p, ack);
+    const [next] = p.outbox.enqueueMany([burglary(9)]);
+    p.pump();
+    const refused = p.record("refused");
+    const acked = p.record("acked");
+    route(p, ack);
+    expect(acked).toEqual([]);
+    expect(refused.map((r) => r.code)).toEqual(["unanswered"]);
+    expect(p.outbox.depth().total).toBe(1);
+    expect(p.window.size).toBe(1);
+    expect(p.carried().at(-1)!.seq).toBe(next);
+  });
+
+  it("an ACK naming an earlier transmission of a resent frame still answers it (the centre stored that one)", () => {
+    const p = flowing(1);
+    const firstRef = p.ref(p.seqs[0]!);
+    p.clock.advance(1000); // ACK timeout: resent with a fresh signature, so a fresh ref
+    expect(p.ref(p.seqs[0]!)).not.toBe(firstRef);
+    const acked = p.record("acked");
+    handleAck(p.ctx, 0, [p.seqs[0]!], [firstRef]);
+    expect(acked.map((a) => a.seq)).toEqual([p.seqs[0]]);
+  });
+
+  it("NAK bait: a permanent NAK answering a junk frame published with our next seq parks nothing", () => {
+    const p = flowing(1);
+    const rejected = p.record("rejected");
+    const refused = p.record("refused");
+    route(p, down(p, { nak: { seq: p.seqs[0]!, reason: "bad-signature", ref: junkRef } }));
+    expect(rejected).toEqual([]);
+    expect(refused.map((r) => r.code)).toEqual(["unanswered"]);
+    expect(p.window.size).toBe(1);
+    // The real answer to the real frame still parks it, as before.
+    route(p, down(p, { nak: { seq: p.seqs[0]!, reason: "wrong-panel", ref: p.ref(p.seqs[0]!) } }));
+    expect(rejected).toEqual([{ seq: p.seqs[0], reason: "wrong-panel" }]);
+  });
+
+  it("a stale NAK naming another frame does not move the clock; naming ours it does", () => {
+    const p = flowing(1);
+    route(p, sealDownlink({ v: 1, panel: "p1", sent: p.clock.now() + 3_600_000, nak: { seq: p.seqs[0]!, reason: "stale", ref: junkRef } }, p.keys.centre));
+    expect(p.offset()).toBe(0);
+    route(p, sealDownlink({ v: 1, panel: "p1", sent: p.clock.now() + 60_000, nak: { seq: p.seqs[0]!, reason: "stale", ref: p.ref(p.seqs[0]!) } }, p.keys.centre));
+    expect(p.offset()).toBe(60_000);
+  });
+});
