@@ -12,13 +12,13 @@ export interface FairIntakeOptions<T> {
   readonly perPanel?: number;
   /** Frames taken per turn before yielding to I/O (default 256, the receiver's group-commit batch). */
   readonly perTurn?: number;
-  /** Whether a frame of this panel is taken on at all (the flood guard); false: dropped on arrival. */
+  /** Whether a frame of this panel is taken on (the flood guard), asked on arrival and again when its turn comes; false: dropped. */
   readonly admit: (panel: string) => boolean;
   /** Handle one frame, in round-robin order. */
   readonly take: (panel: string, item: T) => void;
   /** After each turn's frames (the receiver commits and acknowledges them as one batch). */
   readonly turnEnd: () => void;
-  /** A frame dropped on arrival: its panel's queue was full or its panel is over budget. */
+  /** A frame dropped unjudged: its panel's queue was full, or its panel is over budget. */
   readonly dropped?: (panel: string, why: "queue-full" | "over-budget") => void;
   /** Defer the next turn (default setImmediate: after pending I/O, so new arrivals join the round). */
   readonly defer?: (fn: () => void) => void;
@@ -97,7 +97,9 @@ export class FairIntake<T> {
         else this.queues.delete(panel);
         if (item === undefined) continue;
         taken++;
-        this.o.take(panel, item);
+        // Asked again: the panel may have gone over budget while this frame waited.
+        if (!this.o.admit(panel)) this.drop(panel, "over-budget");
+        else this.o.take(panel, item);
       }
       // Panels this round did not reach keep their place ahead of those already served.
       this.ring = [...round.slice(i), ...this.ring];
