@@ -75,6 +75,17 @@ describe("fair intake: bounded", () => {
     expect(t.dropped).toEqual(["P1:over-budget"]);
   });
 
+  it("a frame that waited while its panel went over budget is dropped when its turn comes, unjudged", () => {
+    let over = false;
+    const t = intake({ admit: (p) => !(p === "P1" && over) });
+    for (let i = 0; i < 3; i++) t.q.offer("P1", `junk${i}`);
+    t.q.offer("P2", "alarm");
+    over = true; // the flood guard found P1 over budget meanwhile
+    t.run();
+    expect(t.taken).toEqual(["alarm"]);
+    expect(t.dropped).toEqual(["P1:over-budget", "P1:over-budget", "P1:over-budget"]);
+  });
+
   it("drainAll takes everything now, still in turn; clear forgets it", () => {
     const t = intake({ perTurn: 1 });
     for (const p of ["P1", "P2"]) for (let i = 0; i < 2; i++) t.q.offer(p, `${p}-${i}`);
