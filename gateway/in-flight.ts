@@ -56,6 +56,10 @@ export class InFlightWindow {
     return f;
   }
 
+  all(): IterableIterator<InFlight> {
+    return this.frames.values();
+  }
+
   /** Forget everything and start the cursors over (a new path or connection). */
   reset(): void {
     for (const f of this.frames.values()) f.timer?.cancel();

@@ -34,14 +34,20 @@ export interface SendWindowOptions {
   readonly ackTimedOut: () => boolean;
 }
 
-/** Refs kept per frame (its last transmissions) and for frames sent outside the window. */
+/** Refs kept per frame (its last transmissions). */
 const REFS_KEPT = 8;
+/** Seqs whose earlier transmissions are remembered outside the window. */
+const OUTSIDE_KEPT = 256;
 
 export class SendWindow {
   private readonly inflight = new InFlightWindow();
   private probingNow = true;
-  /** Frames sent outside the window (the idle alternative path's heartbeat): seq -> ref. */
-  private readonly outside = new Map<number, string>();
+  /**
+   * Transmissions whose answer still counts though the frame is not in the window: the idle alternative
+   * path's heartbeat, and frames in flight when the window last restarted (their ACK may come after the
+   * reconnect). seq -> refs; the oldest seqs are forgotten past OUTSIDE_KEPT.
+   */
+  private readonly outside = new Map<number, string[]>();
 
   constructor(private readonly o: SendWindowOptions) {}
 
@@ -60,6 +66,7 @@ export class SendWindow {
 
   /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
   restart(): void {
+    for (const f of this.inflight.all()) this.remember(f.rec.seq, f.refs);
     this.inflight.reset();
     this.probingNow = true;
   }
@@ -91,8 +98,13 @@ export class SendWindow {
 
   /** A frame sent outside the window (the idle alternative's heartbeat): its answer is expected too. */
   sentOutside(seq: number, frame: Uint8Array): void {
-    this.outside.set(seq, frameRef(frame));
-    if (this.outside.size > REFS_KEPT) this.outside.delete(this.outside.keys().next().value!);
+    this.remember(seq, [frameRef(frame)]);
+  }
+
+  private remember(seq: number, refs: readonly string[]): void {
+    if (refs.length === 0) return;
+    this.outside.set(seq, [...(this.outside.get(seq) ?? []), ...refs].slice(-REFS_KEPT));
+    while (this.outside.size > OUTSIDE_KEPT) this.outside.delete(this.outside.keys().next().value!);
   }
 
   /**
@@ -101,7 +113,7 @@ export class SendWindow {
    * seq, an old answer replayed) is not an answer to us.
    */
   answers(seq: number, ref: string): boolean {
-    return this.inflight.get(seq)?.refs.includes(ref) === true || this.outside.get(seq) === ref;
+    return this.inflight.get(seq)?.refs.includes(ref) === true || this.outside.get(seq)?.includes(ref) === true;
   }
 
   /**

@@ -147,6 +147,8 @@ describe("commands (downlink/command.ts) and time-sync (downlink/time-sync.ts)",
 
 describe("answers name the exact frame (protocol/frame-ref.ts): the gateway acts only on answers to its own frames", () => {
   const junkRef = "00112233aabbccdd";
+  /** A ref one bit away from `ref`. */
+  const junkRefFor = (ref: string) => (ref[0] === "0" ? "1" : "0") + ref.slice(1);
   const down = (p: ReturnType<typeof linkParts>, body: object) => sealDownlink({ v: 1, panel: "p1", sent: p.clock.now(), ...body } as DownlinkPayload, p.keys.centre);
   const route = (p: ReturnType<typeof linkParts>, frame: Uint8Array) => routeDownlink(p.ctx, { panel: "p1", centreKey: p.keys.centrePublic }, 0, frame, false);
 
@@ -188,6 +190,18 @@ describe("answers name the exact frame (protocol/frame-ref.ts): the gateway acts
     const acked = p.record("acked");
     handleAck(p.ctx, 0, [p.seqs[0]!], [firstRef]);
     expect(acked.map((a) => a.seq)).toEqual([p.seqs[0]]);
+  });
+
+  it("an ACK for a transmission from before a reconnect (the window restarted) still answers it; a made-up ref still does not", () => {
+    const p = flowing(1);
+    const ref = p.ref(p.seqs[0]!);
+    p.window.restart();
+    const refused = p.record("refused");
+    handleAck(p.ctx, 0, [p.seqs[0]!], [junkRefFor(ref)]);
+    expect(refused.map((r) => r.code)).toEqual(["unanswered"]);
+    expect(p.outbox.depth().total).toBe(1);
+    handleAck(p.ctx, 0, [p.seqs[0]!], [ref]);
+    expect(p.outbox.depth().total).toBe(0);
   });
 
   it("NAK bait: a permanent NAK answering a junk frame published with our next seq parks nothing", () => {
