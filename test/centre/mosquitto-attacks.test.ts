@@ -13,6 +13,8 @@ import { startMosquitto, type RunningMosquitto } from "../../simulator/centre/br
 import { issueCentreClient } from "../../simulator/centre/pki/provisioning.js";
 import type { KeyAndCert } from "../../simulator/centre/pki/pki.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
+import { Gateway } from "../../gateway/gateway.js";
+import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { until } from "../gateway/fake-centre.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
@@ -21,11 +23,13 @@ let fx: CentreFixture;
 let broker: RunningMosquitto;
 let url: string;
 let receiverCert: KeyAndCert;
+let receiverCert2: KeyAndCert;
 
 beforeAll(async () => {
-  fx = makeCentre([{ id: "A1" }, { id: "A2" }]);
+  fx = makeCentre([{ id: "A1" }, { id: "A2" }, { id: "A3", category: "SP6" }]);
   const s = fx.openStore();
   receiverCert = issueCentreClient(fx.centre, s, "receiver", "receiver-1");
+  receiverCert2 = issueCentreClient(fx.centre, s, "receiver", "receiver-2");
   broker = await startMosquitto({ ca: fx.centre.ca, server: fx.centre.server, revoked: s.registry.revokedCertificates() });
   url = `mqtts://localhost:${broker.port}`;
 });
@@ -89,4 +93,54 @@ describe("attacks through Mosquitto", () => {
     a1.end(true);
     a2.end(true);
   });
+
+  it("NAK bait through Mosquitto: junk frames with A3's next seqs from A3's own certificate park nothing; all 100 events arrive (the outage case: nak-bait.test.ts on aedes)", async () => {
+    const r = new Receiver({ url, store: fx.openStore(), centreKey: fx.signer, name: "receiver-2", reconnectDelayMs: 100, flood: { burst: 10_000 }, supervise: false, connect: tls(receiverCert2.keyPem, receiverCert2.certPem) });
+    const stored = new Set<number>();
+    r.on("stored", (_p, seq) => stored.add(seq));
+    await r.start();
+    const a3 = fx.panels.A3!;
+    const gw = new Gateway({
+      panel: "A3",
+      signer: a3.signer,
+      centreKey: fx.centrePublic,
+      db: ":memory:",
+      brokers: [{ url, key: a3.tls.key, cert: a3.tls.cert, ca: fx.centre.ca.certPem }],
+      category: "SP6",
+      ackTimeoutMs: 300,
+      backoff: { baseMs: 50, capMs: 300 },
+      status: () => ({ areas: [], troubles: [] }),
+      onCommand: (cmd) => ({ id: cmd.id, ok: true }),
+      onLink: () => {},
+    });
+    const rejected: number[] = [];
+    gw.on("rejected", (e) => rejected.push(e.seq));
+    const rogue = { kid: a3.signer.kid, key: privateKeyFromPem(generateEd25519().privatePem) };
+    const event = (i: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone: 1 + (i % 99), at: Date.now() });
+    // Mosquitto forces the client id to the CN, so each bait round takes the session over for a moment
+    // (the gateway reconnects): publish junk for the next seqs, then leave.
+    const bait = async (seq: number) => {
+      const c = await mqtt.connectAsync(url, { ...panelTls("A3"), clientId: "A3", reconnectPeriod: 0 });
+      for (let s = seq; s < seq + 6; s++) await c.publishAsync(topics.up("A3"), Buffer.from(sealUplink({ v: 1, panel: "A3", seq: s, sent: Date.now(), events: [event(s)] }, rogue)), { qos: 1 });
+      await c.endAsync();
+    };
+    await gw.start();
+    const seqs: number[] = [];
+    try {
+      await until(() => gw.activePath === 0, 10_000, "gateway connected");
+      for (let i = 0; i < 100; i++) {
+        seqs.push(gw.report(event(i)));
+        if (i % 20 === 0) await bait(seqs.at(-1)!);
+        if (i % 10 === 0) await new Promise((res) => setTimeout(res, 20));
+      }
+      await until(() => gw.depth().total === 0, 30_000, "outbox drained");
+      expect(seqs.filter((s) => !stored.has(s))).toEqual([]);
+      expect(rejected).toEqual([]);
+      expect(r.stats.naks).toBe(0);
+      expect(r.stats.unverified).toBeGreaterThan(0);
+    } finally {
+      await gw.stop();
+      await r.stop();
+    }
+  }, 60_000);
 });
