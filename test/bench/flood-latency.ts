@@ -47,7 +47,7 @@ async function main(n: number): Promise<void> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, "--attacker", url, "P1", fx.panels.P1!.bundle.password!, fx.panels.P1!.signer.kid, String(n)], { stdio: ["ignore", "inherit", "inherit"] });
   await new Promise((res) => child.on("exit", res));
-  const taken = () => r.stats.unverified + r.stats.overBudget + r.stats.queueFull;
+  const taken = () => r.intakeStats.unverified + r.intakeStats.overBudget + r.intakeStats.queueFull;
   while (taken() < n && Date.now() - t0 < 120_000) await new Promise((res) => setTimeout(res, 50));
   const allTakenMs = Date.now() - t0;
   clearInterval(alarms);
@@ -58,7 +58,7 @@ async function main(n: number): Promise<void> {
     JSON.stringify({
       junk: n,
       allTakenInMs: allTakenMs,
-      receiver: r.stats,
+      receiver: { ...r.stats, ...r.intakeStats },
       alarms: rtts.length,
       alarmRttP50Ms: rtts[Math.floor(rtts.length / 2)],
       alarmRttMaxMs: rtts.at(-1),

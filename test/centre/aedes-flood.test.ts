@@ -52,7 +52,7 @@ describe("junk flood on aedes", () => {
       if (i === N / 2) void p2.send(burglary(2, Date.now()), { seq: 0 });
     }
     await p2.until(() => p2.acked.has(0), 20_000);
-    await until(() => r.stats.unverified + r.stats.overBudget + r.stats.queueFull >= N, 20_000, "flood taken in");
+    await until(() => r.intakeStats.unverified + r.intakeStats.overBudget + r.intakeStats.queueFull >= N, 20_000, "flood taken in");
     expect(junkWhenAlarmStored).toBeLessThanOrEqual(20);
     expect(verifiedJunk).toBeLessThanOrEqual(20);
     expect(r.stats.naks).toBe(0);

@@ -96,7 +96,7 @@ describe("NAK bait: junk frames with a real panel's next seqs", () => {
       expect(seqs.filter((s) => !stored.has(s))).toEqual([]);
       expect(rejected).toEqual([]);
       expect(r.stats.naks).toBe(0);
-      expect(r.stats.unverified).toBeGreaterThan(100);
+      expect(r.intakeStats.unverified).toBeGreaterThan(100);
     } finally {
       await attacker.endAsync();
       await gw.stop();

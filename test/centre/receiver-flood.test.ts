@@ -92,7 +92,7 @@ describe("receiver fairness: a flooding panel does not delay another panel's ala
     expect(p2down.flatMap((d) => ("ack" in d ? d.ack.seqs : []))).toEqual([0]);
     // Over the whole second: 5,000 junk frames, at most 21 of them verified; the rest dropped unverified.
     expect(verifiedJunk).toBeLessThanOrEqual(21);
-    expect(t.r.stats.overBudget + t.r.stats.queueFull + verifiedJunk).toBe(5000);
+    expect(t.r.intakeStats.overBudget + t.r.intakeStats.queueFull + verifiedJunk).toBe(5000);
     expect(t.r.stats.naks).toBe(0);
     expect(floods).toEqual(["P1"]);
     const alarms = t.store.alarms.list().filter((a) => a.kind === "flooding");

@@ -47,9 +47,7 @@ import type { SqliteKeyRing } from "../store/registry.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
 import { judgeFrame } from "./receiver-frame.js";
-import { FairIntake } from "./fair-intake.js";
-import { FloodGuard } from "./flood-guard.js";
-import { raiseFloodingAlarm } from "./flooding-alarm.js";
+import { ReceiverIntake } from "./receiver-intake.js";
 
 export interface ReceiverOptions {
   /** Broker URL: mqtt://host:port or mqtts://host:port. */
@@ -103,10 +101,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private readonly supervisor: Supervisor | undefined;
   private pending: (FrameToStore & { readonly ref: string })[] = [];
   private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
-  private readonly guard: FloodGuard;
-  private readonly intake: FairIntake<{ topic: string; message: Uint8Array }>;
+  private readonly intake: ReceiverIntake;
   /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
-  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0, unverified: 0, overBudget: 0, queueFull: 0 };
+  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
     super();
@@ -116,18 +113,18 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
     this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
     if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
-    this.guard = new FloodGuard({ clock: this.clock, ...opts.flood, onEpisode: (panel, at) => this.flooding(panel, at) });
-    this.intake = new FairIntake({
+    this.intake = new ReceiverIntake({
+      name: this.name,
+      clock: this.clock,
+      store: opts.store,
+      log: this.log,
+      flood: opts.flood,
       perPanel: opts.intakePerPanel,
       perTurn: opts.maxBatch,
-      admit: (panel) => this.guard.admit(panel),
-      take: (_panel, m) => this.take(m.topic, m.message),
+      take: (topic, message) => this.take(topic, message),
       turnEnd: () => this.flush(),
-      dropped: (panel, why) => {
-        if (why === "over-budget") this.stats.overBudget++;
-        else this.stats.queueFull++;
-        this.emit("refused", panel, why);
-      },
+      refused: (panel, why) => this.emit("refused", panel, why),
+      flooding: (panel, id, created) => (this.emit("flooding", panel, id), created && this.emit("alarm", id)),
     });
     this.link = new ReceiverLink({
       broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
@@ -140,6 +137,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       logger: this.log,
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });
+  }
+
+  /** Intake counters: frames that did not verify, dropped unjudged over budget or with a full queue. */
+  get intakeStats(): Readonly<ReceiverIntake["stats"]> {
+    return this.intake.stats;
   }
 
   get running(): boolean {
@@ -215,7 +217,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.emit("status", t.panel, status);
       return;
     }
-    if (t?.kind === "up") this.intake.offer(t.panel, { topic, message });
+    if (t?.kind === "up") this.intake.offer(t.panel, topic, message);
     else this.take(topic, message);
   }
 
@@ -244,11 +246,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return;
       case "drop":
         // Unanswered (unverified, or no sequence number to name): the panel's retransmission timer covers it.
-        if (!v.verified && v.panel !== undefined) {
-          this.stats.unverified++;
-          this.guard.unverified(v.panel);
-        }
-        if (v.panel === undefined || !this.guard.flooding(v.panel)) {
+        if (!v.verified && v.panel !== undefined) this.intake.unverified(v.panel);
+        if (v.panel === undefined || !this.intake.flooding(v.panel)) {
           this.log.log("warn", "receiver: frame dropped", { receiver: this.name, topic, code: v.code, error: v.message });
         }
         this.emit("dropped", topic, v.code);
@@ -258,13 +257,6 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return never;
       }
     }
-  }
-
-  private flooding(panel: string, at: number): void {
-    const { id, created } = raiseFloodingAlarm(this.opts.store, panel, at);
-    this.log.log("warn", "receiver: panel flooding, its frames are dropped unverified while over budget", { receiver: this.name, panel });
-    this.emit("flooding", panel, id);
-    if (created) this.emit("alarm", id);
   }
 
   private queueAck(panel: string, seq: number, ref: string): void {
