@@ -14,6 +14,8 @@ export interface InFlight {
   timer: Timer | undefined;
   /** Its ACK timeout passed while another frame was the probe: resend once probing ends. */
   due: boolean;
+  /** The refs (protocol/frame-ref.ts) of its last transmissions: an answer must name one of them. */
+  refs: string[];
 }
 
 /** Delivery order: class, then sequence number. */
@@ -36,7 +38,7 @@ export class InFlightWindow {
   /** Take a record on (advancing its class's cursor when `dispatched`). */
   add(rec: OutboxRecord, dispatched = true): InFlight {
     if (dispatched) this.cursorsNow[rec.prio] = Math.max(this.cursorsNow[rec.prio]!, rec.seq);
-    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false };
+    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false, refs: [] };
     this.frames.set(rec.seq, f);
     return f;
   }
@@ -52,6 +54,10 @@ export class InFlightWindow {
     f.timer?.cancel();
     this.frames.delete(seq);
     return f;
+  }
+
+  all(): IterableIterator<InFlight> {
+    return this.frames.values();
   }
 
   /** Forget everything and start the cursors over (a new path or connection). */

@@ -110,7 +110,9 @@ export class Link extends EventEmitter<LinkEvents> {
     const rec = this.opts.outbox.enqueueHeartbeat(heartbeat);
     if (index === this.prober.activeIndex) return this.pump();
     const { panel, signer } = this.opts;
-    path.send(topics.up(panel), sealUplink({ v: 1, panel, seq: rec.seq, sent: this.now(), heartbeat }, signer));
+    const frame = sealUplink({ v: 1, panel, seq: rec.seq, sent: this.now(), heartbeat }, signer);
+    this.window.sentOutside(rec.seq, frame);
+    path.send(topics.up(panel), frame);
     this.emit("sent", { seq: rec.seq, attempt: 1, path: index });
   }
 

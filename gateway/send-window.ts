@@ -11,7 +11,7 @@
  * stored before earlier ones, breaking delivery in order within a class.
  */
 import type { EventEmitter } from "node:events";
-import { isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
+import { frameRef, isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
 import type { Clock } from "../protocol/clock.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import type { LinkEvents } from "./link-events.js";
@@ -34,9 +34,20 @@ export interface SendWindowOptions {
   readonly ackTimedOut: () => boolean;
 }
 
+/** Refs kept per frame (its last transmissions). */
+const REFS_KEPT = 8;
+/** Seqs whose earlier transmissions are remembered outside the window. */
+const OUTSIDE_KEPT = 256;
+
 export class SendWindow {
   private readonly inflight = new InFlightWindow();
   private probingNow = true;
+  /**
+   * Transmissions whose answer still counts though the frame is not in the window: the idle alternative
+   * path's heartbeat, and frames in flight when the window last restarted (their ACK may come after the
+   * reconnect). seq -> refs; the oldest seqs are forgotten past OUTSIDE_KEPT.
+   */
+  private readonly outside = new Map<number, string[]>();
 
   constructor(private readonly o: SendWindowOptions) {}
 
@@ -55,6 +66,7 @@ export class SendWindow {
 
   /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
   restart(): void {
+    for (const f of this.inflight.all()) this.remember(f.rec.seq, f.refs);
     this.inflight.reset();
     this.probingNow = true;
   }
@@ -84,15 +96,42 @@ export class SendWindow {
     if (f) this.transmit(f);
   }
 
-  /** Take acknowledged frames off the window; returns the round-trip time of each one that was in flight. */
-  acknowledge(seqs: readonly number[]): { seq: number; rttMs: number }[] {
+  /** A frame sent outside the window (the idle alternative's heartbeat): its answer is expected too. */
+  sentOutside(seq: number, frame: Uint8Array): void {
+    this.remember(seq, [frameRef(frame)]);
+  }
+
+  private remember(seq: number, refs: readonly string[]): void {
+    if (refs.length === 0) return;
+    this.outside.set(seq, [...(this.outside.get(seq) ?? []), ...refs].slice(-REFS_KEPT));
+    while (this.outside.size > OUTSIDE_KEPT) this.outside.delete(this.outside.keys().next().value!);
+  }
+
+  /**
+   * Whether an answer naming (seq, ref) answers a frame this gateway sent and still waits on: one of the
+   * frame's own transmissions. Anything else (a ref of a junk frame someone else published with this
+   * seq, an old answer replayed) is not an answer to us.
+   */
+  answers(seq: number, ref: string): boolean {
+    return this.inflight.get(seq)?.refs.includes(ref) === true || this.outside.get(seq)?.includes(ref) === true;
+  }
+
+  /**
+   * Take the frames an ACK answers off the window: only pairs naming one of our transmissions count.
+   * Returns the seqs answered (for the outbox) and the round-trip time of each one that was in flight.
+   */
+  acknowledge(seqs: readonly number[], refs: readonly string[]): { answered: number[]; done: { seq: number; rttMs: number }[] } {
     const now = this.o.clock.now();
+    const answered: number[] = [];
     const done: { seq: number; rttMs: number }[] = [];
-    for (const seq of seqs) {
+    seqs.forEach((seq, i) => {
+      if (!this.answers(seq, refs[i]!)) return;
+      answered.push(seq);
+      this.outside.delete(seq);
       const f = this.inflight.remove(seq);
       if (f) done.push({ seq, rttMs: now - f.sentAt });
-    }
-    return done;
+    });
+    return { answered, done };
   }
 
   /** Take a frame off the window without an ACK (the centre refused it for good). */
@@ -130,6 +169,8 @@ export class SendWindow {
       this.o.events.emit("rejected", { seq: rec.seq, reason: isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed" });
       return;
     }
+    f.refs.push(frameRef(frame));
+    if (f.refs.length > REFS_KEPT) f.refs.shift();
     f.sentAt = this.o.clock.now();
     if (f.attempts === 0) f.firstSentAt = f.sentAt;
     f.attempts++;

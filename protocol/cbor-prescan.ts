@@ -42,9 +42,10 @@ export const UPLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 5, m
 
 /**
  * A downlink payload (downlink.ts). Deepest: a user-add's area list, map > command > arguments > spec >
- * areas > int (depth 6). Most items: an ACK of 256 sequence numbers (about 265).
+ * areas > int (depth 6). Most items: a full ACK, ACK_MAX_FRAMES (128) pairs [seq, ref] of 3 items each
+ * plus the map's 8 (about 393).
  */
-export const DOWNLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 6, maxItems: 280 };
+export const DOWNLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 6, maxItems: 400 };
 
 /** Any CBOR this protocol decodes: the loosest of the shapes above. */
 export const DEFAULT_LIMITS: CborLimits = {

@@ -10,6 +10,7 @@ export * from "./uplink.js";
 export * from "./downlink.js";
 export * from "./freshness.js";
 export * from "./frame.js";
+export * from "./frame-ref.js";
 export * from "./replay.js";
 export * from "./topics.js";
 export * from "./topic-filter.js";

@@ -159,11 +159,25 @@ export type NakReason = z.infer<typeof NakReason>;
  */
 export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set(NakReason.exclude(["stale", "store-failed"]).options);
 
+/** The frame an answer names (frame-ref.ts): 8 bytes as 16 lower-case hex digits; a byte string on the wire. */
+export const FrameRef = z.string().regex(/^[0-9a-f]{16}$/, "16 lower-case hex digits");
+/** At most this many frames per ACK: 128 (seq, ref) pairs stay well inside a 4 KiB frame. */
+export const ACK_MAX_FRAMES = 128;
+
 const DownHead = { v: z.literal(PROTOCOL_VERSION), panel: PanelId, /** Centre time, UTC ms. */ sent: Millis };
 export const DownlinkPayload = z.union([
-  /** Sent only once the centre has stored the frames with these sequence numbers. */
-  z.strictObject({ ...DownHead, ack: z.strictObject({ seqs: z.array(Seq).min(1).max(256) }) }),
-  z.strictObject({ ...DownHead, nak: z.strictObject({ seq: Seq, reason: NakReason }) }),
+  /**
+   * Sent only once the centre has stored the frames with these sequence numbers; `refs[i]` names the exact
+   * frame (frame-ref.ts) that `seqs[i]` answers.
+   */
+  z.strictObject({
+    ...DownHead,
+    ack: z
+      .strictObject({ seqs: z.array(Seq).min(1).max(ACK_MAX_FRAMES), refs: z.array(FrameRef).min(1).max(ACK_MAX_FRAMES) })
+      .refine((a) => a.seqs.length === a.refs.length, { message: "one ref per seq", path: ["refs"] }),
+  }),
+  /** `ref` names the exact frame refused; a `stale` NAK's `sent` is the centre's time (SIA DC-09). */
+  z.strictObject({ ...DownHead, nak: z.strictObject({ seq: Seq, reason: NakReason, ref: FrameRef }) }),
   z.strictObject({ ...DownHead, cmd: Command }),
 ]);
 export type DownlinkPayload = z.infer<typeof DownlinkPayload>;

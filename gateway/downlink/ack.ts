@@ -1,16 +1,23 @@
 /**
- * The centre's signed ACK (SIA DC-09: the receiver acknowledges each message it stored): the named
- * items leave the outbox for good, the frames leave the window, the path is proved (a suspect one is
- * cleared), an answered hello lets the outbox flow, and the window refills.
+ * The centre's signed ACK (SIA DC-09: the receiver acknowledges each message it stored). Each entry names
+ * a seq and the exact frame it answers (protocol/frame-ref.ts); only entries naming one of this gateway's
+ * own transmissions still awaited count: their items leave the outbox for good, the frames leave the
+ * window, the path is proved (a suspect one is cleared), an answered hello lets the outbox flow, and the
+ * window refills. An ACK answering nothing of ours (a replayed old one, one naming a frame someone else
+ * published with our seq) changes nothing and is reported as refused.
  */
 import type { DownlinkContext } from "./context.js";
 
-export function handleAck(ctx: DownlinkContext, path: number, seqs: readonly number[]): void {
+export function handleAck(ctx: DownlinkContext, path: number, seqs: readonly number[], refs: readonly string[]): void {
+  const { answered, done } = ctx.window.acknowledge(seqs, refs);
+  if (answered.length === 0) {
+    ctx.events.emit("refused", { code: "unanswered", message: `ACK for seqs ${seqs.slice(0, 8).join(",")} names no frame in flight` });
+    return;
+  }
   ctx.prober.acked(path);
-  const done = ctx.window.acknowledge(seqs);
-  // Removal only on the ACK naming the seq: until then the item survives any restart.
-  ctx.outbox.remove(seqs);
-  ctx.prober.helloAcked(seqs);
+  // Removal only on the ACK naming the seq and the frame: until then the item survives any restart.
+  ctx.outbox.remove(answered);
+  ctx.prober.helloAcked(answered);
   if (done.length > 0) ctx.window.endProbing();
   for (const d of done) ctx.events.emit("acked", d);
   ctx.pump();

@@ -20,7 +20,7 @@ export interface TestPanelOptions {
 
 export class TestPanel {
   readonly acked = new Set<number>();
-  readonly naks: { seq: number; reason: NakReason; centreTime: number }[] = [];
+  readonly naks: { seq: number; reason: NakReason; centreTime: number; ref: string }[] = [];
   readonly downlinks: DownlinkPayload[] = [];
   /** Downlinks that did not open (not signed by the pinned centre key, not for this panel, garbage). */
   readonly refused: string[] = [];
@@ -41,7 +41,7 @@ export class TestPanel {
       }
       this.downlinks.push(d);
       if ("ack" in d) d.ack.seqs.forEach((s) => this.acked.add(s));
-      if ("nak" in d) this.naks.push({ seq: d.nak.seq, reason: d.nak.reason, centreTime: d.sent });
+      if ("nak" in d) this.naks.push({ seq: d.nak.seq, reason: d.nak.reason, centreTime: d.sent, ref: d.nak.ref });
       const w = this.waiters;
       this.waiters = [];
       w.forEach((f) => f());

@@ -1,6 +1,6 @@
 /** The Link's parts (send window, path prober, downlink context) on fake time over fake paths, for unit tests. */
 import { EventEmitter } from "node:events";
-import { MapKeyRing, openUplink, type UplinkPayload } from "../../protocol/index.js";
+import { MapKeyRing, frameRef, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { openDatabase } from "../../gateway/database.js";
 import type { DownlinkContext } from "../../gateway/downlink/context.js";
@@ -85,5 +85,12 @@ export function linkParts(o: PartsOptions = {}) {
   };
   /** What a path carried, opened as the centre would. */
   const carried = (i = 0): UplinkPayload[] => paths[i]!.frames.map((f) => openUplink(f, ring).payload);
-  return { clock, keys, ring, db, outbox, events, record, paths, window, prober, ctx, pump, carried, offset: () => offsetMs };
+  /** The ref (protocol/frame-ref.ts) of the last frame any path carried with this seq, as the centre names it. */
+  const ref = (seq: number): string => {
+    const frames = paths.flatMap((q) => q.frames).filter((f) => openUplink(f, ring).payload.seq === seq);
+    return frames.length > 0 ? frameRef(frames.at(-1)!) : "0000000000000000";
+  };
+  /** The seqs with the refs of their last frames, as the centre's ACK names them. */
+  const refs = (seqs: readonly number[]): string[] => seqs.map(ref);
+  return { clock, keys, ring, db, outbox, events, record, paths, window, prober, ctx, pump, carried, ref, refs, offset: () => offsetMs };
 }

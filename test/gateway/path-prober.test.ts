@@ -28,7 +28,7 @@ describe("path choice (EN 50136-1 dual path: the primary whenever it is up and h
     p.prober.reselect();
     expect(p.prober.activeIndex).toBe(1); // the hello is still in flight on the alternative
     expect(p.prober.holdsTraffic()).toBe(true);
-    p.window.acknowledge([hello]);
+    p.window.acknowledge([hello], p.refs([hello]));
     expect(p.prober.holdsTraffic()).toBe(true); // switches now, and sends the primary's hello
     expect(p.prober.activeIndex).toBe(0);
     expect(p.carried(0)).toHaveLength(1);
@@ -46,7 +46,7 @@ describe("the hello after a (re)connect", () => {
     expect(p.carried()).toHaveLength(1);
     p.prober.helloAcked([hello!.seq + 1]); // an ACK for something else does not answer it
     expect(p.prober.holdsTraffic()).toBe(true);
-    p.window.acknowledge([hello!.seq]);
+    p.window.acknowledge([hello!.seq], p.refs([hello!.seq]));
     p.prober.helloAcked([hello!.seq]);
     expect(p.prober.holdsTraffic()).toBe(false);
     p.pump();
@@ -96,7 +96,7 @@ describe("path health: no ACK for half the reporting time makes a path suspect (
     const hello = p.carried()[0]!.seq;
     p.clock.advance(30_000);
     p.prober.acked(0);
-    p.window.acknowledge([hello]);
+    p.window.acknowledge([hello], p.refs([hello]));
     p.outbox.enqueueMany([burglary(1)]);
     p.prober.helloAcked([hello]);
     p.pump();

@@ -12,7 +12,7 @@ function started(window = 4) {
   // Route to path 0 without the prober's hello: select it, then forget the hello.
   p.prober.reselect();
   const hello = p.carried()[0]!.seq;
-  p.window.acknowledge([hello]);
+  p.window.acknowledge([hello], p.refs([hello]));
   p.outbox.remove([hello]);
   p.prober.helloAcked([hello]);
   return p;
@@ -25,7 +25,7 @@ describe("send window: probing, then the window opens", () => {
     const seqs = p.outbox.enqueueMany([1, 2, 3, 4, 5, 6].map(burglary));
     p.window.fill();
     expect(sent.map((s) => s.seq)).toEqual([seqs[0]]);
-    p.window.acknowledge([seqs[0]!]);
+    p.window.acknowledge([seqs[0]!], p.refs([seqs[0]!]));
     p.outbox.remove([seqs[0]!]);
     p.window.endProbing();
     p.window.fill();
@@ -70,7 +70,7 @@ describe("send window: ACK timeout and resend (SIA DC-09: same sequence number, 
     p.clock.advance(1000);
     expect(sent.map((s) => s.seq)).toEqual([seqs[0]]);
     expect(p.window.probing).toBe(true);
-    const done = p.window.acknowledge([seqs[0]!]);
+    const { done } = p.window.acknowledge([seqs[0]!], p.refs([seqs[0]!]));
     expect(done).toEqual([{ seq: seqs[0], rttMs: 0 }]);
     p.window.endProbing();
     expect(sent.map((s) => [s.seq, s.attempt])).toEqual([
@@ -94,7 +94,7 @@ describe("send window: ACK timeout and resend (SIA DC-09: same sequence number, 
     const [seq] = p.outbox.enqueueMany([burglary(1)]);
     p.window.fill();
     p.clock.advance(250);
-    expect(p.window.acknowledge([seq!, 999])).toEqual([{ seq, rttMs: 250 }]);
+    expect(p.window.acknowledge([seq!, 999], p.refs([seq!, 999]))).toEqual({ answered: [seq], done: [{ seq, rttMs: 250 }] });
     expect(p.window.size).toBe(0);
   });
 });

@@ -79,9 +79,9 @@ const uplinks = fc.sample(uplinkPayload, { numRuns: 64, seed: 50131 }).map((p, i
 });
 
 const downPayloads: DownlinkPayload[] = [
-  { v: 1, panel: "p1", sent: T, ack: { seqs: [1] } },
-  { v: 1, panel: "p1", sent: T, ack: { seqs: Array.from({ length: 40 }, (_, i) => 1000 + i * 977) } },
-  { v: 1, panel: "p1", sent: T, nak: { seq: 7, reason: "stale" } },
+  { v: 1, panel: "p1", sent: T, ack: { seqs: [1], refs: ["00112233445566ff"] } },
+  { v: 1, panel: "p1", sent: T, ack: { seqs: Array.from({ length: 40 }, (_, i) => 1000 + i * 977), refs: Array.from({ length: 40 }, (_, i) => (0x1000 + i).toString(16).padStart(16, "a")) } },
+  { v: 1, panel: "p1", sent: T, nak: { seq: 7, reason: "stale", ref: "0123456789abcdef" } },
   { v: 1, panel: "p1", sent: T, cmd: { id: "c1", exp: T + 60_000, type: "arm", area: 1, mode: "away" } },
   { v: 1, panel: "p1", sent: T, cmd: { id: "c2", exp: T + 60_000, type: "disarm", area: 2 } },
   { v: 1, panel: "p1", sent: T, cmd: { id: "c3", exp: T + 60_000, type: "user-delete", user: 12 } },

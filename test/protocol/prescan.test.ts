@@ -5,6 +5,7 @@
 import { sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  ACK_MAX_FRAMES,
   DOWNLINK_LIMITS,
   ENVELOPE_LIMITS,
   EVENTS,
@@ -156,8 +157,8 @@ describe("payload shapes: the largest valid payloads pass, one level or item mor
   it("16 events open", () => {
     expect(openUplink(sealUplink(events, { kid: "k", key }), ring).payload).toEqual(events);
   });
-  it("an ACK of 256 sequence numbers opens", () => {
-    const ack: DownlinkPayload = { v: 1, panel: "p1", sent: T, ack: { seqs: Array.from({ length: 256 }, (_, i) => Number.MAX_SAFE_INTEGER - i) } };
+  it("a full ACK (ACK_MAX_FRAMES sequence numbers with their frame refs) opens", () => {
+    const ack: DownlinkPayload = { v: 1, panel: "p1", sent: T, ack: { seqs: Array.from({ length: ACK_MAX_FRAMES }, (_, i) => Number.MAX_SAFE_INTEGER - i), refs: Array.from({ length: ACK_MAX_FRAMES }, (_, i) => i.toString(16).padStart(16, "f")) } };
     expect(openDownlink(sealDownlink(ack, { kid: "centre", key }), { centre, panel: "p1" })).toEqual(ack);
   });
   it("a user-add with every field opens", () => {

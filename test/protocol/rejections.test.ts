@@ -140,7 +140,7 @@ describe("downlink frames: only the pinned centre key, only for this panel", () 
   const centre = generateEd25519();
   const centreKey = privateKeyFromPem(centre.privatePem);
   const pinned = { kid: "centre", key: publicKeyFromPem(centre.publicPem) };
-  const ack: DownlinkPayload = { v: 1, panel: "panel-a", sent: T, ack: { seqs: [1] } };
+  const ack: DownlinkPayload = { v: 1, panel: "panel-a", sent: T, ack: { seqs: [1], refs: ["0123456789abcdef"] } };
   it("accepts an ACK signed by the centre", () => {
     expect(openDownlink(sealDownlink(ack, { kid: "centre", key: centreKey }), { centre: pinned, panel: "panel-a" })).toEqual(ack);
   });

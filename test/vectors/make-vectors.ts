@@ -1,6 +1,6 @@
 // Regenerates v1.json. Run only when the wire format changes on purpose: `npx tsx test/vectors/make-vectors.ts`.
 import { readFileSync, writeFileSync } from "node:fs";
-import { privateKeyFromPem, sealUplink, sealDownlink } from "../../protocol/index.js";
+import { frameRef, privateKeyFromPem, sealUplink, sealDownlink } from "../../protocol/index.js";
 const dir = "test/vectors";
 const panelKey = privateKeyFromPem(readFileSync(`${dir}/panel-0001.key.pem`));
 const centreKey = privateKeyFromPem(readFileSync(`${dir}/centre.key.pem`));
@@ -11,16 +11,19 @@ const up = [
   { name: "heartbeat", payload: { v: 1, panel: "panel-0001", seq: 4294967296, sent: t, heartbeat: { areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [301], outbox: 3 } } },
   { name: "command result", payload: { v: 1, panel: "panel-0001", seq: 9, sent: t, result: { id: "cmd-42", ok: false, error: "unknown-user" } } },
 ];
+const upFrames = up.map((v) => sealUplink(v.payload as never, { kid: "panel-0001", key: panelKey }));
+/** Answers name the exact uplink vectors they answer (protocol/frame-ref.ts). */
+const ref = (i: number) => frameRef(upFrames[i]!);
 const down = [
-  { name: "ack", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [123456, 7] } } },
-  { name: "nak stale", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 8, reason: "stale" } } },
+  { name: "ack", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [123456, 7], refs: [ref(0), ref(1)] } } },
+  { name: "nak stale", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 9, reason: "stale", ref: ref(3) } } },
   { name: "add user command", payload: { v: 1, panel: "panel-0001", sent: t, cmd: { id: "cmd-43", exp: t + 300000, type: "user-add", spec: { user: 5, code: "482913", name: "Anna", areas: [1, 2], perms: ["disarm", "bypass"] } } } },
 ];
 const out = {
   note: "Known-answer vectors for protocol v1. Ed25519 signatures are deterministic (RFC 8032), so a fixed key and payload give exactly these bytes.",
   uplinkKey: { kid: "panel-0001", private: "panel-0001.key.pem", public: "panel-0001.pub.pem" },
   downlinkKey: { kid: "centre", private: "centre.key.pem", public: "centre.pub.pem" },
-  uplink: up.map((v) => ({ ...v, frame: Buffer.from(sealUplink(v.payload as never, { kid: "panel-0001", key: panelKey })).toString("hex") })),
+  uplink: up.map((v, i) => ({ ...v, frame: Buffer.from(upFrames[i]!).toString("hex") })),
   downlink: down.map((v) => ({ ...v, frame: Buffer.from(sealDownlink(v.payload as never, { kid: "centre", key: centreKey })).toString("hex") })),
 };
 writeFileSync(`${dir}/v1.json`, JSON.stringify(out, null, 2) + "\n");

@@ -14,6 +14,7 @@ import { identityFromCertificate } from "./broker-identity.js";
 import { SharedSubscriptions } from "./broker-shared.js";
 import { parseShared } from "../../../protocol/topic-filter.js";
 import { coalesceWrites } from "../coalesce-writes.js";
+import { MAX_PACKET_BYTES, limitPacketSize } from "./packet-size-limit.js";
 import { silentLogger, type Logger } from "../logger.js";
 
 export interface BrokerTlsOptions {
@@ -129,6 +130,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     plain = net.createServer((s) => {
       track(s);
       coalesceWrites(s);
+      limitPacketSize(s, MAX_PACKET_BYTES, (what) => log.log("warn", "broker: connection closed", { reason: what, remote: s.remoteAddress }));
       aedes.handle(s);
     });
     port = await listen(plain, opts.port ?? 0, host);
@@ -155,6 +157,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         return;
       }
       certIdentity.set(s, who.identity);
+      limitPacketSize(s, MAX_PACKET_BYTES, (what) => log.log("warn", "broker: connection closed", { reason: what, name: who.identity.name }));
       aedes.handle(s);
     });
     secure.on("tlsClientError", (e) => log.log("warn", "broker: TLS handshake refused", { error: e.message }));

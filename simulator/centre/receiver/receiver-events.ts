@@ -11,8 +11,12 @@ export interface ReceiverEvents {
   /** A signed ACK for these sequence numbers was handed to the broker. */
   acked: [panel: string, seqs: readonly number[]];
   nak: [panel: string, seq: number, reason: NakReason];
-  /** A frame that could not even name its sequence number was logged and dropped. */
+  /** A frame that was judged and dropped unanswered: it did not verify, or named no sequence number. */
   dropped: [topic: string, code: string];
+  /** A frame dropped on arrival, before verification: its panel is over budget or its queue is full. */
+  refused: [panel: string, why: "over-budget" | "queue-full"];
+  /** A flooding episode of this panel started; its alarm (opened, or joined if still open). */
+  flooding: [panel: string, alarmId: number];
   status: [panel: string, status: string];
   "transmission-fault": [fault: TransmissionFault];
   "lost-events": [lost: LostEvents];

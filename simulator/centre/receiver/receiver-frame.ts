@@ -1,53 +1,72 @@
 /**
  * One uplink frame through the receiver's checks, pure apart from the key ring: verify with the panel's
- * registered key (the topic names the panel), then the DC-09 transmission-time window. The verdict says
- * what to answer: store it, NAK it with a reason, or drop it when not even a sequence number is known.
+ * registered key (the topic names the panel), then the payload, then the DC-09 transmission-time window.
+ * The verdict says what to answer: store it, NAK it, or drop it.
+ *
+ * Only a frame whose signature verifies is ever answered, and every answer names the exact frame
+ * (protocol/frame-ref.ts). A frame that does not verify is dropped unanswered: anyone holding the panel's
+ * broker certificate may publish on its uplink topic, and a NAK read from an unverified frame's sequence
+ * number would let junk frames carrying the panel's next numbers get its real events parked as refused.
+ * The panel's own retransmission timer covers a real frame damaged in transit.
  */
 import {
   NakReason,
   ProtocolError,
   checkFreshness,
   decodeUplinkPayload,
+  frameRef,
   isProtocolError,
-  openUplink,
   parseSign1,
   parseTopic,
+  verifySign1,
   type FreshnessWindow,
   type KeyRing,
   type UplinkPayload,
 } from "../../../protocol/index.js";
 
 export type FrameVerdict =
-  | { readonly kind: "ok"; readonly panel: string; readonly kid: string; readonly payload: UplinkPayload }
-  | { readonly kind: "nak"; readonly panel: string; readonly seq: number; readonly reason: NakReason; readonly error: ProtocolError }
-  | { readonly kind: "drop"; readonly code: string; readonly message: string };
+  | { readonly kind: "ok"; readonly panel: string; readonly kid: string; readonly payload: UplinkPayload; readonly ref: string }
+  | { readonly kind: "nak"; readonly panel: string; readonly seq: number; readonly reason: NakReason; readonly ref: string; readonly error: ProtocolError }
+  /** `verified` false: the signature was never checked good (unparseable, unknown key, bad signature). */
+  | { readonly kind: "drop"; readonly panel: string | undefined; readonly verified: boolean; readonly code: string; readonly message: string };
 
 export function judgeFrame(topic: string, frame: Uint8Array, ring: KeyRing, now: number, window?: FreshnessWindow): FrameVerdict {
   const t = parseTopic(topic);
-  if (!t || t.kind !== "up") return { kind: "drop", code: "bad-topic", message: `not an uplink topic: ${topic}` };
-  let opened;
+  if (!t || t.kind !== "up") return { kind: "drop", panel: undefined, verified: false, code: "bad-topic", message: `not an uplink topic: ${topic}` };
+  let parsed;
   try {
-    opened = openUplink(frame, ring, { topicPanel: t.panel });
-    // Freshness is checked here rather than inside openUplink so that a stale NAK can name the seq.
-    checkFreshness(opened.payload.sent, now, window);
+    // The order of protocol/frame.ts openUplink: envelope, key of this panel, signature.
+    parsed = parseSign1(frame);
+    const reg = ring.lookup(parsed.kid);
+    if (!reg || reg.panel !== t.panel) throw new ProtocolError("unknown-key", `kid ${JSON.stringify(parsed.kid)} is not a key of panel ${t.panel}`);
+    verifySign1(parsed, reg.key);
   } catch (e) {
-    const err = isProtocolError(e) ? e : new ProtocolError("malformed", (e as Error).message);
-    const seq = opened?.payload.seq ?? unverifiedSeq(frame);
-    if (seq === undefined) return { kind: "drop", code: err.code, message: err.message };
-    const reason = NakReason.safeParse(err.code);
-    return { kind: "nak", panel: t.panel, seq, reason: reason.success ? reason.data : "malformed", error: err };
+    const err = asProtocolError(e);
+    return { kind: "drop", panel: t.panel, verified: false, code: err.code, message: err.message };
   }
-  return { kind: "ok", panel: t.panel, kid: opened.kid, payload: opened.payload };
+  let payload: UplinkPayload;
+  try {
+    payload = decodeUplinkPayload(parsed.payload);
+  } catch (e) {
+    // Signed by the panel's key but not readable: there is no sequence number to name.
+    const err = asProtocolError(e);
+    return { kind: "drop", panel: t.panel, verified: true, code: err.code, message: err.message };
+  }
+  const ref = frameRef(frame);
+  const nak = (err: ProtocolError): FrameVerdict => {
+    const reason = NakReason.safeParse(err.code);
+    return { kind: "nak", panel: t.panel, seq: payload.seq, reason: reason.success ? reason.data : "malformed", ref, error: err };
+  };
+  if (payload.panel !== t.panel) return nak(new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, key belongs to ${t.panel}`));
+  try {
+    checkFreshness(payload.sent, now, window);
+  } catch (e) {
+    // Authentic but outside the window: the NAK carries the centre's time so the panel corrects and resends.
+    return nak(asProtocolError(e));
+  }
+  return { kind: "ok", panel: t.panel, kid: parsed.kid, payload, ref };
 }
 
-/**
- * The sequence number a frame claims, without trusting it: used only to address a NAK. The broker ACL
- * lets only the panel itself publish on its uplink topic, so this cannot be used to NAK another panel.
- */
-function unverifiedSeq(frame: Uint8Array): number | undefined {
-  try {
-    return decodeUplinkPayload(parseSign1(frame).payload).seq;
-  } catch {
-    return undefined;
-  }
+function asProtocolError(e: unknown): ProtocolError {
+  return isProtocolError(e) ? e : new ProtocolError("malformed", (e as Error).message);
 }

@@ -3,8 +3,13 @@
  * (`$share/<group>/alarm/v1/+/up`), so any number of receivers on any machines split the load, and for each
  * frame: verify with the panel's registered key, check the transmission-time window and the sequence
  * number, store it durably together with the alarms it raises, and only then publish the signed ACK
- * (many SIA DC-09 receivers ACK on receipt, before storing; here an ACK means "stored"). Everything else
- * gets a NAK.
+ * (many SIA DC-09 receivers ACK on receipt, before storing; here an ACK means "stored"). An authentic
+ * frame it cannot take gets a NAK; every answer names the exact frame (protocol/frame-ref.ts), and a
+ * frame that does not verify gets none (receiver-frame.ts).
+ *
+ * Fairness: frames are taken from per-panel queues in turn (fair-intake.ts), and a panel whose frames keep
+ * failing verification is over its budget and dropped before verification, with one "flooding" alarm
+ * per episode (flood-guard.ts).
  *
  * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
  * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
@@ -17,6 +22,7 @@ import { EventEmitter } from "node:events";
 import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
 import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
 import {
+  ACK_MAX_FRAMES,
   PROTOCOL_VERSION,
   ReplayWindows,
   STATUS_OFFLINE,
@@ -41,6 +47,7 @@ import type { SqliteKeyRing } from "../store/registry.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
 import { judgeFrame } from "./receiver-frame.js";
+import { ReceiverIntake } from "./receiver-intake.js";
 
 export interface ReceiverOptions {
   /** Broker URL: mqtt://host:port or mqtts://host:port. */
@@ -68,6 +75,10 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
   readonly maxBatch?: number;
+  /** Per-panel budget of frames that fail verification (flood-guard.ts; default 20 at once, 1/s). */
+  readonly flood?: { readonly burst?: number; readonly perSecond?: number };
+  /** Frames one panel may have waiting in the intake (fair-intake.ts; default 64). */
+  readonly intakePerPanel?: number;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -76,7 +87,7 @@ type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 
 /** At most this many seqs per ACK downlink (protocol schema limit). */
-const ACK_MAX = 256;
+const ACK_MAX = ACK_MAX_FRAMES;
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
@@ -88,9 +99,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private readonly log: Logger;
   private readonly gaps: GapDetector;
   private readonly supervisor: Supervisor | undefined;
-  private pending: FrameToStore[] = [];
-  private reAcks = new Map<string, number[]>();
-  private flushScheduled = false;
+  private pending: (FrameToStore & { readonly ref: string })[] = [];
+  private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
+  private readonly intake: ReceiverIntake;
   /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
   readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
 
@@ -102,6 +113,19 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
     this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
     if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    this.intake = new ReceiverIntake({
+      name: this.name,
+      clock: this.clock,
+      store: opts.store,
+      log: this.log,
+      flood: opts.flood,
+      perPanel: opts.intakePerPanel,
+      perTurn: opts.maxBatch,
+      take: (topic, message) => this.take(topic, message),
+      turnEnd: () => this.flush(),
+      refused: (panel, why) => this.emit("refused", panel, why),
+      flooding: (panel, id, created) => (this.emit("flooding", panel, id), created && this.emit("alarm", id)),
+    });
     this.link = new ReceiverLink({
       broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
       clientId: `receiver@${this.name}`,
@@ -113,6 +137,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       logger: this.log,
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });
+  }
+
+  /** Intake counters: frames that did not verify, dropped unjudged over budget or with a full queue. */
+  get intakeStats(): Readonly<ReceiverIntake["stats"]> {
+    return this.intake.stats;
   }
 
   get running(): boolean {
@@ -146,6 +175,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** Store and acknowledge what has arrived, then disconnect cleanly. */
   async stop(): Promise<void> {
     if (this.state !== "running" && this.state !== "starting") return;
+    this.intake.drainAll();
     this.flush();
     this.state = "stopping";
     this.supervisor?.stop();
@@ -159,6 +189,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.state = "stopped";
     this.pending = [];
     this.reAcks.clear();
+    this.intake.clear();
     this.supervisor?.stop();
     this.gaps.stop();
     this.link.kill();
@@ -186,6 +217,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.emit("status", t.panel, status);
       return;
     }
+    if (t?.kind === "up") this.intake.offer(t.panel, topic, message);
+    else this.take(topic, message);
+  }
+
+  /** One frame, taken from the intake in its panel's turn: judged, then queued for the batch or answered. */
+  private take(topic: string, message: Uint8Array): void {
+    if (!this.live) return;
     const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
     switch (v.kind) {
       case "ok": {
@@ -193,22 +231,25 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         if (this.windows.for(v.panel).check(seq) === "duplicate") {
           this.stats.duplicates++;
           this.emit("duplicate", v.panel, seq);
-          this.queueAck(v.panel, seq);
+          this.queueAck(v.panel, seq, v.ref);
         } else {
-          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message });
-          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
+          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message, ref: v.ref });
+          if (this.pending.length >= (this.opts.maxBatch ?? 256)) this.flush();
         }
-        break;
+        return;
       }
       case "nak":
         this.log.log("warn", "receiver: NAK", { receiver: this.name, panel: v.panel, seq: v.seq, reason: v.reason, error: v.error.message });
-        this.send(v.panel, { nak: { seq: v.seq, reason: v.reason } });
+        this.send(v.panel, { nak: { seq: v.seq, reason: v.reason, ref: v.ref } });
         this.stats.naks++;
         this.emit("nak", v.panel, v.seq, v.reason);
         return;
       case "drop":
-        // No sequence number to name, so no NAK is possible: the panel's retransmission timer covers it.
-        this.log.log("warn", "receiver: frame dropped", { receiver: this.name, topic, code: v.code, error: v.message });
+        // Unanswered (unverified, or no sequence number to name): the panel's retransmission timer covers it.
+        if (!v.verified && v.panel !== undefined) this.intake.unverified(v.panel);
+        if (v.panel === undefined || !this.intake.flooding(v.panel)) {
+          this.log.log("warn", "receiver: frame dropped", { receiver: this.name, topic, code: v.code, error: v.message });
+        }
         this.emit("dropped", topic, v.code);
         return;
       default: {
@@ -216,43 +257,39 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return never;
       }
     }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
   }
 
-  private queueAck(panel: string, seq: number): void {
-    let seqs = this.reAcks.get(panel);
-    if (!seqs) this.reAcks.set(panel, (seqs = []));
-    seqs.push(seq);
+  private queueAck(panel: string, seq: number, ref: string): void {
+    let a = this.reAcks.get(panel);
+    if (!a) this.reAcks.set(panel, (a = { seqs: [], refs: [] }));
+    a.seqs.push(seq);
+    a.refs.push(ref);
   }
 
   /** Group commit: store everything pending in one transaction, then ACK each panel's stored seqs. */
   private flush(): void {
-    this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length > 0 && this.live) this.storeBatch(batch);
     if (!this.live) return; // killed while storing: the ACKs die with it
     const acks = this.reAcks;
     this.reAcks = new Map();
-    for (const [panel, seqs] of acks) {
+    for (const [panel, { seqs, refs }] of acks) {
       for (let i = 0; i < seqs.length; i += ACK_MAX) {
         const chunk = seqs.slice(i, i + ACK_MAX);
-        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk));
+        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX) } }, () => this.emit("acked", panel, chunk));
       }
     }
   }
 
-  private storeBatch(batch: FrameToStore[]): void {
+  private storeBatch(batch: (FrameToStore & { readonly ref: string })[]): void {
     const now = this.clock.now();
     let outcomes;
     try {
       outcomes = this.opts.store.frames.store(batch, now, this.name);
     } catch (e) {
       this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
-      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
+      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed", ref: f.ref } });
       return;
     }
     this.stats.commits++;
@@ -261,7 +298,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     batch.forEach((f, i) => {
       const o = outcomes[i]!;
       this.windows.for(f.panel).mark(f.seq);
-      this.queueAck(f.panel, f.seq);
+      this.queueAck(f.panel, f.seq, f.ref);
       if (o.result === "duplicate") {
         this.stats.duplicates++;
         return void this.emit("duplicate", f.panel, f.seq);
@@ -276,7 +313,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
-  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {
+  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string } }, done?: () => void): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.

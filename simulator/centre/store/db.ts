@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE TABLE IF NOT EXISTS alarms (
   id INTEGER PRIMARY KEY,
   panel TEXT NOT NULL,
-  kind TEXT NOT NULL,            -- event | transmission-fault | lost-events
+  kind TEXT NOT NULL,            -- event | transmission-fault | lost-events | flooding
   key TEXT NOT NULL,             -- what makes two reports the same open alarm
   title TEXT NOT NULL,
   priority INTEGER NOT NULL,
