@@ -46,6 +46,7 @@ export class Link extends EventEmitter<LinkEvents> {
       events: this,
       route: () => this.prober.route(),
       ackTimedOut: () => this.prober.checkHealth(),
+      refill: () => this.pump(),
     });
     this.prober = new PathProber({ ...opts, window: this.window, events: this, heartbeat: () => this.heartbeat() });
     this.downlink = {

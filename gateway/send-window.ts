@@ -9,10 +9,18 @@
  * TCP's slow start, reduced to its essence: a broker that was restarted drops frames until the centre
  * has subscribed again, and a full window sent into that gap would let later frames of a class be
  * stored before earlier ones, breaking delivery in order within a class.
+ *
+ * Spurious timeouts (RFC 5682, F-RTO; Karn's rule for round-trip samples, RFC 6298 §3): a timeout can fire
+ * while the ACKs are already on their way (an event loop held busy past `ackTimeoutMs`). The first ACK
+ * after it names the probe, and cannot tell whether it answers the probe or its first transmission. So
+ * the frames that waited are not resent at once: for twice the smoothed round trip (RFC 6298 §2, from
+ * frames answered on their only transmission; at most `ackTimeoutMs`), an ACK of
+ * a frame that was never resent proves the timeout spurious, and they keep their first transmission (with
+ * a fresh timeout) instead of going twice. Only if no such ACK comes are they resent, in delivery order.
  */
 import type { EventEmitter } from "node:events";
 import { isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
-import type { Clock } from "../protocol/clock.js";
+import type { Clock, Timer } from "../protocol/clock.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import type { LinkEvents } from "./link-events.js";
 import type { LinkPath } from "./link-path.js";
@@ -32,11 +40,19 @@ export interface SendWindowOptions {
   readonly route: () => { readonly index: number; readonly path: LinkPath } | undefined;
   /** An ACK timeout passed: true when the path was found failing and traffic moved (nothing to resend here). */
   readonly ackTimedOut: () => boolean;
+  /** The window opened later than an ACK (after the wait for a spurious timeout's proof): fill it. */
+  readonly refill?: () => void;
 }
 
 export class SendWindow {
   private readonly inflight = new InFlightWindow();
   private probingNow = true;
+  /** Smoothed round trip of frames acknowledged on their only transmission (RFC 6298 §2, Karn's rule), ms. */
+  private srttMs: number | undefined;
+  /** While probing: an ACK named a frame that timed out but was never resent (the timeout was spurious). */
+  private spurious = false;
+  /** While probing: the wait for proof of a spurious timeout before the waiting frames are resent. */
+  private recovery: Timer | undefined;
 
   constructor(private readonly o: SendWindowOptions) {}
 
@@ -56,11 +72,13 @@ export class SendWindow {
   /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
   restart(): void {
     this.inflight.reset();
+    this.endRecovery();
     this.probingNow = true;
   }
 
   stop(): void {
     this.inflight.reset();
+    this.endRecovery();
   }
 
   /** Fill the window from the outbox in delivery order (one frame while probing). */
@@ -90,7 +108,11 @@ export class SendWindow {
     const done: { seq: number; rttMs: number }[] = [];
     for (const seq of seqs) {
       const f = this.inflight.remove(seq);
-      if (f) done.push({ seq, rttMs: now - f.sentAt });
+      if (!f) continue;
+      const rttMs = now - f.sentAt;
+      done.push({ seq, rttMs });
+      if (f.attempts === 1) this.srttMs = this.srttMs === undefined ? rttMs : this.srttMs + (rttMs - this.srttMs) / 8;
+      if (this.probingNow && f.due) this.spurious = true;
     }
     return done;
   }
@@ -100,14 +122,47 @@ export class SendWindow {
     this.inflight.remove(seq);
   }
 
-  /** An ACK proved the path: open the window and resend, in delivery order, what waited meanwhile. */
+  /**
+   * An ACK proved the path: open the window. Frames whose timeout passed while the probe was out are
+   * resent in delivery order, unless the timeout proves spurious (see the file comment).
+   */
   endProbing(): void {
     if (!this.probingNow) return;
+    const due = this.inflight.due();
+    if (due.length === 0 || this.spurious) {
+      this.endRecovery();
+      this.probingNow = false;
+      // Their first transmissions are being answered: a fresh timeout each, no second copy now.
+      for (const f of due) {
+        f.due = false;
+        f.timer?.cancel();
+        this.armTimeout(f);
+      }
+      return;
+    }
+    if (this.recovery) return;
+    const wait = Math.min(this.o.ackTimeoutMs, Math.max(1, Math.ceil(2 * (this.srttMs ?? 0))));
+    this.recovery = this.o.clock.schedule(wait, () => {
+      this.recovery = undefined;
+      this.resendDue();
+    });
+  }
+
+  /** No proof of a spurious timeout came: resend, in delivery order, what waited for the probe. */
+  private resendDue(): void {
     this.probingNow = false;
+    this.spurious = false;
     for (const f of this.inflight.due()) {
       f.due = false;
       this.transmit(f);
     }
+    this.o.refill?.();
+  }
+
+  private endRecovery(): void {
+    this.recovery?.cancel();
+    this.recovery = undefined;
+    this.spurious = false;
   }
 
   private transmit(f: InFlight): void {
