@@ -1,6 +1,6 @@
 /** The Gateway's constructor options (the integration hooks the demo and firmware rely on) and their checks. */
 import type { KeyObject } from "node:crypto";
-import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer } from "../protocol/index.js";
+import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer, type Trace } from "../protocol/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { isCategoryName, type CategoryName } from "../protocol/supervision.js";
 import type { Clock } from "../protocol/clock.js";
@@ -47,6 +47,8 @@ export interface GatewayOptions {
   /** Link port implementation (default mqtt.js; tests pass the simulator). */
   readonly connector?: Connector;
   readonly log?: (level: "info" | "warn" | "error", msg: string) => void;
+  /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 /** Throws GatewayError("bad-config") for options that cannot work. */

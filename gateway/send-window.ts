@@ -19,7 +19,7 @@
  * a fresh timeout) instead of going twice. Only if no such ACK comes are they resent, in delivery order.
  */
 import type { EventEmitter } from "node:events";
-import { isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
+import { isProtocolError, sealUplink, topics, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import type { LinkEvents } from "./link-events.js";
@@ -42,6 +42,8 @@ export interface SendWindowOptions {
   readonly ackTimedOut: () => boolean;
   /** The window opened later than an ACK (after the wait for a spurious timeout's proof): fill it. */
   readonly refill?: () => void;
+  /** Per-stage tracing (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 export class SendWindow {
@@ -185,10 +187,13 @@ export class SendWindow {
       this.o.events.emit("rejected", { seq: rec.seq, reason: isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed" });
       return;
     }
+    const trace = this.o.trace;
+    trace?.("signed", this.o.panel, rec.seq);
     f.sentAt = this.o.clock.now();
     if (f.attempts === 0) f.firstSentAt = f.sentAt;
     f.attempts++;
     route.path.send(topics.up(this.o.panel), frame);
+    trace?.("published", this.o.panel, rec.seq);
     this.o.events.emit("sent", { seq: rec.seq, attempt: f.attempts, path: route.index });
     this.armTimeout(f);
   }

@@ -6,6 +6,7 @@
 import type { DownlinkContext } from "./context.js";
 
 export function handleAck(ctx: DownlinkContext, path: number, seqs: readonly number[]): void {
+  if (ctx.trace) for (const s of seqs) ctx.trace("ack-received", "", s);
   ctx.prober.acked(path);
   const done = ctx.window.acknowledge(seqs);
   // Removal only on the ACK naming the seq: until then the item survives any restart.

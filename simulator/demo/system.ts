@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { PanelRuntime, SqliteStore, parseConfig, zoneLevel, type PanelConfig, type PanelConfigInput } from "../../firmware/index.js";
 import { Gateway } from "../../gateway/gateway.js";
 import type { CategoryName } from "../../protocol/index.js";
-import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event } from "../../protocol/index.js";
+import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event, type Trace } from "../../protocol/index.js";
 import { startBroker, type RunningBroker } from "../centre/broker/broker.js";
 import { passwordLogin } from "../centre/broker/broker-login.js";
 import { CentreStore } from "../centre/store/centre-store.js";
@@ -35,6 +35,8 @@ export interface SystemOptions {
   readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
   /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
   readonly onReport?: (event: Event, seq: number) => void;
+  /** Per-stage tracing of the gateway and the receiver (protocol/trace.ts), for the benchmarks. */
+  readonly trace?: Trace;
 }
 
 export interface RunningSystem {
@@ -86,6 +88,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     centreKey: { kid: "centre", key: privateKeyFromPem(centreKeys.privatePem) },
     name: "r1",
     connect: { username: "receiver", password: receiverPassword, protocolVersion },
+    ...(opts.trace ? { trace: opts.trace } : {}),
     logger: log,
   });
   await receiver.start();
@@ -104,6 +107,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     brokers: [{ url, username: panelId, password: panelPassword, protocolVersion }],
     category,
     ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
+    ...(opts.trace ? { trace: opts.trace } : {}),
     status: () => panel?.summary() ?? { areas: [], troubles: [] },
     onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "panel not running" },
     onLink: (up) => panel?.input({ type: "link", up }),

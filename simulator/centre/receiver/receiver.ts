@@ -28,6 +28,7 @@ import {
   type FreshnessWindow,
   type NakReason,
   type Signer,
+  type Trace,
 } from "../../../protocol/index.js";
 import { systemClock, unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import { coalesceWrites } from "../coalesce-writes.js";
@@ -68,6 +69,8 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
   readonly maxBatch?: number;
+  /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -175,6 +178,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   private onMessage(topic: string, message: Uint8Array): void {
     if (!this.live) return;
+    const trace = this.opts.trace;
+    const arrived = trace ? process.hrtime.bigint() : 0n;
     const t = parseTopic(topic);
     if (t?.kind === "status") {
       const status = new TextDecoder().decode(message);
@@ -190,6 +195,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     switch (v.kind) {
       case "ok": {
         const { seq } = v.payload;
+        if (trace) (trace("received", v.panel, seq, arrived), trace("verified", v.panel, seq));
         if (this.windows.for(v.panel).check(seq) === "duplicate") {
           this.stats.duplicates++;
           this.emit("duplicate", v.panel, seq);
@@ -240,7 +246,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     for (const [panel, seqs] of acks) {
       for (let i = 0; i < seqs.length; i += ACK_MAX) {
         const chunk = seqs.slice(i, i + ACK_MAX);
-        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk));
+        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk), chunk);
       }
     }
   }
@@ -258,8 +264,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.stats.commits++;
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
+    const trace = this.opts.trace;
     batch.forEach((f, i) => {
       const o = outcomes[i]!;
+      trace?.("stored", f.panel, f.seq);
       this.windows.for(f.panel).mark(f.seq);
       this.queueAck(f.panel, f.seq);
       if (o.result === "duplicate") {
@@ -276,14 +284,17 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
-  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {
+  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void, traced?: readonly number[]): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
+    const trace = traced && this.opts.trace;
+    if (trace) for (const s of traced) trace("ack-signed", panel, s);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
     this.link.publish(topics.down(panel), frame, (err) => {
       if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });
       else done?.();
     });
+    if (trace) for (const s of traced) trace("ack-published", panel, s);
   }
 }
 
