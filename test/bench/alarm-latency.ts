@@ -31,7 +31,7 @@ function benchConfig(): PanelConfigInput {
 }
 
 export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroker): Promise<Figure[]> {
-  const n = opts.quick ? 200 : 2000;
+  const n = opts.quick ? 100 : 2000;
   const waiting = new Map<number, () => void>();
   let lastAlarmSeq = -1;
   let lastSeq = -1;

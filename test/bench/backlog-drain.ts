@@ -68,8 +68,8 @@ export async function drainRate(broker: BenchBroker, events: number): Promise<nu
 }
 
 export async function backlogDrainFigures(opts: BenchOptions, broker: BenchBroker): Promise<Figure[]> {
-  const events = opts.quick ? 3_000 : 100_000;
-  const raw = await rawQos1Throughput(broker.url, opts.quick ? 3_000 : 50_000, broker.mqttVersion);
+  const events = opts.quick ? 1_000 : 100_000;
+  const raw = await rawQos1Throughput(broker.url, opts.quick ? 1_000 : 50_000, broker.mqttVersion);
   const ours = await drainRate(broker, events);
   return [
     figure(

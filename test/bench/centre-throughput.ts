@@ -11,8 +11,8 @@ import { figure, type Figure } from "./figure.js";
 import type { BenchOptions } from "./run.js";
 
 export async function centreThroughputFigures(opts: BenchOptions, broker?: BenchBroker): Promise<Figure[]> {
-  const panels = opts.quick ? 100 : 1000;
-  const framesPerPanel = opts.quick ? 10 : 20;
+  const panels = opts.quick ? 50 : 1000;
+  const framesPerPanel = 20;
   const ext = broker ? { broker: { url: broker.url, protocolVersion: broker.mqttVersion } } : {};
   const name = broker?.name ?? "aedes";
   const verify = rawVerifyRate(opts.quick ? 300 : 2000);
