@@ -75,6 +75,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       clock: this.clock,
       outbox: this.outbox,
       window: o.window ?? 32,
+      maxWindow: o.maxWindow ?? o.window ?? 32,
       ackTimeoutMs: o.ackTimeoutMs ?? 5000,
       failAfterMs: schedule.failAfterMs,
       status: () => o.status(),

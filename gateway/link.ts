@@ -25,6 +25,7 @@ export interface LinkOptions {
   readonly clock: Clock;
   readonly outbox: Outbox;
   readonly window: number;
+  readonly maxWindow?: number;
   readonly ackTimeoutMs: number;
   /** Per path: no ACK for this long while frames wait makes the path suspect (when another is up). */
   readonly failAfterMs: readonly number[];

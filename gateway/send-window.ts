@@ -22,6 +22,7 @@ import type { EventEmitter } from "node:events";
 import { isProtocolError, sealUplink, topics, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
+import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
 import type { LinkPath } from "./link-path.js";
 import type { Outbox, OutboxRecord } from "./outbox.js";
@@ -32,6 +33,8 @@ export interface SendWindowOptions {
   readonly clock: Clock;
   readonly outbox: Outbox;
   readonly window: number;
+  /** Growth limit of the window (window-size.ts); default `window`. */
+  readonly maxWindow?: number;
   readonly ackTimeoutMs: number;
   /** Centre-corrected time for the frames' `sent`. */
   readonly now: () => number;
@@ -48,6 +51,7 @@ export interface SendWindowOptions {
 
 export class SendWindow {
   private readonly inflight = new InFlightWindow();
+  private readonly sizing: WindowSize;
   private probingNow = true;
   /** Smoothed round trip of frames acknowledged on their only transmission (RFC 6298 §2, Karn's rule), ms. */
   private srttMs: number | undefined;
@@ -56,7 +60,14 @@ export class SendWindow {
   /** While probing: the wait for proof of a spurious timeout before the waiting frames are resent. */
   private recovery: Timer | undefined;
 
-  constructor(private readonly o: SendWindowOptions) {}
+  constructor(private readonly o: SendWindowOptions) {
+    this.sizing = new WindowSize(o.window, o.maxWindow ?? o.window);
+  }
+
+  /** Frames the window may hold now (grows during a drain, see window-size.ts). */
+  get limit(): number {
+    return this.sizing.limit;
+  }
 
   get size(): number {
     return this.inflight.size;
@@ -74,6 +85,7 @@ export class SendWindow {
   /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
   restart(): void {
     this.inflight.reset();
+    this.sizing.reset();
     this.endRecovery();
     this.probingNow = true;
   }
@@ -85,10 +97,14 @@ export class SendWindow {
 
   /** Fill the window from the outbox in delivery order (one frame while probing). */
   fill(): void {
-    const window = this.probingNow ? 1 : this.o.window;
+    const window = this.probingNow ? 1 : this.sizing.limit;
     while (this.inflight.size < window) {
       const recs = this.o.outbox.peek(this.inflight.cursors, window - this.inflight.size);
-      if (recs.length === 0) return;
+      if (recs.length === 0) {
+        // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
+        if (this.inflight.size === 0) this.sizing.reset();
+        return;
+      }
       for (const rec of recs) this.transmit(this.inflight.add(rec));
     }
   }
@@ -107,6 +123,7 @@ export class SendWindow {
   /** Take acknowledged frames off the window; returns the round-trip time of each one that was in flight. */
   acknowledge(seqs: readonly number[]): { seq: number; rttMs: number }[] {
     const now = this.o.clock.now();
+    const full = this.inflight.size >= this.sizing.limit;
     const done: { seq: number; rttMs: number }[] = [];
     for (const seq of seqs) {
       const f = this.inflight.remove(seq);
@@ -116,6 +133,7 @@ export class SendWindow {
       if (f.attempts === 1) this.srttMs = this.srttMs === undefined ? rttMs : this.srttMs + (rttMs - this.srttMs) / 8;
       if (this.probingNow && f.due) this.spurious = true;
     }
+    if (done.length > 0 && !this.probingNow) this.sizing.acked(done.length, now, full);
     return done;
   }
 
@@ -203,6 +221,7 @@ export class SendWindow {
       if (this.inflight.get(f.rec.seq) !== f) return;
       if (this.o.ackTimedOut()) return;
       this.probingNow = true;
+      this.sizing.reset();
       if (this.inflight.first() === f) this.transmit(f);
       else {
         f.due = true;

@@ -132,3 +132,35 @@ describe("send window: ACK timeout and resend (SIA DC-09: same sequence number, 
     expect(p.window.size).toBe(0);
   });
 });
+
+describe("send window: grows during a drain (window-size.ts)", () => {
+  it("holds `window` frames until a full round of ACKs shows the rate, then twice as many; a timeout brings it back", () => {
+    const p = linkParts({ window: 4, maxWindow: 8, ackTimeoutMs: 1000 });
+    p.paths[0]!.state = "up";
+    p.prober.reselect();
+    const hello = p.carried()[0]!.seq;
+    p.window.acknowledge([hello]);
+    p.outbox.remove([hello]);
+    p.prober.helloAcked([hello]);
+    p.window.endProbing();
+    p.outbox.enqueueMany(Array.from({ length: 40 }, (_, i) => burglary(i + 1)));
+    const ackAll = () => {
+      const seqs = p.carried().slice(-p.window.size).map((f) => f.seq);
+      p.window.acknowledge(seqs);
+      p.outbox.remove(seqs);
+      p.window.fill();
+    };
+    p.window.fill();
+    expect(p.window.size).toBe(4);
+    p.clock.advance(2);
+    ackAll(); // opens the first round
+    expect(p.window.size).toBe(4);
+    p.clock.advance(2);
+    ackAll(); // a full round: 4 frames in 2 ms
+    expect(p.window.limit).toBe(8);
+    expect(p.window.size).toBe(8);
+    p.clock.advance(1000); // every frame times out: back to one probe, then `window`
+    expect(p.window.probing).toBe(true);
+    expect(p.window.limit).toBe(4);
+  });
+});
