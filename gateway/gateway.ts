@@ -222,7 +222,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       // The panel must know the event is not stored (it keeps it in its own log and shows a fault).
       throw new GatewayError("storage", `event not stored: ${String((e as Error)?.message ?? e)}`);
     }
-    if (trace) for (const s of seqs) (trace("reported", this.o.panel, s, called), trace("outbox-committed", this.o.panel, s));
+    if (trace) {
+      for (const s of seqs) {
+        trace("reported", this.o.panel, s, called);
+        trace("outbox-committed", this.o.panel, s);
+      }
+    }
     this.link.pump();
     return seqs;
   }

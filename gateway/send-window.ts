@@ -10,13 +10,13 @@
  * has subscribed again, and a full window sent into that gap would let later frames of a class be
  * stored before earlier ones, breaking delivery in order within a class.
  *
- * Spurious timeouts (RFC 5682, F-RTO; Karn's rule for round-trip samples, RFC 6298 §3): a timeout can fire
- * while the ACKs are already on their way (an event loop held busy past `ackTimeoutMs`). The first ACK
- * after it names the probe, and cannot tell whether it answers the probe or its first transmission. So
- * the frames that waited are not resent at once: for twice the smoothed round trip (RFC 6298 §2, from
- * frames answered on their only transmission; at most `ackTimeoutMs`), an ACK of
- * a frame that was never resent proves the timeout spurious, and they keep their first transmission (with
- * a fresh timeout) instead of going twice. Only if no such ACK comes are they resent, in delivery order.
+ * Spurious timeouts (RFC 5682, F-RTO): a timeout can fire while the ACKs are already on their way (an
+ * event loop held busy past `ackTimeoutMs`). The first ACK after it names the probe, and cannot tell
+ * whether it answers the probe or its first transmission. So the frames that waited are not resent at
+ * once: for twice the smoothed round trip (RFC 6298 §2, sampled only from frames answered on their only
+ * transmission, Karn's rule, RFC 6298 §3; at most `ackTimeoutMs`), an ACK of a frame that was never
+ * resent proves the timeout spurious, and they keep their first transmission (with a fresh timeout)
+ * instead of going twice. Only if no such ACK comes are they resent, in delivery order.
  */
 import type { EventEmitter } from "node:events";
 import { isProtocolError, sealUplink, topics, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";

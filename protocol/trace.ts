@@ -19,10 +19,8 @@ export type TraceStage =
   | "verified"
   /** Receiver: its group commit is done. */
   | "stored"
-  /** Receiver: the ACK naming it is signed. */
+  /** Receiver: the ACK naming it is signed and handed to the MQTT client. */
   | "ack-signed"
-  /** Receiver: the ACK is handed to the MQTT client. */
-  | "ack-published"
   /** Gateway: the signed ACK naming it arrived and verified. */
   | "ack-received";
 

@@ -21,7 +21,7 @@ export const STAGES: readonly (readonly [string, Mark, Mark])[] = [
   ["publish -> broker -> receiver", "step-returned", "received"],
   ["receiver verify", "received", "verified"],
   ["store commit (incl. batch wait)", "verified", "stored"],
-  ["ACK sign", "stored", "ack-signed"],
+  ["ACK sign (and hand to the MQTT client)", "stored", "ack-signed"],
   ["ACK publish -> broker -> gateway (incl. verify)", "ack-signed", "ack-received"],
   ["ACK handling (outbox delete, events)", "ack-received", "acked"],
 ];

@@ -195,7 +195,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     switch (v.kind) {
       case "ok": {
         const { seq } = v.payload;
-        if (trace) (trace("received", v.panel, seq, arrived), trace("verified", v.panel, seq));
+        trace?.("received", v.panel, seq, arrived);
+        trace?.("verified", v.panel, seq);
         if (this.windows.for(v.panel).check(seq) === "duplicate") {
           this.stats.duplicates++;
           this.emit("duplicate", v.panel, seq);
@@ -246,7 +247,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     for (const [panel, seqs] of acks) {
       for (let i = 0; i < seqs.length; i += ACK_MAX) {
         const chunk = seqs.slice(i, i + ACK_MAX);
-        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk), chunk);
+        this.send(panel, { ack: { seqs: chunk } }, () => this.emit("acked", panel, chunk));
+        if (this.opts.trace) for (const s of chunk) this.opts.trace("ack-signed", panel, s);
       }
     }
   }
@@ -284,17 +286,14 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
-  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void, traced?: readonly number[]): void {
+  private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
-    const trace = traced && this.opts.trace;
-    if (trace) for (const s of traced) trace("ack-signed", panel, s);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
     this.link.publish(topics.down(panel), frame, (err) => {
       if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });
       else done?.();
     });
-    if (trace) for (const s of traced) trace("ack-published", panel, s);
   }
 }
 
