@@ -1,6 +1,6 @@
 /** The Gateway's constructor options (the integration hooks the demo and firmware rely on) and their checks. */
 import type { KeyObject } from "node:crypto";
-import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer } from "../protocol/index.js";
+import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer, type Trace } from "../protocol/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { isCategoryName, type CategoryName } from "../protocol/supervision.js";
 import type { Clock } from "../protocol/clock.js";
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   onLink(up: boolean): void;
   /** In-flight frames (default 32). */
   readonly window?: number;
+  /** The window may grow up to this while a backlog drains and growing raises the ACK rate (window-size.ts); default `window` (fixed). */
+  readonly maxWindow?: number;
   /** Resend an unacknowledged frame after this long (default 5 s). */
   readonly ackTimeoutMs?: number;
   /** Reconnect backoff; the cap defaults to min(60 s, half the category's reporting time). */
@@ -47,6 +49,8 @@ export interface GatewayOptions {
   /** Link port implementation (default mqtt.js; tests pass the simulator). */
   readonly connector?: Connector;
   readonly log?: (level: "info" | "warn" | "error", msg: string) => void;
+  /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 /** Throws GatewayError("bad-config") for options that cannot work. */
@@ -58,5 +62,7 @@ export function validateOptions(o: GatewayOptions): void {
   for (const b of o.brokers) if (!/^(mqtts?|tcp|ssl|tls):\/\//.test(b.url)) throw new GatewayError("bad-config", `bad broker url ${JSON.stringify(b.url)}`);
   const w = o.window ?? 32;
   if (!Number.isInteger(w) || w < 1 || w > 1024) throw new GatewayError("bad-config", `window must be 1..1024, got ${w}`);
+  const mw = o.maxWindow ?? w;
+  if (!Number.isInteger(mw) || mw < w || mw > 1024) throw new GatewayError("bad-config", `maxWindow must be window..1024, got ${mw}`);
   if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) throw new GatewayError("bad-config", "ackTimeoutMs must be positive");
 }

@@ -4,7 +4,7 @@
  * It tells its owner what happens through typed events (link-events.ts).
  */
 import { EventEmitter } from "node:events";
-import { sealUplink, topics, type Heartbeat, type Signer } from "../protocol/index.js";
+import { sealUplink, topics, type Heartbeat, type Signer, type Trace } from "../protocol/index.js";
 import type { KeyObject } from "node:crypto";
 import type { Clock } from "../protocol/clock.js";
 import type { DownlinkContext } from "./downlink/context.js";
@@ -25,11 +25,14 @@ export interface LinkOptions {
   readonly clock: Clock;
   readonly outbox: Outbox;
   readonly window: number;
+  readonly maxWindow?: number;
   readonly ackTimeoutMs: number;
   /** Per path: no ACK for this long while frames wait makes the path suspect (when another is up). */
   readonly failAfterMs: readonly number[];
   /** Summary status for heartbeats, without the outbox depth (added here). */
   readonly status: () => Omit<Heartbeat, "outbox">;
+  /** Per-stage tracing (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 export class Link extends EventEmitter<LinkEvents> {
@@ -46,6 +49,7 @@ export class Link extends EventEmitter<LinkEvents> {
       events: this,
       route: () => this.prober.route(),
       ackTimedOut: () => this.prober.checkHealth(),
+      refill: () => this.pump(),
     });
     this.prober = new PathProber({ ...opts, window: this.window, events: this, heartbeat: () => this.heartbeat() });
     this.downlink = {
@@ -56,6 +60,7 @@ export class Link extends EventEmitter<LinkEvents> {
       events: this,
       setClockOffset: (ms) => this.setClockOffset(ms),
       pump: () => this.pump(),
+      ...(opts.trace ? { trace: bindPanel(opts.trace, opts.panel) } : {}),
     };
   }
 
@@ -119,4 +124,9 @@ export class Link extends EventEmitter<LinkEvents> {
   private heartbeat(): Heartbeat {
     return heartbeatBody(this.opts.status, this.opts.outbox.depth().total, (message) => this.emit("statusFailed", { message }));
   }
+}
+
+/** The downlink handlers know no panel id: the link names its own. */
+function bindPanel(trace: Trace, panel: string): Trace {
+  return (stage, _panel, seq, at) => trace(stage, panel, seq, at);
 }

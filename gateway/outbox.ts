@@ -15,7 +15,7 @@ import type { Db } from "./database.js";
 import { GatewayError, isGatewayError } from "./errors.js";
 import { CLASSES, DEFAULT_LIMITS, limitsUsable, nextEviction, overflowEvent, type OutboxLimits } from "./outbox-overflow.js";
 import { itemPriority, KIND_CODE, toRecord, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
-import { checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
+import { checkItemRow, checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
 
 export { CLASSES, DEFAULT_LIMITS, type OutboxLimits } from "./outbox-overflow.js";
 export { itemPriority, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
@@ -164,7 +164,7 @@ export class Outbox {
       if (out.length >= limit) break;
       if (this.counts[p] === 0) continue;
       for (const row of this.st.peekClass.all(p, after[p] ?? -1, limit - out.length)) {
-        const r = checkRow(ItemRow, "items", row);
+        const r = checkItemRow(row);
         try {
           out.push(toRecord(r));
         } catch (e) {

@@ -9,11 +9,20 @@
  * TCP's slow start, reduced to its essence: a broker that was restarted drops frames until the centre
  * has subscribed again, and a full window sent into that gap would let later frames of a class be
  * stored before earlier ones, breaking delivery in order within a class.
+ *
+ * Spurious timeouts (RFC 5682, F-RTO): a timeout can fire while the ACKs are already on their way (an
+ * event loop held busy past `ackTimeoutMs`). The first ACK after it names the probe, and cannot tell
+ * whether it answers the probe or its first transmission. So the frames that waited are not resent at
+ * once: for twice the smoothed round trip (RFC 6298 §2, sampled only from frames answered on their only
+ * transmission, Karn's rule, RFC 6298 §3; at most `ackTimeoutMs`), an ACK of a frame that was never
+ * resent proves the timeout spurious, and they keep their first transmission (with a fresh timeout)
+ * instead of going twice. Only if no such ACK comes are they resent, in delivery order.
  */
 import type { EventEmitter } from "node:events";
-import { frameRef, isProtocolError, sealUplink, topics, type Signer, type UplinkPayload } from "../protocol/index.js";
-import type { Clock } from "../protocol/clock.js";
+import { frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";
+import type { Clock, Timer } from "../protocol/clock.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
+import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
 import type { LinkPath } from "./link-path.js";
 import type { Outbox, OutboxRecord } from "./outbox.js";
@@ -24,6 +33,8 @@ export interface SendWindowOptions {
   readonly clock: Clock;
   readonly outbox: Outbox;
   readonly window: number;
+  /** Growth limit of the window (window-size.ts); default `window`. */
+  readonly maxWindow?: number;
   readonly ackTimeoutMs: number;
   /** Centre-corrected time for the frames' `sent`. */
   readonly now: () => number;
@@ -32,6 +43,10 @@ export interface SendWindowOptions {
   readonly route: () => { readonly index: number; readonly path: LinkPath } | undefined;
   /** An ACK timeout passed: true when the path was found failing and traffic moved (nothing to resend here). */
   readonly ackTimedOut: () => boolean;
+  /** The window opened later than an ACK (after the wait for a spurious timeout's proof): fill it. */
+  readonly refill?: () => void;
+  /** Per-stage tracing (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 /** Refs kept per frame (its last transmissions). */
@@ -41,6 +56,7 @@ const OUTSIDE_KEPT = 256;
 
 export class SendWindow {
   private readonly inflight = new InFlightWindow();
+  private readonly sizing: WindowSize;
   private probingNow = true;
   /**
    * Transmissions whose answer still counts though the frame is not in the window: the idle alternative
@@ -48,8 +64,21 @@ export class SendWindow {
    * reconnect). seq -> refs; the oldest seqs are forgotten past OUTSIDE_KEPT.
    */
   private readonly outside = new Map<number, string[]>();
+  /** Smoothed round trip of frames acknowledged on their only transmission (RFC 6298 §2, Karn's rule), ms. */
+  private srttMs: number | undefined;
+  /** While probing: an ACK named a frame that timed out but was never resent (the timeout was spurious). */
+  private spurious = false;
+  /** While probing: the wait for proof of a spurious timeout before the waiting frames are resent. */
+  private recovery: Timer | undefined;
 
-  constructor(private readonly o: SendWindowOptions) {}
+  constructor(private readonly o: SendWindowOptions) {
+    this.sizing = new WindowSize(o.window, o.maxWindow ?? o.window);
+  }
+
+  /** Frames the window may hold now (grows during a drain, see window-size.ts). */
+  get limit(): number {
+    return this.sizing.limit;
+  }
 
   get size(): number {
     return this.inflight.size;
@@ -68,19 +97,26 @@ export class SendWindow {
   restart(): void {
     for (const f of this.inflight.all()) this.remember(f.rec.seq, f.refs);
     this.inflight.reset();
+    this.sizing.reset();
+    this.endRecovery();
     this.probingNow = true;
   }
 
   stop(): void {
     this.inflight.reset();
+    this.endRecovery();
   }
 
   /** Fill the window from the outbox in delivery order (one frame while probing). */
   fill(): void {
-    const window = this.probingNow ? 1 : this.o.window;
+    const window = this.probingNow ? 1 : this.sizing.limit;
     while (this.inflight.size < window) {
       const recs = this.o.outbox.peek(this.inflight.cursors, window - this.inflight.size);
-      if (recs.length === 0) return;
+      if (recs.length === 0) {
+        // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
+        if (this.inflight.size === 0) this.sizing.reset();
+        return;
+      }
       for (const rec of recs) this.transmit(this.inflight.add(rec));
     }
   }
@@ -123,14 +159,20 @@ export class SendWindow {
   acknowledge(seqs: readonly number[], refs: readonly string[]): { answered: number[]; done: { seq: number; rttMs: number }[] } {
     const now = this.o.clock.now();
     const answered: number[] = [];
+    const full = this.inflight.size >= this.sizing.limit;
     const done: { seq: number; rttMs: number }[] = [];
     seqs.forEach((seq, i) => {
       if (!this.answers(seq, refs[i]!)) return;
       answered.push(seq);
       this.outside.delete(seq);
       const f = this.inflight.remove(seq);
-      if (f) done.push({ seq, rttMs: now - f.sentAt });
+      if (!f) return;
+      const rttMs = now - f.sentAt;
+      done.push({ seq, rttMs });
+      if (f.attempts === 1) this.srttMs = this.srttMs === undefined ? rttMs : this.srttMs + (rttMs - this.srttMs) / 8;
+      if (this.probingNow && f.due) this.spurious = true;
     });
+    if (done.length > 0 && !this.probingNow) this.sizing.acked(done.length, now, full);
     return { answered, done };
   }
 
@@ -139,14 +181,47 @@ export class SendWindow {
     this.inflight.remove(seq);
   }
 
-  /** An ACK proved the path: open the window and resend, in delivery order, what waited meanwhile. */
+  /**
+   * An ACK proved the path: open the window. Frames whose timeout passed while the probe was out are
+   * resent in delivery order, unless the timeout proves spurious (see the file comment).
+   */
   endProbing(): void {
     if (!this.probingNow) return;
+    const due = this.inflight.due();
+    if (due.length === 0 || this.spurious) {
+      this.endRecovery();
+      this.probingNow = false;
+      // Their first transmissions are being answered: a fresh timeout each, no second copy now.
+      for (const f of due) {
+        f.due = false;
+        f.timer?.cancel();
+        this.armTimeout(f);
+      }
+      return;
+    }
+    if (this.recovery) return;
+    const wait = Math.min(this.o.ackTimeoutMs, Math.max(1, Math.ceil(2 * (this.srttMs ?? 0))));
+    this.recovery = this.o.clock.schedule(wait, () => {
+      this.recovery = undefined;
+      this.resendDue();
+    });
+  }
+
+  /** No proof of a spurious timeout came: resend, in delivery order, what waited for the probe. */
+  private resendDue(): void {
     this.probingNow = false;
+    this.spurious = false;
     for (const f of this.inflight.due()) {
       f.due = false;
       this.transmit(f);
     }
+    this.o.refill?.();
+  }
+
+  private endRecovery(): void {
+    this.recovery?.cancel();
+    this.recovery = undefined;
+    this.spurious = false;
   }
 
   private transmit(f: InFlight): void {
@@ -171,10 +246,13 @@ export class SendWindow {
     }
     f.refs.push(frameRef(frame));
     if (f.refs.length > REFS_KEPT) f.refs.shift();
+    const trace = this.o.trace;
+    trace?.("signed", this.o.panel, rec.seq);
     f.sentAt = this.o.clock.now();
     if (f.attempts === 0) f.firstSentAt = f.sentAt;
     f.attempts++;
     route.path.send(topics.up(this.o.panel), frame);
+    trace?.("published", this.o.panel, rec.seq);
     this.o.events.emit("sent", { seq: rec.seq, attempt: f.attempts, path: route.index });
     this.armTimeout(f);
   }
@@ -184,6 +262,7 @@ export class SendWindow {
       if (this.inflight.get(f.rec.seq) !== f) return;
       if (this.o.ackTimedOut()) return;
       this.probingNow = true;
+      this.sizing.reset();
       if (this.inflight.first() === f) this.transmit(f);
       else {
         f.due = true;

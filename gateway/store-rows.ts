@@ -35,6 +35,27 @@ export function checkRow<T>(schema: z.ZodType<T>, table: string, row: unknown): 
   throw corrupt(table, r.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; "));
 }
 
+/**
+ * checkRow(ItemRow, "items", row) by hand, for the hot path (every row the send window peeks): a row
+ * that passes is returned as it is; any other goes through zod, whose verdict and message stand.
+ */
+export function checkItemRow(row: unknown): ItemRow {
+  if (typeof row === "object" && row !== null) {
+    const { seq, prio, kind, body, queued } = row as Record<string, unknown>;
+    if (
+      Number.isSafeInteger(seq) &&
+      (seq as number) >= 0 &&
+      (prio === 0 || prio === 1 || prio === 2 || prio === 3) &&
+      (kind === 0 || kind === 1 || kind === 2) &&
+      typeof body === "string" &&
+      Number.isFinite(queued)
+    ) {
+      return row as ItemRow;
+    }
+  }
+  return checkRow(ItemRow, "items", row);
+}
+
 /** Like checkRow, for a query that may find no row. */
 export function checkOptionalRow<T>(schema: z.ZodType<T>, table: string, row: unknown): T | undefined {
   return row === undefined ? undefined : checkRow(schema, table, row);

@@ -16,3 +16,4 @@ export * from "./topics.js";
 export * from "./topic-filter.js";
 export * from "./clock.js";
 export * from "./supervision.js";
+export * from "./trace.js";

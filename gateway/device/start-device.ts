@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { PanelRuntime, SqliteStore, type PanelConfig } from "../../firmware/index.js";
-import type { Event } from "../../protocol/index.js";
+import type { Event, Trace } from "../../protocol/index.js";
 import { systemClock, type Clock } from "../../protocol/clock.js";
 import { GatewayError } from "../errors.js";
 import { Gateway } from "../gateway.js";
@@ -39,6 +39,8 @@ export interface DeviceOptions {
   readonly metrics?: { readonly host: string; readonly port: number };
   /** Told of every event the panel reports, with the sequence number its durable enqueue gave it. */
   readonly onReport?: (event: Event, seq: number) => void;
+  /** Per-stage tracing of the gateway (protocol/trace.ts), for the benchmarks; off when absent. */
+  readonly trace?: Trace;
   readonly log?: (level: DeviceLogLevel, msg: string) => void;
 }
 
@@ -73,6 +75,7 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     clock,
     ...(o.connector ? { connector: o.connector } : {}),
     ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+    ...(o.trace ? { trace: o.trace } : {}),
     status: () => panel?.summary() ?? { areas: [], troubles: [] },
     onCommand: (cmd) => panel?.remote(cmd) ?? { id: cmd.id, ok: false, error: "unavailable" },
     onLink: (up) => panel?.input({ type: "link", up }),

@@ -9,6 +9,7 @@
 import type { DownlinkContext } from "./context.js";
 
 export function handleAck(ctx: DownlinkContext, path: number, seqs: readonly number[], refs: readonly string[]): void {
+  if (ctx.trace) for (const s of seqs) ctx.trace("ack-received", "", s);
   const { answered, done } = ctx.window.acknowledge(seqs, refs);
   if (answered.length === 0) {
     ctx.events.emit("refused", { code: "unanswered", message: `ACK for seqs ${seqs.slice(0, 8).join(",")} names no frame in flight` });

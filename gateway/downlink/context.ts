@@ -1,6 +1,7 @@
 /** What the downlink handlers act on: the Link's parts, handed over by the Link itself. */
 import type { EventEmitter } from "node:events";
 import type { Clock } from "../../protocol/clock.js";
+import type { Trace } from "../../protocol/trace.js";
 import type { LinkEvents } from "../link-events.js";
 import type { Outbox } from "../outbox.js";
 import type { PathProber } from "../path-prober.js";
@@ -16,4 +17,6 @@ export interface DownlinkContext {
   setClockOffset(offsetMs: number): void;
   /** Refill the window from the outbox. */
   pump(): void;
+  /** Per-stage tracing (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }

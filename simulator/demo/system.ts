@@ -17,7 +17,7 @@ import type { Gateway } from "../../gateway/gateway.js";
 import { startDevice } from "../../gateway/device/start-device.js";
 import type { Connector } from "../../gateway/transport.js";
 import type { CategoryName } from "../../protocol/index.js";
-import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event } from "../../protocol/index.js";
+import { generateEd25519, privateKeyFromPem, publicKeyFromPem, type Event, type Trace } from "../../protocol/index.js";
 import type { FakeClock } from "../../protocol/clock.js";
 import { startBroker, type RunningBroker } from "../centre/broker/broker.js";
 import { passwordLogin } from "../centre/broker/broker-login.js";
@@ -48,6 +48,8 @@ export interface SystemOptions {
   readonly onReport?: (event: Event, seq: number) => void;
   /** The embedded broker's TCP port (default: a free one). */
   readonly port?: number;
+  /** Per-stage tracing of the gateway and the receiver (protocol/trace.ts), for the benchmarks. */
+  readonly trace?: Trace;
 }
 
 export interface RunningSystem {
@@ -114,6 +116,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     centreKey: { kid: "centre", key: privateKeyFromPem(centreKeys.privatePem) },
     name: "r1",
     connect: { username: "receiver", password: receiverPassword, protocolVersion },
+    ...(opts.trace ? { trace: opts.trace } : {}),
     logger: log,
     ...(connector ? { connector } : {}),
     ...(clock ? { clock } : {}),
@@ -139,6 +142,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     ...(clock ? { clock } : {}),
     ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
     ...(opts.onReport ? { onReport: opts.onReport } : {}),
+    ...(opts.trace ? { trace: opts.trace } : {}),
     log: (level, msg) => log.log(level, `gateway: ${msg}`),
   });
 

@@ -11,6 +11,7 @@ import { openRoundTripper } from "./baselines.js";
 import type { BenchBroker } from "./brokers.js";
 import { figure, percentile, type Figure } from "./figure.js";
 import type { BenchOptions } from "./run.js";
+import { StageClock } from "./stage-breakdown.js";
 
 const ZONES = 32;
 const CODE = "2468";
@@ -30,7 +31,7 @@ function benchConfig(): PanelConfigInput {
 }
 
 export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroker): Promise<Figure[]> {
-  const n = opts.quick ? 200 : 2000;
+  const n = opts.quick ? 100 : 2000;
   const waiting = new Map<number, () => void>();
   let lastAlarmSeq = -1;
   let lastSeq = -1;
@@ -38,7 +39,9 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroke
   // both see the same machine noise (these machines are noisy; only ratios hold).
   const rt = await openRoundTripper(broker.url, broker.mqttVersion);
   const bare: number[] = [];
+  const stages = new StageClock();
   const sys = await startSystem({
+    trace: stages.trace,
     panelConfig: benchConfig(),
     broker: { url: broker.url, protocolVersion: broker.mqttVersion },
     onReport: (e, seq) => {
@@ -49,6 +52,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroke
   const acked = new Set<number>();
   sys.gateway.on("acked", ({ seq }) => {
     acked.add(seq);
+    if (seq === lastAlarmSeq) stages.mark("acked");
     waiting.get(seq)?.();
   });
   const untilAcked = (seq: number) => (acked.has(seq) ? Promise.resolve() : new Promise<void>((r) => waiting.set(seq, r)));
@@ -65,11 +69,14 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroke
       bare.push(await rt.once());
       const z = (zone++ % ZONES) + 1;
       lastAlarmSeq = -1;
+      stages.begin();
       const t0 = performance.now();
       sys.setZone(z, true);
+      stages.mark("step-returned");
       if (lastAlarmSeq < 0) throw new Error(`zone ${z} trip was not reported (round ${i})`);
       await untilAcked(lastAlarmSeq);
       lat.push(performance.now() - t0);
+      stages.end(lastAlarmSeq);
       sys.setZone(z, false);
       // Let the restore (and anything else) be acknowledged, so the next bare round trip runs on a quiet system.
       await untilAcked(lastSeq);
@@ -81,7 +88,15 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker: BenchBroke
   lat.sort((a, b) => a - b);
   bare.sort((a, b) => a - b);
   const base = { p50: percentile(bare, 50), p99: percentile(bare, 99) };
+  const total = { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  // Each stage's share of the whole (the same percentile of the latency is its baseline).
+  const breakdown = stages.summary().flatMap((s) =>
+    (["p50", "p99"] as const).map((p) =>
+      figure({ name: `alarm stage ${p} (${broker.name}): ${s.stage}`, value: s[p], unit: "ms", baseline: total[p], baselineName: `alarm latency ${p}, same run`, target: "(report only)" }, () => true),
+    ),
+  );
   return [
+    ...breakdown,
     figure({ name: `alarm latency p50 (${broker.name})`, value: percentile(lat, 50), unit: "ms", baseline: base.p50, baselineName: "bare QoS 1 round trip p50", target: "(report only)" }, () => true),
     figure({ name: `alarm latency p99 (${broker.name})`, value: percentile(lat, 99), unit: "ms", baseline: base.p99, baselineName: "bare QoS 1 round trip p99", target: "ratio <= 3" }, (_v, r) => r <= 3),
   ];

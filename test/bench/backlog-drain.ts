@@ -19,7 +19,8 @@ import type { BenchOptions } from "./run.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
-export async function drainRate(broker: BenchBroker, events: number): Promise<number> {
+/** Drain `events` through `broker`; `maxWindow` lets the send window grow while it pays (window-size.ts). */
+export async function drainRate(broker: BenchBroker, events: number, maxWindow = 32): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const centre = initCentre(join(dir, "centre"));
   const panelKeys = generateEd25519();
@@ -42,6 +43,7 @@ export async function drainRate(broker: BenchBroker, events: number): Promise<nu
     db: join(dir, "gateway.db"),
     brokers: [{ url: broker.url, protocolVersion: broker.mqttVersion, username: "drain-1", password: "bench" }],
     category: "SP4",
+    maxWindow,
     status: () => ({ areas: [], troubles: [] }),
     onCommand: (c) => ({ id: c.id, ok: false, error: "unavailable" }),
     onLink: () => {},
@@ -68,8 +70,8 @@ export async function drainRate(broker: BenchBroker, events: number): Promise<nu
 }
 
 export async function backlogDrainFigures(opts: BenchOptions, broker: BenchBroker): Promise<Figure[]> {
-  const events = opts.quick ? 3_000 : 100_000;
-  const raw = await rawQos1Throughput(broker.url, opts.quick ? 3_000 : 50_000, broker.mqttVersion);
+  const events = opts.quick ? 1_000 : 100_000;
+  const raw = await rawQos1Throughput(broker.url, opts.quick ? 1_000 : 50_000, broker.mqttVersion);
   const ours = await drainRate(broker, events);
   return [
     figure(

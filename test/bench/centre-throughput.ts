@@ -11,16 +11,21 @@ import { figure, type Figure } from "./figure.js";
 import type { BenchOptions } from "./run.js";
 
 export async function centreThroughputFigures(opts: BenchOptions, broker?: BenchBroker): Promise<Figure[]> {
-  const panels = opts.quick ? 100 : 1000;
-  const framesPerPanel = opts.quick ? 10 : 20;
+  const panels = opts.quick ? 50 : 1000;
+  const framesPerPanel = 20;
   const ext = broker ? { broker: { url: broker.url, protocolVersion: broker.mqttVersion } } : {};
   const name = broker?.name ?? "aedes";
   const verify = rawVerifyRate(opts.quick ? 300 : 2000);
   const commit = rawDurableCommitRate(opts.quick ? 300 : 2000);
   const one = await benchReceivers({ receivers: 1, panels, framesPerPanel, ...ext });
   const two = await benchReceivers({ receivers: 2, panels, framesPerPanel, ...ext });
-  process.stderr.write(`  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s, 2 receivers ${Math.round(two.framesPerSecond)}/s\n`);
+  process.stderr.write(
+    `  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s (${Math.round(one.cpuUsPerFrame)} us CPU/frame), 2 receivers ${Math.round(two.framesPerSecond)}/s (${Math.round(two.cpuUsPerFrame)} us CPU/frame); raw verify ${Math.round(1e6 / verify)} us\n`,
+  );
+  const verifyUs = 1e6 / verify;
   return [
+    figure({ name: `centre: receiver CPU per frame, 1 receiver (${name})`, value: one.cpuUsPerFrame, unit: "us", baseline: verifyUs, baselineName: "raw Ed25519 verify per frame", target: "ratio <= 2 (raw verify / CPU >= 0.5)" }, (_v, r) => r <= 2),
+    figure({ name: `centre: receiver CPU per frame, 2 receivers (${name})`, value: two.cpuUsPerFrame, unit: "us", baseline: one.cpuUsPerFrame, baselineName: "1 receiver's, same run", target: "ratio <= 1.15" }, (_v, r) => r <= 1.15),
     figure({ name: `centre: 1 receiver, ${panels} panels (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: verify, baselineName: "raw Ed25519 verify, one core", target: "ratio >= 0.5" }, (_v, r) => r >= 0.5),
     figure({ name: `centre: 1 receiver vs durable commits (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: commit, baselineName: "raw durable single-row commits", target: "(report only)" }, () => true),
     figure({ name: `centre: 2 receivers sharing (${name})`, value: two.framesPerSecond, unit: "frames/s", baseline: one.framesPerSecond, baselineName: "1 receiver, same run", target: "ratio >= 1.7" }, (_v, r) => r >= 1.7),

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE]`: every figure of issue #5 against its baseline measured in
- * the same run. Prints a table and writes the figures as JSON (one object per figure).
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only TEXT]`: every figure against its baseline measured
+ * in the same run. Prints a table and writes the figures as JSON (one object per figure). `--only` runs
+ * the sections whose name contains TEXT (e.g. "alarm latency (aedes)", "centre throughput").
  */
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
     );
     if (name === "aedes") sections.push(["footprint", withBroker((b) => footprintFigures(opts, b))]);
   }
+  const only = arg("--only");
   for (const [name, run] of sections) {
+    if (only !== undefined && !name.includes(only)) continue;
     process.stderr.write(`bench: ${name}...\n`);
     figures.push(...(await run()));
   }

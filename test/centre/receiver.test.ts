@@ -186,3 +186,23 @@ describe("receiver: no frame handled twice", () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 });
+
+describe("receiver trace hook (protocol/trace.ts)", () => {
+  it("names received, verified, stored and ack-signed for a frame, in that order, with its panel and seq", async () => {
+    const marks: [string, string, number][] = [];
+    const r = new Receiver({
+      url,
+      store: fx.openStore(),
+      centreKey: fx.signer,
+      name: "traced",
+      connect: { username: receiverLogin.username, password: receiverLogin.password },
+      trace: (stage, panelId, seq) => marks.push([stage, panelId, seq]),
+    });
+    await r.start();
+    const p = await panel("P4");
+    const seq = await p.deliver(burglary(5, Date.now()));
+    expect(marks.filter(([, id]) => id === "P4")).toEqual((["received", "verified", "stored", "ack-signed"] as const).map((stage) => [stage, "P4", seq]));
+    await p.close();
+    await r.stop();
+  });
+});

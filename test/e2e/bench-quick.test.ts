@@ -24,7 +24,14 @@ describe("npm run bench -- --quick", () => {
     const names = res.figures.map((f) => f.name);
     const families = [/^size: alarm frame/, /^size: heartbeat frame/, /^outbox: durable enqueue/, /^panel process RSS/, /^panel process idle CPU/, /^panel process start-up/, /^hostile frame, worst of/];
     for (const broker of ["aedes", "mosquitto"]) {
-      families.push(new RegExp(`^alarm latency p99 \\(${broker}\\)`), new RegExp(`^centre: 1 receiver, .*\\(${broker}\\)`), new RegExp(`^centre: 2 receivers sharing \\(${broker}\\)`), new RegExp(`^backlog drain, .*\\(${broker}\\)`));
+      families.push(
+        new RegExp(`^alarm latency p99 \\(${broker}\\)`),
+        new RegExp(`^alarm stage p99 \\(${broker}\\): store commit`),
+        new RegExp(`^centre: 1 receiver, .*\\(${broker}\\)`),
+        new RegExp(`^centre: 2 receivers sharing \\(${broker}\\)`),
+        new RegExp(`^centre: receiver CPU per frame, 2 receivers \\(${broker}\\)`),
+        new RegExp(`^backlog drain, .*\\(${broker}\\)`),
+      );
     }
     for (const f of families) expect(names.some((n) => f.test(n)), `no figure matches ${f}`).toBe(true);
     for (const f of res.figures) {

@@ -24,6 +24,7 @@ function fakePath(state: PathState): FakePath {
 
 export interface PartsOptions {
   window?: number;
+  maxWindow?: number;
   ackTimeoutMs?: number;
   failAfterMs?: number[];
   /** State of each fake path (default one path, up). */
@@ -53,6 +54,7 @@ export function linkParts(o: PartsOptions = {}) {
     clock,
     outbox,
     window: o.window ?? 4,
+    ...(o.maxWindow !== undefined ? { maxWindow: o.maxWindow } : {}),
     ackTimeoutMs: o.ackTimeoutMs ?? 1000,
     now: () => clock.now() + offsetMs,
     events,

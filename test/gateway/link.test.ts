@@ -220,6 +220,10 @@ describe("configuration", () => {
     expect(() => harness({ overrides: { panel: "bad/id" } })).toThrow(expect.objectContaining({ code: "bad-config" }));
     expect(() => harness({ overrides: { category: "DP2" } })).toThrow(expect.objectContaining({ code: "bad-config" }));
     expect(() => harness({ overrides: { window: 0 } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    // maxWindow: from the window itself up to 1024.
+    expect(() => harness({ overrides: { window: 8, maxWindow: 7 } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    expect(() => harness({ overrides: { window: 8, maxWindow: 1025 } })).toThrow(expect.objectContaining({ code: "bad-config" }));
+    await Promise.all([harness({ overrides: { window: 8, maxWindow: 8 } }).gw.stop(), harness({ overrides: { window: 8, maxWindow: 1024 } }).gw.stop()]);
     const h = harness();
     expect(() => h.gw.report({ code: Cid.Burglary, q: 1, area: 1, at: 0 } as Event)).toThrow(expect.objectContaining({ code: "bad-event" }));
     expect(() => h.gw.report({ code: 999, q: 1, area: 1, at: 0 } as Event)).toThrow(expect.objectContaining({ code: "bad-event" }));

@@ -36,6 +36,22 @@ export interface BenchResult {
   readonly frames: number;
   readonly seconds: number;
   readonly framesPerSecond: number;
+  /** CPU (user + system) the receiver processes spent while the frames were handled, all receivers summed. */
+  readonly receiverCpuSeconds: number;
+  /** receiverCpuSeconds per frame, microseconds. */
+  readonly cpuUsPerFrame: number;
+}
+
+/** A receiver child's CPU seconds so far (receiver-main.ts answers "stats"). */
+function cpuSecondsOf(c: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    c.once("message", (m) => resolve((m as { cpuSeconds: number }).cpuSeconds));
+    c.send("stats");
+  });
+}
+
+async function receiversCpu(children: readonly ChildProcess[]): Promise<number> {
+  return (await Promise.all(children.map(cpuSecondsOf))).reduce((a, b) => a + b, 0);
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -72,10 +88,12 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
     const k = generateEd25519();
     store.registry.addPanel(id, "SP4", Date.now());
     store.registry.addFrameKey(`k${id}`, id, k.publicPem, Date.now());
-    store.registry.setPassword(id, "pw");
     signers.set(id, { kid: `k${id}`, key: privateKeyFromPem(k.privatePem) });
   }
-  const broker = o.broker ? undefined : await startBroker({ login: passwordLogin(store.registry, [{ username: "recv", password: "pw", identity: { role: "receiver", name: "bench" } }]) });
+  // The load panels log in with fixed credentials: a scrypt hash per panel (registry passwords) would cost
+  // the set-up ~60 ms per panel at registration and again at login, and measures nothing here.
+  const logins = [{ username: "recv", password: "pw", identity: { role: "receiver" as const, name: "bench" } }, ...ids.map((id) => ({ username: id, password: "pw", identity: { role: "panel" as const, name: id } }))];
+  const broker = o.broker ? undefined : await startBroker({ login: passwordLogin(undefined, logins) });
   const url = o.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const children: ChildProcess[] = [];
   for (let i = 0; i < receivers; i++) {
@@ -111,16 +129,18 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const frames = ids.map((id) =>
     Array.from({ length: framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
   );
+  const cpu0 = await receiversCpu(children);
   const t0 = performance.now();
   for (let j = 0; j < framesPerPanel; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
   await allAcked;
   const seconds = (performance.now() - t0) / 1000;
+  const receiverCpuSeconds = (await receiversCpu(children)) - cpu0;
   await Promise.all(clients.map((c) => c.endAsync()));
   await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
   await broker?.close();
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { receivers, frames: total, seconds, framesPerSecond: total / seconds };
+  return { receivers, frames: total, seconds, framesPerSecond: total / seconds, receiverCpuSeconds, cpuUsPerFrame: (receiverCpuSeconds / total) * 1e6 };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -138,7 +158,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   console.log(`openUplink (verify + decode): ${Math.round(verify)} frames/s (one core)`);
   for (const n of a.receivers!.split(",").map(Number)) {
     const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), ...(broker ? { broker } : {}) });
-    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate)`);
+    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate), receiver CPU ${Math.round(r.cpuUsPerFrame)} us/frame (openUplink ${Math.round(1e6 / verify)} us)`);
   }
   process.exit(0);
 }

@@ -34,6 +34,7 @@ import {
   type FreshnessWindow,
   type NakReason,
   type Signer,
+  type Trace,
 } from "../../../protocol/index.js";
 import { systemClock, unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import { coalesceWrites } from "../coalesce-writes.js";
@@ -79,6 +80,8 @@ export interface ReceiverOptions {
   readonly flood?: { readonly burst?: number; readonly perSecond?: number };
   /** Frames one panel may have waiting in the intake (fair-intake.ts; default 64). */
   readonly intakePerPanel?: number;
+  /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
+  readonly trace?: Trace;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -206,6 +209,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   private onMessage(topic: string, message: Uint8Array): void {
     if (!this.live) return;
+    const trace = this.opts.trace;
+    const arrived = trace ? process.hrtime.bigint() : 0n;
     const t = parseTopic(topic);
     if (t?.kind === "status") {
       const status = new TextDecoder().decode(message);
@@ -224,10 +229,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** One frame, taken from the intake in its panel's turn: judged, then queued for the batch or answered. */
   private take(topic: string, message: Uint8Array): void {
     if (!this.live) return;
+    const trace = this.opts.trace;
+    // Taken from the intake (fair-intake.ts): "received" includes its wait in the panel's queue.
+    const arrived = trace ? process.hrtime.bigint() : 0n;
     const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
     switch (v.kind) {
       case "ok": {
         const { seq } = v.payload;
+        trace?.("received", v.panel, seq, arrived);
+        trace?.("verified", v.panel, seq);
         if (this.windows.for(v.panel).check(seq) === "duplicate") {
           this.stats.duplicates++;
           this.emit("duplicate", v.panel, seq);
@@ -278,6 +288,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       for (let i = 0; i < seqs.length; i += ACK_MAX) {
         const chunk = seqs.slice(i, i + ACK_MAX);
         this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX) } }, () => this.emit("acked", panel, chunk));
+        if (this.opts.trace) for (const s of chunk) this.opts.trace("ack-signed", panel, s);
       }
     }
   }
@@ -295,8 +306,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.stats.commits++;
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
+    const trace = this.opts.trace;
     batch.forEach((f, i) => {
       const o = outcomes[i]!;
+      trace?.("stored", f.panel, f.seq);
       this.windows.for(f.panel).mark(f.seq);
       this.queueAck(f.panel, f.seq, f.ref);
       if (o.result === "duplicate") {
