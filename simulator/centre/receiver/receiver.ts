@@ -79,6 +79,8 @@ export interface ReceiverOptions {
   readonly flood?: { readonly burst?: number; readonly perSecond?: number };
   /** Frames one panel may have waiting in the intake (fair-intake.ts; default 64). */
   readonly intakePerPanel?: number;
+  /** How the intake yields between turns (default setImmediate); a test on a fake clock passes `(fn) => fn()`. */
+  readonly intakeDefer?: (fn: () => void) => void;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -121,6 +123,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       flood: opts.flood,
       perPanel: opts.intakePerPanel,
       perTurn: opts.maxBatch,
+      ...(opts.intakeDefer ? { defer: opts.intakeDefer } : {}),
       take: (topic, message) => this.take(topic, message),
       turnEnd: () => this.flush(),
       refused: (panel, why) => this.emit("refused", panel, why),
