@@ -30,7 +30,7 @@ beforeAll(async () => {
   const s = fx.openStore();
   receiverCert = issueCentreClient(fx.centre, s, "receiver", "receiver-1");
   receiverCert2 = issueCentreClient(fx.centre, s, "receiver", "receiver-2");
-  broker = await startMosquitto({ ca: fx.centre.ca, server: fx.centre.server, revoked: s.registry.revokedCertificates() });
+  broker = await startMosquitto({ ca: fx.centre.ca, server: fx.centre.server, revoked: s.registry.revokedCertificates(), panels: ["A1", "A2", "A3"] });
   url = `mqtts://localhost:${broker.port}`;
 });
 afterAll(async () => {

@@ -5,13 +5,14 @@
  * frame as it arrives and runs on the test's FakeClock, set `skewMs` ahead of the panel's; over real
  * sockets it uses mqtt.js and the system clock. It reconnects 100 ms after losing its broker. What the tests add is on the
  * wire between broker and receiver: a centre that hears nothing (`silent`, or `deaf` on one broker: e.g. a
- * restarted broker it has not subscribed to yet, a receiver connected but stuck), or the next frames
- * damaged in transit so that the receiver refuses them (a flipped signature byte: bad-signature; an altered
- * key id: unknown-key).
+ * restarted broker it has not subscribed to yet, a receiver connected but stuck), or a centre that refuses
+ * the next genuine frames for good (`nak`: a signed NAK naming the frame, as a receiver that cannot take
+ * them would send; a frame that does not verify gets no answer at all, so damage on the wire cannot
+ * provoke one).
  */
 import type { KeyObject } from "node:crypto";
 import type { Clock } from "../../protocol/clock.js";
-import type { Signer, UplinkPayload } from "../../protocol/index.js";
+import { frameRef, openUplink, parseTopic, sealDownlink, topics, type Signer, type UplinkPayload } from "../../protocol/index.js";
 import { systemClock, type FakeClock } from "../../protocol/clock.js";
 import { mqttConnector } from "../../gateway/mqtt-connector.js";
 import type { BrokerOptions, Connector } from "../../gateway/transport.js";
@@ -45,11 +46,13 @@ export class TestCentre {
   skewMs: number;
   readonly ring: SqliteKeyRing;
   private readonly centreClock: Clock;
-  private readonly kids: Uint8Array[] = [];
 
   private readonly starting: Promise<void>[];
 
+  private readonly signer: Signer;
+
   constructor(o: TestCentreOptions) {
+    this.signer = o.signer;
     const sim = "sim" in o.brokers ? o.brokers : undefined;
     const clock: Clock = sim?.clock ?? systemClock;
     this.skewMs = o.skewMs ?? 0;
@@ -59,15 +62,17 @@ export class TestCentre {
     const base = sim ? simConnector(sim.sim, { latencyMs: 0 }) : mqttConnector;
     const urls = sim ? sim.sim.map((b) => b.url) : "urls" in o.brokers ? o.brokers.urls : [];
     const connect = !sim && "urls" in o.brokers ? o.brokers.connect : undefined;
-    const connector: Connector = (broker, session, handlers) =>
-      base(broker, session, {
+    const connector: Connector = (broker, session, handlers) => {
+      const conn = base(broker, session, {
         ...handlers,
         message: (topic, payload, retain) => {
           if (this.deaf.has(broker.url)) return;
-          const frame = topic.endsWith("/up") ? this.onTheWire(payload) : payload;
+          const frame = topic.endsWith("/up") ? this.onTheWire(topic, payload, (t, f) => conn.publish(t, f, false)) : payload;
           if (frame) handlers.message(topic, frame, retain);
         },
       });
+      return conn;
+    };
     // One receiver per broker (a centre subscribes on every path), all storing into the one store.
     this.receivers = urls.map((url, i) => {
       const r = new Receiver({
@@ -79,7 +84,9 @@ export class TestCentre {
         supervise: false,
         reconnectDelayMs: 100,
         ...(connect ? { connect } : {}),
-        ...(sim ? { clock: centreClock, maxBatch: 1 } : {}),
+        // On the simulated broker everything runs on the fake clock: each frame is judged, stored and
+        // acknowledged as it arrives (no batch, no real event-loop turn in between).
+        ...(sim ? { clock: centreClock, maxBatch: 1, intakeDefer: (fn: () => void) => fn() } : {}),
       });
       r.on("stored", (_panel, _seq, p) => this.arrivals.push(p));
       r.on("duplicate", () => this.duplicates++);
@@ -112,7 +119,6 @@ export class TestCentre {
   register(panel: string, kid: string, key: KeyObject, at = Date.now()): void {
     this.store.registry.addPanel(panel, "SP4", at);
     this.store.registry.addFrameKey(kid, panel, key.export({ type: "spki", format: "pem" }).toString(), at);
-    this.kids.push(new TextEncoder().encode(kid));
   }
 
   /** Stored events of one panel in arrival order, each with its frame's seq. */
@@ -125,24 +131,14 @@ export class TestCentre {
     return this.arrivals.filter((p) => p.panel === panel).map((p) => p.seq).sort((a, b) => a - b);
   }
 
-  private onTheWire(frame: Uint8Array): Uint8Array | undefined {
+  private onTheWire(topic: string, frame: Uint8Array, publish: (topic: string, frame: Uint8Array) => void): Uint8Array | undefined {
     const m = this.mode;
     if (m.kind === "silent") return undefined;
     if (m.kind !== "nak" || m.times <= 0) return frame;
     m.times--;
-    const bad = frame.slice();
-    if (m.reason === "bad-signature") bad[bad.length - 1]! ^= 0xff;
-    else bad[this.kidEnd(bad)]! ^= 0x01;
-    return bad;
-  }
-
-  /** The last byte of the registered key id the frame's protected header carries. */
-  private kidEnd(frame: Uint8Array): number {
-    for (const kid of this.kids) {
-      for (let i = 0; i + kid.length <= frame.length; i++) {
-        if (kid.every((b, j) => frame[i + j] === b)) return i + kid.length - 1;
-      }
-    }
-    throw new Error("no registered key id in the frame");
+    const panel = parseTopic(topic)!.panel;
+    const { seq } = openUplink(frame, this.ring).payload;
+    publish(topics.down(panel), sealDownlink({ v: 1, panel, sent: this.centreClock.now(), nak: { seq, reason: m.reason, ref: frameRef(frame) } }, this.signer));
+    return undefined;
   }
 }

@@ -19,6 +19,8 @@ export interface ReceiverIntakeOptions {
   readonly flood?: { readonly burst?: number; readonly perSecond?: number };
   readonly perPanel?: number;
   readonly perTurn?: number;
+  /** How to yield between turns (fair-intake.ts; default setImmediate). */
+  readonly defer?: (fn: () => void) => void;
   /** One frame, in its panel's turn. */
   readonly take: (topic: string, message: Uint8Array) => void;
   /** After each turn (the receiver's group commit). */
@@ -39,6 +41,7 @@ export class ReceiverIntake {
     this.queues = new FairIntake({
       perPanel: o.perPanel,
       perTurn: o.perTurn,
+      ...(o.defer ? { defer: o.defer } : {}),
       admit: (panel) => this.guard.admit(panel),
       take: (_panel, m) => o.take(m.topic, m.message),
       turnEnd: o.turnEnd,

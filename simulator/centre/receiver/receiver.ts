@@ -82,6 +82,8 @@ export interface ReceiverOptions {
   readonly intakePerPanel?: number;
   /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
   readonly trace?: Trace;
+  /** How the intake yields between turns (default setImmediate); a test on a fake clock passes `(fn) => fn()`. */
+  readonly intakeDefer?: (fn: () => void) => void;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -124,6 +126,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       flood: opts.flood,
       perPanel: opts.intakePerPanel,
       perTurn: opts.maxBatch,
+      ...(opts.intakeDefer ? { defer: opts.intakeDefer } : {}),
       take: (topic, message) => this.take(topic, message),
       turnEnd: () => this.flush(),
       refused: (panel, why) => this.emit("refused", panel, why),
