@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { startAedesBroker, type BenchBroker } from "./brokers.js";
 import { figure, round, type Figure } from "./figure.js";
+import { panelNodeFlags } from "../support/panel-node-flags.js";
 import { ensureBuilt } from "./footprint-build.js";
 import type { BenchOptions } from "./run.js";
 
@@ -37,7 +38,7 @@ export interface FootprintSample {
 async function run(script: string, args: string[]): Promise<FootprintSample> {
   const file = await compile(script);
   return new Promise((resolve, reject) => {
-    const c = fork(file, args, { execArgv: ["--expose-gc", ...(process.env.FP_FLAGS ? process.env.FP_FLAGS.split(" ") : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = fork(file, args, { execArgv: ["--expose-gc", ...panelNodeFlags()], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     c.once("message", (m) => resolve(m as FootprintSample));
     c.once("exit", (code) => code !== 0 && reject(new Error(`${script} exited with ${code}`)));
   });
