@@ -2,7 +2,8 @@
  * Figure 4: footprint of the panel process (firmware, 32 zones, plus gateway): RSS after 10 minutes of
  * virtual activity, CPU while idle, and start-up to ready. The process runs the built JavaScript the
  * panel command runs (`npm run build` -> dist/, built first when missing or stale) on plain node, loading
- * only what its config uses. Baseline: a bare node process started the same way, same run.
+ * only what its config uses, with the node flags and environment of deploy/alarm-panel.service.
+ * Baseline: a bare node process started the same way, same run.
  * Targets: RSS <= 80 MB, idle CPU < 1 %, ready within 1 s.
  *
  * `npx tsx test/bench/footprint.ts [--runs N] [--idle MS]` runs just this figure N times (default 3) on
@@ -14,7 +15,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { startAedesBroker, type BenchBroker } from "./brokers.js";
 import { figure, round, type Figure } from "./figure.js";
-import { panelNodeFlags } from "../support/panel-node-flags.js";
+import { panelEnv, panelNodeFlags } from "../support/panel-node-flags.js";
 import { ensureBuilt } from "./footprint-build.js";
 import type { BenchOptions } from "./run.js";
 
@@ -35,10 +36,11 @@ export interface FootprintSample {
   idleCpuPct: number;
 }
 
+/** Both processes start as the systemd unit starts the panel: its node flags and environment. */
 async function run(script: string, args: string[]): Promise<FootprintSample> {
   const file = await compile(script);
   return new Promise((resolve, reject) => {
-    const c = fork(file, args, { execArgv: ["--expose-gc", ...panelNodeFlags()], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = fork(file, args, { env: { ...process.env, ...panelEnv() }, execArgv: ["--expose-gc", ...panelNodeFlags()], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     c.once("message", (m) => resolve(m as FootprintSample));
     c.once("exit", (code) => code !== 0 && reject(new Error(`${script} exited with ${code}`)));
   });
