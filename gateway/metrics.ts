@@ -2,8 +2,8 @@
  * Prometheus metrics of one gateway, in a Registry of its own (never the global default, so several
  * gateways in one process, e.g. the demo, do not collide). Optional HTTP endpoint: serveMetrics().
  *
- * The gateway counts into plain numbers; prom-client (about 11 MB of RSS and 40 ms to load, a sixth of
- * a Pi panel's budget) is loaded only when the registry is first read: `alarm-panel --metrics`, a test.
+ * The gateway counts into plain numbers; prom-client (about 8 MB of RSS and 50 ms to load alone, a tenth
+ * of a panel's 80 MB budget) is loaded only when the registry is first read: `alarm-panel --metrics`, a test.
  * Nothing is lost before that: counters are read from the tallies at every scrape, and the histogram's
  * earlier observations are replayed into it, each bucket with its exact count and sum.
  */
