@@ -4,11 +4,13 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+let registered;
+
 export async function load(source) {
   const built = new URL(`../dist/${source.replace(/\.ts$/, ".js")}`, import.meta.url);
   if (process.env.OPEN_ALARM_FROM_SOURCE !== "1" && existsSync(fileURLToPath(built))) return import(built.href);
-  const { register } = await import("tsx/esm/api");
-  register();
+  registered ??= import("tsx/esm/api").then(({ register }) => void register());
+  await registered;
   return import(new URL(`../${source}`, import.meta.url).href);
 }
 

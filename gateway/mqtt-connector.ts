@@ -4,7 +4,8 @@
  * on this machine costs ~88 ms (delayed ACK interplay).
  */
 import type { Socket } from "node:net";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { IClientOptions, MqttClient } from "mqtt";
+import { connectMqtt } from "./mqtt-stream.js";
 import { subscriptionsOf, type BrokerOptions, type Connection, type Connector, type SessionOptions } from "./transport.js";
 
 /** CONNACK return code 1 (MQTT 3.1.1 §3.2.2.3) / reason 0x84 (MQTT 5 §3.2.2.2): protocol version refused. */
@@ -30,7 +31,7 @@ export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
     };
 
     const open = (version: 4 | 5) => {
-      const c = mqtt.connect(broker.url, clientOptions(broker, session, version));
+      const c = connectMqtt(broker.url, clientOptions(broker, session, version));
       client = c;
       noDelay(c);
       c.on("connect", () => {

@@ -47,7 +47,7 @@ Validates a panel config and exits: 0 when it is good, 1 with one line per probl
 
 export interface PanelCommandDeps {
   /** The simulated board for `io: sim`: bin/alarm-panel.js passes the simulator's (gateway/ does not import it). */
-  readonly simBoard?: (config: PanelConfig) => unknown;
+  readonly simBoard?: (config: PanelConfig) => unknown | Promise<unknown>;
   /** Resolves with the signal's name when the panel should stop (default: the first SIGTERM or SIGINT). */
   readonly stopSignal?: () => Promise<string>;
   readonly logger?: ServiceLogger;
@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     let board: unknown;
     if (config.io === "sim") {
       if (!deps.simBoard) throw new GatewayError("bad-config", "io: sim needs the simulated board: run bin/alarm-panel.js");
-      board = deps.simBoard(config);
+      board = await deps.simBoard(config);
     }
     // Listen before starting, so a SIGTERM during start-up still ends in a clean stop.
     const stopping = (deps.stopSignal ?? processSignal)();

@@ -3,8 +3,12 @@
  * pretty and coloured when stdout is a terminal. It fits the logger port every side takes
  * (`log(level, msg, fields)`), so no module reads a global logger.
  */
+import { createRequire } from "node:module";
 import { pino, type Logger as Pino } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
+
+// Only a terminal gets pretty lines; a service under systemd never loads pino-pretty (about 2 MB of RSS).
+const pretty = (opts: PinoPretty.PrettyOptions) => (createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty)(opts);
 
 export type ServiceLogLevel = "debug" | "info" | "warn" | "error";
 

@@ -1,4 +1,4 @@
-/** The baseline process of figure 4: Node with tsx and nothing else; same measurements as footprint-panel.ts. */
+/** The baseline process of figure 4: plain node and nothing else; same measurements as footprint-panel.ts. */
 const readyMs = performance.now();
 const rssMb = process.memoryUsage().rss / 2 ** 20;
 const idleMs = Number(process.argv[2] ?? "5000");

@@ -1,18 +1,27 @@
 /**
- * The panel process of figure 4, run as a child by footprint.ts: firmware with 32 zones on the simulated
- * board plus the gateway connected to a broker. It reports, over IPC: the time from process start to
- * ready, RSS after 10 minutes of virtual activity, and CPU use while idle.
- *   argv: <brokerUrl> <mqttVersion> <idleMs>
+ * The panel process of figure 4, run as a child by footprint.ts on plain node: firmware with 32 zones on
+ * the simulated board plus the gateway connected to a broker, every module loaded from the built
+ * JavaScript (dist/) the panel command runs. It reports, over IPC: the time from process start to ready,
+ * RSS after 10 minutes of virtual activity, and CPU use while idle.
+ *   argv: <distDir> <brokerUrl> <mqttVersion> <idleMs>
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeClock, hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
-import { startDevice } from "../../gateway/device/start-device.js";
-import { generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../../protocol/index.js";
-import { simBoardFor } from "../../simulator/board/sim-board.js";
+import { pathToFileURL } from "node:url";
+import type * as Firmware from "../../firmware/index.js";
+import type { PanelConfigInput } from "../../firmware/index.js";
+import type * as Device from "../../gateway/device/start-device.js";
+import type * as Keys from "../../protocol/keys.js";
+import type * as Board from "../../simulator/board/sim-board.js";
 
-const [url = "", version = "4", idleArg = "5000"] = process.argv.slice(2);
+const [dist = "", url = "", version = "4", idleArg = "5000"] = process.argv.slice(2);
+const load = <T>(path: string) => import(pathToFileURL(join(dist, path)).href) as Promise<T>;
+// What the panel command loads (firmware, device wiring), plus the simulated board and test keys.
+const { FakeClock, hashCode, keySequence, parseConfig, zoneLevel } = await load<typeof Firmware>("firmware/index.js");
+const { startDevice } = await load<typeof Device>("gateway/device/start-device.js");
+const { simBoardFor } = await load<typeof Board>("simulator/board/sim-board.js");
+const { generateEd25519, privateKeyFromPem, publicKeyFromPem } = await load<typeof Keys>("protocol/keys.js");
 const ZONES = 32;
 const dir = mkdtempSync(join(tmpdir(), "bench-footprint-"));
 const config = parseConfig({

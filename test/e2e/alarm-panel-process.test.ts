@@ -16,6 +16,7 @@ import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
 import { centreSigner, initCentre, provisionPanel } from "../../simulator/centre/pki/provisioning.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { panelEnv, panelNodeFlags, shebangEnv, shebangNodeFlags } from "../support/panel-node-flags.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const PANEL = "pi-0001";
@@ -65,11 +66,19 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 describe("alarm-panel process with io: sim", () => {
+  it("runs with the same node flags and malloc settings from its systemd unit as from its shebang", () => {
+    expect(panelNodeFlags()).toEqual(["--max-semi-space-size=1", "--lite-mode", "--no-expose-wasm"]);
+    expect(shebangNodeFlags()).toEqual(panelNodeFlags());
+    expect(panelEnv().GLIBC_TUNABLES).toBe("glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072");
+    const { NODE_ENV: _, ...unitEnv } = panelEnv();
+    expect(shebangEnv()).toEqual(unitEnv);
+  });
+
   it("says hello to the centre, serves its metrics, and on SIGTERM stops with exit 0 after publishing its offline status", async () => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data"), "--metrics", "127.0.0.1:0"],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_FORMAT: "json" } },
+      [...panelNodeFlags(), join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data"), "--metrics", "127.0.0.1:0"],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...panelEnv(), LOG_FORMAT: "json", OPEN_ALARM_FROM_SOURCE: "1" } },
     );
     let out = "";
     let err = "";
