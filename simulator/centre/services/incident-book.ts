@@ -1,0 +1,182 @@
+/** Incidents, their tasks and billing records in the services' tables. Runs inside the caller's transaction. */
+import { Incident, Task, TaskTarget, type IncidentClass, type IncidentOutcome, type TaskOutcome } from "./incident-schema.js";
+import type { TaskSpec } from "./plan-tasks.js";
+import type { Db } from "./services-db.js";
+import { notFound } from "./services-error.js";
+import type { TaskChange } from "./task-flow.js";
+
+export interface NewIncident {
+  readonly installationId: number;
+  readonly panel: string | null;
+  readonly centreAlarmId: number | null;
+  readonly cls: IncidentClass;
+  readonly key: string;
+  readonly title: string;
+  readonly at: number;
+  readonly planVersion: number | null;
+  readonly contactsVersion: number | null;
+  /** Recorded as a test: closed at once, outcome "test", no tasks. */
+  readonly test: boolean;
+}
+
+export interface BillingItem {
+  readonly id: number;
+  readonly installationId: number;
+  readonly incidentId: number | null;
+  readonly kind: string;
+  readonly at: number;
+  readonly note: string;
+}
+
+interface IncidentRow {
+  id: number;
+  installation_id: number;
+  panel: string | null;
+  centre_alarm_id: number | null;
+  class: string;
+  key: string;
+  title: string;
+  state: string;
+  outcome: string | null;
+  opened_at: number;
+  closed_at: number | null;
+  closed_by: string | null;
+  plan_version: number | null;
+  contacts_version: number | null;
+  cancelled_by_customer: number;
+}
+
+interface TaskRow {
+  id: number;
+  incident_id: number;
+  step: number;
+  kind: string;
+  target: string;
+  state: string;
+  outcome: string | null;
+  note: string | null;
+  ref: string | null;
+  operator: string | null;
+  updated_at: number;
+}
+
+export class IncidentBook {
+  constructor(private readonly db: Db) {}
+
+  insert(n: NewIncident): number {
+    return Number(
+      this.db
+        .prepare(
+          "INSERT INTO svc_incidents (installation_id, panel, centre_alarm_id, class, key, title, state, outcome, opened_at, closed_at, closed_by, plan_version, contacts_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(n.installationId, n.panel, n.centreAlarmId, n.cls, n.key, n.title, n.test ? "closed" : "open", n.test ? "test" : null, n.at, n.test ? n.at : null, n.test ? "system" : null, n.planVersion, n.contactsVersion).lastInsertRowid,
+    );
+  }
+
+  openId(installationId: number, key: string): number | undefined {
+    return (this.db.prepare("SELECT id FROM svc_incidents WHERE installation_id = ? AND key = ? AND state = 'open'").get(installationId, key) as { id: number } | undefined)?.id;
+  }
+
+  addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): void {
+    const st = this.db.prepare("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    specs.forEach((s, i) => st.run(incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at));
+  }
+
+  setCentreAlarm(id: number, alarmId: number): void {
+    this.db.prepare("UPDATE svc_incidents SET centre_alarm_id = ? WHERE id = ? AND centre_alarm_id IS NULL").run(alarmId, id);
+  }
+
+  get(id: number): Incident {
+    const r = this.db.prepare("SELECT * FROM svc_incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+    if (!r) throw notFound(`incident ${id}`);
+    return this.toIncident(r);
+  }
+
+  list(f: { state?: "open" | "closed"; installationId?: number; from?: number; to?: number } = {}): Incident[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.state) (where.push("state = ?"), args.push(f.state));
+    if (f.installationId !== undefined) (where.push("installation_id = ?"), args.push(f.installationId));
+    if (f.from !== undefined) (where.push("opened_at >= ?"), args.push(f.from));
+    if (f.to !== undefined) (where.push("opened_at < ?"), args.push(f.to));
+    const rows = this.db.prepare(`SELECT * FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`).all(...args) as IncidentRow[];
+    return rows.map((r) => this.toIncident(r));
+  }
+
+  task(id: number): Task {
+    const r = this.db.prepare("SELECT * FROM svc_tasks WHERE id = ?").get(id) as TaskRow | undefined;
+    if (!r) throw notFound(`task ${id}`);
+    return toTask(r);
+  }
+
+  tasks(incidentId: number): Task[] {
+    return (this.db.prepare("SELECT * FROM svc_tasks WHERE incident_id = ? ORDER BY id").all(incidentId) as TaskRow[]).map(toTask);
+  }
+
+  apply(changes: readonly TaskChange[], operator: string | null, at: number, note: { id: number; text: string } | null): void {
+    const st = this.db.prepare("UPDATE svc_tasks SET state = ?, outcome = COALESCE(?, outcome), operator = COALESCE(?, operator), updated_at = ? WHERE id = ?");
+    for (const c of changes) st.run(c.state, c.outcome ?? null, c.state === "open" ? null : operator, at, c.id);
+    if (note) this.db.prepare("UPDATE svc_tasks SET note = ? WHERE id = ?").run(note.text, note.id);
+  }
+
+  setRef(taskId: number, ref: string): void {
+    this.db.prepare("UPDATE svc_tasks SET ref = ? WHERE id = ?").run(ref, taskId);
+  }
+
+  close(id: number, outcome: IncidentOutcome, actor: string, at: number, byCustomer = false): void {
+    this.db.prepare("UPDATE svc_incidents SET state = 'closed', outcome = ?, closed_at = ?, closed_by = ?, cancelled_by_customer = ? WHERE id = ?").run(outcome, at, actor, byCustomer ? 1 : 0, id);
+  }
+
+  addBilling(installationId: number, incidentId: number | null, kind: string, at: number, note: string): number {
+    return Number(this.db.prepare("INSERT INTO svc_billing (installation_id, incident_id, kind, at, note) VALUES (?, ?, ?, ?, ?)").run(installationId, incidentId, kind, at, note).lastInsertRowid);
+  }
+
+  billing(installationId: number, from: number, to: number): BillingItem[] {
+    const rows = this.db.prepare("SELECT * FROM svc_billing WHERE installation_id = ? AND at >= ? AND at < ? ORDER BY at, id").all(installationId, from, to) as {
+      id: number;
+      installation_id: number;
+      incident_id: number | null;
+      kind: string;
+      at: number;
+      note: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, installationId: r.installation_id, incidentId: r.incident_id, kind: r.kind, at: r.at, note: r.note }));
+  }
+
+  private toIncident(r: IncidentRow): Incident {
+    return Incident.parse({
+      id: r.id,
+      installationId: r.installation_id,
+      panel: r.panel,
+      centreAlarmId: r.centre_alarm_id,
+      cls: r.class,
+      key: r.key,
+      title: r.title,
+      state: r.state,
+      outcome: r.outcome,
+      openedAt: r.opened_at,
+      closedAt: r.closed_at,
+      closedBy: r.closed_by,
+      planVersion: r.plan_version,
+      contactsVersion: r.contacts_version,
+      cancelledByCustomer: r.cancelled_by_customer === 1,
+      tasks: this.tasks(r.id),
+    });
+  }
+}
+
+function toTask(r: TaskRow): Task {
+  return Task.parse({
+    id: r.id,
+    incidentId: r.incident_id,
+    step: r.step,
+    kind: r.kind,
+    target: TaskTarget.parse(JSON.parse(r.target)),
+    state: r.state,
+    outcome: r.outcome as TaskOutcome | null,
+    note: r.note,
+    ref: r.ref,
+    operator: r.operator,
+    updatedAt: r.updated_at,
+  });
+}

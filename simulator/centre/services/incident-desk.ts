@@ -1,0 +1,227 @@
+/**
+ * The operator's desk: incidents opened from alarms with the tasks of the action plan in force, outcomes
+ * recorded by hand or by the providers behind the ports (telephony, messaging, guard service), guard
+ * dispatches billed unless the subscription includes them. Each action is one transaction with its audit.
+ */
+import { ActionPlans } from "./action-plans.js";
+import type { GuardService } from "./guard-service.js";
+import { IncidentBook } from "./incident-book.js";
+import { TaskOutcome, type Incident, type IncidentClass, type IncidentOutcome, type Task } from "./incident-schema.js";
+import type { Installations } from "./installations.js";
+import type { Messenger } from "./messenger.js";
+import { parseInput } from "./parse-input.js";
+import type { PlanStep } from "./plan-schema.js";
+import { planTasks } from "./plan-tasks.js";
+import { inTx, type ServicesContext } from "./services-context.js";
+import { ServicesError } from "./services-error.js";
+import { afterOutcome, closeAll } from "./task-flow.js";
+import type { Telephony } from "./telephony.js";
+import { toLocal } from "./zoned-time.js";
+
+export interface ServicePorts {
+  readonly telephony: Telephony;
+  readonly messenger: Messenger;
+  readonly guard: GuardService;
+}
+
+export interface OpenIncident {
+  readonly installationId: number;
+  readonly panel: string | null;
+  readonly centreAlarmId?: number | null;
+  readonly cls: IncidentClass;
+  readonly key: string;
+  readonly title: string;
+  readonly at: number;
+  readonly test?: boolean;
+  /** Steps instead of the plan's (arm/disarm supervision calls the contacts only). */
+  readonly steps?: readonly PlanStep[];
+}
+
+const SYSTEM = "system";
+
+export class IncidentDesk {
+  readonly book: IncidentBook;
+  readonly plans: ActionPlans;
+
+  constructor(
+    private readonly ctx: ServicesContext,
+    private readonly installations: Installations,
+    private readonly ports: ServicePorts,
+  ) {
+    this.book = new IncidentBook(ctx.db);
+    this.plans = new ActionPlans(ctx);
+  }
+
+  /** Opens an incident, or joins the open one with the same key (no new tasks). */
+  open(o: OpenIncident): { incident: Incident; created: boolean } {
+    const r = inTx(this.ctx.db, () => {
+      const open = o.test ? undefined : this.book.openId(o.installationId, o.key);
+      if (open !== undefined) {
+        if (o.centreAlarmId != null) this.book.setCentreAlarm(open, o.centreAlarmId);
+        this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: "incident.join", entity: "incident", entityId: open, after: { title: o.title, at: o.at } });
+        return { id: open, created: false };
+      }
+      const inst = this.installations.get(o.installationId);
+      const plan = o.cls === "arm-schedule" ? { version: null, steps: o.steps ?? [] } : this.plans.steps(o.installationId, o.cls, o.at);
+      const contacts = this.installations.contactsAt(o.installationId, o.at);
+      const id = this.book.insert({
+        installationId: o.installationId,
+        panel: o.panel,
+        centreAlarmId: o.centreAlarmId ?? null,
+        cls: o.cls,
+        key: o.key,
+        title: o.title,
+        at: o.at,
+        planVersion: plan.version,
+        contactsVersion: contacts?.version ?? null,
+        test: o.test ?? false,
+      });
+      if (!o.test) this.book.addTasks(id, planTasks(o.cls, o.steps ?? plan.steps, contacts?.body ?? [], toLocal(o.at, inst.timeZone).minutes), this.ctx.clock.now());
+      const after = this.book.get(id);
+      this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: o.test ? "incident.test" : "incident.open", entity: "incident", entityId: id, after });
+      return { id, created: true };
+    });
+    return { incident: this.announce(r.id), created: r.created };
+  }
+
+  /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
+  linkCentreAlarm(installationId: number, key: string, alarmId: number): void {
+    inTx(this.ctx.db, () => {
+      const id = this.book.openId(installationId, key);
+      if (id !== undefined) this.book.setCentreAlarm(id, alarmId);
+    });
+  }
+
+  get(id: number): Incident {
+    return this.book.get(id);
+  }
+
+  /** The operators' live queue: open incidents, oldest first. */
+  queue(): Incident[] {
+    return this.book.list({ state: "open" });
+  }
+
+  /** An operator records a task's outcome; the next task opens. */
+  record(actor: string, taskId: number, outcome: unknown, note?: string): Incident {
+    const o = parseInput(TaskOutcome, outcome, "outcome");
+    return this.announce(inTx(this.ctx.db, () => this.recordInTx(actor, taskId, o, note ?? null)));
+  }
+
+  /**
+   * Carries out the open task through its port: places the call, sends the message or dispatches the
+   * guard, and records what came of it. The provider is asked first; its answer is stored in one
+   * transaction, so a provider failure leaves nothing written.
+   */
+  async run(actor: string, taskId: number): Promise<Incident> {
+    const t = this.book.task(taskId);
+    const inc = this.book.get(t.incidentId);
+    if (inc.state !== "open") throw new ServicesError("conflict", `incident ${inc.id} is closed`);
+    if (t.state !== "open") throw new ServicesError("conflict", `task ${taskId} is ${t.state}`);
+    switch (t.kind) {
+      case "call-contact":
+      case "call-premises":
+      case "police":
+      case "fire-brigade": {
+        if (!t.target.phone) throw new ServicesError("bad-input", `task ${taskId} has no phone number`, "target");
+        const result = await this.port(() => this.ports.telephony.dial(t.target.phone!, `incident ${inc.id}: ${inc.title}`));
+        return this.record(actor, taskId, result, `called ${t.target.phone}`);
+      }
+      case "notify": {
+        if (!t.target.to || !t.target.channel) throw new ServicesError("bad-input", `task ${taskId} has no address`, "target");
+        await this.port(() => this.ports.messenger.send({ channel: t.target.channel!, to: t.target.to!, text: `Alarm at ${this.installations.get(inc.installationId).name}: ${inc.title}` }));
+        return this.record(actor, taskId, "sent", `${t.target.channel} to ${t.target.to}`);
+      }
+      case "guard":
+        return this.dispatchGuard(actor, t, inc);
+      default: {
+        const never: never = t.kind;
+        return never;
+      }
+    }
+  }
+
+  /**
+   * Closes an incident by hand once its work is done (as a false alarm when the operator found it one);
+   * tasks still waiting are cancelled.
+   */
+  close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Incident {
+    return this.announce(inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
+  }
+
+  /** For the other services' transactions (false alarm, cancellation). */
+  closeInTx(actor: string, incidentId: number, outcome: IncidentOutcome, taskOutcome: TaskOutcome, note?: string, byCustomer = false): number {
+    const before = this.book.get(incidentId);
+    if (before.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is already closed`);
+    const now = this.ctx.clock.now();
+    this.book.apply(closeAll(before.tasks, taskOutcome), actor, now, null);
+    this.book.close(incidentId, outcome, actor, now, byCustomer);
+    this.ctx.audit.record({ at: now, actor, action: `incident.close`, entity: "incident", entityId: incidentId, before, after: { ...this.book.get(incidentId), note: note ?? null } });
+    return incidentId;
+  }
+
+  /** Publishes the incident's state after commit. */
+  announce(id: number): Incident {
+    const inc = this.book.get(id);
+    this.ctx.events.emit("incident", inc);
+    return inc;
+  }
+
+  private recordInTx(actor: string, taskId: number, outcome: TaskOutcome, note: string | null): number {
+    const t = this.book.task(taskId);
+    const before = this.book.get(t.incidentId);
+    if (before.state !== "open") throw new ServicesError("conflict", `incident ${before.id} is closed`);
+    const changes = afterOutcome(before.tasks, taskId, outcome);
+    const now = this.ctx.clock.now();
+    this.book.apply(changes, actor, now, note === null ? null : { id: taskId, text: note });
+    this.ctx.audit.record({ at: now, actor, action: "task.outcome", entity: "task", entityId: taskId, before: t, after: this.book.task(taskId) });
+    return t.incidentId;
+  }
+
+  private async dispatchGuard(actor: string, t: Task, inc: Incident): Promise<Incident> {
+    const inst = this.installations.get(inc.installationId);
+    const d = await this.port(() =>
+      this.ports.guard.dispatch(
+        { incidentId: inc.id, installationId: inst.id, address: inst.address, reason: inc.title },
+        {
+          arrived: () => this.fromGuard(t.id, "guard-on-site", "guard on site"),
+          report: (text) => this.fromGuard(t.id, "guard-report", text),
+        },
+      ),
+    );
+    const id = inTx(this.ctx.db, () => {
+      const now = this.ctx.clock.now();
+      const cur = this.book.task(t.id);
+      if (cur.state !== "open") throw new ServicesError("conflict", `task ${t.id} is ${cur.state}`);
+      this.book.apply([{ id: t.id, state: "in-progress" }], actor, now, { id: t.id, text: `guard ${d.ref} dispatched, ETA ${Math.round(d.etaMs / 60_000)} min` });
+      this.book.setRef(t.id, d.ref);
+      // A dispatch is billed when it leaves, unless the subscription includes it; a later cancellation
+      // by the customer does not take the charge back.
+      let billing: number | null = null;
+      if (!inst.dispatchIncluded) billing = this.book.addBilling(inst.id, inc.id, "guard-dispatch", now, `guard ${d.ref} to ${inst.address}`);
+      this.ctx.audit.record({ at: now, actor, action: "task.guard-dispatch", entity: "task", entityId: t.id, before: t, after: { ...this.book.task(t.id), billing } });
+      return inc.id;
+    });
+    return this.announce(id);
+  }
+
+  /** The guard service reports in; after a cancellation the task is no longer waiting and it is only audited. */
+  private fromGuard(taskId: number, outcome: "guard-on-site" | "guard-report", text: string): void {
+    const id = inTx(this.ctx.db, () => {
+      const t = this.book.task(taskId);
+      if (t.state !== "in-progress") {
+        this.ctx.audit.record({ at: this.ctx.clock.now(), actor: "guard-service", action: `task.${outcome}.late`, entity: "task", entityId: taskId, after: { text } });
+        return null;
+      }
+      return this.recordInTx("guard-service", taskId, outcome, text);
+    });
+    if (id !== null) this.announce(id);
+  }
+
+  private async port<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw e instanceof ServicesError ? e : new ServicesError("port-failed", (e as Error).message);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * All the monitoring-centre services on one database, wired by constructor injection: what the HTTP API
+ * and the receiver adapter are given.
+ */
+import type { Clock } from "../../../protocol/clock.js";
+import { AlarmIntake } from "./alarm-intake.js";
+import { ArmSupervisor } from "./arm-supervisor.js";
+import type { CommandSender } from "./command-sender.js";
+import { RemoteSupport } from "./remote-support.js";
+import { ServiceTickets } from "./service-tickets.js";
+import type { FaultKind } from "./fault-kind.js";
+import { CallerCancel, type CallerLockoutOptions } from "./caller-cancel.js";
+import { IncidentDesk, type ServicePorts } from "./incident-desk.js";
+import { Installations } from "./installations.js";
+import { Operators, type OperatorOptions } from "./operators.js";
+import type { ScryptParams } from "./secret-hash.js";
+import { servicesContext, type ServicesContext } from "./services-context.js";
+import type { Db } from "./services-db.js";
+import { TestNotices } from "./test-notices.js";
+
+export interface ServicesOptions {
+  readonly scrypt?: ScryptParams;
+  readonly callerLockout?: CallerLockoutOptions;
+  readonly operators?: OperatorOptions;
+  /** How long a panel may act on a remote-support command (default 10 min). */
+  readonly commandTtlMs?: number;
+  /** How long each kind of fault must persist before a service ticket opens. */
+  readonly faultPersistMs?: Partial<Record<FaultKind, number>>;
+}
+
+export interface AllPorts extends ServicePorts {
+  readonly commands: CommandSender;
+}
+
+export class Services {
+  readonly ctx: ServicesContext;
+  readonly installations: Installations;
+  readonly desk: IncidentDesk;
+  readonly notices: TestNotices;
+  readonly cancel: CallerCancel;
+  readonly intake: AlarmIntake;
+  readonly operators: Operators;
+  readonly arm: ArmSupervisor;
+  readonly remote: RemoteSupport;
+  readonly tickets: ServiceTickets;
+
+  constructor(db: Db, clock: Clock, readonly ports: AllPorts, opts: ServicesOptions = {}) {
+    this.ctx = servicesContext(db, clock, opts.scrypt);
+    this.installations = new Installations(this.ctx);
+    this.desk = new IncidentDesk(this.ctx, this.installations, ports);
+    this.notices = new TestNotices(this.ctx);
+    this.cancel = new CallerCancel(this.ctx, this.installations, this.desk, ports.guard, opts.callerLockout);
+    this.intake = new AlarmIntake(this.installations, this.desk, this.notices);
+    this.operators = new Operators(this.ctx, opts.operators);
+    this.arm = new ArmSupervisor(this.ctx, this.installations, this.desk);
+    this.intake.listen(this.arm);
+    this.tickets = new ServiceTickets(this.ctx, opts.faultPersistMs);
+    this.intake.listen(this.tickets);
+    this.remote = new RemoteSupport(this.ctx, this.installations, ports.commands, opts.commandTtlMs);
+  }
+
+  /** Starts the timers (arm/disarm deadlines, ticket persistence). */
+  start(): void {
+    this.arm.start();
+    this.remote.start();
+    this.tickets.start();
+  }
+
+  stop(): void {
+    this.arm.stop();
+    this.remote.stop();
+    this.tickets.stop();
+  }
+}

@@ -1,0 +1,19 @@
+/** A services context with one installation and the incident desk on simulated ports. */
+import { IncidentDesk } from "../../simulator/centre/services/incident-desk.js";
+import { SimulatedGuardService } from "../../simulator/centre/services/guard-service.js";
+import { SimulatedMessenger } from "../../simulator/centre/services/messenger.js";
+import { SimulatedTelephony } from "../../simulator/centre/services/telephony.js";
+import { addInstallation, freshContext } from "./fixture.js";
+
+export const ETA = 15 * 60_000;
+export const ON_SITE = 10 * 60_000;
+
+export function deskFixture(opts: { dispatchIncluded?: boolean; start?: number } = {}) {
+  const f = freshContext(opts.start);
+  const { reg, id } = addInstallation(f.ctx, { dispatchIncluded: opts.dispatchIncluded ?? false });
+  const telephony = new SimulatedTelephony();
+  const messenger = new SimulatedMessenger();
+  const guard = new SimulatedGuardService(f.clock, { etaMs: ETA, onSiteMs: ON_SITE, report: "window broken at the back, police informed" });
+  const desk = new IncidentDesk(f.ctx, reg, { telephony, messenger, guard });
+  return { ...f, reg, id, telephony, messenger, guard, desk };
+}
