@@ -17,7 +17,7 @@ import { attachReceiver, type ReceiverAdapter } from "../../simulator/centre/ser
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts, type SimulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
-import { startSystem, type RunningSystem } from "../../simulator/system.js";
+import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 
 const ETA = 12 * 60_000;
 const ON_SITE = 8 * 60_000;

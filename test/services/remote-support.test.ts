@@ -41,8 +41,8 @@ describe("remote support over the API", () => {
     const spec = { user: 7, code: "5599", name: "cleaner", areas: [1], perms: ["disarm"] };
     const cmd = (await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-add", panel: "P1", spec })).json();
     expect((fx.ports.commands.sent[0]!.cmd as Extract<Command, { type: "user-add" }>).spec).toEqual(spec);
-    fx.services.remote.onResult("P1", { id: cmd.id, ok: false, error: "user exists" });
-    expect(fx.services.remote.get(cmd.id)).toMatchObject({ state: "failed", error: "user exists" });
+    fx.services.remote.onResult("P1", { id: cmd.id, ok: false, error: "user-exists" });
+    expect(fx.services.remote.get(cmd.id)).toMatchObject({ state: "failed", error: "user-exists" });
     expect(fx.logLines.join("") + JSON.stringify(fx.db.prepare("SELECT * FROM svc_audit").all())).not.toContain("5599");
   });
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { FakeClock } from "../../protocol/clock.js";
-import { CentreStore } from "../../simulator/centre/centre-store.js";
+import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { startServices, type RunningServices } from "../../simulator/centre/services/start-services.js";

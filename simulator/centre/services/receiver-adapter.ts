@@ -8,10 +8,10 @@
  *   lost-events        -> a supervision incident
  * A failure inside the services is logged, never thrown into the receiver (it would stop storing frames).
  */
-import type { CentreStore } from "../centre-store.js";
+import type { CentreStore } from "../store/centre-store.js";
 import type { Logger } from "../logger.js";
-import type { Receiver } from "../../receiver.js";
-import type { ReceiverEvents } from "../../receiver-events.js";
+import type { Receiver } from "../receiver/receiver.js";
+import type { ReceiverEvents } from "../receiver/receiver-events.js";
 import type { Services } from "./services.js";
 
 export interface ReceiverAdapter {

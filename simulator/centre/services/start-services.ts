@@ -5,9 +5,9 @@
  */
 import type { Logger as PinoLogger } from "pino";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
-import type { CentreStore } from "../centre-store.js";
+import type { CentreStore } from "../store/centre-store.js";
 import { silentLogger, type Logger } from "../logger.js";
-import type { Receiver } from "../../receiver.js";
+import type { Receiver } from "../receiver/receiver.js";
 import { startServicesApi, type RunningServicesApi } from "./http-api.js";
 import { attachReceiver } from "./receiver-adapter.js";
 import { Services, type AllPorts, type ServicesOptions } from "./services.js";
