@@ -41,7 +41,6 @@ export function consoleRoutes(opts: ConsoleOptions = {}): (app: FastifyInstance,
   return (app, s) => {
     const pub = { config: { public: true } };
     app.get("/", pub, async (_req, reply) => reply.redirect("/console/"));
-    app.get("/console", pub, async (_req, reply) => reply.redirect("/console/"));
     app.get<{ Params: { file?: string } }>("/console/:file?", pub, async (req, reply) => {
       const f = files.get(req.params.file || "index.html");
       if (!f) return reply.code(404).type("text/plain").send("not found");

@@ -1,65 +1,48 @@
 /**
  * `npm start`: the whole system on loopback with no file to write first: embedded aedes broker, the centre's
- * receiver, and one panel (firmware on the simulated board plus gateway). It prints the flow as it happens:
- * zone change -> panel state -> frame sent -> centre stored -> ACK.
+ * receiver and services, and one panel (firmware on the simulated board plus gateway). It serves the
+ * operators' console and the simulated panel's page, prints both addresses and a demo login once, and
+ * prints the flow as it happens: zone change -> panel state -> frame sent -> centre stored -> ACK.
  *
- * With a terminal attached it takes commands (type `help`); without one (CI, pipes) it runs a scripted
- * intrusion and exits: arm away, exit delay, front door opens, entry delay runs out, alarm reported,
- * stored and acknowledged, owner disarms (cancel 406). `npm start -- --delays MS` sets the exit and entry
- * delays (default 3 s).
+ * With a terminal attached it also takes commands (type `help`); without one (CI, pipes) it runs a
+ * scripted intrusion and exits: arm away, exit delay, front door opens, entry delay runs out, alarm
+ * reported, stored and acknowledged, owner disarms (cancel 406). `--serve` keeps the pages up without a
+ * terminal until Ctrl-C. `--delays MS` sets the exit and entry delays (default 3 s); `--console-port` and
+ * `--panel-port` the pages' ports (default 8080 and 8081, any free port when taken).
  */
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { keySequence, type PanelView } from "../../firmware/index.js";
-import { Cid, eventDef, siaCode, type Event } from "../../protocol/index.js";
+import { Cid, type Event } from "../../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
+import { startDemoCentre, type DemoCentre } from "./demo-centre.js";
+import { DemoOutput } from "./demo-output.js";
+import { runTerminal } from "./demo-terminal.js";
+import { eventText, keypadText, phaseText } from "./demo-text.js";
+import { startPanelPage, type RunningPanelPage } from "./panel-page/panel-page.js";
 import { startSystem, type RunningSystem } from "./system.js";
 
-const t0 = Date.now();
-function say(who: string, what: string): void {
-  const t = ((Date.now() - t0) / 1000).toFixed(3).padStart(8);
-  console.log(`${t}s  ${who.padEnd(8)} ${what}`);
-}
-
-function describe(e: Event): string {
-  const d = eventDef(e.code);
-  const who = e.zone !== undefined ? ` zone ${e.zone}` : e.user !== undefined ? ` user ${e.user}` : "";
-  const q = e.q === 1 ? "new" : e.q === 3 ? "restore" : "still present";
-  return `${e.code} ${d?.name ?? "?"} (${siaCode(e.code, e.q) ?? "--"}, ${q}) area ${e.area}${who}`;
-}
-
-function phase(p: PanelView["areas"][number]["phase"]): string {
-  switch (p.kind) {
-    case "disarmed":
-      return "disarmed";
-    case "exit":
-      return `exit delay (${p.mode}) until +${((p.until - Date.now()) / 1000).toFixed(1)} s`;
-    case "armed":
-      return `armed ${p.mode}`;
-    case "entry":
-      return `entry delay (zone ${p.zone}) until +${((p.until - Date.now()) / 1000).toFixed(1)} s`;
-  }
-}
+const out = new DemoOutput();
+const say = (who: string, what: string) => out.say(who, what);
 
 function wire(sys: RunningSystem): void {
-  sys.panel.on("state", (v) => say("panel", `state: ${v.areas.map((a) => `area ${a.area} ${phase(a.phase)}${a.alarm ? " ALARM" : ""}`).join(", ")}${v.outputs.siren ? ", siren on" : ""}${v.troubles.length ? `, troubles ${v.troubles.join(",")}` : ""}`));
-  sys.panel.on("keypad", (m) => say("keypad", JSON.stringify(m)));
-  sys.panel.on("report", (e) => say("panel", `reports ${describe(e)}`));
+  const cfg = sys.config;
+  sys.panel.on("state", (v) => {
+    const now = Date.now();
+    const areas = v.areas.map((a) => `${cfg.areas.find((x) => x.area === a.area)?.name ?? `area ${a.area}`}: ${phaseText(a.phase, now)}${a.alarm ? ", ALARM" : ""}`);
+    say("panel", `${areas.join("; ")}${v.outputs.siren ? "; siren sounding" : ""}${v.troubles.length ? `; troubles ${v.troubles.join(", ")}` : ""}`);
+  });
+  sys.panel.on("keypad", (m) => say("keypad", keypadText(cfg, m)));
+  sys.panel.on("report", (e) => say("panel", `reports ${eventText(cfg, e)}`));
   // The gateway sends inside the panel's report call; print it after the panel's own line, so the flow
   // reads in the order the design promises: panel reports -> frame sent -> centre stored -> ACK.
-  sys.gateway.on("sent", ({ seq, attempt }) => setImmediate(() => say("gateway", `frame seq ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`)));
-  sys.receiver.on("stored", (panel, seq, p) => say("centre", `stored ${panel} seq ${seq}: ${"events" in p ? p.events.map(describe).join("; ") : "heartbeat" in p ? "heartbeat" : "command result"}`));
-  sys.receiver.on("alarm", (id) => {
-    const a = sys.centre.alarms.get(id);
-    say("centre", `operator queue: alarm #${id} ${a.title} [${a.state}]`);
-  });
-  sys.gateway.on("acked", ({ seq, rttMs }) => say("gateway", `ACK for seq ${seq} after ${rttMs.toFixed(1)} ms: event has left the outbox`));
+  sys.gateway.on("sent", ({ seq, attempt }) => setImmediate(() => say("gateway", `frame ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`)));
+  sys.receiver.on("stored", (_panel, seq, p) => say("centre", `stored frame ${seq}: ${"events" in p ? p.events.map((e) => eventText(cfg, e)).join("; ") : "heartbeat" in p ? "heartbeat" : "command result"}`));
+  sys.receiver.on("alarm", (id) => say("centre", `alarm queue: #${id} ${sys.centre.alarms.get(id).title}`));
+  sys.gateway.on("acked", ({ seq, rttMs }) => say("gateway", `centre acknowledged frame ${seq} after ${rttMs.toFixed(1)} ms; it has left the outbox`));
 }
 
-
 function keys(sys: RunningSystem, text: string): void {
-  say("user", `keys: ${text}`);
-  for (const key of keySequence(text)) sys.panel.input({ type: "key", key });
+  say("user", `types ${text.replace(/\d/g, "•")}`);
+  for (const key of text.split(/\s+/).flatMap((t) => (/^\d+$/.test(t) ? [...t] : [t]))) sys.panel.input({ type: "key", key: key as "1" });
 }
 
 /** Told of every event the panel reports, with the sequence number the gateway's outbox gave it. */
@@ -85,59 +68,80 @@ function acknowledged(sys: RunningSystem, match: (e: Event) => boolean): Promise
  * The scripted intrusion. Each step waits for what it needs (the panel armed, the alarm acknowledged by
  * the centre), so the run takes the exit and entry delays and little more.
  */
-async function scripted(sys: RunningSystem): Promise<void> {
+async function scripted(sys: RunningSystem, page: RunningPanelPage, centre: DemoCentre): Promise<void> {
   const armed = new Promise<void>((r) => sys.panel.on("keypad", (m) => m.kind === "armed" && r()));
   keys(sys, `${DEMO_CODE} away`);
   await armed;
   const alarmAcked = acknowledged(sys, (e) => e.q === 1 && e.zone === 1);
-  say("world", "front door opens (zone 1)");
-  sys.setZone(1, true);
+  say("world", "the front door opens (zone 1)");
+  page.setZone(1, true);
   await alarmAcked;
   const restoreAcked = acknowledged(sys, (e) => e.q === 3 && e.zone === 1);
-  say("world", "front door closes");
-  sys.setZone(1, false);
+  say("world", "the front door closes");
+  page.setZone(1, false);
   await restoreAcked;
   const cancelAcked = acknowledged(sys, (e) => e.code === Cid.Cancel);
   keys(sys, `${DEMO_CODE} off`);
   await cancelAcked;
-  for (const a of sys.centre.alarms.list(true)) {
-    say("centre", `alarm #${a.id} for operators: ${a.title}, ${a.state}, frames ${sys.centre.alarms.frames(a.id).length}`);
+  for (const i of centre.services.services.desk.queue()) {
+    say("centre", `incident #${i.id} for the operators: ${i.title}, ${i.state}; next task: ${i.tasks.find((t) => t.state === "open")?.kind ?? "none"}`);
   }
 }
 
-async function interactive(sys: RunningSystem): Promise<void> {
-  console.log("commands: open N | close N | keys 1234 away | keys 1234 off | ac lost | ac ok | status | quit");
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "> " });
-  rl.prompt();
-  for await (const line of rl) {
-    const [cmd, ...rest] = line.trim().split(/\s+/);
-    try {
-      if (cmd === "open" || cmd === "close") sys.setZone(Number(rest[0]), cmd === "open");
-      else if (cmd === "keys") keys(sys, rest.join(" "));
-      else if (cmd === "ac") sys.panel.input({ type: "ac", ok: rest[0] === "ok" });
-      else if (cmd === "status") console.log(JSON.stringify(sys.panel.view()));
-      else if (cmd === "quit" || cmd === "exit") break;
-      else if (cmd) console.log("commands: open N | close N | keys 1234 away | keys 1234 off | ac lost | ac ok | status | quit");
-    } catch (e) {
-      console.log(`error: ${(e as Error).message}`);
-    }
-    rl.prompt();
+async function listen<T>(start: (port: number) => Promise<T>, port: number): Promise<T> {
+  try {
+    return await start(port);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw e;
+    say("demo", `port ${port} is taken; using a free one`);
+    return start(0);
   }
-  rl.close();
+}
+
+function portArg(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new RangeError(`--${name} takes a port number 0..65535 (0: any free port)`);
+  return n;
 }
 
 async function main(): Promise<void> {
-  say("demo", "starting broker, centre receiver, panel and gateway on loopback");
-  const { values } = parseArgs({ options: { delays: { type: "string", default: "3000" } } });
+  const { values } = parseArgs({
+    options: {
+      delays: { type: "string", default: "3000" },
+      "console-port": { type: "string", default: "8080" },
+      "panel-port": { type: "string", default: "8081" },
+      serve: { type: "boolean", default: false },
+    },
+  });
   const delayMs = Number(values.delays);
   if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > 45_000) throw new RangeError("--delays takes 0..45000 ms (EN 50131-1: entry delay at most 45 s)");
+  const consolePort = portArg("console-port", values["console-port"]);
+  const panelPort = portArg("panel-port", values["panel-port"]);
+  say("demo", "starting broker, centre receiver and services, panel and gateway on loopback");
   const sys = await startSystem({ panelConfig: demoPanelConfig(delayMs), onReport: (e, seq) => reportedListeners.forEach((f) => f(e, seq)) });
   wire(sys);
-  say("demo", `broker on ${sys.url}; panel ${sys.panelId}; owner code ${DEMO_CODE}`);
-  if (process.stdin.isTTY) await interactive(sys);
-  else await scripted(sys);
+  const centre = await listen((port) => startDemoCentre(sys, { port }), consolePort);
+  const page = await listen((port) => startPanelPage(sys, { port, consoleUrl: centre.consoleUrl }), panelPort);
+  out.banner([
+    `Operators' console:  ${centre.consoleUrl}`,
+    `   log in as "${centre.logins.operator}" or "${centre.logins.supervisor}", password ${centre.logins.password}`,
+    `Simulated panel:     ${page.url}   (owner code ${DEMO_CODE})`,
+    `Demo installation "Demo House": caller password ${centre.callerPassword} (to cancel an alarm as the customer)`,
+    "These passwords are shown once; they live only in this run.",
+  ]);
+  if (process.stdin.isTTY) await runTerminal(sys, page, out);
+  else if (values.serve) await new Promise<void>((resolve) => (process.once("SIGINT", resolve), process.once("SIGTERM", resolve)));
+  else await scripted(sys, page, centre);
+  await page.close();
+  await centre.stop();
   await sys.stop();
   say("demo", "stopped");
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  console.error(`demo: ${(e as Error).message}`);
+  process.exit(1); // the system may be half started: nothing left to wait for
+
+}

@@ -16,6 +16,7 @@ export function toast(text, isError = false) {
   const box = document.getElementById("toast");
   const d = h("div", { class: isError ? "err" : "" }, text);
   box.append(d);
+  while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => d.remove(), isError ? 7000 : 3500);
 }
 
@@ -63,4 +64,10 @@ export function priorityBadge(p) {
 
 export function field(label, input) {
   return h("label", {}, label, input);
+}
+
+/** Replaces an element's children; arrays are flattened and null/false left out, as in h(). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (c instanceof Node ? c : String(c))));
+  return el;
 }

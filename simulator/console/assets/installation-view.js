@@ -3,7 +3,7 @@
 // remote change of a user's code (typed once, cleared at once, never shown) and the alarm history.
 import { ApiError, get, post } from "./api.js";
 import { eventText } from "./queue-view.js";
-import { ago, field, h, since, toast, when } from "./dom.js";
+import { ago, field, fill, h, since, toast, when } from "./dom.js";
 
 export async function installationsView({ main }) {
   const list = await get("/api/installations");
@@ -72,10 +72,10 @@ export async function installationView(ctx, id) {
           h("dd", {}, p.lastSeen ? [when(p.lastSeen, tz), " (", since(p.lastSeen, p.reportingMs ?? 0), " ago)"] : "never"),
           h("dt", {}, "Supervision"),
           h("dd", {}, p.category ? `${p.category}: reports at least every ${ago(p.reportingMs)} (EN 50136-1)` : "—"),
+          h("dt", {}, "Armed now"),
+          h("dd", { id: `armed-${p.panel}` }, h("span", { class: `badge ${panels.armed ? "b-info" : ""}` }, panels.armed ? "armed" : "not armed"), h("span", { class: "muted" }, " (its last opening or closing report)")),
           h("dt", {}, "Last heartbeat"),
-          h("dd", {}, hb ? `${when(hb.at, tz)}, ${hb.outbox} event(s) waiting in its outbox` : "none yet"),
-          h("dt", {}, "Areas"),
-          h("dd", {}, hb?.areas.length ? hb.areas.map((a) => h("span", { class: `badge ${a.mode === "disarmed" ? "" : "b-info"}` }, `area ${a.area}: ${a.mode === "disarmed" ? "not armed" : `armed ${a.mode}`}`)) : panels.armed ? "armed" : "not armed"),
+          h("dd", {}, hb ? `${when(hb.at, tz)}: ${hb.areas.map((a) => `area ${a.area} ${a.mode === "disarmed" ? "not armed" : `armed ${a.mode}`}`).join(", ") || "no areas"}; ${hb.outbox} event(s) in its outbox` : "none yet"),
           h("dt", {}, "Troubles"),
           h("dd", {}, hb?.troubles.length ? hb.troubles.map((t) => h("span", { class: "badge b-warn" }, `${t.code} ${t.name}`)) : "none"),
           h("dt", {}, "Zones"),
@@ -137,7 +137,7 @@ export async function installationView(ctx, id) {
     );
 
     const wk = schedule?.body.weekly;
-    root.replaceChildren(
+    fill(root, 
       h("h1", {}, i.name, " ", h("span", { class: "muted" }, `— ${i.address} · ${tz}`)),
       h(
         "div",

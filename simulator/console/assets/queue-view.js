@@ -2,7 +2,7 @@
 // task by task (call outcome, guard dispatch, note), close it as real or false, or cancel it with the
 // caller password. Everything works from the keyboard: the keys are listed under the queue.
 import { get, post } from "./api.js";
-import { h, priorityBadge, since, toast, when } from "./dom.js";
+import { fill, h, priorityBadge, since, toast, when } from "./dom.js";
 
 const KIND = {
   "call-contact": "Call contact",
@@ -171,7 +171,7 @@ export async function queueView(ctx, selectId) {
     const typed = same ? detail.querySelector("#caller-password")?.value : "";
     const focusId = same && detail.contains(document.activeElement) ? document.activeElement.id : "";
     detail.dataset.incident = String(inc.id);
-    detail.replaceChildren(
+    fill(detail,
       h("h2", {}, priorityBadge(it.priority), " ", eventText(it, zoneName), " ", h("span", { class: "muted" }, `#${inc.id}`)),
       h(
         "dl",

@@ -2,7 +2,7 @@
 // 60 s, against the targets) with the alarms that missed it, operators on duty, open tasks by age,
 // late-to-arm/disarm tasks, and an installation's billing report for a period.
 import { get } from "./api.js";
-import { field, h, since, when } from "./dom.js";
+import { field, fill, h, since, when } from "./dom.js";
 
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 
@@ -35,7 +35,7 @@ export async function supervisorView({ main }) {
     const o = await get("/api/supervisor/overview");
     const f = o.handling;
     const figure = (share, target, label) => h("div", {}, h("div", { class: `big ${share >= target ? "meet" : "miss"}` }, pct(share)), h("div", { class: "muted" }, `${label} (target ${pct(target)})`));
-    root.replaceChildren(
+    fill(root, 
       h(
         "div",
         { class: "grid2" },
