@@ -63,7 +63,8 @@ export async function queueView(ctx, selectId) {
     refreshing = true;
     try {
       items = await get("/api/queue");
-      if (selected === undefined && items.length) selected = items[0].incident.id;
+      // A closed alarm leaves the queue: the next one (highest priority, oldest) is chosen.
+      if (!items.some((i) => i.incident.id === selected)) selected = items[0]?.incident.id;
       renderList();
       await renderDetail();
     } finally {
@@ -87,6 +88,7 @@ export async function queueView(ctx, selectId) {
             tabindex: 0,
             dataset: { incident: String(it.incident.id) },
             onclick: () => select(it.incident.id),
+            onfocus: () => it.incident.id !== selected && select(it.incident.id),
             onkeydown: (e) => e.key === "Enter" && (e.stopPropagation(), take()),
           },
           h("td", {}, priorityBadge(it.priority)),
@@ -127,7 +129,7 @@ export async function queueView(ctx, selectId) {
     const t = sel() && currentTask(sel().incident);
     if (t && t.state === "open") act(() => post(`/api/tasks/${t.id}/run`), t.kind === "guard" ? "Guard dispatched" : `${KIND[t.kind]} done`);
   };
-  const close = (falseAlarm) => sel() && act(() => post(`/api/incidents/${selected}/close`, { falseAlarm, note: noteText() }), `Alarm #${selected} closed as ${falseAlarm ? "a false alarm" : "real"}`).then(() => (selected = items[0]?.incident.id, refresh()));
+  const close = (falseAlarm) => sel() && act(() => post(`/api/incidents/${selected}/close`, { falseAlarm, note: noteText() }), `Alarm #${selected} closed as ${falseAlarm ? "a false alarm" : "real"}`).then(() => list.querySelector("tr.selected")?.focus());
 
   async function renderDetail() {
     const it = sel();
@@ -215,7 +217,7 @@ export async function queueView(ctx, selectId) {
                   e.preventDefault();
                   const password = pwd.value;
                   pwd.value = "";
-                  act(() => post(`/api/incidents/${inc.id}/cancel`, { password, note: noteText() }), `Alarm #${inc.id} cancelled by the customer (false alarm)`).then(() => (selected = items[0]?.incident.id, refresh()));
+                  act(() => post(`/api/incidents/${inc.id}/cancel`, { password, note: noteText() }), `Alarm #${inc.id} cancelled by the customer (false alarm)`).then(() => list.querySelector("tr.selected")?.focus());
                 },
               },
               h("label", {}, "Customer calls to cancel (x)", pwd),

@@ -56,7 +56,8 @@ export async function startPanelPage(sys: RunningSystem, opts: PanelPageOptions 
     return {
       panel: sys.panelId,
       consoleUrl: opts.consoleUrl ?? null,
-      display,
+      // An area in alarm outshows the last keypad message, as a real keypad's display does.
+      display: v.areas.some((a) => a.alarm) ? `ALARM: ${v.areas.filter((a) => a.alarm).map((a) => `${cfg.areas.find((x) => x.area === a.area)?.name ?? `area ${a.area}`}${a.memory.length ? `, ${a.memory.map((z) => zoneLabel(cfg, z)).join(", ")}` : ""}`).join("; ")}` : display,
       digits,
       areas: v.areas.map((a) => ({ area: a.area, name: cfg.areas.find((x) => x.area === a.area)?.name ?? `area ${a.area}`, phase: a.phase.kind, text: phaseText(a.phase, now), alarm: a.alarm, memory: a.memory.map((z) => zoneLabel(cfg, z)) })),
       zones: cfg.zones.map((z) => ({ zone: z.zone, name: z.name ?? `zone ${z.zone}`, type: z.type, open: zoneOpen.get(z.zone) ?? false })),

@@ -33,6 +33,7 @@ function draw(s) {
   $("panel-id").textContent = s.panel;
   if (s.consoleUrl) ($("console-link").href = s.consoleUrl), ($("console-link").hidden = false);
   $("display").textContent = s.display;
+  $("display").classList.toggle("alarm", s.display.startsWith("ALARM"));
   $("digits").textContent = "•".repeat(s.digits);
   for (const [name, on] of Object.entries(s.outputs)) {
     const n = $(`led-${name}`) ?? $(`out-${name}`);
