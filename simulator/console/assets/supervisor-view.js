@@ -5,6 +5,7 @@ import { get } from "./api.js";
 import { field, fill, h, since, when } from "./dom.js";
 
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 export async function supervisorView({ main }) {
   const root = h("div");
@@ -21,7 +22,7 @@ export async function supervisorView({ main }) {
     const r = await get(`/api/installations/${instSel.value}/report?from=${from}&to=${to}`);
     const t = r.totals;
     reportBox.replaceChildren(
-      h("p", {}, `${t.alarms} alarms · ${t.tests} tests · ${t.falseAlarms} false alarms · ${t.cancellations} cancelled by the customer · ${t.dispatches} guard dispatches · `, h("strong", {}, `${t.billableItems} billable`)),
+      h("p", {}, `${n(t.alarms, "alarm")} · ${n(t.tests, "test")} · ${n(t.falseAlarms, "false alarm")} · ${t.cancellations} cancelled by the customer · ${n(t.dispatches, "guard dispatch", "guard dispatches")} · `, h("strong", {}, `${t.billableItems} billable`)),
       r.billing.length
         ? h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "When"), h("th", {}, "Item"), h("th", {}, "Alarm"), h("th", {}, "Note"))), h("tbody", {}, r.billing.map((b) => h("tr", {}, h("td", {}, when(b.at)), h("td", {}, b.kind), h("td", {}, b.incidentId ? `#${b.incidentId}` : "—"), h("td", {}, b.note)))))
         : h("p", { class: "muted" }, "Nothing to bill in this period."),
