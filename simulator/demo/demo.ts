@@ -10,6 +10,7 @@
  * terminal until Ctrl-C. `--delays MS` sets the exit and entry delays (default 3 s); `--console-port` and
  * `--panel-port` the pages' ports (default 8080 and 8081, any free port when taken).
  */
+import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { Cid, type Event } from "../../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
@@ -88,14 +89,17 @@ async function scripted(sys: RunningSystem, page: RunningPanelPage, centre: Demo
   }
 }
 
-async function listen<T>(start: (port: number) => Promise<T>, port: number): Promise<T> {
-  try {
-    return await start(port);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw e;
-    say("demo", `port ${port} is taken; using a free one`);
-    return start(0);
-  }
+/** The preferred port when it is free, else 0 (any free port): asked before anything starts on it, so a
+ *  taken port never leaves a half-started centre behind. */
+async function portOrAny(port: number): Promise<number> {
+  if (port === 0) return 0;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ port, host: "127.0.0.1" }, () => probe.close(() => resolve(true)));
+  });
+  if (!free) say("demo", `port ${port} is taken; using a free one`);
+  return free ? port : 0;
 }
 
 function portArg(name: string, v: string): number {
@@ -120,8 +124,8 @@ async function main(): Promise<void> {
   say("demo", "starting broker, centre receiver and services, panel and gateway on loopback");
   const sys = await startSystem({ panelConfig: demoPanelConfig(delayMs), onReport: (e, seq) => reportedListeners.forEach((f) => f(e, seq)) });
   wire(sys);
-  const centre = await listen((port) => startDemoCentre(sys, { port }), consolePort);
-  const page = await listen((port) => startPanelPage(sys, { port, consoleUrl: centre.consoleUrl }), panelPort);
+  const centre = await startDemoCentre(sys, { port: await portOrAny(consolePort) });
+  const page = await startPanelPage(sys, { port: await portOrAny(panelPort), consoleUrl: centre.consoleUrl });
   out.banner([
     `Operators' console:  ${centre.consoleUrl}`,
     `   log in as "${centre.logins.operator}" or "${centre.logins.supervisor}", password ${centre.logins.password}`,

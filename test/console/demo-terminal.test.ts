@@ -29,7 +29,7 @@ function waitFor(re: RegExp, from = 0): Promise<string> {
         resolveLine(hit);
       }
     };
-    const timer = setTimeout(() => (child.stdout.off("data", check), reject(new Error(`no line matching ${re} in:\n${screenLines().slice(-30).join("\n")}`))), 15_000);
+    const timer = setTimeout(() => (child.stdout.off("data", check), reject(new Error(`no line matching ${re} in:\n${screenLines().slice(-30).join("\n")}`))), 25_000);
     child.stdout.on("data", check);
     check();
   });
@@ -77,7 +77,7 @@ describe("the terminal demo under a pseudo-terminal", () => {
     expect(await type("link restore", /line restored/)).toBeTruthy();
     expect(await type("frobnicate", /unknown command "frobnicate"; type help/)).toBeTruthy();
     expect(await type("keys 12ab away", /"12ab" is not a key/)).toBeTruthy();
-  });
+  }, 60_000);
 
   it("keeps the prompt off the log lines, and quits with status 0", async () => {
     // The first line may carry npx's spinner; every later log line starts at column 1.
