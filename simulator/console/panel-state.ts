@@ -24,8 +24,8 @@ export function panelState(centre: CentreStore, panel: string, now: number): Pan
   const p = centre.registry.panel(panel);
   if (!p) return { panel, registered: false, category: null, reportingMs: null, link: "unknown", lastSeen: null, heartbeat: null };
   const reportingMs = isCategoryName(p.category) ? category(p.category).primaryMs : null;
-  const late = p.lastSeen === null || (reportingMs !== null && now - p.lastSeen > reportingMs);
-  const link: LinkState = p.status === "offline" ? "down" : late ? "late" : p.status === "online" || p.lastSeen !== null ? "up" : "unknown";
+  // Late only past the category's reporting time (EN 50136-1): at exactly that age it is still in time.
+  const link: LinkState = p.status === "offline" ? "down" : p.lastSeen === null ? "unknown" : reportingMs !== null && now - p.lastSeen > reportingMs ? "late" : "up";
   return { panel, registered: true, category: p.category, reportingMs, link, lastSeen: p.lastSeen, heartbeat: lastHeartbeat(centre, panel) };
 }
 
