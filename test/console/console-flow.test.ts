@@ -3,9 +3,10 @@
  * page appears in the console's queue without a reload, above an older fire alarm (priority, then age);
  * the operator takes it, records two calls with no answer, dispatches the guard and closes it as real; a second alarm is cancelled as false with the
  * caller password; after a test window is announced a third is recorded as a test and not dispatched.
- * Screenshots of both pages go to docs/screenshots/. Waits on what the pages show, never on the clock.
+ * Screenshots of both pages go to docs/screenshots/ (with UPDATE_SCREENSHOTS=1). Waits on what the pages show, never on the clock.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,9 @@ import { startPanelPage, type RunningPanelPage } from "../../simulator/demo/pane
 import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 import { launchBrowser } from "./browser.js";
 
-const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+/** The README's screenshots are rewritten only when asked (`UPDATE_SCREENSHOTS=1 npx vitest run test/console`),
+ *  so a test run leaves the work tree clean; otherwise they go to a temporary directory. */
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? resolve(import.meta.dirname, "../../docs/screenshots") : mkdtempSync(join(tmpdir(), "open-alarm-shots-"));
 const PASSWORD = "demo-console-test";
 const CALLER = "bread-and-butter";
 
@@ -44,6 +47,7 @@ afterAll(async () => {
   await panelPage?.close();
   await centre?.stop();
   await sys?.stop();
+  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 /** Screenshots without the passing notices over the content. */
