@@ -103,10 +103,13 @@ describe("npm start without a terminal", () => {
     });
     const out = r.stdout.toString();
     expect(r.status, r.stderr.toString()).toBe(0);
-    expect(out).toMatch(/panel +reports 134 entry\/exit burglary \(BA, new\)/);
-    expect(out).toMatch(/centre +stored panel-0001 seq \d+: 134 entry\/exit burglary/);
-    expect(out).toMatch(/centre +stored panel-0001 seq \d+: 406 cancel/);
-    const alarmSeq = /stored panel-0001 seq (\d+): 134 entry\/exit burglary \(BA, new\)/.exec(out)![1];
-    expect(out).toContain(`ACK for seq ${alarmSeq} after`);
+    expect(out).toMatch(/panel +reports entry\/exit burglary, zone 1 \(front door\) \[Contact ID 134\/1, SIA BA\]/);
+    expect(out).toMatch(/centre +stored frame \d+: entry\/exit burglary, zone 1 \(front door\) \[Contact ID 134\/1/);
+    expect(out).toMatch(/centre +stored frame \d+: cancel \(disarmed\), user 1 \(owner\) \[Contact ID 406\/1/);
+    const alarmSeq = /stored frame (\d+): entry\/exit burglary, zone 1 \(front door\) \[Contact ID 134\/1/.exec(out)![1];
+    expect(out).toContain(`centre acknowledged frame ${alarmSeq} after`);
+    // The console's address and the demo login, printed once; the centre made an incident of the alarm.
+    expect(out.match(/Operators' console: +http:\/\/127\.0\.0\.1:\d+\/console\//g)).toHaveLength(1);
+    expect(out).toMatch(/incident #\d+ for the operators: entry\/exit burglary zone 1 area 1, open; next task: call-contact/);
   });
 });

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import { installPlumbing } from "./api-plumbing.js";
 import { authRoutes } from "./routes-auth.js";
+import { consoleRoutes } from "./routes-console.js";
 import { incidentRoutes } from "./routes-incidents.js";
 import { installationRoutes } from "./routes-installations.js";
 import { queueStreamRoutes } from "./routes-queue-stream.js";
@@ -59,6 +60,7 @@ export function buildServicesApi(s: Services, opts: ServicesApiOptions = {}): Fa
   incidentRoutes(app, s);
   remoteRoutes(app, s);
   ticketRoutes(app, s);
+  consoleRoutes(app, s);
   queueStreamRoutes(app, s, opts.clock ?? unrefSystemClock, opts.keepAliveMs ?? 25_000);
   for (const add of opts.routes ?? []) add(app, s);
   app.get("/api/schema", { config: { role: "operator" } }, async () => docs);

@@ -8,7 +8,7 @@ import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import type { CentreStore } from "../store/centre-store.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { Receiver } from "../receiver/receiver.js";
-import { startServicesApi, type RunningServicesApi } from "./http-api.js";
+import { startServicesApi, type RunningServicesApi, type ServicesApiOptions } from "./http-api.js";
 import { attachReceiver } from "./receiver-adapter.js";
 import { Services, type AllPorts, type ServicesOptions } from "./services.js";
 
@@ -22,6 +22,8 @@ export interface StartServicesOptions extends ServicesOptions {
   readonly httpLogger?: PinoLogger;
   readonly log?: Logger;
   readonly bootstrapAdmin?: { readonly username: string; readonly password: string };
+  /** More routes on the same server (the operators' console: simulator/console/). */
+  readonly routes?: ServicesApiOptions["routes"];
 }
 
 export interface RunningServices {
@@ -41,6 +43,7 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.httpLogger ? { logger: o.httpLogger } : {}),
+    ...(o.routes ? { routes: o.routes } : {}),
   });
   return {
     services,
