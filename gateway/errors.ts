@@ -8,7 +8,8 @@ export type GatewayErrorCode =
   | "bad-config" // constructor options that cannot work (no broker, unknown category, bad limits)
   | "bad-event" // report() given an event that is not a valid v1 Event
   | "stopped" // used after stop()
-  | "storage" // the SQLite file could not take the write (disk full, I/O error): NOT reported
+  | "storage" // the SQLite file could not take the write (I/O error): NOT reported
+  | "store-full" // the disk under the SQLite file is full (SQLITE_FULL): NOT reported; delivery resumes when space returns
   | "store-corrupt" // a row read back from the SQLite file does not fit its schema (the message names the table)
   | "retained" // a retained downlink message (never acted on: MQTT v5 3.3.1.3, a retained "arm" re-arms on every reconnect)
   | "replay" // a command id already executed
