@@ -54,6 +54,8 @@ export interface LoadResult {
   readonly samples: readonly Sample[];
   readonly receiverCpuPct: number[];
   readonly seconds: number;
+  /** Receivers that died during the run (each is a failure: nothing should kill a receiver). */
+  readonly receiverCrashes: readonly string[];
 }
 
 interface Outstanding {
@@ -83,6 +85,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const retryMs = o.retryMs ?? 5000;
   const dir = mkdtempSync(join(tmpdir(), "load-"));
   const cleanup: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const crashes: string[] = [];
+  let closing = false;
   try {
     // Mosquitto as the bench runs it: anonymous on loopback, nothing dropped for a slow subscriber.
     const port = await freePort();
@@ -120,6 +124,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         c.once("exit", (code) => reject(new Error(`receiver ${name} exited with ${code}`)));
       });
       c.removeAllListeners("exit");
+      c.once("exit", (code, signal) => void (closing || crashes.push(`${name} exited (${signal ?? code})`)));
       receivers.push(c);
     }
 
@@ -194,7 +199,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const samples: Sample[] = [];
     const cpu0 = receivers.map((r) => procStats(r.pid!).cpuSeconds);
     const sample = () => {
-      const st = receivers.map((r) => procStats(r.pid!));
+      const st = receivers.map((r) => (r.exitCode === null && r.signalCode === null ? procStats(r.pid!) : { rssMb: 0, cpuSeconds: 0 }));
       const s: Sample = { atMs: performance.now() - t0, rssMb: st.map((x) => x.rssMb), cpuSeconds: st.map((x, k) => x.cpuSeconds - cpu0[k]!), sent, acked };
       samples.push(s);
       o.onSample?.(s);
@@ -226,8 +231,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       samples,
       receiverCpuPct: last.cpuSeconds.map((c) => (100 * c) / seconds),
       seconds,
+      receiverCrashes: [...crashes],
     };
   } finally {
+    closing = true;
     for (const c of cleanup) await c();
   }
 }

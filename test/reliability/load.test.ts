@@ -15,6 +15,7 @@ describe("load through Mosquitto with two receivers", () => {
         `alarm latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms; ` +
         `receivers CPU ${r.receiverCpuPct.map((c) => c.toFixed(1) + " %").join(", ")}, RSS ${r.samples.at(-1)!.rssMb.map((m) => m.toFixed(0) + " MB").join(", ")}`,
     );
+    expect(r.receiverCrashes).toEqual([]);
     expect(r.unacked).toBe(0);
     expect(r.stored).toBe(r.frames);
     expect(r.alarms).toBe(400);

@@ -73,6 +73,10 @@ async function load(minutes: number): Promise<void> {
   const last = r.samples[r.samples.length - 1]!;
   const growth = last.rssMb.map((m, i) => m / warm.rssMb[i]!);
   out(`memory: ${warm.rssMb.map((m) => m.toFixed(0)).join(" / ")} MB after warm-up -> ${last.rssMb.map((m) => m.toFixed(0)).join(" / ")} MB at the end (x${growth.map((g) => g.toFixed(2)).join(" / ")})`);
+  if (r.receiverCrashes.length > 0) {
+    out(`FAILED: ${r.receiverCrashes.join(", ")}`);
+    process.exit(1);
+  }
   if (r.unacked > 0 || r.stored !== r.frames) {
     out(`FAILED: ${r.unacked} frames never acknowledged, ${r.frames - r.stored} not stored`);
     process.exit(1);
