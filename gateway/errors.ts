@@ -26,3 +26,12 @@ export class GatewayError extends CodedError<GatewayErrorCode> {
 export function isGatewayError(e: unknown): e is GatewayError {
   return e instanceof GatewayError;
 }
+
+/** A SQLite write failure as a GatewayError ("store-full" for SQLITE_FULL), or undefined for anything else. */
+export function storageError(e: unknown): GatewayError | undefined {
+  if (e instanceof GatewayError) return e.code === "storage" || e.code === "store-full" ? e : undefined;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return undefined;
+  const message = `outbox not written: ${String((e as Error).message)}`;
+  return new GatewayError(code === "SQLITE_FULL" ? "store-full" : "storage", message);
+}

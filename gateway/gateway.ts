@@ -12,7 +12,7 @@ import { systemClock, type Clock } from "../protocol/clock.js";
 import { CommandGuard } from "./command-guard.js";
 import { openDatabase, type Db } from "./database.js";
 import { handleCommand } from "./downlink/command.js";
-import { GatewayError } from "./errors.js";
+import { GatewayError, storageError } from "./errors.js";
 import { ALTERNATIVE, heartbeatSchedule, PRIMARY, type HeartbeatSchedule } from "./heartbeat-schedule.js";
 import { Link } from "./link.js";
 import { LinkMonitor } from "./link-monitor.js";
@@ -307,13 +307,4 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private log(level: "info" | "warn" | "error", msg: string): void {
     this.o.log?.(level, `[gateway ${this.o.panel}] ${msg}`);
   }
-}
-
-/** A SQLite write failure as a GatewayError ("store-full" for SQLITE_FULL), or undefined for anything else. */
-function storageError(e: unknown): GatewayError | undefined {
-  if (e instanceof GatewayError) return e.code === "storage" || e.code === "store-full" ? e : undefined;
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return undefined;
-  const message = `outbox not written: ${String((e as Error).message)}`;
-  return new GatewayError(code === "SQLITE_FULL" ? "store-full" : "storage", message);
 }
