@@ -190,8 +190,11 @@ export class KillRig {
     }
   }
 
-  /** Lost (reported, not stored), doubled (stored twice), out of order within a class. */
-  verdict(): { reported: number; stored: number; lost: number[]; doubled: number[]; outOfOrder: number; limboStored: number } {
+  /**
+   * Lost (reported, not stored), doubled (stored twice), unexpected (stored, never reported and not in
+   * limbo), and how many stored frames came after a higher seq of their class (storage order).
+   */
+  verdict(): { reported: number; stored: number; lost: number[]; doubled: number[]; unexpected: number[]; outOfOrder: number; limboStored: number } {
     const stored = this.stored();
     const count = new Map<number, number>();
     for (const s of stored) count.set(s.index, (count.get(s.index) ?? 0) + 1);
@@ -204,7 +207,7 @@ export class KillRig {
       if ((last.get(s.prio) ?? -1) > s.seq) outOfOrder++;
       last.set(s.prio, s.seq);
     }
-    return { reported: this.reported.size, stored: stored.length - unexpected.length, lost: [...lost, ...unexpected.map((i) => -i)], doubled, outOfOrder, limboStored: [...this.limbo].filter((i) => count.has(i)).length };
+    return { reported: this.reported.size, stored: stored.length, lost, doubled, unexpected, outOfOrder, limboStored: [...this.limbo].filter((i) => count.has(i)).length };
   }
 
   async close(): Promise<void> {

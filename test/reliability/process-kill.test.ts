@@ -24,7 +24,7 @@ async function killDuringStream(kind: BrokerKind, receivers: string[], victims: 
   const log = await runKillPlan(rig, { events: 300, intervalMs: 4, victims, seed, drainTimeoutMs: 60_000 });
   const v = rig.verdict();
   console.log(`[kill ${kind}, ${receivers.length} receiver(s)] seed ${seed}: SIGKILL ${log.join(", ")}; ${v.reported} reported, ${v.stored} stored, lost ${v.lost.length}, doubled ${v.doubled.length}, stored out of class order ${v.outOfOrder}`);
-  expect({ seed, lost: v.lost, doubled: v.doubled }).toEqual({ seed, lost: [], doubled: [] });
+  expect({ seed, lost: v.lost, doubled: v.doubled, unexpected: v.unexpected }).toEqual({ seed, lost: [], doubled: [], unexpected: [] });
   expect(v.stored).toBeGreaterThanOrEqual(v.reported);
   return v;
 }

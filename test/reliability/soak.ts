@@ -44,8 +44,8 @@ async function faults(rounds: number): Promise<void> {
       const v = rig.verdict();
       kills += log.length;
       out(`round ${round + 1}/${rounds} (${broker}, seed ${seed}): SIGKILL ${log.join(", ")}; ${v.reported} reported, ${v.stored} stored, lost ${v.lost.length}, doubled ${v.doubled.length}, storage order inversions ${v.outOfOrder} (two receivers)`);
-      if (v.lost.length > 0 || v.doubled.length > 0) {
-        out(`FAILED: lost ${JSON.stringify(v.lost.slice(0, 20))} doubled ${JSON.stringify(v.doubled.slice(0, 20))}`);
+      if (v.lost.length > 0 || v.doubled.length > 0 || v.unexpected.length > 0) {
+        out(`FAILED: lost ${JSON.stringify(v.lost.slice(0, 20))} doubled ${JSON.stringify(v.doubled.slice(0, 20))} unexpected ${JSON.stringify(v.unexpected.slice(0, 20))}`);
         process.exit(1);
       }
     } finally {
