@@ -137,7 +137,7 @@ describe("alarm-sim scenario: the real firmware on SimIO in virtual time, JSON l
     expect(err).toBe("");
     const r = await runCli(["scenario", "a.yaml", "b.yaml", "--dbx", "f"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("alarm-sim: unknown flag --dbx\n");
+    expect(r.err).toBe("alarm-sim: Unknown option '--dbx' (see --help)\n"); // the shared argument layer's wording
     expect((await runCli([])).code).toBe(2);
   });
 
