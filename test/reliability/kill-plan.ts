@@ -43,7 +43,7 @@ export async function runKillPlan(rig: KillRig, o: KillPlanOptions): Promise<str
       if (Date.now() > end) throw new Error(`stream stalled before the kill of ${k.victim} at ${k.at}`);
       await new Promise((r) => setTimeout(r, 5));
     }
-    log.push(`${k.victim} at event ${base + run.reported.size}`);
+    log.push(`${k.victim} at event ${base + run.reported.size}${run.lines.includes("DONE") ? " (stream reported, backlog draining)" : ""}`);
     if (k.victim === "panel") {
       await rig.killPanel();
       base += run.reported.size + 1; // one more may be in limbo

@@ -21,7 +21,7 @@ async function killDuringStream(kind: BrokerKind, receivers: string[], victims: 
   const seed = Number(process.env.KILL_SEED ?? Date.now() % 1_000_000);
   rig = new KillRig(kind);
   await rig.setUp(receivers);
-  const log = await runKillPlan(rig, { events: 300, intervalMs: 4, victims, seed, drainTimeoutMs: 60_000 });
+  const log = await runKillPlan(rig, { events: 300, intervalMs: 12, victims, seed, drainTimeoutMs: 60_000 });
   const v = rig.verdict();
   console.log(`[kill ${kind}, ${receivers.length} receiver(s)] seed ${seed}: SIGKILL ${log.join(", ")}; ${v.reported} reported, ${v.stored} stored, lost ${v.lost.length}, doubled ${v.doubled.length}, stored out of class order ${v.outOfOrder}`);
   expect({ seed, lost: v.lost, doubled: v.doubled, unexpected: v.unexpected }).toEqual({ seed, lost: [], doubled: [], unexpected: [] });

@@ -40,7 +40,7 @@ async function faults(rounds: number): Promise<void> {
     const rig = new KillRig(broker);
     try {
       await rig.setUp();
-      const log = await runKillPlan(rig, { events: 1000, intervalMs: 3, victims, seed, drainTimeoutMs: 120_000 });
+      const log = await runKillPlan(rig, { events: 1000, intervalMs: 8, victims, seed, drainTimeoutMs: 120_000 });
       const v = rig.verdict();
       kills += log.length;
       out(`round ${round + 1}/${rounds} (${broker}, seed ${seed}): SIGKILL ${log.join(", ")}; ${v.reported} reported, ${v.stored} stored, lost ${v.lost.length}, doubled ${v.doubled.length}, storage order inversions ${v.outOfOrder} (two receivers)`);
