@@ -8,7 +8,8 @@ export type GatewayErrorCode =
   | "bad-config" // constructor options that cannot work (no broker, unknown category, bad limits)
   | "bad-event" // report() given an event that is not a valid v1 Event
   | "stopped" // used after stop()
-  | "storage" // the SQLite file could not take the write (disk full, I/O error): NOT reported
+  | "storage" // the SQLite file could not take the write (I/O error): NOT reported
+  | "store-full" // the disk under the SQLite file is full (SQLITE_FULL): NOT reported; delivery resumes when space returns
   | "store-corrupt" // a row read back from the SQLite file does not fit its schema (the message names the table)
   | "retained" // a retained downlink message (never acted on: MQTT v5 3.3.1.3, a retained "arm" re-arms on every reconnect)
   | "replay" // a command id already executed
@@ -24,4 +25,13 @@ export class GatewayError extends CodedError<GatewayErrorCode> {
 
 export function isGatewayError(e: unknown): e is GatewayError {
   return e instanceof GatewayError;
+}
+
+/** A SQLite write failure as a GatewayError ("store-full" for SQLITE_FULL), or undefined for anything else. */
+export function storageError(e: unknown): GatewayError | undefined {
+  if (e instanceof GatewayError) return e.code === "storage" || e.code === "store-full" ? e : undefined;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return undefined;
+  const message = `outbox not written: ${String((e as Error).message)}`;
+  return new GatewayError(code === "SQLITE_FULL" ? "store-full" : "storage", message);
 }

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from "../protocol/clock.js";
 import { CommandGuard } from "./command-guard.js";
 import { openDatabase, type Db } from "./database.js";
 import { handleCommand } from "./downlink/command.js";
-import { GatewayError } from "./errors.js";
+import { GatewayError, storageError } from "./errors.js";
 import { isEvent } from "./event-guard.js";
 import { ALTERNATIVE, heartbeatSchedule, PRIMARY, type HeartbeatSchedule } from "./heartbeat-schedule.js";
 import { Link } from "./link.js";
@@ -35,6 +35,8 @@ export interface GatewayEvents {
   command: [{ cmd: Command; result: CommandResult }];
   refused: [{ code: string; message: string }];
   clock: [{ offsetMs: number }];
+  /** A write to the outbox file failed outside report() (heartbeat, ACK, link event): nothing crashed. */
+  storage: [{ error: GatewayError }];
 }
 
 export type GatewayState = "created" | "running" | "stopped";
@@ -89,7 +91,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** One LinkPath per broker, reporting to the link and to the monitor (path faults 351/352). */
   private createPath(broker: BrokerOptions, i: number, schedule: HeartbeatSchedule): LinkPath {
-    const inner = this.link.pathListener(i);
+    const link = this.link.pathListener(i);
+    // A full disk must not crash the panel from a timer or a downlink: the write is refused, logged and
+    // emitted; what was stored stays stored (the transaction rolled back), and the next try may succeed.
+    const inner = {
+      up: () => this.guardStore(() => link.up()),
+      down: (reason: string) => this.guardStore(() => link.down(reason)),
+      message: (...a: Parameters<typeof link.message>) => this.guardStore(() => link.message(...a)),
+      heartbeatDue: () => this.guardStore(() => link.heartbeatDue()),
+    };
     const o = this.o;
     return new LinkPath(
       {
@@ -137,10 +147,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.log("error", `onLink(${up}) threw: ${String((e as Error)?.message ?? e)}`);
         }
       },
-      enqueue: (e) => {
-        this.outbox.enqueue(e);
-        this.link.pump();
-      },
+      enqueue: (e) =>
+        this.guardStore(() => {
+          this.outbox.enqueue(e);
+          this.link.pump();
+        }),
     });
   }
 
@@ -173,6 +184,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.monitor.pathChanged(path, this.paths[path]?.state === "up" && ok);
     });
     link.on("refused", (e) => this.refused(e.code, e.message, "downlink refused"));
+  }
+
+  private guardStore(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const error = storageError(e);
+      if (!error) throw e;
+      this.log("error", `outbox write failed, will retry: ${error.message}`);
+      this.emit("storage", { error });
+    }
   }
 
   /** Outbox overflow (outbox-overflow.ts): the dropped items are already gone from the store. */
@@ -220,7 +242,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       seqs = this.outbox.enqueueMany(checked);
     } catch (e) {
       // The panel must know the event is not stored (it keeps it in its own log and shows a fault).
-      throw new GatewayError("storage", `event not stored: ${String((e as Error)?.message ?? e)}`);
+      throw storageError(e) ?? new GatewayError("storage", `event not stored: ${String((e as Error)?.message ?? e)}`);
     }
     if (trace) {
       for (const s of seqs) {

@@ -10,14 +10,17 @@ import type { DownlinkContext } from "./context.js";
 
 export function handleAck(ctx: DownlinkContext, path: number, seqs: readonly number[], refs: readonly string[]): void {
   if (ctx.trace) for (const s of seqs) ctx.trace("ack-received", "", s);
-  const { answered, done } = ctx.window.acknowledge(seqs, refs);
+  const answered = seqs.filter((seq, i) => ctx.window.answers(seq, refs[i]!));
   if (answered.length === 0) {
     ctx.events.emit("refused", { code: "unanswered", message: `ACK for seqs ${seqs.slice(0, 8).join(",")} names no frame in flight` });
     return;
   }
   ctx.prober.acked(path);
   // Removal only on the ACK naming the seq and the frame: until then the item survives any restart.
+  // Removed before the window lets go: if the deletion cannot commit (disk full) the frames stay in flight
+  // and are resent at their timeout, and the centre's re-ACK of the duplicate tries the deletion again.
   ctx.outbox.remove(answered);
+  const { done } = ctx.window.acknowledge(seqs, refs);
   ctx.prober.helloAcked(answered);
   if (done.length > 0) ctx.window.endProbing();
   for (const d of done) ctx.events.emit("acked", d);

@@ -3,13 +3,14 @@ import { IncidentDesk } from "../../simulator/centre/services/incident-desk.js";
 import { SimulatedGuardService } from "../../simulator/centre/services/guard-service.js";
 import { SimulatedMessenger } from "../../simulator/centre/services/messenger.js";
 import { SimulatedTelephony } from "../../simulator/centre/services/telephony.js";
+import type { ScryptParams } from "../../simulator/centre/services/secret-hash.js";
 import { addInstallation, freshContext } from "./fixture.js";
 
 export const ETA = 15 * 60_000;
 export const ON_SITE = 10 * 60_000;
 
-export function deskFixture(opts: { dispatchIncluded?: boolean; start?: number } = {}) {
-  const f = freshContext(opts.start);
+export function deskFixture(opts: { dispatchIncluded?: boolean; start?: number; scrypt?: ScryptParams } = {}) {
+  const f = freshContext(opts.start, opts.scrypt);
   const { reg, id } = addInstallation(f.ctx, { dispatchIncluded: opts.dispatchIncluded ?? false });
   const telephony = new SimulatedTelephony();
   const messenger = new SimulatedMessenger();

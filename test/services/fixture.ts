@@ -2,16 +2,16 @@
 import Database from "better-sqlite3";
 import { FakeClock } from "../../protocol/clock.js";
 import { Installations } from "../../simulator/centre/services/installations.js";
-import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
+import { TEST_SCRYPT, type ScryptParams } from "../../simulator/centre/services/secret-hash.js";
 import { servicesContext, type ServicesContext } from "../../simulator/centre/services/services-context.js";
 
 /** 2026-03-02 09:00 UTC, a Monday. */
 export const T0 = Date.UTC(2026, 2, 2, 9, 0);
 
-export function freshContext(start = T0): { ctx: ServicesContext; clock: FakeClock; close: () => void } {
+export function freshContext(start = T0, scrypt: ScryptParams = TEST_SCRYPT): { ctx: ServicesContext; clock: FakeClock; close: () => void } {
   const db = new Database(":memory:");
   const clock = new FakeClock(start);
-  const ctx = servicesContext(db, clock, TEST_SCRYPT);
+  const ctx = servicesContext(db, clock, scrypt);
   return { ctx, clock, close: () => db.close() };
 }
 

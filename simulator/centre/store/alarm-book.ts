@@ -54,19 +54,30 @@ export class AlarmBook {
   /** Open a new alarm, or join the open one with the same panel and key. */
   raise(r: RaiseInput): { id: number; created: boolean } {
     const open = this.openId(r.panel, r.key);
-    if (open !== undefined) {
-      if (r.frameId !== undefined) this.attach(open, r.frameId);
-      if (r.note !== undefined) this.log(open, r.at, this.get(open).state, null, r.note);
-      return { id: open, created: false };
+    if (open !== undefined) return this.join(open, r);
+    let id: number;
+    try {
+      id = Number(
+        this
+          .sql("INSERT INTO alarms (panel, kind, key, title, priority, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?)")
+          .run(r.panel, r.kind, r.key, r.title, r.priority, r.at, r.at).lastInsertRowid,
+      );
+    } catch (e) {
+      // Another receiver sharing the file opened it between our look and our insert (two supervisors
+      // noticing the same silent panel): the open-alarm index refused the second; join the first.
+      const raced = (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" ? this.openId(r.panel, r.key) : undefined;
+      if (raced === undefined) throw e;
+      return this.join(raced, r);
     }
-    const id = Number(
-      this
-        .sql("INSERT INTO alarms (panel, kind, key, title, priority, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?)")
-        .run(r.panel, r.kind, r.key, r.title, r.priority, r.at, r.at).lastInsertRowid,
-    );
     if (r.frameId !== undefined) this.attach(id, r.frameId);
     this.log(id, r.at, "new", null, r.note ?? null);
     return { id, created: true };
+  }
+
+  private join(open: number, r: RaiseInput): { id: number; created: boolean } {
+    if (r.frameId !== undefined) this.attach(open, r.frameId);
+    if (r.note !== undefined) this.log(open, r.at, this.get(open).state, null, r.note);
+    return { id: open, created: false };
   }
 
   /** Add a frame (e.g. a restore) to the open alarm with this key, if there is one. */
