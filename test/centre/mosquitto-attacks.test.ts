@@ -127,13 +127,13 @@ describe("attacks through Mosquitto", () => {
     await gw.start();
     const seqs: number[] = [];
     try {
-      await until(() => gw.activePath === 0, 10_000, "gateway connected");
+      await until(() => gw.activePath === 0, 30_000, "gateway connected");
       for (let i = 0; i < 100; i++) {
         seqs.push(gw.report(event(i)));
         if (i % 20 === 0) await bait(seqs.at(-1)!);
         if (i % 10 === 0) await new Promise((res) => setTimeout(res, 20));
       }
-      await until(() => gw.depth().total === 0, 30_000, "outbox drained");
+      await until(() => gw.depth().total === 0, 45_000, "outbox drained");
       expect(seqs.filter((s) => !stored.has(s))).toEqual([]);
       expect(rejected).toEqual([]);
       expect(r.stats.naks).toBe(0);
@@ -142,5 +142,5 @@ describe("attacks through Mosquitto", () => {
       await gw.stop();
       await r.stop();
     }
-  }, 60_000);
+  }, 90_000);
 });
