@@ -11,6 +11,7 @@ import { alarmLatencyFigures } from "./alarm-latency.js";
 import { centreThroughputFigures } from "./centre-throughput.js";
 import { backlogDrainFigures } from "./backlog-drain.js";
 import { footprintFigures } from "./footprint.js";
+import { pgStoreFigures } from "./pg-store.js";
 import { mosquittoPath, startAedesBroker, startMosquittoBroker, type BenchBroker } from "./brokers.js";
 
 export interface BenchOptions {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Figure[]> | Figure[]][] = [
     ["size", () => sizeFigures()],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
+    ["centre store (postgres)", () => pgStoreFigures(opts)],
   ];
   for (const start of [startAedesBroker, ...(mosquittoPath() ? [startMosquittoBroker] : [])]) {
     const name = start === startAedesBroker ? "aedes" : "mosquitto";

@@ -60,12 +60,22 @@ export class PgFrames implements FramesPort {
       }
       out[i] = { result: "stored", frameId, alarms };
     }
-    for (const [panel, frameId] of lastFrame) {
-      await c.query("UPDATE panels SET last_seen = $1 WHERE panel = $2 AND (last_seen IS NULL OR last_seen < $1)", [at, panel]);
-      // EN 50136: traffic after a transmission fault is part of that fault's story.
-      await joinOpenIn(c, panel, "transmission-fault", frameId, at, "traffic resumed");
-    }
+    if (lastFrame.size > 0) await this.heard(c, lastFrame, at);
     return out;
+  }
+
+  /** The panels of a batch were heard from: two statements for the whole batch, not two per panel. */
+  private async heard(c: Tx, lastFrame: ReadonlyMap<string, number>, at: number): Promise<void> {
+    const panels = [...lastFrame.keys()].sort();
+    // Rows locked in panel order (as the frames were), so concurrent batches cannot deadlock here either.
+    await c.query(
+      `UPDATE panels SET last_seen = $1 WHERE panel IN (SELECT panel FROM panels WHERE panel = ANY($2::text[]) ORDER BY panel FOR UPDATE)
+       AND (last_seen IS NULL OR last_seen < $1)`,
+      [at, panels],
+    );
+    // EN 50136: traffic after a transmission fault is part of that fault's story.
+    const faults = await c.query<{ panel: string }>("SELECT panel FROM alarms WHERE key = 'transmission-fault' AND state <> 'closed' AND panel = ANY($1::text[]) ORDER BY panel", [panels]);
+    for (const { panel } of faults.rows) await joinOpenIn(c, panel, "transmission-fault", lastFrame.get(panel)!, at, "traffic resumed");
   }
 
   async has(panel: string, seq: number): Promise<boolean> {
