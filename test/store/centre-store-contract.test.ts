@@ -57,7 +57,8 @@ describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
     });
 
     it("racing receivers: each (panel, seq) is stored by exactly one of them", async () => {
-      const all = [...beats("P1", ...Array.from({ length: 60 }, (_, i) => i)), ...beats("P2", ...Array.from({ length: 60 }, (_, i) => i))];
+      // P2's frames are burglaries in 5 zones: the alarms they raise race too.
+      const all = [...beats("P1", ...Array.from({ length: 60 }, (_, i) => i)), ...Array.from({ length: 60 }, (_, i) => frame(burglary("P2", i, 1 + (i % 5))))];
       // Both receivers get every frame (a QoS 1 redelivery storm), in different orders and batch sizes.
       const mine = (s: CentreStorePort, frames: FrameToStore[], size: number, name: string) =>
         (async () => {
@@ -70,6 +71,10 @@ describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
       const storedB = rb.filter((o) => o.result === "stored").length;
       expect(storedA + storedB).toBe(all.length);
       expect(await a.frames.count()).toBe(all.length);
+      const alarms = await b.alarms.list();
+      expect(alarms.map((x) => x.key).sort()).toEqual(["130:z1", "130:z2", "130:z3", "130:z4", "130:z5"]);
+      const attached = await Promise.all(alarms.map((x) => a.alarms.frames(x.id)));
+      expect(attached.map((f) => f.length)).toEqual([12, 12, 12, 12, 12]);
     });
   });
 
