@@ -61,7 +61,8 @@ export class LeaderElector {
   }
 
   private poll(): void {
-    this.inFlight = this.claim.poll().then((held) => {
+    // A claim's poll never throws by contract; should one do so anyway, it counts as "not leader".
+    this.inFlight = this.claim.poll().catch(() => false).then((held) => {
       if (this.state !== "running") return;
       this.set(held);
       this.timer = this.clock.schedule(this.everyMs, () => this.poll());
