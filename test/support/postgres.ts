@@ -28,8 +28,8 @@ export interface TestPostgres {
   destroy(): Promise<void>;
 }
 
-export function postgresAvailable(): boolean {
-  return existsSync(join(PG_BIN, "initdb")) && existsSync(join(PG_BIN, "pg_ctl"));
+export function postgresAvailable(bin = PG_BIN): boolean {
+  return existsSync(join(bin, "initdb")) && existsSync(join(bin, "pg_ctl"));
 }
 
 function freePort(): Promise<number> {
@@ -50,16 +50,16 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
 }
 
 /** Create and start a cluster; throws a clear error when Debian's PostgreSQL server is not installed. */
-export async function startPostgres(): Promise<TestPostgres> {
-  if (!postgresAvailable()) {
-    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN}: install the Debian package "postgresql" (or set PG_BIN)`);
+export async function startPostgres(pgBin = PG_BIN): Promise<TestPostgres> {
+  if (!postgresAvailable(pgBin)) {
+    throw new Error(`PostgreSQL server binaries not found in ${pgBin}: install the Debian package "postgresql" (or set PG_BIN)`);
   }
   const user = await postgresUser();
   const dir = mkdtempSync("/tmp/pg-test-");
   if (user) chownSync(dir, user.uid, user.gid);
   const data = join(dir, "data");
   const as = user ? { uid: user.uid, gid: user.gid } : {};
-  const bin = (name: string) => join(PG_BIN, name);
+  const bin = (name: string) => join(pgBin, name);
   await run(bin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], { ...as, cwd: dir });
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60 -c shared_buffers=16MB`;
