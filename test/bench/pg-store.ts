@@ -2,9 +2,12 @@
  * Figure: the centre store's group commit on PostgreSQL. Frames per second stored through the store
  * port in batches (one transaction, one multi-row INSERT ... ON CONFLICT per batch), against raw durable
  * single-row commits on the same server in the same run; and two receivers (pools) storing the same
- * frames at once, against one. The server is a throwaway cluster on loopback with fsync on.
+ * frames at once, against one; and the time a second receiver takes to lead once the leader's session is
+ * killed, against the poll period. The server is a throwaway cluster on loopback with fsync on.
  */
 import pg from "pg";
+import { systemClock } from "../../protocol/clock.js";
+import { LeaderElector } from "../../simulator/centre/store-pg/leader-elector.js";
 import type { UplinkPayload } from "../../protocol/index.js";
 import type { FrameToStore } from "../../simulator/centre/store-pg/port.js";
 import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
@@ -52,6 +55,29 @@ async function rawCommits(url: string, ms: number): Promise<number> {
   return n / (ms / 1000);
 }
 
+/** Real time from the leader's backend being terminated to the other receiver leading, polling every `pollMs`. */
+async function takeoverMs(url: string, pollMs: number): Promise<number> {
+  const store = await PgCentreStore.open(url);
+  const r1 = new LeaderElector(store.leadership("bench", { holder: "r1" }), systemClock, pollMs);
+  let led = 0;
+  const r2 = new LeaderElector(store.leadership("bench", { holder: "r2" }), systemClock, pollMs, (l) => l && (led = performance.now()));
+  r1.start();
+  await r1.settled();
+  r2.start();
+  await r2.settled();
+  const admin = new pg.Client(url);
+  await admin.connect();
+  // Kill the leader half-way between two polls of the other, on average.
+  await new Promise((r) => setTimeout(r, pollMs / 2));
+  const killed = performance.now();
+  await admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = 'leader:bench:r1'");
+  while (!r2.leader) await new Promise((r) => setTimeout(r, 1));
+  await admin.end();
+  await Promise.all([r1.stop(), r2.stop()]);
+  await store.close();
+  return led - killed;
+}
+
 export async function pgStoreFigures(opts: BenchOptions): Promise<Figure[]> {
   if (!postgresAvailable()) {
     const missing = `not measured: no PostgreSQL server in ${PG_BIN} (Debian package postgresql)`;
@@ -79,6 +105,10 @@ export async function pgStoreFigures(opts: BenchOptions): Promise<Figure[]> {
     await Promise.all([a.close(), b.close()]);
     if (sa + sb !== batch.length) throw new Error(`two racing receivers stored ${sa + sb} of ${batch.length} frames`);
 
+    const pollMs = 200;
+    const takeover = await takeoverMs(url, pollMs);
+
+    process.stderr.write(`  postgres: leader takeover ${Math.round(takeover)} ms (poll ${pollMs} ms)\n`);
     process.stderr.write(`  postgres: ${batch.length} frames, batches of ${BATCH}: ${Math.round(oneRate)}/s; 2 racing: ${Math.round(twoRate)}/s; raw commits ${Math.round(raw)}/s\n`);
     return [
       figure(
@@ -88,6 +118,10 @@ export async function pgStoreFigures(opts: BenchOptions): Promise<Figure[]> {
       figure(
         { name: "centre store: PostgreSQL, 2 receivers racing on the same frames", value: twoRate, unit: "frames/s", baseline: oneRate, baselineName: "1 receiver, same run", target: "(report only)" },
         () => true,
+      ),
+      figure(
+        { name: "centre store: PostgreSQL leader takeover after its session is killed", value: takeover, unit: "ms", baseline: pollMs, baselineName: "the poll period", target: "ratio <= 1.5" },
+        (_v, r) => r <= 1.5,
       ),
     ];
   } finally {
