@@ -2,6 +2,7 @@
  * One contract, two stores: every case runs against the embedded SQLite store and against PostgreSQL.
  * Two connections stand for two receivers on two machines; "reopen" for a restart.
  */
+import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { UplinkPayload } from "../../protocol/index.js";
 import { Priority } from "../../protocol/index.js";
@@ -76,6 +77,44 @@ describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
       const attached = await Promise.all(alarms.map((x) => a.alarms.frames(x.id)));
       expect(attached.map((f) => f.length)).toEqual([12, 12, 12, 12, 12]);
     });
+  });
+
+  it("for any deliveries split over two receivers in any batches, each (panel, seq) is stored exactly once", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (deliveries, batchSize) => {
+          const panel = `Q${run++}`;
+          await a.registry.addPanel(panel, "SP4", T0);
+          const stored = new Map<number, number>();
+          const batches: [number, boolean][][] = [];
+          for (let i = 0; i < deliveries.length; i += batchSize) batches.push(deliveries.slice(i, i + batchSize));
+          // Each batch goes to the receiver its first delivery names; the two receivers run concurrently.
+          const run1 = async (mine: boolean) => {
+            for (const batch of batches.filter((x) => x[0]![1] === mine)) {
+              const out = await (mine ? a : b).frames.store(batch.map(([seq]) => frame(heartbeat(panel, seq))), T0, mine ? "r1" : "r2");
+              out.forEach((o, i) => o.result === "stored" && stored.set(batch[i]![0], (stored.get(batch[i]![0]) ?? 0) + 1));
+            }
+          };
+          await Promise.all([run1(true), run1(false)]);
+          const distinct = new Set(deliveries.map(([seq]) => seq));
+          expect([...stored.keys()].sort((x, y) => x - y)).toEqual([...distinct].sort((x, y) => x - y));
+          expect([...stored.values()].every((n) => n === 1)).toBe(true);
+          expect(await b.frames.count(panel)).toBe(distinct.size);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a closed store answers every call with store-unavailable, never an untyped error", async () => {
+    await b.close();
+    await expect(b.frames.store(beats("P1", 0), T0, "r2")).rejects.toMatchObject({ name: "StoreError", code: "store-unavailable" });
+    await expect(b.registry.panels()).rejects.toMatchObject({ code: "store-unavailable" });
+    await expect(b.alarms.transition(1, "take", "op1", T0, null)).rejects.toMatchObject({ code: "store-unavailable" });
+    expect((await a.frames.store(beats("P1", 0), T0, "r1")).map((o) => o.result)).toEqual(["stored"]);
   });
 
   describe("group commit", () => {
