@@ -44,7 +44,11 @@ export class PgDb {
     }
   }
 
-  /** Run `fn` in one transaction: all of it commits, or none of it. */
+  /**
+   * Run `fn` in one transaction: all of it commits, or none of it. A connection lost during COMMIT leaves
+   * the outcome unknown; it is reported as store-unavailable all the same, and that is safe: the caller
+   * does not ACK, the panel resends, and the frame is then a duplicate (re-ACKed) or new (stored).
+   */
   async tx<T>(fn: (c: Tx) => Promise<T>, attempts = 5): Promise<T> {
     for (let i = 1; ; i++) {
       let c: PoolClient;
