@@ -67,11 +67,16 @@ async function takeoverMs(url: string, pollMs: number): Promise<number> {
   await r2.settled();
   const admin = new pg.Client(url);
   await admin.connect();
-  // Kill the leader half-way between two polls of the other, on average.
+  // The leader crashes half-way between two polls of the other, on average: it polls no more, and its
+  // session is cut (as the server does when a process dies).
   await new Promise((r) => setTimeout(r, pollMs / 2));
   const killed = performance.now();
+  r1.kill();
   await admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = 'leader:bench:r1'");
-  while (!r2.leader) await new Promise((r) => setTimeout(r, 1));
+  while (!r2.leader) {
+    if (performance.now() - killed > 50 * pollMs) throw new Error(`no takeover within ${50 * pollMs} ms`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
   await admin.end();
   await Promise.all([r1.stop(), r2.stop()]);
   await store.close();

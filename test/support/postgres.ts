@@ -3,7 +3,7 @@
  * free port with trust auth, and remove it all at teardown. Running as root (as in CI containers), the
  * cluster belongs to the `postgres` OS user, since postgres refuses to run as root.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -71,6 +71,12 @@ export async function startPostgres(pgBin = PG_BIN): Promise<TestPostgres> {
   };
   await start();
   let destroyed = false;
+  // A test process that exits without destroy() (a failed beforeAll, process.exit) leaves no server behind.
+  const onExit = () => {
+    spawnSync(bin("pg_ctl"), ["stop", "-m", "immediate", "-D", data], { ...as, cwd: dir, stdio: "ignore" });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -83,6 +89,7 @@ export async function startPostgres(pgBin = PG_BIN): Promise<TestPostgres> {
     async destroy() {
       if (destroyed) return;
       destroyed = true;
+      process.removeListener("exit", onExit);
       await run(bin("pg_ctl"), ["stop", "-w", "-t", "30", "-m", "immediate", "-D", data], { ...as, cwd: dir }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -4,7 +4,8 @@
  * dies, its connection is cut, or an administrator terminates its backend. Another holder then takes it at
  * its next poll, so the takeover is bounded by the poll period (plus, for a silently vanished machine,
  * the server's TCP keepalive; see README.md). While holding, a poll checks the connection is alive: a
- * holder that lost its session stands down.
+ * holder that lost its session stands down for one poll before it reconnects, so a holder whose process
+ * lives on does not race the others for the lock it has just lost.
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -18,6 +19,8 @@ export function advisoryKey(name: string): string {
 export class PgAdvisoryLock implements Leadership {
   private client: pg.Client | undefined;
   private held = false;
+  /** The session was lost while holding, between polls: the next poll reports "not leader" and waits. */
+  private standDown = false;
   private readonly key: string;
 
   constructor(
@@ -30,12 +33,17 @@ export class PgAdvisoryLock implements Leadership {
   }
 
   async poll(): Promise<boolean> {
+    if (this.standDown) {
+      this.standDown = false;
+      return false;
+    }
     try {
       const c = this.client ?? (await this.connect());
       if (this.held) await c.query("SELECT 1"); // the session lives, so does its lock
       else this.held = (await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [this.key])).rows[0]!.ok;
     } catch {
       this.drop();
+      this.standDown = false; // this poll already says "not leader"
     }
     return this.held;
   }
@@ -44,6 +52,7 @@ export class PgAdvisoryLock implements Leadership {
     const c = this.client;
     this.client = undefined;
     this.held = false;
+    this.standDown = false;
     await c?.end().catch(() => undefined); // ending the session frees the lock
   }
 
@@ -60,6 +69,7 @@ export class PgAdvisoryLock implements Leadership {
   private drop(): void {
     const c = this.client;
     this.client = undefined;
+    if (this.held) this.standDown = true;
     this.held = false;
     c?.end().catch(() => undefined);
   }
