@@ -30,7 +30,7 @@ function centreRank(path: string): { room: string; rank: number } {
   const rest = path.slice("simulator/centre/".length);
   if (!rest.includes("/")) return rest.startsWith("start-centre.") ? { room: "top", rank: 9 } : { room: "base", rank: 0 };
   const room = rest.split("/")[0]!;
-  const ranks: Record<string, number> = { store: 1, pki: 2, broker: 3, receiver: 4, operator: 4, cli: 9 };
+  const ranks: Record<string, number> = { store: 1, "store-pg": 1.5, pki: 2, broker: 3, receiver: 4, operator: 4, services: 5, console: 6, cli: 9 };
   return { room, rank: ranks[room] ?? -1 };
 }
 

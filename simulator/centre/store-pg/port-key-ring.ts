@@ -1,0 +1,62 @@
+/**
+ * The receiver's KeyRing over the async store port. openUplink (and judgeFrame) look keys up
+ * synchronously, so the receiver first awaits `prepare(frame)`, which reads the frame's kid from the
+ * envelope and loads its key from the store; `lookup` then answers from the cache. As SqliteKeyRing:
+ * keys are cached for `maxAgeMs` (a revocation by another machine reaches this receiver within it), and
+ * unknown kids are not cached, so a panel provisioned after start is found at its first frame.
+ */
+import { parseSign1, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../../protocol/index.js";
+import type { RegistryPort } from "./port.js";
+
+export class PortKeyRing implements KeyRing {
+  private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly registry: Pick<RegistryPort, "frameKey">,
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  lookup(kid: string): RegisteredKey | undefined {
+    const hit = this.cache.get(kid);
+    if (hit && this.now() - hit.at < this.maxAgeMs) return hit.reg;
+    return undefined;
+  }
+
+  /**
+   * Have the key of this frame's kid at hand for `lookup`. A frame whose envelope does not parse is left
+   * to judgeFrame, which NAKs or drops it with the protocol's reason. Rejects with the store's error
+   * (store-unavailable) when the key cannot be read: the frame is then not judged and not ACKed.
+   */
+  async prepare(frame: Uint8Array): Promise<void> {
+    let kid: string;
+    try {
+      kid = parseSign1(frame).kid;
+    } catch {
+      return;
+    }
+    await this.load(kid);
+  }
+
+  /** Fetch `kid` unless a fresh copy is cached; concurrent loads of one kid share one query. */
+  load(kid: string): Promise<void> {
+    if (this.lookup(kid)) return Promise.resolve();
+    let p = this.loading.get(kid);
+    if (!p) {
+      p = (async () => {
+        const t = this.now();
+        const row = await this.registry.frameKey(kid);
+        if (row) this.cache.set(kid, { reg: { panel: row.panel, key: publicKeyFromPem(row.publicPem) }, at: t });
+        else this.cache.delete(kid);
+      })().finally(() => this.loading.delete(kid));
+      this.loading.set(kid, p);
+    }
+    return p;
+  }
+
+  /** Forget cached keys now. */
+  refresh(): void {
+    this.cache.clear();
+  }
+}
