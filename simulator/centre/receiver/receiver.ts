@@ -12,6 +12,11 @@
  *
  * MQTT is reached through the gateway's `Connector` port: mqtt.js by default, the simulated broker in tests,
  * so the whole centre can run on fake time. A lost connection is retried after `reconnectDelayMs`.
+ *
+ * The store is the async CentreStorePort: SQLite (a file, the default) or PostgreSQL (store-pg/). One
+ * batch is in flight at a time, so ACKs leave in commit order. A store that cannot be reached
+ * (StoreError store-unavailable) gets neither ACK nor NAK: the panel resends, to this receiver or another,
+ * once the database is back.
  */
 import { EventEmitter } from "node:events";
 import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
@@ -34,10 +39,14 @@ import { coalesceWrites } from "../coalesce-writes.js";
 import { ReceiverLink } from "./receiver-link.js";
 import { CentreError } from "../errors.js";
 import type { CentreStore } from "../store/centre-store.js";
-import type { FrameToStore } from "../store/frame-store.js";
+import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import type { CentreStorePort } from "../store-pg/port.js";
+import { storePortOf } from "../store-pg/store-port-of.js";
+import { PortKeyRing } from "../store-pg/port-key-ring.js";
+import { LeaderElector } from "../store-pg/leader-elector.js";
+import { isStoreError } from "../store-pg/store-error.js";
 import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
-import type { SqliteKeyRing } from "../store/registry.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
 import { judgeFrame } from "./receiver-frame.js";
@@ -45,8 +54,8 @@ import { judgeFrame } from "./receiver-frame.js";
 export interface ReceiverOptions {
   /** Broker URL: mqtt://host:port or mqtts://host:port. */
   readonly url: string;
-  /** This receiver's connection to the centre store (several receivers may share one file). */
-  readonly store: CentreStore;
+  /** This receiver's connection to the centre store: the port (openCentreStore), or a SQLite CentreStore. */
+  readonly store: CentreStore | CentreStorePort;
   /** The centre's Ed25519 downlink key, pinned by every panel. */
   readonly centreKey: Signer;
   /** Receiver name; the MQTT client id is `receiver@<name>`. */
@@ -68,6 +77,12 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
   readonly maxBatch?: number;
+  /**
+   * Run supervision and gap checks only while this receiver leads them (one receiver of the centre at a
+   * time, polled every `everyMs`). Default: on for PostgreSQL (every 2 s); off for SQLite, where every
+   * receiver runs them and the store makes each fault one alarm.
+   */
+  readonly leadership?: { readonly everyMs: number } | false;
 }
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
@@ -82,7 +97,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
   private state: State = "idle";
   private readonly link: ReceiverLink;
-  private readonly ring: SqliteKeyRing;
+  private readonly store: CentreStorePort;
+  private readonly ring: PortKeyRing;
+  private readonly electors: LeaderElector[] = [];
   private readonly windows = new ReplayWindows();
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -91,17 +108,34 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private pending: FrameToStore[] = [];
   private reAcks = new Map<string, number[]>();
   private flushScheduled = false;
-  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
-  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
+  /** The batch being committed; the next waits for it (ACKs in commit order). */
+  private committing: Promise<void> | undefined;
+  private flushAgain = false;
+  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
+  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0, held: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
     super();
     this.name = opts.name ?? "r1";
     this.clock = opts.clock ?? unrefSystemClock;
     this.log = opts.logger ?? silentLogger;
-    this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
-    this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
-    if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    this.store = storePortOf(opts.store, () => this.clock.now());
+    this.ring = new PortKeyRing(this.store.registry, undefined, () => this.clock.now());
+    const lead = opts.leadership ?? (this.store.kind === "postgres" ? { everyMs: 2_000 } : false);
+    const graceMs = opts.gapGraceMs ?? 60_000;
+    // A leading detector also sweeps every panel, since the other receivers' frames never reach its stored().
+    this.gaps = new GapDetector(this.store, this.clock, graceMs, (l) => this.emit("lost-events", l), this.log, lead ? graceMs : 0);
+    if (opts.supervise !== false) this.supervisor = new Supervisor(this.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    if (lead) {
+      const role = (name: string, task: { start(): void; stop(): void }) =>
+        this.electors.push(new LeaderElector(this.store.leadership(name, { holder: this.name, now: () => this.clock.now() }), this.clock, lead.everyMs, (on) => {
+          this.log.log("info", on ? "receiver: leads" : "receiver: stands down", { receiver: this.name, role: name });
+          if (on) task.start();
+          else task.stop();
+        }));
+      if (this.supervisor) role("supervision", this.supervisor);
+      role("gaps", this.gaps);
+    }
     this.link = new ReceiverLink({
       broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
       clientId: `receiver@${this.name}`,
@@ -137,8 +171,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.state = "stopped";
       throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
     }
-    this.supervisor?.start();
-    this.gaps.start();
+    if (this.electors.length > 0) for (const e of this.electors) e.start();
+    else {
+      this.supervisor?.start();
+      this.gaps.start();
+    }
     this.state = "running";
     this.log.log("info", "receiver: running", { receiver: this.name, url: this.opts.url });
   }
@@ -148,6 +185,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     if (this.state !== "running" && this.state !== "starting") return;
     this.flush();
     this.state = "stopping";
+    while (this.committing) await this.committing;
+    await Promise.all(this.electors.map((e) => e.stop()));
     this.supervisor?.stop();
     this.gaps.stop();
     await this.link.close();
@@ -159,6 +198,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.state = "stopped";
     this.pending = [];
     this.reAcks.clear();
+    for (const e of this.electors) e.kill();
     this.supervisor?.stop();
     this.gaps.stop();
     this.link.kill();
@@ -182,10 +222,24 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         this.log.log("warn", "receiver: unknown status ignored", { receiver: this.name, panel: t.panel, status: status.slice(0, 32) });
         return;
       }
-      this.opts.store.registry.setStatus(t.panel, status, this.clock.now());
+      this.store.registry.setStatus(t.panel, status, this.clock.now()).catch((e: unknown) =>
+        this.log.log("warn", "receiver: status not stored", { receiver: this.name, panel: t.panel, error: (e as Error).message }),
+      );
       this.emit("status", t.panel, status);
       return;
     }
+    // The frame's key comes from the store first; a store that cannot be reached leaves the frame
+    // un-judged and un-ACKed, and the panel sends it again.
+    const loading = this.ring.prepare(message);
+    if (!loading) return this.onFrame(topic, message);
+    loading.then(
+      () => this.onFrame(topic, message),
+      (e: unknown) => this.hold(1, e),
+    );
+  }
+
+  private onFrame(topic: string, message: Uint8Array): void {
+    if (!this.live) return;
     const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
     switch (v.kind) {
       case "ok": {
@@ -231,10 +285,30 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** Group commit: store everything pending in one transaction, then ACK each panel's stored seqs. */
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length > 0 && this.live) this.storeBatch(batch);
-    if (!this.live) return; // killed while storing: the ACKs die with it
+    if (this.committing) return void (this.flushAgain = true);
+    // At most maxBatch frames per transaction, also when a slow commit let more pile up.
+    const max = this.opts.maxBatch ?? 256;
+    const batch = this.pending.splice(0, max);
+    if (this.pending.length > 0) this.flushAgain = true;
+    const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
+    // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
+    if (!committing) return this.afterCommit();
+    this.committing = committing.finally(() => {
+      this.committing = undefined;
+      this.afterCommit();
+    });
+  }
+
+  private afterCommit(): void {
+    this.sendAcks();
+    if (this.flushAgain) {
+      this.flushAgain = false;
+      this.flush();
+    }
+  }
+
+  private sendAcks(): void {
+    if (this.state === "stopped") return; // killed while storing: the ACKs die with it
     const acks = this.reAcks;
     this.reAcks = new Map();
     for (const [panel, seqs] of acks) {
@@ -245,16 +319,31 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
-  private storeBatch(batch: FrameToStore[]): void {
+  /** Undefined when the store committed (or refused) the batch in this turn; else the commit under way. */
+  private storeBatch(batch: FrameToStore[]): Promise<void> | undefined {
     const now = this.clock.now();
-    let outcomes;
+    const frames = this.store.frames;
+    let outcomes: StoreOutcome[] | Promise<StoreOutcome[]>;
     try {
-      outcomes = this.opts.store.frames.store(batch, now, this.name);
+      outcomes = frames.storeNow ? frames.storeNow(batch, now, this.name) : frames.store(batch, now, this.name);
     } catch (e) {
-      this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
-      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
-      return;
+      return void this.storeFailed(batch, e);
     }
+    if (Array.isArray(outcomes)) return void this.committed(batch, outcomes);
+    return outcomes.then(
+      (o) => this.committed(batch, o),
+      (e: unknown) => this.storeFailed(batch, e),
+    );
+  }
+
+  private storeFailed(batch: FrameToStore[], e: unknown): void {
+    if (isStoreError(e, "store-unavailable")) return this.hold(batch.length, e);
+    this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
+    for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed" } });
+  }
+
+  private committed(batch: FrameToStore[], outcomes: StoreOutcome[]): void {
+    if (this.state === "stopped") return;
     this.stats.commits++;
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
@@ -274,6 +363,14 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.gaps.stored(panel);
       this.supervisor?.traffic(panel);
     }
+  }
+
+  /** Frames the store could not take now: no ACK, no NAK (a NAK would tell the panel to give up on them). */
+  private hold(frames: number, e: unknown): void {
+    if (!isStoreError(e, "store-unavailable")) this.log.log("error", "receiver: key lookup failed", { receiver: this.name, error: (e as Error).message });
+    this.stats.held += frames;
+    this.log.log("warn", "receiver: store unavailable, frames left un-ACKed", { receiver: this.name, frames, error: (e as Error).message });
+    this.emit("held", frames, e as Error);
   }
 
   private send(panel: string, body: { ack: { seqs: number[] } } | { nak: { seq: number; reason: NakReason } }, done?: () => void): void {

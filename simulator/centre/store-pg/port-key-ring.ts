@@ -13,7 +13,7 @@ export class PortKeyRing implements KeyRing {
   private readonly loading = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly registry: Pick<RegistryPort, "frameKey">,
+    private readonly registry: Pick<RegistryPort, "frameKey" | "frameKeyNow">,
     private readonly maxAgeMs = 30_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -28,15 +28,30 @@ export class PortKeyRing implements KeyRing {
    * Have the key of this frame's kid at hand for `lookup`. A frame whose envelope does not parse is left
    * to judgeFrame, which NAKs or drops it with the protocol's reason. Rejects with the store's error
    * (store-unavailable) when the key cannot be read: the frame is then not judged and not ACKed.
+   * Undefined when there is nothing to wait for (the key is cached, or the envelope does not parse), so
+   * the receiver judges a frame of a known panel in the same turn it arrived in.
    */
-  async prepare(frame: Uint8Array): Promise<void> {
+  prepare(frame: Uint8Array): Promise<void> | undefined {
     let kid: string;
     try {
       kid = parseSign1(frame).kid;
     } catch {
-      return;
+      return undefined;
     }
-    await this.load(kid);
+    if (this.lookup(kid)) return undefined;
+    const read = this.registry.frameKeyNow;
+    if (!read) return this.load(kid);
+    try {
+      this.keep(kid, read(kid), this.now());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return undefined;
+  }
+
+  private keep(kid: string, row: { panel: string; publicPem: string } | undefined, at: number): void {
+    if (row) this.cache.set(kid, { reg: { panel: row.panel, key: publicKeyFromPem(row.publicPem) }, at });
+    else this.cache.delete(kid);
   }
 
   /** Fetch `kid` unless a fresh copy is cached; concurrent loads of one kid share one query. */
@@ -46,9 +61,7 @@ export class PortKeyRing implements KeyRing {
     if (!p) {
       p = (async () => {
         const t = this.now();
-        const row = await this.registry.frameKey(kid);
-        if (row) this.cache.set(kid, { reg: { panel: row.panel, key: publicKeyFromPem(row.publicPem) }, at: t });
-        else this.cache.delete(kid);
+        this.keep(kid, await this.registry.frameKey(kid), t);
       })().finally(() => this.loading.delete(kid));
       this.loading.set(kid, p);
     }

@@ -31,6 +31,8 @@ export interface RegistryPort {
   setStatus(panel: string, status: string, at: number): Promise<void>;
   /** The unrevoked frame key registered under `kid` (the receiver's KeyRing reads through this). */
   frameKey(kid: string): Promise<{ panel: string; publicPem: string } | undefined>;
+  /** Embedded stores only: `frameKey` answered in the same turn (see FramesPort.storeNow). */
+  readonly frameKeyNow?: (kid: string) => { panel: string; publicPem: string } | undefined;
   /** Revoke every certificate and frame key of a subject. */
   revoke(subject: string, at: number): Promise<{ certificates: number; keys: number }>;
 }
@@ -49,6 +51,12 @@ export interface GapFound {
 export interface FramesPort {
   /** Group commit: the batch in one transaction; outcomes in input order. */
   store(frames: readonly FrameToStore[], at: number, receiver: string): Promise<StoreOutcome[]>;
+  /**
+   * Embedded stores only (SQLite is synchronous): `store` committed in the same turn, throwing the same
+   * StoreErrors. The receiver then ACKs in the turn the frames arrived in: no promise hop per batch, and
+   * tests on fake time see the ACK within the clock step that delivered the frame.
+   */
+  readonly storeNow?: (frames: readonly FrameToStore[], at: number, receiver: string) => StoreOutcome[];
   has(panel: string, seq: number): Promise<boolean>;
   count(panel?: string): Promise<number>;
   /**

@@ -25,6 +25,14 @@ export function sqliteStoreError(e: unknown): unknown {
   return new StoreError("store-failed", typeof code === "string" ? `${code}: ${msg}` : msg);
 }
 
+function now<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw sqliteStoreError(e);
+  }
+}
+
 function guard<T>(fn: () => T): Promise<T> {
   try {
     return Promise.resolve(fn());
@@ -41,18 +49,19 @@ export class SqliteCentreStore implements CentreStorePort {
 
   private constructor(readonly store: CentreStore) {
     const { db, registry, alarms, frames } = store;
-    const frameKey = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
+    const frameKeyStmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
+    const frameKey = (kid: string) => {
+      const row = frameKeyStmt.get(kid) as { panel: string; public_pem: string } | undefined;
+      return row && { panel: row.panel, publicPem: row.public_pem };
+    };
     this.registry = {
       addPanel: (panel, category, at) => guard(() => registry.addPanel(panel, category, at)),
       addFrameKey: (kid, panel, pem, at) => guard(() => registry.addFrameKey(kid, panel, pem, at)),
       panel: (panel) => guard(() => registry.panel(panel)),
       panels: () => guard(() => registry.panels()),
       setStatus: (panel, status, at) => guard(() => registry.setStatus(panel, status, at)),
-      frameKey: (kid) =>
-        guard(() => {
-          const row = frameKey.get(kid) as { panel: string; public_pem: string } | undefined;
-          return row && { panel: row.panel, publicPem: row.public_pem };
-        }),
+      frameKey: (kid) => guard(() => frameKey(kid)),
+      frameKeyNow: (kid) => now(() => frameKey(kid)),
       revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
     };
 
@@ -80,6 +89,7 @@ export class SqliteCentreStore implements CentreStorePort {
     });
     this.frames = {
       store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
+      storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
       has: (panel, seq) => guard(() => frames.has(panel, seq)),
       count: (panel) => guard(() => frames.count(panel)),
       checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
@@ -118,6 +128,23 @@ export class SqliteCentreStore implements CentreStorePort {
     }
   }
 
+  /**
+   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools): migrated like
+   * `open`, but borrowed, so `close()` leaves it open for its owner.
+   */
+  static over(store: CentreStore, now: () => number = Date.now): SqliteCentreStore {
+    try {
+      migrateSqlite(store.db, now());
+    } catch (e) {
+      throw sqliteStoreError(e);
+    }
+    const port = new SqliteCentreStore(store);
+    port.borrowed = true;
+    return port;
+  }
+
+  private borrowed = false;
+
   schemaVersion(): Promise<number> {
     return guard(() => sqliteSchemaVersion(this.store.db));
   }
@@ -127,6 +154,6 @@ export class SqliteCentreStore implements CentreStorePort {
   }
 
   async close(): Promise<void> {
-    this.store.close();
+    if (!this.borrowed) this.store.close();
   }
 }
