@@ -37,6 +37,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
       "protocol-version": { type: "string", default: "4" },
       synchronous: { type: "string", default: "FULL" },
       quiet: { type: "boolean" },
+      "lead-every": { type: "string" },
     },
     strict: true,
   });
@@ -50,6 +51,8 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
     centreKey: centreSigner(centre),
     name: a.name!,
     logger: a.quiet ? silentLogger : consoleLogger,
+    // How often a PostgreSQL receiver polls the centre-wide roles (takeover within one period).
+    ...(a["lead-every"] ? { leadership: { everyMs: Number(a["lead-every"]) } } : {}),
     connect: {
       protocolVersion: a["protocol-version"] === "5" ? 5 : 4,
       ...(a.cert && a.key ? { cert: readFileSync(a.cert), key: readFileSync(a.key), ca: centre.ca.certPem } : {}),
@@ -65,7 +68,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   const startCpu = cpuSeconds();
   process.send?.({ ready: true });
   process.on("message", (m) => {
-    if (m === "stats") process.send?.({ stored, ...receiver.stats, cpuSeconds: cpuSeconds() });
+    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpuSeconds: cpuSeconds() });
   });
   process.once("SIGTERM", () => {
     if (a.quiet) console.error(`receiver ${receiver.name}: ${JSON.stringify({ stored, ...receiver.stats, cpuSecondsSinceReady: cpuSeconds() - startCpu })}`);

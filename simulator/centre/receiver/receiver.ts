@@ -204,6 +204,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.link.kill();
   }
 
+  /** The centre-wide roles ("supervision", "gaps") this receiver leads now; empty without leadership. */
+  get leads(): string[] {
+    return this.electors.filter((e) => e.leader).map((e) => e.role);
+  }
+
   /** Start supervising a panel registered after start (its deadline counts from registration). */
   watch(panel: string): void {
     this.supervisor?.traffic(panel);

@@ -24,6 +24,11 @@ export class LeaderElector {
     private readonly onChange: (leader: boolean) => void = () => {},
   ) {}
 
+  /** The role's name (the claim's). */
+  get role(): string {
+    return this.claim.name;
+  }
+
   get leader(): boolean {
     return this.isLeader;
   }
