@@ -58,6 +58,10 @@ export class PgDb {
         throw pgStoreError(e);
       }
       let broken: Error | undefined;
+      // The server may end the session between two statements (a fast shutdown sends FATAL 57P01 to every
+      // backend); a checked-out client then emits "error", which must not crash the process.
+      const lost = (e: Error) => (broken = e);
+      c.on("error", lost);
       try {
         await c.query("BEGIN");
         const out = await fn(c);
@@ -69,6 +73,7 @@ export class PgDb {
         if (i < attempts && isRetryable(e)) continue;
         throw pgStoreError(e);
       } finally {
+        c.removeListener("error", lost);
         c.release(broken); // a broken connection is destroyed, not returned to the pool
       }
     }
