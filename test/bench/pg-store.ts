@@ -39,7 +39,7 @@ async function groupCommit(store: PgCentreStore, all: readonly FrameToStore[], r
 }
 
 /** Raw single-row INSERT commits (autocommit, synchronous_commit on) per second on one connection. */
-async function rawCommits(url: string, ms: number): Promise<number> {
+export async function rawCommits(url: string, ms: number): Promise<number> {
   const c = new pg.Client(url);
   await c.connect();
   await c.query("CREATE TABLE raw_commits (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body BYTEA NOT NULL)");

@@ -29,6 +29,7 @@ import {
 import { startBroker } from "../broker/broker.js";
 import { passwordLogin } from "../broker/broker-login.js";
 import { CentreStore } from "../store/centre-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
 import { initCentre } from "../pki/provisioning.js";
 
 export interface BenchResult {
@@ -36,6 +37,8 @@ export interface BenchResult {
   readonly frames: number;
   readonly seconds: number;
   readonly framesPerSecond: number;
+  /** Receiver CPU (user + system, all receivers) per frame, from subscribed to the last ACK. */
+  readonly cpuMsPerFrame: number;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -58,6 +61,8 @@ export interface BenchOptions {
   readonly framesPerPanel?: number;
   /** An external broker that lets anyone in (e.g. Mosquitto with allow_anonymous); default: the embedded one. */
   readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+  /** The receivers' store: a postgres:// URL of an empty database (default: the centre's SQLite file). */
+  readonly store?: string;
 }
 
 export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
@@ -68,18 +73,28 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const store = CentreStore.open(centre.dbPath);
   const ids = Array.from({ length: panels }, (_, i) => `B${i}`);
   const signers = new Map<string, { kid: string; key: ReturnType<typeof privateKeyFromPem> }>();
+  const publicPems = new Map<string, string>();
   for (const id of ids) {
     const k = generateEd25519();
     store.registry.addPanel(id, "SP4", Date.now());
     store.registry.addFrameKey(`k${id}`, id, k.publicPem, Date.now());
     store.registry.setPassword(id, "pw");
     signers.set(id, { kid: `k${id}`, key: privateKeyFromPem(k.privatePem) });
+    publicPems.set(id, k.publicPem);
+  }
+  if (o.store) {
+    const port = await openCentreStore(o.store);
+    for (const id of ids) {
+      await port.registry.addPanel(id, "SP4", Date.now());
+      await port.registry.addFrameKey(`k${id}`, id, publicPems.get(id)!, Date.now());
+    }
+    await port.close();
   }
   const broker = o.broker ? undefined : await startBroker({ login: passwordLogin(store.registry, [{ username: "recv", password: "pw", identity: { role: "receiver", name: "bench" } }]) });
   const url = o.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const children: ChildProcess[] = [];
   for (let i = 0; i < receivers; i++) {
-    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet"], {
+    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet", ...(o.store ? ["--store", o.store] : [])], {
       execArgv: ["--import", "tsx", ...(process.env.RECEIVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.RECEIVER_PROF}`] : [])],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -111,16 +126,32 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const frames = ids.map((id) =>
     Array.from({ length: framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
   );
+  const cpu0 = await receiverCpu(children);
   const t0 = performance.now();
   for (let j = 0; j < framesPerPanel; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
   await allAcked;
   const seconds = (performance.now() - t0) / 1000;
+  const cpuMsPerFrame = ((await receiverCpu(children)) - cpu0) * 1000 / total;
   await Promise.all(clients.map((c) => c.endAsync()));
   await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
   await broker?.close();
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { receivers, frames: total, seconds, framesPerSecond: total / seconds };
+  return { receivers, frames: total, seconds, framesPerSecond: total / seconds, cpuMsPerFrame };
+}
+
+/** CPU seconds used so far by all receiver processes (receiver-main answers "stats" over IPC). */
+async function receiverCpu(children: readonly ChildProcess[]): Promise<number> {
+  const each = await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<number>((resolve) => {
+          c.once("message", (m) => resolve((m as { cpuSeconds: number }).cpuSeconds));
+          c.send("stats");
+        }),
+    ),
+  );
+  return each.reduce((a, b) => a + b, 0);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
