@@ -42,6 +42,8 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
     strict: true,
   });
   if (!a.centre) throw new CentreError("bad-argument", "--centre DIR is required");
+  const leadEvery = a["lead-every"] === undefined ? undefined : Number(a["lead-every"]);
+  if (leadEvery !== undefined && !(Number.isInteger(leadEvery) && leadEvery > 0)) throw new CentreError("bad-argument", `--lead-every wants a whole number of ms > 0, not ${JSON.stringify(a["lead-every"])}`);
   const centre = loadCentre(a.centre);
   // --db is the older name of --store (a SQLite file).
   const store = await openCentreStore(a.store ?? a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
@@ -52,7 +54,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
     name: a.name!,
     logger: a.quiet ? silentLogger : consoleLogger,
     // How often a PostgreSQL receiver polls the centre-wide roles (takeover within one period).
-    ...(a["lead-every"] ? { leadership: { everyMs: Number(a["lead-every"]) } } : {}),
+    ...(leadEvery ? { leadership: { everyMs: leadEvery } } : {}),
     connect: {
       protocolVersion: a["protocol-version"] === "5" ? 5 : 4,
       ...(a.cert && a.key ? { cert: readFileSync(a.cert), key: readFileSync(a.key), ca: centre.ca.certPem } : {}),
