@@ -188,4 +188,36 @@ describe("receiver on the simulated broker, fake time", () => {
     expect(r.stats).toMatchObject({ held: 1, framesCommitted: 1, naks: 0 });
     await r.stop();
   });
+
+  it("centre-wide timers follow the leader: the owner killed, another receiver takes supervision when its lease runs out (15 s), not before, and raises the fault", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.store.registry.addPanel("P1", "SP6", t.clock.now()); // silent: due 20 s after registration
+    const lead = { everyMs: 1_000 };
+    const make = (name: string) => new Receiver({ url: t.broker.url, store: t.store, centreKey: centre, name, connector: simConnector([t.broker]), clock: t.clock, leadership: lead });
+    const a = make("a");
+    const b = make("b");
+    const faults: string[] = [];
+    a.on("transmission-fault", () => faults.push("a"));
+    b.on("transmission-fault", () => faults.push("b"));
+    await started(a, t.clock);
+    await commitTurn();
+    await started(b, t.clock);
+    await commitTurn();
+    expect(a.leads.sort()).toEqual(["gaps", "supervision"]);
+    expect(b.leads).toEqual([]);
+    a.kill(); // its lease stays until it expires, as a crashed process's would
+    const killed = t.clock.now();
+    const step = async (ms: number) => {
+      t.clock.advance(ms);
+      await commitTurn();
+    };
+    while (t.clock.now() < killed + 14_000) await step(500);
+    expect(b.leads).toEqual([]);
+    while (t.clock.now() < killed + 16_500) await step(500);
+    expect(b.leads.sort()).toEqual(["gaps", "supervision"]);
+    while (t.clock.now() < killed + 20_000) await step(500);
+    expect(faults).toEqual(["b"]);
+    await b.stop();
+  });
 });

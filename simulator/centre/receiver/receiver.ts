@@ -298,10 +298,12 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
     // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
     if (!committing) return this.afterCommit();
-    this.committing = committing.finally(() => {
-      this.committing = undefined;
-      this.afterCommit();
-    });
+    this.committing = committing
+      .catch((e: unknown) => this.log.log("error", "receiver: after commit", { receiver: this.name, error: (e as Error).message }))
+      .finally(() => {
+        this.committing = undefined;
+        this.afterCommit();
+      });
   }
 
   private afterCommit(): void {
