@@ -43,7 +43,8 @@ import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { storePortOf } from "../store-pg/store-port-of.js";
 import { PortKeyRing } from "../store-pg/port-key-ring.js";
-import { LeaderElector } from "../store-pg/leader-elector.js";
+import type { LeaderElector } from "../store-pg/leader-elector.js";
+import { centreRoles } from "./centre-roles.js";
 import { isStoreError } from "../store-pg/store-error.js";
 import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
@@ -99,7 +100,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private readonly link: ReceiverLink;
   private readonly store: CentreStorePort;
   private readonly ring: PortKeyRing;
-  private readonly electors: LeaderElector[] = [];
+  private electors: LeaderElector[] = [];
   private readonly windows = new ReplayWindows();
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -126,16 +127,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     // A leading detector also sweeps every panel, since the other receivers' frames never reach its stored().
     this.gaps = new GapDetector(this.store, this.clock, graceMs, (l) => this.emit("lost-events", l), this.log, lead ? graceMs : 0);
     if (opts.supervise !== false) this.supervisor = new Supervisor(this.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
-    if (lead) {
-      const role = (name: string, task: { start(): void; stop(): void }) =>
-        this.electors.push(new LeaderElector(this.store.leadership(name, { holder: this.name, now: () => this.clock.now() }), this.clock, lead.everyMs, (on) => {
-          this.log.log("info", on ? "receiver: leads" : "receiver: stands down", { receiver: this.name, role: name });
-          if (on) task.start();
-          else task.stop();
-        }));
-      if (this.supervisor) role("supervision", this.supervisor);
-      role("gaps", this.gaps);
-    }
+    if (lead) this.electors = centreRoles(this.store, this.name, this.clock, lead.everyMs, { ...(this.supervisor ? { supervision: this.supervisor } : {}), gaps: this.gaps }, this.log);
     this.link = new ReceiverLink({
       broker: { protocolVersion: 4, ...opts.connect, url: opts.url },
       clientId: `receiver@${this.name}`,
