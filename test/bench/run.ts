@@ -13,6 +13,8 @@ import { centreThroughputFigures } from "./centre-throughput.js";
 import { backlogDrainFigures } from "./backlog-drain.js";
 import { footprintFigures } from "./footprint.js";
 import { hostileFrameFigures } from "./hostile-frame.js";
+import { pgStoreFigures } from "./pg-store.js";
+import { centrePgFigures } from "./centre-pg-throughput.js";
 import { mosquittoPath, startAedesBroker, startMosquittoBroker, type BenchBroker } from "./brokers.js";
 
 export interface BenchOptions {
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     ["size", () => sizeFigures()],
     ["outbox enqueue", () => outboxEnqueueFigures(opts)],
     ["hostile frame", () => hostileFrameFigures(opts)],
+    ["centre store (postgres)", () => pgStoreFigures(opts)],
+    ["centre throughput (sqlite vs postgres)", () => centrePgFigures(opts)],
   ];
   for (const start of [startAedesBroker, ...(mosquittoPath() ? [startMosquittoBroker] : [])]) {
     const name = start === startAedesBroker ? "aedes" : "mosquitto";

@@ -27,12 +27,12 @@ describe("centre end to end", () => {
   it("a burglary becomes an operator alarm with its frames; the operator takes, handles and closes it", async () => {
     const p = await connectPanel("E1");
     const seq = await p.deliver(burglary(4, Date.now()));
-    const [alarm] = centre.queue.list().filter((a) => a.panel === "E1");
+    const [alarm] = (await centre.queue.list()).filter((a) => a.panel === "E1");
     expect(alarm).toMatchObject({ kind: "event", title: "burglary zone 4 area 1", state: "new" });
-    expect(centre.queue.history(alarm!.id).frames.map((f) => f.seq)).toEqual([seq]);
-    centre.queue.take(alarm!.id, "ann");
-    centre.queue.handle(alarm!.id, "ann", "keyholder called");
-    expect(centre.queue.close(alarm!.id, "ann").state).toBe("closed");
+    expect((await centre.queue.history(alarm!.id)).frames.map((f) => f.seq)).toEqual([seq]);
+    await centre.queue.take(alarm!.id, "ann");
+    await centre.queue.handle(alarm!.id, "ann", "keyholder called");
+    expect((await centre.queue.close(alarm!.id, "ann")).state).toBe("closed");
     await p.close();
   });
 
@@ -62,7 +62,7 @@ describe("centre end to end", () => {
     for (const seq of [0, 1, 4]) await p.send(burglary(1, Date.now()), { seq });
     await p.until(() => p.acked.size === 3);
     await expect.poll(() => lost, { timeout: 3000 }).toEqual([[2, 3]]);
-    expect(centre.queue.list().some((a) => a.panel === "E3" && a.kind === "lost-events")).toBe(true);
+    expect((await centre.queue.list()).some((a) => a.panel === "E3" && a.kind === "lost-events")).toBe(true);
     await p.close();
   });
 });

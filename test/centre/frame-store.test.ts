@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UplinkPayload } from "../../protocol/index.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { GapDetector, type LostEvents } from "../../simulator/centre/receiver/gap-detector.js";
 
@@ -58,20 +59,26 @@ describe("no frame handled twice", () => {
 });
 
 describe("gap detection", () => {
-  it("reports exactly the missing sequence numbers between the first and the last, once settled", () => {
-    fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 }), (seqs) => {
+  it("reports exactly the missing sequence numbers between the first and the last, once settled", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 }), async (seqs) => {
         const store = CentreStore.open(":memory:");
         const clock = new FakeClock();
         const lost: LostEvents[] = [];
-        const gaps = new GapDetector(store, clock, 1000, (l) => lost.push(l));
+        const gaps = new GapDetector(SqliteCentreStore.over(store, () => clock.now()), clock, 1000, (l) => lost.push(l));
+        gaps.start();
         store.registry.addPanel("A", "SP4", 0);
+        // Fake time in 10 ms steps (the frames' spacing), each step's store calls finished before the next.
+        const step = async () => {
+          clock.advance(10);
+          await gaps.settled();
+        };
         for (const s of seqs) {
           store.frames.store([frame("A", s)], clock.now(), "r");
           gaps.stored("A");
-          clock.advance(10);
+          await step();
         }
-        clock.advance(1000);
+        for (let t = 0; t < 1000; t += 10) await step();
         const reported = lost.flatMap((l) => Array.from({ length: l.to - l.from + 1 }, (_, i) => l.from + i));
         const lo = Math.min(...seqs);
         const hi = Math.max(...seqs);

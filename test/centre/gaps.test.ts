@@ -6,20 +6,30 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { GapDetector, type LostEvents } from "../../simulator/centre/receiver/gap-detector.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 
 const GRACE = 60_000;
 let store: CentreStore;
 let clock: FakeClock;
 let lost: LostEvents[];
 let gaps: GapDetector;
+let port: SqliteCentreStore;
 
 beforeEach(() => {
   store = CentreStore.open(":memory:");
   clock = new FakeClock();
   lost = [];
-  gaps = new GapDetector(store, clock, GRACE, (l) => lost.push(l));
+  port = SqliteCentreStore.over(store, () => clock.now());
+  gaps = new GapDetector(port, clock, GRACE, (l) => lost.push(l));
+  gaps.start();
   store.registry.addPanel("P1", "SP4", clock.now());
 });
+
+/** Step fake time, then let the checks the timers set off finish. */
+async function advance(ms: number, ...detectors: GapDetector[]): Promise<void> {
+  clock.advance(ms);
+  for (const d of [gaps, ...detectors]) await d.settled();
+}
 afterEach(() => {
   gaps.stop();
   store.close();
@@ -35,55 +45,57 @@ function arrive(...seqs: number[]): void {
 }
 
 describe("sequence gap detection", () => {
-  it("frames out of order within the grace period raise nothing", () => {
+  it("frames out of order within the grace period raise nothing", async () => {
     arrive(0, 1, 4);
-    clock.advance(10_000);
+    await advance(10_000);
     arrive(2, 3);
-    clock.advance(GRACE * 3);
+    await advance(GRACE * 3);
     expect(lost).toEqual([]);
   });
 
-  it("reports a gap still open when the grace period has passed: not at grace - 1 ms, yes at grace", () => {
+  it("reports a gap still open when the grace period has passed: not at grace - 1 ms, yes at grace", async () => {
     arrive(0, 1, 2, 5, 6);
-    clock.advance(GRACE - 1);
+    await advance(GRACE - 1);
     expect(lost).toEqual([]);
-    clock.advance(1);
+    await advance(1);
     expect(lost).toEqual([expect.objectContaining({ panel: "P1", from: 3, to: 4 })]);
     const alarm = store.alarms.get(lost[0]!.alarmId);
     expect(alarm).toMatchObject({ kind: "lost-events", state: "new" });
     expect(alarm.title).toMatch(/possible lost events/);
   });
 
-  it("the grace period counts from the frame that reveals the gap, not from the panel's first frame", () => {
+  it("the grace period counts from the frame that reveals the gap, not from the panel's first frame", async () => {
     arrive(0);
-    clock.advance(10_000);
+    await advance(10_000);
     arrive(2); // reveals that 1 is missing
-    clock.advance(GRACE - 1);
+    await advance(GRACE - 1);
     expect(lost).toEqual([]);
-    clock.advance(1);
+    await advance(1);
     expect(lost.map((l) => [l.from, l.to])).toEqual([[1, 1]]);
   });
 
-  it("a detector started after a restart finds the gaps the previous one did not live to report", () => {
+  it("a detector started after a restart finds the gaps the previous one did not live to report", async () => {
     arrive(0, 3);
     gaps.stop(); // the receiver dies before the grace period ends
-    const next = new GapDetector(store, clock, GRACE, (l) => lost.push(l));
+    const next = new GapDetector(port, clock, GRACE, (l) => lost.push(l));
     next.start();
-    clock.advance(GRACE - 1);
+    await next.settled();
+    await advance(GRACE - 1, next);
     expect(lost).toEqual([]);
-    clock.advance(1);
+    await advance(1, next);
     expect(lost.map((l) => [l.from, l.to])).toEqual([[1, 2]]);
     next.stop();
   });
 
-  it("each gap is reported once, also by a second detector on the same store", () => {
+  it("each gap is reported once, also by a second detector on the same store", async () => {
     arrive(0, 3);
-    const other = new GapDetector(store, clock, GRACE);
-    clock.advance(GRACE);
-    expect(other.run("P1")).toEqual([]);
+    const other = new GapDetector(port, clock, GRACE);
+    other.start();
+    await advance(GRACE, other);
+    await expect(other.run("P1")).resolves.toEqual([]);
     expect(lost).toHaveLength(1);
     arrive(4, 9);
-    clock.advance(GRACE);
+    await advance(GRACE);
     expect(lost.map((l) => [l.from, l.to])).toEqual([
       [1, 2],
       [5, 8],

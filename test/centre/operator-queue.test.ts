@@ -30,7 +30,7 @@ function frame(panel: string, ...events: Event[]) {
 const ev = (code: number, q: 1 | 3, zone?: number, user?: number): Event => ({ code, q, area: 1, ...(zone !== undefined ? { zone } : {}), ...(user !== undefined ? { user } : {}), at: clock.now() });
 
 describe("operator queue order", () => {
-  it("most urgent first, then oldest first; open/close and tests do not queue", () => {
+  it("most urgent first, then oldest first; open/close and tests do not queue", async () => {
     frame("P1", ev(301, 1, undefined)); // AC loss: Urgent
     clock.advance(1000);
     frame("P1", ev(401, 3, undefined, 2)); // closing: logged only
@@ -39,38 +39,38 @@ describe("operator queue order", () => {
     frame("P2", ev(130, 1, 4)); // burglary: Alarm
     clock.advance(1000);
     frame("P1", ev(120, 1, 7)); // panic: Alarm, newer
-    expect(queue.list().map((a) => [a.panel, a.title, a.priority])).toEqual([
+    expect((await queue.list()).map((a) => [a.panel, a.title, a.priority])).toEqual([
       ["P2", "burglary zone 4 area 1", Priority.Alarm],
       ["P1", "panic zone 7 area 1", Priority.Alarm],
       ["P1", "AC loss area 1", Priority.Urgent],
     ]);
-    expect(queue.next()?.title).toBe("burglary zone 4 area 1");
+    expect((await queue.next())?.title).toBe("burglary zone 4 area 1");
   });
 
-  it("repeats and the restore of the same zone join one alarm, with every frame in its history", () => {
+  it("repeats and the restore of the same zone join one alarm, with every frame in its history", async () => {
     frame("P1", ev(130, 1, 3));
     frame("P1", ev(130, 1, 3));
     frame("P1", ev(130, 3, 3));
-    const [a] = queue.list();
-    expect(queue.list()).toHaveLength(1);
-    const h = queue.history(a!.id);
+    const [a] = await queue.list();
+    expect(await queue.list()).toHaveLength(1);
+    const h = await queue.history(a!.id);
     expect(h.frames.map((f) => f.seq)).toEqual([0, 1, 2]);
     expect(h.log.map((l) => l.note)).toEqual(["seq 0: burglary zone 3 area 1", "seq 1: burglary zone 3 area 1", "seq 2: burglary zone 3 area 1 restored"]);
   });
 });
 
 describe("alarm lifecycle", () => {
-  it("new -> taken -> handled -> closed by one operator; closed alarms leave the queue", () => {
+  it("new -> taken -> handled -> closed by one operator; closed alarms leave the queue", async () => {
     frame("P1", ev(130, 1, 3));
-    const id = queue.list()[0]!.id;
-    expect(queue.take(id, "ann").state).toBe("taken");
-    expect(() => queue.take(id, "bob")).toThrow(expect.objectContaining({ code: "bad-transition" }));
-    expect(() => queue.handle(id, "bob")).toThrow(expect.objectContaining({ code: "not-owner" }));
+    const id = (await queue.list())[0]!.id;
+    expect((await queue.take(id, "ann")).state).toBe("taken");
+    await expect(queue.take(id, "bob")).rejects.toThrow(expect.objectContaining({ code: "bad-transition" }));
+    await expect(queue.handle(id, "bob")).rejects.toThrow(expect.objectContaining({ code: "not-owner" }));
     clock.advance(5000);
-    expect(queue.handle(id, "ann", "called keyholder; guard sent").state).toBe("handled");
-    expect(queue.close(id, "ann").state).toBe("closed");
-    expect(queue.list()).toEqual([]);
-    expect(queue.history(id).log.map((l) => [l.state, l.operator])).toEqual([
+    expect((await queue.handle(id, "ann", "called keyholder; guard sent")).state).toBe("handled");
+    expect((await queue.close(id, "ann")).state).toBe("closed");
+    expect(await queue.list()).toEqual([]);
+    expect((await queue.history(id)).log.map((l) => [l.state, l.operator])).toEqual([
       ["new", null],
       ["taken", "ann"],
       ["handled", "ann"],
@@ -78,15 +78,15 @@ describe("alarm lifecycle", () => {
     ]);
     // A new burglary on the same zone after closing is a new alarm.
     frame("P1", ev(130, 1, 3));
-    expect(queue.list().map((a) => a.id)).not.toContain(id);
-    expect(queue.list()).toHaveLength(1);
+    expect((await queue.list()).map((a) => a.id)).not.toContain(id);
+    expect(await queue.list()).toHaveLength(1);
   });
 
-  it("refuses an unknown alarm with a typed error", () => {
-    expect(() => queue.take(999, "ann")).toThrow(expect.objectContaining({ code: "unknown-alarm" }));
+  it("refuses an unknown alarm with a typed error", async () => {
+    await expect(queue.take(999, "ann")).rejects.toThrow(expect.objectContaining({ code: "unknown-alarm" }));
   });
 
-  it("allows exactly the transitions of the lifecycle", () => {
+  it("allows exactly the transitions of the lifecycle", async () => {
     const table: Record<AlarmState, Partial<Record<AlarmAction, AlarmState>>> = {
       new: { take: "taken" },
       taken: { release: "new", handle: "handled" },

@@ -9,6 +9,9 @@ import type { Connection } from "../../gateway/transport.js";
 import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
+import { StoreError } from "../../simulator/centre/store-pg/store-error.js";
+import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 
 const centreKey = generateEd25519();
 const centre: Signer = { kid: "centre-1", key: privateKeyFromPem(centreKey.privatePem) };
@@ -36,7 +39,7 @@ function rig() {
     store.registry.addFrameKey(`k-${panel}`, panel, k.publicPem, clock.now());
     signers.set(panel, { kid: `k-${panel}`, key: privateKeyFromPem(k.privatePem) });
   };
-  const receiver = (name: string) => new Receiver({ url: broker.url, store, centreKey: centre, name, connector, clock, supervise: false });
+  const receiver = (name: string, port: CentreStore | CentreStorePort = store) => new Receiver({ url: broker.url, store: port, centreKey: centre, name, connector, clock, supervise: false });
   const panel = (id: string): SimPanel => {
     const downlinks: DownlinkPayload[] = [];
     const conn = connector(
@@ -143,6 +146,78 @@ describe("receiver on the simulated broker, fake time", () => {
     expect(storedBy).toEqual({ a: 2, b: 2 });
     expect(panels.map(acked)).toEqual([[1], [1], [1], [1]]);
     await a.stop();
+    await b.stop();
+  });
+
+  it("a store that cannot be reached gets neither ACK nor NAK; the panel's resend is stored and ACKed once it is back", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.register("P1");
+    // A networked store (no same-turn commit) whose database is down until `down` is cleared.
+    const sqlite = SqliteCentreStore.over(t.store, () => t.clock.now());
+    let down = true;
+    const port: CentreStorePort = {
+      kind: "sqlite",
+      registry: sqlite.registry,
+      frames: { ...sqlite.frames, storeNow: undefined, store: (b, at, r) => (down ? Promise.reject(new StoreError("store-unavailable", "connection refused")) : sqlite.frames.store(b, at, r)) },
+      alarms: sqlite.alarms,
+      schemaVersion: () => sqlite.schemaVersion(),
+      leadership: (n, o) => sqlite.leadership(n, o),
+      close: () => sqlite.close(),
+    };
+    const r = t.receiver("sim", port);
+    const held: number[] = [];
+    r.on("held", (n) => held.push(n));
+    await started(r, t.clock);
+    const p = t.panel("P1");
+    t.clock.advance(1);
+    p.send(3);
+    t.clock.advance(2);
+    await commitTurn();
+    t.clock.advance(2);
+    expect(held).toEqual([1]);
+    expect(p.downlinks).toEqual([]); // no ACK, and no NAK: the panel keeps the frame and resends it
+    expect(t.store.frames.has("P1", 3)).toBe(false);
+    down = false;
+    p.send(3);
+    t.clock.advance(2);
+    await commitTurn();
+    t.clock.advance(2);
+    expect(acked(p)).toEqual([3]);
+    expect(t.store.frames.count("P1")).toBe(1);
+    expect(r.stats).toMatchObject({ held: 1, framesCommitted: 1, naks: 0 });
+    await r.stop();
+  });
+
+  it("centre-wide timers follow the leader: the owner killed, another receiver takes supervision when its lease runs out (15 s), not before, and raises the fault", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.store.registry.addPanel("P1", "SP6", t.clock.now()); // silent: due 20 s after registration
+    const lead = { everyMs: 1_000 };
+    const make = (name: string) => new Receiver({ url: t.broker.url, store: t.store, centreKey: centre, name, connector: simConnector([t.broker]), clock: t.clock, leadership: lead });
+    const a = make("a");
+    const b = make("b");
+    const faults: string[] = [];
+    a.on("transmission-fault", () => faults.push("a"));
+    b.on("transmission-fault", () => faults.push("b"));
+    await started(a, t.clock);
+    await commitTurn();
+    await started(b, t.clock);
+    await commitTurn();
+    expect(a.leads.sort()).toEqual(["gaps", "supervision"]);
+    expect(b.leads).toEqual([]);
+    a.kill(); // its lease stays until it expires, as a crashed process's would
+    const killed = t.clock.now();
+    const step = async (ms: number) => {
+      t.clock.advance(ms);
+      await commitTurn();
+    };
+    while (t.clock.now() < killed + 14_000) await step(500);
+    expect(b.leads).toEqual([]);
+    while (t.clock.now() < killed + 16_500) await step(500);
+    expect(b.leads.sort()).toEqual(["gaps", "supervision"]);
+    while (t.clock.now() < killed + 20_000) await step(500);
+    expect(faults).toEqual(["b"]);
     await b.stop();
   });
 });

@@ -8,6 +8,7 @@ import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/receiver/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 
 /** What the centre supervises: each category's primary-path reporting time. */
 const SUPERVISION_MS = Object.fromEntries(Object.values(CATEGORIES).map((c) => [c.name, c.primaryMs]));
@@ -21,17 +22,29 @@ beforeEach(() => {
   store = CentreStore.open(":memory:");
   clock = new FakeClock();
   faults = [];
-  sup = new Supervisor(store, clock, (f) => faults.push(f));
+  sup = new Supervisor(SqliteCentreStore.over(store, () => clock.now()), clock, (f) => faults.push(f));
 });
 afterEach(() => {
   sup.stop();
   store.close();
 });
 
+/** Step fake time, then let the store calls the timers set off finish. */
+async function advance(ms: number): Promise<void> {
+  clock.advance(ms);
+  await sup.settled();
+}
+
+async function advanceTo(t: number): Promise<void> {
+  clock.advanceTo(t);
+  await sup.settled();
+}
+
 /** Record traffic from a panel as a stored frame would. */
-function hear(panel: string, seq: number): void {
+async function hear(panel: string, seq: number): Promise<void> {
   store.frames.store([{ panel, seq, kid: "k", payload: { v: 1, panel, seq, sent: clock.now(), heartbeat: { areas: [], troubles: [], outbox: 0 } }, frame: new Uint8Array([0]) }], clock.now(), "r");
   sup.traffic(panel);
+  await sup.settled();
 }
 
 describe("EN 50136 supervision deadlines", () => {
@@ -40,62 +53,67 @@ describe("EN 50136 supervision deadlines", () => {
     expect(() => supervisionMs("SP9")).toThrow(expect.objectContaining({ code: "bad-category" }));
   });
 
-  it.each(["SP6", "SP4", "SP2", "SP1", "DP4"] as CategoryName[])("%s: not at deadline - 1 ms, a transmission fault exactly at the deadline", (category) => {
+  it.each(["SP6", "SP4", "SP2", "SP1", "DP4"] as CategoryName[])("%s: not at deadline - 1 ms, a transmission fault exactly at the deadline", async (category) => {
     store.registry.addPanel("P1", category, clock.now());
     store.registry.addFrameKey("k", "P1", generateEd25519().publicPem, clock.now());
     sup.start();
-    clock.advance(5_000);
-    hear("P1", 0);
+    await sup.settled();
+    await advance(5_000);
+    await hear("P1", 0);
     const deadline = clock.now() + supervisionMs(category);
-    clock.advanceTo(deadline - 1);
+    await advanceTo(deadline - 1);
     expect(faults).toEqual([]);
-    clock.advance(1);
+    await advance(1);
     expect(faults).toHaveLength(1);
     expect(faults[0]).toMatchObject({ panel: "P1", deadline });
     const alarm = store.alarms.get(faults[0]!.alarmId);
     expect(alarm).toMatchObject({ kind: "transmission-fault", state: "new", panel: "P1" });
   });
 
-  it("any traffic restarts the timer", () => {
+  it("any traffic restarts the timer", async () => {
     store.registry.addPanel("P1", "SP6", clock.now());
     sup.start();
+    await sup.settled();
     for (let i = 0; i < 10; i++) {
-      clock.advance(19_999);
-      hear("P1", i);
+      await advance(19_999);
+      await hear("P1", i);
     }
     expect(faults).toEqual([]);
-    clock.advance(20_000);
+    await advance(20_000);
     expect(faults).toHaveLength(1);
   });
 
-  it("a panel never heard from is due one period after registration", () => {
+  it("a panel never heard from is due one period after registration", async () => {
     store.registry.addPanel("P1", "SP5", clock.now());
     sup.start();
-    clock.advance(89_999);
+    await sup.settled();
+    await advance(89_999);
     expect(faults).toEqual([]);
-    clock.advance(1);
+    await advance(1);
     expect(faults.map((f) => f.panel)).toEqual(["P1"]);
   });
 
-  it("traffic heard by another receiver (same store) keeps the panel supervised", () => {
+  it("traffic heard by another receiver (same store) keeps the panel supervised", async () => {
     store.registry.addPanel("P1", "SP6", clock.now());
     sup.start();
-    clock.advance(10_000);
+    await sup.settled();
+    await advance(10_000);
     // stored by someone else: no traffic() call on this supervisor
     store.frames.store([{ panel: "P1", seq: 0, kid: "k", payload: { v: 1, panel: "P1", seq: 0, sent: clock.now(), heartbeat: { areas: [], troubles: [], outbox: 0 } }, frame: new Uint8Array([0]) }], clock.now(), "other");
-    clock.advance(10_000); // the original deadline
+    await advance(10_000); // the original deadline
     expect(faults).toEqual([]);
-    clock.advance(10_000); // 20 s after the other receiver's frame
+    await advance(10_000); // 20 s after the other receiver's frame
     expect(faults).toHaveLength(1);
   });
 
-  it("the fault is one open alarm however long the silence lasts, and resumed traffic joins its history", () => {
+  it("the fault is one open alarm however long the silence lasts, and resumed traffic joins its history", async () => {
     store.registry.addPanel("P1", "SP6", clock.now());
     sup.start();
-    clock.advance(20_000 * 5);
+    await sup.settled();
+    for (let i = 0; i < 5; i++) await advance(20_000);
     expect(faults).toHaveLength(1);
     expect(store.alarms.list().filter((a) => a.kind === "transmission-fault")).toHaveLength(1);
-    hear("P1", 0);
+    await hear("P1", 0);
     const id = faults[0]!.alarmId;
     expect(store.alarms.entries(id).map((e) => e.note)).toContain("traffic resumed");
     expect(store.alarms.frames(id).map((f) => f.seq)).toEqual([0]);

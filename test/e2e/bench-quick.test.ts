@@ -16,13 +16,13 @@ describe("npm run bench -- --quick", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "test/bench/run.ts"), "--quick", "--out", out], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: 240_000,
+      timeout: 300_000,
     });
     expect(r.status, r.stderr.toString().slice(-2000)).toBe(0);
     const res = JSON.parse(readFileSync(out, "utf8")) as { quick: boolean; figures: { name: string; value: number; baseline: number; unit: string; ratio: number; target: string; pass: boolean }[] };
     expect(res.quick).toBe(true);
     const names = res.figures.map((f) => f.name);
-    const families = [/^size: alarm frame/, /^size: heartbeat frame/, /^outbox: durable enqueue/, /^panel process RSS/, /^panel process idle CPU/, /^panel process start-up/, /^hostile frame, worst of/];
+    const families = [/^size: alarm frame/, /^size: heartbeat frame/, /^outbox: durable enqueue/, /^panel process RSS/, /^panel process idle CPU/, /^panel process start-up/, /^hostile frame, worst of/, /^centre store: PostgreSQL group commit/, /^centre on SQLite: 1 receiver/, /^centre on PostgreSQL: 1 receiver/, /^centre on PostgreSQL: 2 receivers sharing/, /^centre on PostgreSQL: receiver CPU per frame/];
     for (const broker of ["aedes", "mosquitto"]) {
       families.push(
         new RegExp(`^alarm latency p99 \\(${broker}\\)`),
@@ -35,9 +35,10 @@ describe("npm run bench -- --quick", () => {
     }
     for (const f of families) expect(names.some((n) => f.test(n)), `no figure matches ${f}`).toBe(true);
     for (const f of res.figures) {
+      if (/\(not measured: /.test(f.name)) continue; // a figure whose tool is missing says so (PostgreSQL)
       expect(Number.isFinite(f.value) && f.value > 0, `${f.name} value`).toBe(true);
       expect(Number.isFinite(f.baseline) && f.baseline > 0, `${f.name} baseline`).toBe(true);
       expect(typeof f.pass).toBe("boolean");
     }
-  }, 300_000);
+  }, 360_000);
 });

@@ -51,8 +51,8 @@ export function centreMetrics(queue: OperatorQueue, now: () => number = Date.now
     name: "alarm_centre_open_alarms",
     help: "Alarms not yet closed, for operators",
     registers: [registry],
-    collect() {
-      this.set(queue.list(false).length);
+    async collect() {
+      this.set((await queue.list(false)).length);
     },
   });
   return {

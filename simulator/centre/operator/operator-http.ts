@@ -5,6 +5,7 @@
  *   POST /alarms/:id/take|release|handle|close   body {"operator": "...", "note"?: "..."}
  * Errors are {"error": code, "message": ...} with 400 / 404 / 409; loopback only by default.
  */
+import { isStoreError } from "../store-pg/store-error.js";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -30,22 +31,23 @@ export async function startOperatorHttp(queue: OperatorQueue, opts: { port?: num
       raw += c.toString("utf8");
       if (raw.length > 10_000) req.destroy();
     });
-    req.on("end", () => {
+    req.on("end", async () => {
       try {
         const url = new URL(req.url ?? "/", "http://x");
         const parts = url.pathname.split("/").filter(Boolean);
         if (parts[0] !== "alarms") return reply(404, { error: "not-found", message: url.pathname });
-        if (req.method === "GET" && parts.length === 1) return reply(200, queue.list(url.searchParams.get("all") === "1"));
+        if (req.method === "GET" && parts.length === 1) return reply(200, await queue.list(url.searchParams.get("all") === "1"));
         const id = Number(parts[1]);
         if (!Number.isInteger(id)) return reply(400, { error: "bad-argument", message: `bad alarm id ${parts[1]}` });
-        if (req.method === "GET" && parts.length === 2) return reply(200, queue.history(id));
+        if (req.method === "GET" && parts.length === 2) return reply(200, await queue.history(id));
         const action = ACTIONS.find((a) => a === parts[2]);
         if (req.method !== "POST" || parts.length !== 3 || !action) return reply(404, { error: "not-found", message: `${req.method} ${url.pathname}` });
         const body = StepBody.safeParse(raw ? JSON.parse(raw) : {});
         if (!body.success) return reply(400, { error: "bad-argument", message: z.prettifyError(body.error) });
-        return reply(200, queue[action](id, body.data.operator, body.data.note));
+        return reply(200, await queue[action](id, body.data.operator, body.data.note));
       } catch (e) {
         if (e instanceof CentreError) return reply(e.code === "unknown-alarm" ? 404 : e.code === "bad-transition" || e.code === "not-owner" ? 409 : 400, { error: e.code, message: e.message });
+        if (isStoreError(e, "store-unavailable")) return reply(503, { error: e.code, message: e.message });
         if (e instanceof SyntaxError) return reply(400, { error: "bad-argument", message: `body is not JSON: ${e.message}` });
         return reply(500, { error: "internal", message: (e as Error).message });
       }

@@ -3,10 +3,10 @@
  * new episode while it is still open joins it with a note, as the supervisor's reminders do.
  */
 import { Priority } from "../../../protocol/index.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { AlarmsPort } from "../store-pg/port.js";
 
-export function raiseFloodingAlarm(store: CentreStore, panel: string, at: number): { id: number; created: boolean } {
-  return store.alarms.raise({
+export function raiseFloodingAlarm(alarms: AlarmsPort, panel: string, at: number): Promise<{ id: number; created: boolean }> {
+  return alarms.raise({
     panel,
     kind: "flooding",
     key: "flooding",

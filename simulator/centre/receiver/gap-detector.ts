@@ -4,13 +4,17 @@
  * order (the outbox sends by priority class), so a gap is only suspicious once the grace period has passed.
  *
  * The check reads the shared store, not this receiver's own traffic, so receivers that split a panel's
- * frames between them see no false gaps; `panels.gap_checked` (updated in the same transaction) makes
- * each gap one alert across receivers and restarts. A panel's first stored frame sets the baseline.
+ * frames between them see no false gaps; `panels.gap_checked` (moved in the check's transaction,
+ * FramesPort.checkGaps) makes each gap one alert across receivers and restarts. A panel's first stored
+ * frame sets the baseline. When only one receiver runs the detector (the leader of the "gaps" role on
+ * PostgreSQL), `sweepMs` has it look at every panel periodically, so frames stored by the other
+ * receivers are checked too: a gap is then reported within grace + sweep.
  */
 import { Priority } from "../../../protocol/index.js";
 import type { Clock, Timer } from "../../../protocol/clock.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { CentreStorePort, GapAlarm } from "../store-pg/port.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { InFlight } from "./in-flight.js";
 
 export interface LostEvents {
   readonly panel: string;
@@ -20,50 +24,53 @@ export interface LostEvents {
   readonly alarmId: number;
 }
 
+function lostEventsAlarm(panel: string): GapAlarm {
+  return (from, to) => {
+    const range = from === to ? `${from}` : `${from}-${to}`;
+    return { kind: "lost-events", key: `lost-events:${range}`, title: `possible lost events: ${panel} sequence ${range} never arrived`, priority: Priority.Urgent };
+  };
+}
+
 export class GapDetector {
   private readonly timers = new Map<string, Timer>();
-  private readonly check;
-  private readonly unsettled;
+  private readonly work = new InFlight();
+  private sweep: Timer | undefined;
+  private running = false;
 
   constructor(
-    private readonly store: CentreStore,
+    private readonly store: CentreStorePort,
     private readonly clock: Clock,
     readonly graceMs: number,
     private readonly onLost: (l: LostEvents) => void = () => {},
     private readonly log: Logger = silentLogger,
-  ) {
-    const db = store.db;
-    const settled = db.prepare("SELECT MAX(seq) AS h FROM frames WHERE panel = ? AND received_at <= ?");
-    const first = db.prepare("SELECT MIN(seq) AS m FROM frames WHERE panel = ?");
-    const checked = db.prepare("SELECT gap_checked AS c FROM panels WHERE panel = ?");
-    const seqs = db.prepare("SELECT seq FROM frames WHERE panel = ? AND seq > ? AND seq <= ? ORDER BY seq").pluck();
-    const mark = db.prepare("UPDATE panels SET gap_checked = ? WHERE panel = ?");
-    this.unsettled = db.prepare("SELECT MIN(received_at) AS t FROM frames WHERE panel = ? AND received_at > ?");
-    this.check = db.transaction((panel: string, now: number): LostEvents[] => {
-      const high = (settled.get(panel, now - graceMs) as { h: number | null }).h;
-      if (high === null) return [];
-      const c = (checked.get(panel) as { c: number | null } | undefined)?.c;
-      const base = c ?? (first.get(panel) as { m: number }).m - 1;
-      if (high <= base) return [];
-      const found: LostEvents[] = [];
-      let expect = base + 1;
-      for (const s of seqs.all(panel, base, high) as number[]) {
-        if (s > expect) found.push(this.raise(panel, expect, s - 1, now));
-        expect = s + 1;
-      }
-      mark.run(high, panel);
-      return found;
-    });
-  }
+    /** Check every panel this often as well (0: only the panels this receiver stores frames of). */
+    private readonly sweepMs = 0,
+  ) {}
 
   /** After a (re)start: check every panel now, and arm the re-checks of frames not yet settled. */
   start(): void {
-    for (const p of this.store.registry.panels()) this.run(p.panel);
+    this.running = true;
+    this.all();
   }
 
   /** A frame of this panel was stored now: look for gaps once the grace period has passed. */
   stored(panel: string): void {
-    if (!this.timers.has(panel)) this.schedule(panel, this.graceMs);
+    if (this.running && !this.timers.has(panel)) this.schedule(panel, this.graceMs);
+  }
+
+  /** Resolves once the checks set off so far have finished. */
+  settled(): Promise<void> {
+    return this.work.settled();
+  }
+
+  private all(): void {
+    this.work.track(
+      (async () => {
+        for (const p of await this.store.registry.panels()) if (this.running) await this.run(p.panel);
+      })().catch((e: unknown) => this.log.log("error", "gap check: store call failed", { error: (e as Error).message })),
+    );
+    // A failed sweep is simply the next one's work.
+    if (this.sweepMs > 0) this.sweep = this.clock.schedule(this.sweepMs, () => this.running && this.all());
   }
 
   private schedule(panel: string, ms: number): void {
@@ -71,40 +78,35 @@ export class GapDetector {
       panel,
       this.clock.schedule(ms, () => {
         this.timers.delete(panel);
-        this.run(panel);
+        this.work.track(
+          this.run(panel).catch((e: unknown) => {
+            this.log.log("error", "gap check: store call failed, retrying", { panel, error: (e as Error).message });
+            if (this.running && !this.timers.has(panel)) this.schedule(panel, Math.min(this.graceMs, 5_000));
+          }),
+        );
       }),
     );
   }
 
-  /** Check one panel now; returns the gaps found (each also reported to `onLost`). */
-  run(panel: string): LostEvents[] {
-    const found = this.check.immediate(panel, this.clock.now());
+  /** Check one panel now; resolves with the gaps found (each also reported to `onLost`). */
+  async run(panel: string): Promise<LostEvents[]> {
+    const now = this.clock.now();
+    const found = await this.store.frames.checkGaps(panel, now, this.graceMs, lostEventsAlarm(panel));
     for (const l of found) {
       this.log.log("warn", "possible lost events", { ...l });
       this.onLost(l);
     }
     // Frames stored within the grace period are not settled yet: look again the moment the oldest is.
-    const now = this.clock.now();
-    const next = (this.unsettled.get(panel, now - this.graceMs) as { t: number | null }).t;
-    if (next !== null && !this.timers.has(panel)) this.schedule(panel, next + this.graceMs - now);
+    const next = await this.store.frames.oldestArrivalAfter(panel, now - this.graceMs);
+    if (next !== undefined && this.running && !this.timers.has(panel)) this.schedule(panel, next + this.graceMs - this.clock.now());
     return found;
   }
 
   stop(): void {
+    this.running = false;
+    this.sweep?.cancel();
+    this.sweep = undefined;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
-  }
-
-  private raise(panel: string, from: number, to: number, now: number): LostEvents {
-    const range = from === to ? `${from}` : `${from}-${to}`;
-    const { id } = this.store.alarms.raise({
-      panel,
-      kind: "lost-events",
-      key: `lost-events:${range}`,
-      title: `possible lost events: ${panel} sequence ${range} never arrived`,
-      priority: Priority.Urgent,
-      at: now,
-    });
-    return { panel, from, to, alarmId: id };
   }
 }

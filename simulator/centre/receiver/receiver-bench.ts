@@ -29,6 +29,7 @@ import {
 import { startBroker } from "../broker/broker.js";
 import { passwordLogin } from "../broker/broker-login.js";
 import { CentreStore } from "../store/centre-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
 import { initCentre } from "../pki/provisioning.js";
 
 export interface BenchResult {
@@ -40,6 +41,8 @@ export interface BenchResult {
   readonly receiverCpuSeconds: number;
   /** receiverCpuSeconds per frame, microseconds. */
   readonly cpuUsPerFrame: number;
+  /** The same in milliseconds. */
+  readonly cpuMsPerFrame: number;
 }
 
 /** A receiver child's CPU seconds so far (receiver-main.ts answers "stats"). */
@@ -74,6 +77,8 @@ export interface BenchOptions {
   readonly framesPerPanel?: number;
   /** An external broker that lets anyone in (e.g. Mosquitto with allow_anonymous); default: the embedded one. */
   readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+  /** The receivers' store: a postgres:// URL of an empty database (default: the centre's SQLite file). */
+  readonly store?: string;
 }
 
 export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
@@ -84,11 +89,21 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const store = CentreStore.open(centre.dbPath);
   const ids = Array.from({ length: panels }, (_, i) => `B${i}`);
   const signers = new Map<string, { kid: string; key: ReturnType<typeof privateKeyFromPem> }>();
+  const publicPems = new Map<string, string>();
   for (const id of ids) {
     const k = generateEd25519();
     store.registry.addPanel(id, "SP4", Date.now());
     store.registry.addFrameKey(`k${id}`, id, k.publicPem, Date.now());
     signers.set(id, { kid: `k${id}`, key: privateKeyFromPem(k.privatePem) });
+    publicPems.set(id, k.publicPem);
+  }
+  if (o.store) {
+    const port = await openCentreStore(o.store);
+    for (const id of ids) {
+      await port.registry.addPanel(id, "SP4", Date.now());
+      await port.registry.addFrameKey(`k${id}`, id, publicPems.get(id)!, Date.now());
+    }
+    await port.close();
   }
   // The load panels log in with fixed credentials: a scrypt hash per panel (registry passwords) would cost
   // the set-up ~60 ms per panel at registration and again at login, and measures nothing here.
@@ -97,7 +112,7 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const url = o.broker?.url ?? `mqtt://127.0.0.1:${broker!.port}`;
   const children: ChildProcess[] = [];
   for (let i = 0; i < receivers; i++) {
-    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet"], {
+    const c = fork(join(HERE, "receiver-main.ts"), ["--centre", centre.dir, "--url", url, "--name", `b${i}`, "--username", "recv", "--password", "pw", "--protocol-version", String(version), "--quiet", ...(o.store ? ["--store", o.store] : [])], {
       execArgv: ["--import", "tsx", ...(process.env.RECEIVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.RECEIVER_PROF}`] : [])],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -140,7 +155,7 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   await broker?.close();
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { receivers, frames: total, seconds, framesPerSecond: total / seconds, receiverCpuSeconds, cpuUsPerFrame: (receiverCpuSeconds / total) * 1e6 };
+  return { receivers, frames: total, seconds, framesPerSecond: total / seconds, receiverCpuSeconds, cpuUsPerFrame: (receiverCpuSeconds / total) * 1e6, cpuMsPerFrame: (receiverCpuSeconds / total) * 1e3 };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -20,6 +20,8 @@ export interface ReceiverEvents {
   status: [panel: string, status: string];
   "transmission-fault": [fault: TransmissionFault];
   "lost-events": [lost: LostEvents];
+  /** Frames the store could not take (store-unavailable): left un-ACKed for the panel to resend. */
+  held: [frames: number, error: Error];
   /** An alarm was opened or joined for operators. */
   alarm: [alarmId: number];
 }

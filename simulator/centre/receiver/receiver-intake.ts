@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../../../protocol/clock.js";
 import type { Logger } from "../logger.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { AlarmsPort } from "../store-pg/port.js";
 import { FairIntake } from "./fair-intake.js";
 import { FloodGuard } from "./flood-guard.js";
 import { raiseFloodingAlarm } from "./flooding-alarm.js";
@@ -14,7 +14,7 @@ import { raiseFloodingAlarm } from "./flooding-alarm.js";
 export interface ReceiverIntakeOptions {
   readonly name: string;
   readonly clock: Clock;
-  readonly store: CentreStore;
+  readonly alarms: AlarmsPort;
   readonly log: Logger;
   readonly flood?: { readonly burst?: number; readonly perSecond?: number };
   readonly perPanel?: number;
@@ -77,8 +77,10 @@ export class ReceiverIntake {
   }
 
   private episode(panel: string, at: number): void {
-    const { id, created } = raiseFloodingAlarm(this.o.store, panel, at);
     this.o.log.log("warn", "receiver: panel flooding, its frames are dropped unverified while over budget", { receiver: this.o.name, panel });
-    this.o.flooding(panel, id, created);
+    raiseFloodingAlarm(this.o.alarms, panel, at).then(
+      ({ id, created }) => this.o.flooding(panel, id, created),
+      (e: unknown) => this.o.log.log("error", "receiver: flooding alarm not stored", { receiver: this.o.name, panel, error: (e as Error).message }),
+    );
   }
 }

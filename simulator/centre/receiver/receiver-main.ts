@@ -4,15 +4,18 @@
  *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtts://127.0.0.1:8883 --name r1 --cert C --key K
  *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --url mqtt://127.0.0.1:1883 --name r1 --username U --password P
  *
+ *   npx tsx simulator/centre/receiver/receiver-main.ts --centre DIR --store postgres://centre@db:5432/centre --url ...
+ *
  * The centre directory (provision.ts) gives the store file and the centre's downlink key; every receiver
- * of a centre opens the same store file. Prints one line per stored frame unless --quiet. When started
+ * of a centre opens the same store: that file (SQLite, one machine), or with --store a postgres:// URL
+ * (receivers on any number of machines; store-pg/README.md). Prints one line per stored frame unless --quiet. When started
  * with an IPC channel it sends {ready: true} once subscribed and {stored, duplicates} when asked
  * ("stats"); SIGTERM stops it cleanly.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { CentreStore } from "../store/centre-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
 import { CentreError } from "../errors.js";
 import { consoleLogger, silentLogger } from "../logger.js";
 import { centreSigner, loadCentre } from "../pki/provisioning.js";
@@ -23,6 +26,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
     args: [...argv],
     options: {
       centre: { type: "string" },
+      store: { type: "string" },
       db: { type: "string" },
       url: { type: "string", default: "mqtts://127.0.0.1:8883" },
       name: { type: "string", default: `r${process.pid}` },
@@ -33,18 +37,24 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
       "protocol-version": { type: "string", default: "4" },
       synchronous: { type: "string", default: "FULL" },
       quiet: { type: "boolean" },
+      "lead-every": { type: "string" },
     },
     strict: true,
   });
   if (!a.centre) throw new CentreError("bad-argument", "--centre DIR is required");
+  const leadEvery = a["lead-every"] === undefined ? undefined : Number(a["lead-every"]);
+  if (leadEvery !== undefined && !(Number.isInteger(leadEvery) && leadEvery > 0)) throw new CentreError("bad-argument", `--lead-every wants a whole number of ms > 0, not ${JSON.stringify(a["lead-every"])}`);
   const centre = loadCentre(a.centre);
-  const store = CentreStore.open(a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
+  // --db is the older name of --store (a SQLite file).
+  const store = await openCentreStore(a.store ?? a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
   const receiver = new Receiver({
     url: a.url!,
     store,
     centreKey: centreSigner(centre),
     name: a.name!,
     logger: a.quiet ? silentLogger : consoleLogger,
+    // How often a PostgreSQL receiver polls the centre-wide roles (takeover within one period).
+    ...(leadEvery ? { leadership: { everyMs: leadEvery } } : {}),
     connect: {
       protocolVersion: a["protocol-version"] === "5" ? 5 : 4,
       ...(a.cert && a.key ? { cert: readFileSync(a.cert), key: readFileSync(a.key), ca: centre.ca.certPem } : {}),
@@ -60,14 +70,14 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   const startCpu = cpuSeconds();
   process.send?.({ ready: true });
   process.on("message", (m) => {
-    if (m === "stats") process.send?.({ stored, ...receiver.stats, cpuSeconds: cpuSeconds() });
+    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpuSeconds: cpuSeconds() });
   });
   process.once("SIGTERM", () => {
     if (a.quiet) console.error(`receiver ${receiver.name}: ${JSON.stringify({ stored, ...receiver.stats, cpuSecondsSinceReady: cpuSeconds() - startCpu })}`);
-    void receiver.stop().then(() => {
-      store.close();
-      process.exit(0);
-    });
+    void receiver
+      .stop()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   });
   return receiver;
 }

@@ -15,6 +15,9 @@
  * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
  * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
  *
+ * The store is a port (store-pg/port.ts): SQLite commits in the same turn; PostgreSQL asynchronously, one
+ * batch in flight, ACKs in commit order; a store that cannot be reached leaves frames un-ACKed (no NAK).
+ *
  * MQTT is reached through the gateway's `Connector` port: mqtt.js by default, the simulated broker in tests,
  * so the whole centre can run on fake time. A lost connection is retried after `reconnectDelayMs`.
  */
@@ -22,7 +25,6 @@ import { EventEmitter } from "node:events";
 import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
 import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
 import {
-  ACK_MAX_FRAMES,
   PROTOCOL_VERSION,
   ReplayWindows,
   STATUS_OFFLINE,
@@ -41,10 +43,15 @@ import { coalesceWrites } from "../coalesce-writes.js";
 import { ReceiverLink } from "./receiver-link.js";
 import { CentreError } from "../errors.js";
 import type { CentreStore } from "../store/centre-store.js";
-import type { FrameToStore } from "../store/frame-store.js";
+import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import type { CentreStorePort } from "../store-pg/port.js";
+import { storePortOf } from "../store-pg/store-port-of.js";
+import { PortKeyRing } from "../store-pg/port-key-ring.js";
+import type { LeaderElector } from "../store-pg/leader-elector.js";
+import { centreRoles } from "./centre-roles.js";
+import { isStoreError } from "../store-pg/store-error.js";
 import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
-import type { SqliteKeyRing } from "../store/registry.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
 import { judgeFrame } from "./receiver-frame.js";
@@ -53,8 +60,8 @@ import { ReceiverIntake } from "./receiver-intake.js";
 export interface ReceiverOptions {
   /** Broker URL: mqtt://host:port or mqtts://host:port. */
   readonly url: string;
-  /** This receiver's connection to the centre store (several receivers may share one file). */
-  readonly store: CentreStore;
+  /** This receiver's connection to the centre store: the port (openCentreStore), or a SQLite CentreStore. */
+  readonly store: CentreStore | CentreStorePort;
   /** The centre's Ed25519 downlink key, pinned by every panel. */
   readonly centreKey: Signer;
   /** Receiver name; the MQTT client id is `receiver@<name>`. */
@@ -76,6 +83,12 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Commit as soon as this many frames wait (default 256), so ACKs flow while a burst is still arriving. */
   readonly maxBatch?: number;
+  /**
+   * Run supervision and gap checks only while this receiver leads them (one receiver of the centre at a
+   * time, polled every `everyMs`). Default: on for PostgreSQL (every 2 s); off for SQLite, where every
+   * receiver runs them and the store makes each fault one alarm.
+   */
+  readonly leadership?: { readonly everyMs: number } | false;
   /** Per-panel budget of frames that fail verification (flood-guard.ts; default 20 at once, 1/s). */
   readonly flood?: { readonly burst?: number; readonly perSecond?: number };
   /** Frames one panel may have waiting in the intake (fair-intake.ts; default 64). */
@@ -91,37 +104,51 @@ type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 /** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
 const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 
+/** A batch of frames to store, each with the ref its ACK or NAK will name (protocol/frame-ref.ts). */
+type Batch = (FrameToStore & { readonly ref: string })[];
+
 /** At most this many seqs per ACK downlink (protocol schema limit). */
-const ACK_MAX = ACK_MAX_FRAMES;
+const ACK_MAX = 256;
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
   private state: State = "idle";
   private readonly link: ReceiverLink;
-  private readonly ring: SqliteKeyRing;
+  private readonly store: CentreStorePort;
+  private readonly ring: PortKeyRing;
+  private electors: LeaderElector[] = [];
   private readonly windows = new ReplayWindows();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly gaps: GapDetector;
   private readonly supervisor: Supervisor | undefined;
-  private pending: (FrameToStore & { readonly ref: string })[] = [];
+  private pending: Batch = [];
   private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
   private readonly intake: ReceiverIntake;
-  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent. */
-  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0 };
+  private flushScheduled = false;
+  /** The batch being committed; the next waits for it (ACKs in commit order). */
+  private committing: Promise<void> | undefined;
+  private flushAgain = false;
+  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
+  readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0, held: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
     super();
     this.name = opts.name ?? "r1";
     this.clock = opts.clock ?? unrefSystemClock;
     this.log = opts.logger ?? silentLogger;
-    this.ring = opts.store.registry.keyRing(undefined, () => this.clock.now());
-    this.gaps = new GapDetector(opts.store, this.clock, opts.gapGraceMs ?? 60_000, (l) => this.emit("lost-events", l), this.log);
-    if (opts.supervise !== false) this.supervisor = new Supervisor(opts.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    this.store = storePortOf(opts.store, () => this.clock.now());
+    this.ring = new PortKeyRing(this.store.registry, undefined, () => this.clock.now());
+    const lead = opts.leadership ?? (this.store.kind === "postgres" ? { everyMs: 2_000 } : false);
+    const graceMs = opts.gapGraceMs ?? 60_000;
+    // A leading detector also sweeps every panel, since the other receivers' frames never reach its stored().
+    this.gaps = new GapDetector(this.store, this.clock, graceMs, (l) => this.emit("lost-events", l), this.log, lead ? graceMs : 0);
+    if (opts.supervise !== false) this.supervisor = new Supervisor(this.store, this.clock, (f) => this.emit("transmission-fault", f), this.log);
+    if (lead) this.electors = centreRoles(this.store, this.name, this.clock, lead.everyMs, { ...(this.supervisor ? { supervision: this.supervisor } : {}), gaps: this.gaps }, this.log);
     this.intake = new ReceiverIntake({
       name: this.name,
       clock: this.clock,
-      store: opts.store,
+      alarms: this.store.alarms,
       log: this.log,
       flood: opts.flood,
       perPanel: opts.intakePerPanel,
@@ -143,11 +170,6 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       logger: this.log,
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });
-  }
-
-  /** Intake counters: frames that did not verify, dropped unjudged over budget or with a full queue. */
-  get intakeStats(): Readonly<ReceiverIntake["stats"]> {
-    return this.intake.stats;
   }
 
   get running(): boolean {
@@ -172,8 +194,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.state = "stopped";
       throw e instanceof CentreError ? e : new CentreError("broker-refused", `receiver ${this.name} cannot connect to ${this.opts.url}: ${(e as Error).message}`);
     }
-    this.supervisor?.start();
-    this.gaps.start();
+    if (this.electors.length > 0) for (const e of this.electors) e.start();
+    else {
+      this.supervisor?.start();
+      this.gaps.start();
+    }
     this.state = "running";
     this.log.log("info", "receiver: running", { receiver: this.name, url: this.opts.url });
   }
@@ -184,6 +209,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.intake.drainAll();
     this.flush();
     this.state = "stopping";
+    while (this.committing) await this.committing;
+    await Promise.all(this.electors.map((e) => e.stop()));
     this.supervisor?.stop();
     this.gaps.stop();
     await this.link.close();
@@ -196,9 +223,20 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.pending = [];
     this.reAcks.clear();
     this.intake.clear();
+    for (const e of this.electors) e.kill();
     this.supervisor?.stop();
     this.gaps.stop();
     this.link.kill();
+  }
+
+  /** Intake counters: frames that did not verify, dropped unjudged over budget or with a full queue. */
+  get intakeStats(): Readonly<ReceiverIntake["stats"]> {
+    return this.intake.stats;
+  }
+
+  /** The centre-wide roles ("supervision", "gaps") this receiver leads now; empty without leadership. */
+  get leads(): string[] {
+    return this.electors.filter((e) => e.leader).map((e) => e.role);
   }
 
   /** Start supervising a panel registered after start (its deadline counts from registration). */
@@ -212,8 +250,6 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   private onMessage(topic: string, message: Uint8Array): void {
     if (!this.live) return;
-    const trace = this.opts.trace;
-    const arrived = trace ? process.hrtime.bigint() : 0n;
     const t = parseTopic(topic);
     if (t?.kind === "status") {
       const status = new TextDecoder().decode(message);
@@ -221,7 +257,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         this.log.log("warn", "receiver: unknown status ignored", { receiver: this.name, panel: t.panel, status: status.slice(0, 32) });
         return;
       }
-      this.opts.store.registry.setStatus(t.panel, status, this.clock.now());
+      this.store.registry.setStatus(t.panel, status, this.clock.now()).catch((e: unknown) =>
+        this.log.log("warn", "receiver: status not stored", { receiver: this.name, panel: t.panel, error: (e as Error).message }),
+      );
       this.emit("status", t.panel, status);
       return;
     }
@@ -229,12 +267,24 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     else this.take(topic, message);
   }
 
-  /** One frame, taken from the intake in its panel's turn: judged, then queued for the batch or answered. */
+  /** One frame, taken from the intake in its panel's turn: its key loaded, then judged and queued or answered. */
   private take(topic: string, message: Uint8Array): void {
     if (!this.live) return;
-    const trace = this.opts.trace;
     // Taken from the intake (fair-intake.ts): "received" includes its wait in the panel's queue.
-    const arrived = trace ? process.hrtime.bigint() : 0n;
+    const arrived = this.opts.trace ? process.hrtime.bigint() : 0n;
+    // The frame's key comes from the store first; a store that cannot be reached leaves the frame
+    // un-judged and un-ACKed, and the panel sends it again.
+    const loading = this.ring.prepare(message);
+    if (!loading) return this.judge(topic, message, arrived);
+    loading.then(
+      () => this.judge(topic, message, arrived),
+      (e: unknown) => this.hold(1, e),
+    );
+  }
+
+  private judge(topic: string, message: Uint8Array, arrived: bigint): void {
+    if (!this.live) return;
+    const trace = this.opts.trace;
     const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
     switch (v.kind) {
       case "ok": {
@@ -247,9 +297,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
           this.queueAck(v.panel, seq, v.ref);
         } else {
           this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message, ref: v.ref });
-          if (this.pending.length >= (this.opts.maxBatch ?? 256)) this.flush();
+          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
         }
-        return;
+        break;
       }
       case "nak":
         this.log.log("warn", "receiver: NAK", { receiver: this.name, panel: v.panel, seq: v.seq, reason: v.reason, error: v.error.message });
@@ -270,6 +320,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return never;
       }
     }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private queueAck(panel: string, seq: number, ref: string): void {
@@ -281,10 +335,33 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   /** Group commit: store everything pending in one transaction, then ACK each panel's stored seqs. */
   private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length > 0 && this.live) this.storeBatch(batch);
-    if (!this.live) return; // killed while storing: the ACKs die with it
+    this.flushScheduled = false;
+    if (this.committing) return void (this.flushAgain = true);
+    // At most maxBatch frames per transaction, also when a slow commit let more pile up.
+    const max = this.opts.maxBatch ?? 256;
+    const batch = this.pending.splice(0, max);
+    if (this.pending.length > 0) this.flushAgain = true;
+    const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
+    // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
+    if (!committing) return this.afterCommit();
+    this.committing = committing
+      .catch((e: unknown) => this.log.log("error", "receiver: after commit", { receiver: this.name, error: (e as Error).message }))
+      .finally(() => {
+        this.committing = undefined;
+        this.afterCommit();
+      });
+  }
+
+  private afterCommit(): void {
+    this.sendAcks();
+    if (this.flushAgain) {
+      this.flushAgain = false;
+      this.flush();
+    }
+  }
+
+  private sendAcks(): void {
+    if (this.state === "stopped") return; // killed while storing: the ACKs die with it
     const acks = this.reAcks;
     this.reAcks = new Map();
     for (const [panel, { seqs, refs }] of acks) {
@@ -296,16 +373,31 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
-  private storeBatch(batch: (FrameToStore & { readonly ref: string })[]): void {
+  /** Undefined when the store committed (or refused) the batch in this turn; else the commit under way. */
+  private storeBatch(batch: Batch): Promise<void> | undefined {
     const now = this.clock.now();
-    let outcomes;
+    const frames = this.store.frames;
+    let outcomes: StoreOutcome[] | Promise<StoreOutcome[]>;
     try {
-      outcomes = this.opts.store.frames.store(batch, now, this.name);
+      outcomes = frames.storeNow ? frames.storeNow(batch, now, this.name) : frames.store(batch, now, this.name);
     } catch (e) {
-      this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
-      for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed", ref: f.ref } });
-      return;
+      return void this.storeFailed(batch, e);
     }
+    if (Array.isArray(outcomes)) return void this.committed(batch, outcomes);
+    return outcomes.then(
+      (o) => this.committed(batch, o),
+      (e: unknown) => this.storeFailed(batch, e),
+    );
+  }
+
+  private storeFailed(batch: Batch, e: unknown): void {
+    if (isStoreError(e, "store-unavailable")) return this.hold(batch.length, e);
+    this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
+    for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed", ref: f.ref } });
+  }
+
+  private committed(batch: Batch, outcomes: StoreOutcome[]): void {
+    if (this.state === "stopped") return;
     this.stats.commits++;
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
@@ -327,6 +419,14 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.gaps.stored(panel);
       this.supervisor?.traffic(panel);
     }
+  }
+
+  /** Frames the store could not take now: no ACK, no NAK (a NAK would tell the panel to give up on them). */
+  private hold(frames: number, e: unknown): void {
+    if (!isStoreError(e, "store-unavailable")) this.log.log("error", "receiver: key lookup failed", { receiver: this.name, error: (e as Error).message });
+    this.stats.held += frames;
+    this.log.log("warn", "receiver: store unavailable, frames left un-ACKed", { receiver: this.name, frames, error: (e as Error).message });
+    this.emit("held", frames, e as Error);
   }
 
   private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string } }, done?: () => void): void {

@@ -6,14 +6,16 @@
  *
  * Several receivers may each run a Supervisor over one shared store: a timer that fires re-reads the
  * panel's last-seen time from the store (another receiver may have heard the panel), and the open-alarm
- * index makes the fault one alarm however many supervisors see it.
+ * index makes the fault one alarm however many supervisors see it. On PostgreSQL only the receiver that
+ * leads the "supervision" role runs it (leader-elector.ts).
  */
 import { Priority } from "../../../protocol/index.js";
 import type { Clock, Timer } from "../../../protocol/clock.js";
 import { CATEGORIES, isCategoryName } from "../../../protocol/supervision.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { CentreStorePort } from "../store-pg/port.js";
 import { CentreError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { InFlight } from "./in-flight.js";
 
 /** The time a panel of `category` may stay silent: its primary path's reporting time (EN 50136-1). */
 export function supervisionMs(category: string): number {
@@ -28,12 +30,17 @@ export interface TransmissionFault {
   readonly deadline: number;
 }
 
+/** A deadline check the store could not answer is tried again after this long. */
+const RETRY_MS = 5_000;
+
 export class Supervisor {
   private readonly timers = new Map<string, Timer>();
+  private readonly retries = new Set<Timer>();
+  private readonly work = new InFlight();
   private running = false;
 
   constructor(
-    private readonly store: CentreStore,
+    private readonly store: CentreStorePort,
     private readonly clock: Clock,
     private readonly onFault: (f: TransmissionFault) => void = () => {},
     private readonly log: Logger = silentLogger,
@@ -42,13 +49,16 @@ export class Supervisor {
   /** Arm a deadline for every registered panel, counting from its last traffic (or registration). */
   start(): void {
     this.running = true;
-    for (const p of this.store.registry.panels()) this.arm(p.panel);
+    this.track(async () => {
+      for (const p of await this.store.registry.panels()) if (this.running) this.armAt(p.panel, deadlineOf(p));
+    }, () => this.retry(() => this.start()));
   }
 
   stop(): void {
     this.running = false;
-    for (const t of this.timers.values()) t.cancel();
+    for (const t of [...this.timers.values(), ...this.retries]) t.cancel();
     this.timers.clear();
+    this.retries.clear();
   }
 
   /** The panel was just heard from (its frame is stored). */
@@ -57,27 +67,35 @@ export class Supervisor {
   }
 
   /** When the panel's current deadline falls, or undefined if it is unknown. */
-  deadline(panel: string): number | undefined {
-    const p = this.store.registry.panel(panel);
-    return p && (p.lastSeen ?? p.createdAt) + supervisionMs(p.category);
+  async deadline(panel: string): Promise<number | undefined> {
+    const p = await this.store.registry.panel(panel);
+    return p && deadlineOf(p);
+  }
+
+  /** Resolves once the store calls set off by the timers and traffic so far have finished. */
+  settled(): Promise<void> {
+    return this.work.settled();
   }
 
   private arm(panel: string): void {
-    const due = this.deadline(panel);
-    if (due === undefined) return;
-    this.timers.get(panel)?.cancel();
-    this.timers.set(panel, this.clock.schedule(due - this.clock.now(), () => this.expire(panel)));
+    this.track(async () => this.armAt(panel, await this.deadline(panel)), () => this.retry(() => this.arm(panel)));
   }
 
-  private expire(panel: string): void {
-    this.timers.delete(panel);
-    const due = this.deadline(panel);
+  private armAt(panel: string, due: number | undefined): void {
     if (due === undefined || !this.running) return;
+    this.timers.get(panel)?.cancel();
+    this.timers.set(panel, this.clock.schedule(due - this.clock.now(), () => this.track(() => this.expire(panel), () => this.retry(() => this.arm(panel)))));
+  }
+
+  private async expire(panel: string): Promise<void> {
+    this.timers.delete(panel);
+    const p = await this.store.registry.panel(panel);
+    if (p === undefined || !this.running) return;
+    const due = deadlineOf(p);
     const now = this.clock.now();
-    if (now < due) return this.arm(panel); // another receiver heard it meanwhile
-    const p = this.store.registry.panel(panel)!;
+    if (now < due) return this.armAt(panel, due); // another receiver heard it meanwhile
     const lastSeen = p.lastSeen ?? p.createdAt;
-    const { id, created } = this.store.alarms.raise({
+    const { id, created } = await this.store.alarms.raise({
       panel,
       kind: "transmission-fault",
       key: "transmission-fault",
@@ -90,6 +108,29 @@ export class Supervisor {
       this.onFault({ panel, alarmId: id, lastSeen, deadline: due });
     }
     // Still silent after another full period: remind (joins the open alarm, or opens a new one if closed).
-    this.timers.set(panel, this.clock.schedule(supervisionMs(p.category), () => this.expire(panel)));
+    if (this.running && !this.timers.has(panel)) this.timers.set(panel, this.clock.schedule(supervisionMs(p.category), () => this.track(() => this.expire(panel), () => this.retry(() => this.arm(panel)))));
   }
+
+  /** Run `fn`; if the store fails it, log and call `again` after RETRY_MS (a lost database must not end supervision). */
+  private track(fn: () => Promise<void>, again: () => void): void {
+    this.work.track(
+      fn().catch((e: unknown) => {
+        this.log.log("error", "supervision: store call failed, retrying", { error: (e as Error).message, retryMs: RETRY_MS });
+        again();
+      }),
+    );
+  }
+
+  private retry(fn: () => void): void {
+    if (!this.running) return;
+    const t = this.clock.schedule(RETRY_MS, () => {
+      this.retries.delete(t);
+      fn();
+    });
+    this.retries.add(t);
+  }
+}
+
+function deadlineOf(p: { lastSeen: number | null; createdAt: number; category: string }): number {
+  return (p.lastSeen ?? p.createdAt) + supervisionMs(p.category);
 }

@@ -1,0 +1,21 @@
+/**
+ * The store calls a timer callback started and has not seen finish. Timers fire synchronously on the clock
+ * port, the store answers asynchronously: `settled()` lets a test step fake time and then wait for what
+ * the step set off (and for what that in turn set off) before it looks at the result.
+ */
+export class InFlight {
+  private readonly running = new Set<Promise<unknown>>();
+
+  track(p: Promise<unknown>): void {
+    const done = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(done);
+    void done.then(() => this.running.delete(done));
+  }
+
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}

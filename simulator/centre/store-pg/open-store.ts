@@ -1,0 +1,22 @@
+/**
+ * The store is chosen by configuration: a `postgres://` (or `postgresql://`) URL opens the PostgreSQL
+ * store, anything else is a SQLite file path (or ":memory:").
+ */
+import type { OpenDbOptions } from "../store/db.js";
+import type { CentreStorePort } from "./port.js";
+import { PgCentreStore, type PgStoreOptions } from "./pg-store.js";
+import { SqliteCentreStore } from "./sqlite-store.js";
+import { StoreError } from "./store-error.js";
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** `opts`: the pool's for PostgreSQL, `synchronous` for SQLite. */
+export async function openCentreStore(location: string, opts: PgStoreOptions & OpenDbOptions = {}): Promise<CentreStorePort> {
+  if (isPostgresUrl(location)) return PgCentreStore.open(location, opts);
+  if (location.trim() === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new StoreError("bad-location", `centre store ${JSON.stringify(location)}: give a postgres:// URL or a SQLite file path`);
+  }
+  return SqliteCentreStore.open(location, { now: opts.now, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}) });
+}

@@ -1,0 +1,118 @@
+/**
+ * Frames on PostgreSQL with group commit: a batch is ONE transaction, its frames ONE multi-row
+ * INSERT ... ON CONFLICT (panel, seq) DO NOTHING RETURNING, so the rows returned are exactly the frames new
+ * to the centre. Two receivers racing on one frame: the second insert waits on the unique index until the
+ * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
+ * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
+ */
+import { frameAlarms } from "../store/frame-alarms.js";
+import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import { joinOpenIn, raiseIn } from "./pg-alarms.js";
+import type { PgDb, Tx } from "./pg-db.js";
+import type { FramesPort, GapAlarm, GapFound } from "./port.js";
+
+const COLS = 8;
+
+function byPanelSeq(a: FrameToStore, b: FrameToStore): number {
+  return a.panel < b.panel ? -1 : a.panel > b.panel ? 1 : a.seq - b.seq;
+}
+
+export class PgFrames implements FramesPort {
+  constructor(private readonly db: PgDb) {}
+
+  async store(frames: readonly FrameToStore[], at: number, receiver: string): Promise<StoreOutcome[]> {
+    if (frames.length === 0) return [];
+    return this.db.tx((c) => this.storeIn(c, frames, at, receiver));
+  }
+
+  private async storeIn(c: Tx, frames: readonly FrameToStore[], at: number, receiver: string): Promise<StoreOutcome[]> {
+    const order = frames.map((f, i) => ({ f, i })).sort((a, b) => byPanelSeq(a.f, b.f) || a.i - b.i);
+    const params: unknown[] = [];
+    const rows = order.map(({ f }, k) => {
+      params.push(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), f.frame == null ? null : Buffer.from(f.frame));
+      const b = k * COLS;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8})`;
+    });
+    const inserted = await c.query<{ id: number; panel: string; seq: number }>(
+      `INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES ${rows.join(", ")}
+       ON CONFLICT (panel, seq) DO NOTHING RETURNING id, panel, seq`,
+      params,
+    );
+    const ids = new Map(inserted.rows.map((r) => [`${r.panel}\u0000${r.seq}`, r.id]));
+    const out: StoreOutcome[] = new Array(frames.length);
+    const lastFrame = new Map<string, number>();
+    for (const { f, i } of order) {
+      const k = `${f.panel}\u0000${f.seq}`;
+      const frameId = ids.get(k);
+      if (frameId === undefined) {
+        out[i] = { result: "duplicate" };
+        continue;
+      }
+      ids.delete(k); // a second copy within the batch is a duplicate
+      lastFrame.set(f.panel, frameId);
+      const alarms: number[] = [];
+      for (const a of frameAlarms(f.payload)) {
+        if (a.action === "raise") alarms.push((await raiseIn(c, { panel: f.panel, kind: "event", key: a.key, title: a.title, priority: a.priority, at, frameId, note: a.note })).id);
+        else {
+          const id = await joinOpenIn(c, f.panel, a.key, frameId, at, a.note);
+          if (id !== undefined) alarms.push(id);
+        }
+      }
+      out[i] = { result: "stored", frameId, alarms };
+    }
+    if (lastFrame.size > 0) await this.heard(c, lastFrame, at);
+    return out;
+  }
+
+  /** The panels of a batch were heard from: two statements for the whole batch, not two per panel. */
+  private async heard(c: Tx, lastFrame: ReadonlyMap<string, number>, at: number): Promise<void> {
+    const panels = [...lastFrame.keys()].sort();
+    // Rows locked in panel order (as the frames were), so concurrent batches cannot deadlock here either.
+    await c.query(
+      `UPDATE panels SET last_seen = $1 WHERE panel IN (SELECT panel FROM panels WHERE panel = ANY($2::text[]) ORDER BY panel FOR UPDATE)
+       AND (last_seen IS NULL OR last_seen < $1)`,
+      [at, panels],
+    );
+    // EN 50136: traffic after a transmission fault is part of that fault's story.
+    const faults = await c.query<{ panel: string }>("SELECT panel FROM alarms WHERE key = 'transmission-fault' AND state <> 'closed' AND panel = ANY($1::text[]) ORDER BY panel", [panels]);
+    for (const { panel } of faults.rows) await joinOpenIn(c, panel, "transmission-fault", lastFrame.get(panel)!, at, "traffic resumed");
+  }
+
+  async has(panel: string, seq: number): Promise<boolean> {
+    return (await this.db.query("SELECT 1 FROM frames WHERE panel = $1 AND seq = $2", [panel, seq])).length > 0;
+  }
+
+  async count(panel?: string): Promise<number> {
+    const rows =
+      panel === undefined
+        ? await this.db.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM frames")
+        : await this.db.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM frames WHERE panel = $1", [panel]);
+    return rows[0]!.n;
+  }
+
+  checkGaps(panel: string, now: number, graceMs: number, alarm: GapAlarm): Promise<GapFound[]> {
+    return this.db.tx(async (c) => {
+      // The panel's row lock serialises the checks of all receivers: each gap is raised once.
+      const locked = await c.query<{ c: number | null }>("SELECT gap_checked AS c FROM panels WHERE panel = $1 FOR UPDATE", [panel]);
+      const high = (await c.query<{ h: number | null }>("SELECT MAX(seq) AS h FROM frames WHERE panel = $1 AND received_at <= $2", [panel, now - graceMs])).rows[0]!.h;
+      if (high === null) return [];
+      const checked = locked.rows[0]?.c ?? null;
+      const base = checked ?? (await c.query<{ m: number }>("SELECT MIN(seq) AS m FROM frames WHERE panel = $1", [panel])).rows[0]!.m - 1;
+      if (high <= base) return [];
+      const seqs = await c.query<{ seq: number }>("SELECT seq FROM frames WHERE panel = $1 AND seq > $2 AND seq <= $3 ORDER BY seq", [panel, base, high]);
+      const found: GapFound[] = [];
+      let expect = base + 1;
+      for (const { seq } of seqs.rows) {
+        if (seq > expect) found.push({ panel, from: expect, to: seq - 1, alarmId: (await raiseIn(c, { panel, ...alarm(expect, seq - 1), at: now })).id });
+        expect = seq + 1;
+      }
+      await c.query("UPDATE panels SET gap_checked = $1 WHERE panel = $2", [high, panel]);
+      return found;
+    });
+  }
+
+  async oldestArrivalAfter(panel: string, after: number): Promise<number | undefined> {
+    const rows = await this.db.query<{ t: number | null }>("SELECT MIN(received_at) AS t FROM frames WHERE panel = $1 AND received_at > $2", [panel, after]);
+    return rows[0]?.t ?? undefined;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Versioned schema of the PostgreSQL centre store: a schema_version table and an ordered migration list,
+ * applied at open. Version 1 is the tables of the SQLite store (db.ts) in PostgreSQL types; version 2 adds
+ * what many receivers need. Each migration runs in its own transaction under a transaction-level advisory
+ * lock, so receivers starting together apply it once.
+ */
+import type { Pool, PoolClient } from "pg";
+import { StoreError } from "./store-error.js";
+
+export interface PgMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: "centre tables",
+    sql: `
+CREATE TABLE panels (
+  panel TEXT PRIMARY KEY,
+  category TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen BIGINT,
+  status TEXT,
+  status_at BIGINT,
+  gap_checked BIGINT,           -- every seq <= this was looked at by the gap check
+  password_hash TEXT
+);
+CREATE TABLE frame_keys (
+  kid TEXT PRIMARY KEY,
+  panel TEXT NOT NULL REFERENCES panels(panel),
+  public_pem TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE TABLE certificates (
+  serial TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  role TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE TABLE frames (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  panel TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  kid TEXT NOT NULL,
+  sent BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  receiver TEXT NOT NULL,
+  payload JSONB NOT NULL,        -- the verified UplinkPayload
+  frame BYTEA NOT NULL,          -- the signed COSE_Sign1 bytes, kept as evidence
+  UNIQUE (panel, seq)
+);
+CREATE TABLE alarms (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  panel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  operator TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX alarms_open ON alarms(panel, key) WHERE state <> 'closed';
+CREATE INDEX alarms_queue ON alarms(state, priority, created_at);
+CREATE TABLE alarm_frames (
+  alarm_id BIGINT NOT NULL REFERENCES alarms(id),
+  frame_id BIGINT NOT NULL REFERENCES frames(id),
+  PRIMARY KEY (alarm_id, frame_id)
+);
+CREATE TABLE alarm_log (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  alarm_id BIGINT NOT NULL REFERENCES alarms(id),
+  at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  operator TEXT,
+  note TEXT
+);`,
+  },
+  {
+    version: 2,
+    name: "frames by arrival, for the gap detector's settled/unsettled reads; alarm states checked",
+    sql: `
+CREATE INDEX frames_arrival ON frames(panel, received_at);
+ALTER TABLE alarms ADD CONSTRAINT alarms_state CHECK (state IN ('new', 'taken', 'handled', 'closed'));`,
+  },
+];
+
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
+
+/** Any constant both sides agree on: the migration lock's key (pg_advisory_xact_lock takes a bigint). */
+const MIGRATION_LOCK = 0x6f70656e_616c6172n; // "openalar"
+
+async function currentVersion(c: PoolClient): Promise<number> {
+  await c.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  const r = await c.query<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_version");
+  return r.rows[0]!.v;
+}
+
+export async function pgSchemaVersion(pool: Pool): Promise<number> {
+  const c = await pool.connect();
+  try {
+    const r = await c.query<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_version");
+    return r.rows[0]!.v;
+  } finally {
+    c.release();
+  }
+}
+
+/** Bring the database up to `target` (default: the newest); returns the version it is at. */
+export async function migratePg(pool: Pool, at: number, target = PG_SCHEMA_VERSION): Promise<number> {
+  const c = await pool.connect();
+  try {
+    for (;;) {
+      await c.query("BEGIN");
+      try {
+        await c.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK.toString()]);
+        const v = await currentVersion(c);
+        if (v > PG_SCHEMA_VERSION) throw new StoreError("schema-too-new", `the centre database is at schema version ${v}; this build knows up to ${PG_SCHEMA_VERSION}`);
+        const m = PG_MIGRATIONS.find((x) => x.version === v + 1);
+        if (!m || m.version > target) {
+          await c.query("COMMIT");
+          return v;
+        }
+        await c.query(m.sql);
+        await c.query("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)", [m.version, m.name, at]);
+        await c.query("COMMIT");
+      } catch (e) {
+        await c.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      }
+    }
+  } finally {
+    c.release();
+  }
+}

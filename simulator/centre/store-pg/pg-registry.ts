@@ -1,0 +1,65 @@
+/** The panel registry on PostgreSQL: the same rules as registry.ts (SQLite), one statement or transaction each. */
+import { PanelId, publicKeyFromPem } from "../../../protocol/index.js";
+import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
+import { CentreError } from "../errors.js";
+import type { PanelRecord } from "../store/registry.js";
+import type { PgDb } from "./pg-db.js";
+import type { RegistryPort } from "./port.js";
+
+interface PanelRow {
+  panel: string;
+  category: string;
+  created_at: number;
+  last_seen: number | null;
+  status: string | null;
+  status_at: number | null;
+}
+
+function toRecord(r: PanelRow): PanelRecord {
+  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
+}
+
+const PANEL_COLS = "panel, category, created_at, last_seen, status, status_at";
+
+export class PgRegistry implements RegistryPort {
+  constructor(private readonly db: PgDb) {}
+
+  async addPanel(panel: string, category: CategoryName, at: number): Promise<void> {
+    if (!PanelId.safeParse(panel).success) throw new CentreError("bad-argument", `bad panel id ${JSON.stringify(panel)}`);
+    if (!isCategoryName(category)) throw new CentreError("bad-category", `unknown category ${category}`);
+    const rows = await this.db.query("INSERT INTO panels (panel, category, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING panel", [panel, category, at]);
+    if (rows.length === 0) throw new CentreError("already-exists", `panel ${panel} is already registered`);
+  }
+
+  async addFrameKey(kid: string, panel: string, publicPem: string, at: number): Promise<void> {
+    publicKeyFromPem(publicPem); // refuses anything but an Ed25519 SPKI PEM (ProtocolError bad-key)
+    await this.db.query("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES ($1, $2, $3, $4)", [kid, panel, publicPem, at]);
+  }
+
+  async panel(panel: string): Promise<PanelRecord | undefined> {
+    const row = (await this.db.query<PanelRow>(`SELECT ${PANEL_COLS} FROM panels WHERE panel = $1`, [panel]))[0];
+    return row && toRecord(row);
+  }
+
+  async panels(): Promise<PanelRecord[]> {
+    return (await this.db.query<PanelRow>(`SELECT ${PANEL_COLS} FROM panels ORDER BY panel`)).map(toRecord);
+  }
+
+  async setStatus(panel: string, status: string, at: number): Promise<void> {
+    await this.db.query("UPDATE panels SET status = $1, status_at = $2 WHERE panel = $3 AND (status_at IS NULL OR status_at <= $2)", [status, at, panel]);
+  }
+
+  async frameKey(kid: string): Promise<{ panel: string; publicPem: string } | undefined> {
+    const row = (await this.db.query<{ panel: string; public_pem: string }>("SELECT panel, public_pem FROM frame_keys WHERE kid = $1 AND revoked_at IS NULL", [kid]))[0];
+    return row && { panel: row.panel, publicPem: row.public_pem };
+  }
+
+  revoke(subject: string, at: number): Promise<{ certificates: number; keys: number }> {
+    return this.db.tx(async (c) => {
+      await c.query("UPDATE panels SET password_hash = NULL WHERE panel = $1", [subject]);
+      const certs = await c.query("UPDATE certificates SET revoked_at = $1 WHERE subject = $2 AND revoked_at IS NULL", [at, subject]);
+      const keys = await c.query("UPDATE frame_keys SET revoked_at = $1 WHERE panel = $2 AND revoked_at IS NULL", [at, subject]);
+      return { certificates: certs.rowCount ?? 0, keys: keys.rowCount ?? 0 };
+    });
+  }
+}

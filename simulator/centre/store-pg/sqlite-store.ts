@@ -1,0 +1,159 @@
+/**
+ * The embedded SQLite centre store behind the async port: today's synchronous CentreStore, unchanged,
+ * wrapped so callers are written once for both stores. Errors become StoreErrors (a busy or unreadable
+ * file: store-unavailable; a refused write: store-failed); CentreErrors pass as they are.
+ */
+import { nextAlarmState } from "../store/alarm.js";
+import { CentreStore } from "../store/centre-store.js";
+import type { OpenDbOptions } from "../store/db.js";
+import { CentreError } from "../errors.js";
+import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions, RegistryPort, AlarmsPort } from "./port.js";
+import type { Leadership } from "./leadership.js";
+import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrations.js";
+import { SqliteLease } from "./sqlite-lease.js";
+import { StoreError } from "./store-error.js";
+
+/** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */
+const UNAVAILABLE = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"]);
+
+export function sqliteStoreError(e: unknown): unknown {
+  if (e instanceof CentreError || e instanceof StoreError) return e;
+  const code = (e as { code?: unknown }).code;
+  const msg = (e as Error).message ?? String(e);
+  if (typeof code === "string" && [...UNAVAILABLE].some((c) => code.startsWith(c))) return new StoreError("store-unavailable", `${code}: ${msg}`);
+  if (e instanceof TypeError && /database connection is not open/.test(msg)) return new StoreError("store-unavailable", msg);
+  return new StoreError("store-failed", typeof code === "string" ? `${code}: ${msg}` : msg);
+}
+
+function now<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw sqliteStoreError(e);
+  }
+}
+
+function guard<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(sqliteStoreError(e));
+  }
+}
+
+export class SqliteCentreStore implements CentreStorePort {
+  readonly kind = "sqlite" as const;
+  readonly registry: RegistryPort;
+  readonly frames: FramesPort;
+  readonly alarms: AlarmsPort;
+
+  private constructor(readonly store: CentreStore) {
+    const { db, registry, alarms, frames } = store;
+    const frameKeyStmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
+    const frameKey = (kid: string) => {
+      const row = frameKeyStmt.get(kid) as { panel: string; public_pem: string } | undefined;
+      return row && { panel: row.panel, publicPem: row.public_pem };
+    };
+    this.registry = {
+      addPanel: (panel, category, at) => guard(() => registry.addPanel(panel, category, at)),
+      addFrameKey: (kid, panel, pem, at) => guard(() => registry.addFrameKey(kid, panel, pem, at)),
+      panel: (panel) => guard(() => registry.panel(panel)),
+      panels: () => guard(() => registry.panels()),
+      setStatus: (panel, status, at) => guard(() => registry.setStatus(panel, status, at)),
+      frameKey: (kid) => guard(() => frameKey(kid)),
+      frameKeyNow: (kid) => now(() => frameKey(kid)),
+      revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
+    };
+
+    // The gap check of gap-detector.ts, as one immediate transaction.
+    const settled = db.prepare("SELECT MAX(seq) AS h FROM frames WHERE panel = ? AND received_at <= ?");
+    const first = db.prepare("SELECT MIN(seq) AS m FROM frames WHERE panel = ?");
+    const checked = db.prepare("SELECT gap_checked AS c FROM panels WHERE panel = ?");
+    const seqs = db.prepare("SELECT seq FROM frames WHERE panel = ? AND seq > ? AND seq <= ? ORDER BY seq").pluck();
+    const mark = db.prepare("UPDATE panels SET gap_checked = ? WHERE panel = ?");
+    const after = db.prepare("SELECT MIN(received_at) AS t FROM frames WHERE panel = ? AND received_at > ?");
+    const gapCheck = db.transaction((panel: string, now: number, graceMs: number, alarm: GapAlarm): GapFound[] => {
+      const high = (settled.get(panel, now - graceMs) as { h: number | null }).h;
+      if (high === null) return [];
+      const c = (checked.get(panel) as { c: number | null } | undefined)?.c;
+      const base = c ?? (first.get(panel) as { m: number }).m - 1;
+      if (high <= base) return [];
+      const found: GapFound[] = [];
+      let expect = base + 1;
+      for (const s of seqs.all(panel, base, high) as number[]) {
+        if (s > expect) found.push({ panel, from: expect, to: s - 1, alarmId: alarms.raise({ panel, ...alarm(expect, s - 1), at: now }).id });
+        expect = s + 1;
+      }
+      mark.run(high, panel);
+      return found;
+    });
+    this.frames = {
+      store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
+      storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
+      has: (panel, seq) => guard(() => frames.has(panel, seq)),
+      count: (panel) => guard(() => frames.count(panel)),
+      checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
+      oldestArrivalAfter: (panel, t) => guard(() => (after.get(panel, t) as { t: number | null }).t ?? undefined),
+    };
+
+    // operator-queue.ts's step, as one immediate transaction: two operators cannot take one alarm.
+    const step = db.transaction((id: number, action: Parameters<AlarmsPort["transition"]>[1], operator: string, at: number, note: string | null) => {
+      const a = alarms.get(id);
+      if (action !== "take" && a.operator !== operator) throw new CentreError("not-owner", `alarm ${id} is ${a.operator ? `taken by ${a.operator}` : "not taken"}`);
+      const state = nextAlarmState(a.state, action);
+      alarms.setState(id, state, state === "new" ? null : operator, at, note);
+      return alarms.get(id);
+    });
+    const raise = db.transaction((r: Parameters<AlarmsPort["raise"]>[0]) => alarms.raise(r));
+    this.alarms = {
+      raise: (r) => guard(() => raise.immediate(r)),
+      get: (id) => guard(() => alarms.get(id)),
+      list: (all) => guard(() => alarms.list(all)),
+      transition: (id, action, operator, at, note) => guard(() => step.immediate(id, action, operator, at, note)),
+      frames: (id) => guard(() => alarms.frames(id)),
+      entries: (id) => guard(() => alarms.entries(id)),
+    };
+  }
+
+  /** Open (and migrate) the file at `path`, shared by every receiver on this machine, or ":memory:". */
+  static open(path: string, opts: OpenDbOptions & { now?: () => number } = {}): SqliteCentreStore {
+    let store: CentreStore | undefined;
+    try {
+      store = CentreStore.open(path, opts);
+      migrateSqlite(store.db, (opts.now ?? Date.now)());
+      return new SqliteCentreStore(store);
+    } catch (e) {
+      store?.close();
+      throw sqliteStoreError(e);
+    }
+  }
+
+  /**
+   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools): migrated like
+   * `open`, but borrowed, so `close()` leaves it open for its owner.
+   */
+  static over(store: CentreStore, now: () => number = Date.now): SqliteCentreStore {
+    try {
+      migrateSqlite(store.db, now());
+    } catch (e) {
+      throw sqliteStoreError(e);
+    }
+    const port = new SqliteCentreStore(store);
+    port.borrowed = true;
+    return port;
+  }
+
+  private borrowed = false;
+
+  schemaVersion(): Promise<number> {
+    return guard(() => sqliteSchemaVersion(this.store.db));
+  }
+
+  leadership(name: string, opts: LeadershipOptions): Leadership {
+    return new SqliteLease(this.store.db, name, opts.holder, opts.ttlMs ?? 15_000, opts.now ?? Date.now);
+  }
+
+  async close(): Promise<void> {
+    if (!this.borrowed) this.store.close();
+  }
+}

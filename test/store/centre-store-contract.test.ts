@@ -1,0 +1,294 @@
+/**
+ * One contract, two stores: every case runs against the embedded SQLite store and against PostgreSQL.
+ * Two connections stand for two receivers on two machines; "reopen" for a restart.
+ */
+import fc from "fast-check";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { UplinkPayload } from "../../protocol/index.js";
+import { Priority } from "../../protocol/index.js";
+import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";
+import { PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations.js";
+import { SQLITE_SCHEMA_VERSION } from "../../simulator/centre/store-pg/sqlite-migrations.js";
+import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+
+const T0 = Date.UTC(2026, 0, 1);
+const GRACE = 60_000;
+
+const heartbeat = (panel: string, seq: number): UplinkPayload => ({ v: 1, panel, seq, sent: T0, heartbeat: { areas: [], troubles: [], outbox: 0 } });
+const burglary = (panel: string, seq: number, zone: number, q: 1 | 3 = 1): UplinkPayload => ({ v: 1, panel, seq, sent: T0, events: [{ code: 130, q, area: 1, zone, at: T0 }] });
+const frame = (payload: UplinkPayload): FrameToStore => ({ panel: payload.panel, seq: payload.seq, kid: "k1", payload, frame: new Uint8Array([1, 2, payload.seq & 0xff]) });
+const beats = (panel: string, ...seqs: number[]) => seqs.map((s) => frame(heartbeat(panel, s)));
+const gapAlarm = (from: number, to: number) => ({ kind: "lost-events" as const, key: `lost-events:${from}-${to}`, title: `possible lost events ${from}-${to}`, priority: Priority.Urgent });
+
+describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
+  let backend: StoreBackend;
+  let centre: CentreUnderTest;
+  let a: CentreStorePort;
+  let b: CentreStorePort;
+
+  beforeAll(async () => {
+    backend = await storeBackend(kind);
+  }, 60_000);
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    centre = await backend.fresh();
+    a = await centre.open();
+    b = await centre.open();
+    await a.registry.addPanel("P1", "SP4", T0);
+    await a.registry.addPanel("P2", "SP2", T0);
+  });
+  afterEach(() => centre.close());
+
+  it("is migrated to this build's newest schema at open", async () => {
+    expect(await a.schemaVersion()).toBe(kind === "postgres" ? PG_SCHEMA_VERSION : SQLITE_SCHEMA_VERSION);
+    expect(a.kind).toBe(kind);
+  });
+
+  describe("no frame handled twice: UNIQUE (panel, seq)", () => {
+    it("a frame stored through one receiver is a duplicate through another, and after a restart", async () => {
+      expect((await a.frames.store(beats("P1", 0, 1), T0, "r1")).map((o) => o.result)).toEqual(["stored", "stored"]);
+      expect((await b.frames.store(beats("P1", 1, 2), T0 + 1, "r2")).map((o) => o.result)).toEqual(["duplicate", "stored"]);
+      await Promise.all([a.close(), b.close()]);
+      const c = await centre.open();
+      expect((await c.frames.store(beats("P1", 0, 2, 3), T0 + 2, "r3")).map((o) => o.result)).toEqual(["duplicate", "duplicate", "stored"]);
+      expect(await c.frames.count("P1")).toBe(4);
+      expect(await c.frames.has("P1", 3)).toBe(true);
+      expect(await c.frames.has("P1", 4)).toBe(false);
+    });
+
+    it("racing receivers: each (panel, seq) is stored by exactly one of them", async () => {
+      // P2's frames are burglaries in 5 zones: the alarms they raise race too.
+      const all = [...beats("P1", ...Array.from({ length: 60 }, (_, i) => i)), ...Array.from({ length: 60 }, (_, i) => frame(burglary("P2", i, 1 + (i % 5))))];
+      // Both receivers get every frame (a QoS 1 redelivery storm), in different orders and batch sizes.
+      const mine = (s: CentreStorePort, frames: FrameToStore[], size: number, name: string) =>
+        (async () => {
+          const outcomes = [];
+          for (let i = 0; i < frames.length; i += size) outcomes.push(...(await s.frames.store(frames.slice(i, i + size), T0, name)));
+          return outcomes;
+        })();
+      const [ra, rb] = await Promise.all([mine(a, all, 16, "r1"), mine(b, [...all].reverse(), 7, "r2")]);
+      const storedA = ra.filter((o) => o.result === "stored").length;
+      const storedB = rb.filter((o) => o.result === "stored").length;
+      expect(storedA + storedB).toBe(all.length);
+      expect(await a.frames.count()).toBe(all.length);
+      const alarms = await b.alarms.list();
+      expect(alarms.map((x) => x.key).sort()).toEqual(["130:z1", "130:z2", "130:z3", "130:z4", "130:z5"]);
+      const attached = await Promise.all(alarms.map((x) => a.alarms.frames(x.id)));
+      expect(attached.map((f) => f.length)).toEqual([12, 12, 12, 12, 12]);
+    });
+  });
+
+  it("for any deliveries split over two receivers in any batches, each (panel, seq) is stored exactly once", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (deliveries, batchSize) => {
+          const panel = `Q${run++}`;
+          await a.registry.addPanel(panel, "SP4", T0);
+          const stored = new Map<number, number>();
+          const batches: [number, boolean][][] = [];
+          for (let i = 0; i < deliveries.length; i += batchSize) batches.push(deliveries.slice(i, i + batchSize));
+          // Each batch goes to the receiver its first delivery names; the two receivers run concurrently.
+          const run1 = async (mine: boolean) => {
+            for (const batch of batches.filter((x) => x[0]![1] === mine)) {
+              const out = await (mine ? a : b).frames.store(batch.map(([seq]) => frame(heartbeat(panel, seq))), T0, mine ? "r1" : "r2");
+              out.forEach((o, i) => o.result === "stored" && stored.set(batch[i]![0], (stored.get(batch[i]![0]) ?? 0) + 1));
+            }
+          };
+          await Promise.all([run1(true), run1(false)]);
+          const distinct = new Set(deliveries.map(([seq]) => seq));
+          expect([...stored.keys()].sort((x, y) => x - y)).toEqual([...distinct].sort((x, y) => x - y));
+          expect([...stored.values()].every((n) => n === 1)).toBe(true);
+          expect(await b.frames.count(panel)).toBe(distinct.size);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a closed store answers every call with store-unavailable, never an untyped error", async () => {
+    await b.close();
+    await expect(b.frames.store(beats("P1", 0), T0, "r2")).rejects.toMatchObject({ name: "StoreError", code: "store-unavailable" });
+    await expect(b.registry.panels()).rejects.toMatchObject({ code: "store-unavailable" });
+    await expect(b.alarms.transition(1, "take", "op1", T0, null)).rejects.toMatchObject({ code: "store-unavailable" });
+    expect((await a.frames.store(beats("P1", 0), T0, "r1")).map((o) => o.result)).toEqual(["stored"]);
+  });
+
+  describe("group commit", () => {
+    it("gives one outcome per frame in input order; a second copy in the same batch is a duplicate", async () => {
+      const out = await a.frames.store([frame(burglary("P1", 5, 3)), ...beats("P2", 0), frame(burglary("P1", 5, 3)), ...beats("P1", 4)], T0, "r1");
+      expect(out.map((o) => o.result)).toEqual(["stored", "stored", "duplicate", "stored"]);
+      const ids = out.flatMap((o) => (o.result === "stored" ? [o.frameId] : []));
+      expect(new Set(ids).size).toBe(3);
+      const first = out[0]!;
+      if (first.result !== "stored") throw new Error("expected stored");
+      expect(first.alarms).toHaveLength(1);
+      expect(out[1]).toMatchObject({ result: "stored", alarms: [] });
+    });
+
+    it("stores the frame's evidence and payload, and the panels' last-seen time, in the same commit", async () => {
+      await a.frames.store([frame(burglary("P1", 0, 2))], T0 + 500, "r1");
+      expect((await b.registry.panel("P1"))?.lastSeen).toBe(T0 + 500);
+      const [alarm] = await b.alarms.list();
+      const frames = await b.alarms.frames(alarm!.id);
+      expect(frames).toEqual([{ panel: "P1", seq: 0, receivedAt: T0 + 500, payload: burglary("P1", 0, 2) }]);
+    });
+
+    it("a refused frame rolls back the whole batch: no frame, no alarm, no last-seen", async () => {
+      // A payload that cannot be serialised, after a frame that raised an alarm in the same batch.
+      const beat = heartbeat("P1", 9);
+      const bad = frame({ ...beat, heartbeat: { areas: [], troubles: [], outbox: 1n as unknown as number } });
+      const err = await a.frames.store([frame(burglary("P1", 8, 1)), bad], T0, "r1").catch((e: unknown) => e);
+      expect(isStoreError(err, "store-failed"), String(err)).toBe(true);
+      expect(await b.frames.count()).toBe(0);
+      expect(await b.alarms.list(true)).toEqual([]);
+      expect((await b.registry.panel("P1"))?.lastSeen).toBeNull();
+      // The same frames, fixed, are new: nothing of the failed batch was kept.
+      expect((await b.frames.store([frame(burglary("P1", 8, 1)), frame(heartbeat("P1", 9))], T0, "r2")).map((o) => o.result)).toEqual(["stored", "stored"]);
+    });
+  });
+
+  describe("open-alarm index: one fault, one alarm", () => {
+    it("the same zone reported through two receivers joins one open alarm; its restore joins it too", async () => {
+      const [x] = await a.frames.store([frame(burglary("P1", 0, 3))], T0, "r1");
+      const [y] = await b.frames.store([frame(burglary("P1", 1, 3))], T0 + 1, "r2");
+      const [z] = await b.frames.store([frame(burglary("P1", 2, 3, 3))], T0 + 2, "r2");
+      const ids = [x, y, z].map((o) => (o?.result === "stored" ? o.alarms[0] : undefined));
+      expect(new Set(ids).size).toBe(1);
+      expect((await a.alarms.frames(ids[0]!)).map((f) => f.seq)).toEqual([0, 1, 2]);
+      expect(await a.alarms.list()).toHaveLength(1);
+    });
+
+    it("racing raises of one fault make one alarm, created once; after it is closed the next raise opens a new one", async () => {
+      const r = { panel: "P1", kind: "transmission-fault" as const, key: "transmission-fault", title: "silent", priority: Priority.Urgent, at: T0 };
+      const results = await Promise.all([a.alarms.raise(r), b.alarms.raise(r), a.alarms.raise(r), b.alarms.raise(r)]);
+      expect(new Set(results.map((x) => x.id)).size).toBe(1);
+      expect(results.filter((x) => x.created)).toHaveLength(1);
+      const id = results[0]!.id;
+      for (const step of ["take", "handle", "close"] as const) await a.alarms.transition(id, step, "op1", T0 + 1, null);
+      const again = await b.alarms.raise({ ...r, at: T0 + 2 });
+      expect(again.created).toBe(true);
+      expect(again.id).not.toBe(id);
+    });
+
+    it("traffic after a transmission fault joins the open fault", async () => {
+      const { id } = await a.alarms.raise({ panel: "P2", kind: "transmission-fault", key: "transmission-fault", title: "silent", priority: Priority.Urgent, at: T0 });
+      await b.frames.store(beats("P2", 0), T0 + 10, "r2");
+      expect((await a.alarms.entries(id)).map((e) => e.note)).toEqual([null, "traffic resumed"]);
+      expect((await a.alarms.frames(id)).map((f) => f.seq)).toEqual([0]);
+    });
+  });
+
+  describe("gap detection reads", () => {
+    it("a gap is found once the grace period has passed: not at grace - 1 ms, yes at grace; then never again", async () => {
+      await a.frames.store(beats("P1", 0, 1, 2, 5, 6), T0, "r1");
+      expect(await a.frames.checkGaps("P1", T0 + GRACE - 1, GRACE, gapAlarm)).toEqual([]);
+      const found = await b.frames.checkGaps("P1", T0 + GRACE, GRACE, gapAlarm);
+      expect(found).toEqual([{ panel: "P1", from: 3, to: 4, alarmId: expect.any(Number) }]);
+      expect(await a.alarms.get(found[0]!.alarmId)).toMatchObject({ kind: "lost-events", key: "lost-events:3-4", state: "new" });
+      expect(await a.frames.checkGaps("P1", T0 + 2 * GRACE, GRACE, gapAlarm)).toEqual([]);
+    });
+
+    it("two receivers checking at once report each gap once", async () => {
+      await a.frames.store(beats("P1", 0, 3, 7), T0, "r1");
+      const [x, y] = await Promise.all([a.frames.checkGaps("P1", T0 + GRACE, GRACE, gapAlarm), b.frames.checkGaps("P1", T0 + GRACE, GRACE, gapAlarm)]);
+      expect([...x!, ...y!].map((g) => [g.from, g.to])).toEqual([
+        [1, 2],
+        [4, 6],
+      ]);
+    });
+
+    it("the next re-check is due at the oldest arrival not yet settled", async () => {
+      await a.frames.store(beats("P1", 0), T0, "r1");
+      await a.frames.store(beats("P1", 2), T0 + 10_000, "r1");
+      expect(await b.frames.oldestArrivalAfter("P1", T0 - 1)).toBe(T0);
+      expect(await b.frames.oldestArrivalAfter("P1", T0)).toBe(T0 + 10_000);
+      expect(await b.frames.oldestArrivalAfter("P1", T0 + 10_000)).toBeUndefined();
+    });
+  });
+
+  describe("supervision deadline reads", () => {
+    it("a panel never heard from counts from its registration; traffic moves last-seen forward only", async () => {
+      expect(await a.registry.panel("P1")).toMatchObject({ category: "SP4", createdAt: T0, lastSeen: null });
+      await a.frames.store(beats("P1", 0), T0 + 5_000, "r1");
+      await b.frames.store(beats("P1", 1), T0 + 4_000, "r2"); // a slower receiver's older batch
+      expect((await b.registry.panel("P1"))?.lastSeen).toBe(T0 + 5_000);
+      expect((await b.registry.panels()).map((p) => p.panel)).toEqual(["P1", "P2"]);
+      expect(await b.registry.panel("nope")).toBeUndefined();
+    });
+
+    it("a status report never overwrites a newer one", async () => {
+      await a.registry.setStatus("P1", "online", T0 + 10);
+      await b.registry.setStatus("P1", "offline", T0 + 5);
+      expect(await a.registry.panel("P1")).toMatchObject({ status: "online", statusAt: T0 + 10 });
+    });
+
+    it("registering a panel twice is refused", async () => {
+      await expect(b.registry.addPanel("P1", "SP4", T0)).rejects.toMatchObject({ code: "already-exists" });
+    });
+  });
+
+  describe("operator queue transitions", () => {
+    let id: number;
+    beforeEach(async () => {
+      const [o] = await a.frames.store([frame(burglary("P1", 0, 1))], T0, "r1");
+      id = o?.result === "stored" ? o.alarms[0]! : -1;
+    });
+
+    it("two operators cannot take one alarm: exactly one wins, the other gets bad-transition", async () => {
+      const results = await Promise.allSettled([a.alarms.transition(id, "take", "op1", T0 + 1, null), b.alarms.transition(id, "take", "op2", T0 + 1, null)]);
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost.map((r) => (r.reason as { code: string }).code)).toEqual(["bad-transition"]);
+    });
+
+    it("only the owner handles, releases and closes; every step is in the history", async () => {
+      await a.alarms.transition(id, "take", "op1", T0 + 1, "on it");
+      await expect(b.alarms.transition(id, "handle", "op2", T0 + 2, null)).rejects.toMatchObject({ code: "not-owner" });
+      expect(await b.alarms.transition(id, "release", "op1", T0 + 3, null)).toMatchObject({ state: "new", operator: null });
+      await b.alarms.transition(id, "take", "op2", T0 + 4, null);
+      await a.alarms.transition(id, "handle", "op2", T0 + 5, "police called");
+      expect(await a.alarms.transition(id, "close", "op2", T0 + 6, null)).toMatchObject({ state: "closed", operator: "op2", updatedAt: T0 + 6 });
+      await expect(a.alarms.transition(id, "take", "op1", T0 + 7, null)).rejects.toMatchObject({ code: "bad-transition" });
+      expect((await b.alarms.entries(id)).map((e) => [e.state, e.operator])).toEqual([
+        ["new", null],
+        ["taken", "op1"],
+        ["new", null],
+        ["taken", "op2"],
+        ["handled", "op2"],
+        ["closed", "op2"],
+      ]);
+      expect(await a.alarms.list()).toEqual([]);
+      expect(await a.alarms.list(true)).toHaveLength(1);
+    });
+
+    it("a refused step writes nothing; an unknown alarm is unknown-alarm", async () => {
+      const before = await a.alarms.entries(id);
+      await expect(a.alarms.transition(id, "close", "op1", T0 + 1, null)).rejects.toMatchObject({ code: "not-owner" });
+      expect(await a.alarms.entries(id)).toEqual(before);
+      await expect(a.alarms.transition(999_999, "take", "op1", T0, null)).rejects.toMatchObject({ code: "unknown-alarm" });
+      await expect(a.alarms.get(999_999)).rejects.toMatchObject({ code: "unknown-alarm" });
+    });
+
+    it("the queue is most urgent first, then oldest first", async () => {
+      // The burglary (Priority.Alarm) came first at T0; two urgent ones later, the younger raised first.
+      const late = await a.alarms.raise({ panel: "P2", kind: "event", key: "x", title: "later", priority: Priority.Urgent, at: T0 + 2 });
+      const early = await b.alarms.raise({ panel: "P2", kind: "transmission-fault", key: "transmission-fault", title: "silent", priority: Priority.Urgent, at: T0 + 1 });
+      expect((await b.alarms.list()).map((x) => x.id)).toEqual([id, early.id, late.id]);
+    });
+  });
+
+  describe("keys", () => {
+    it("a frame key is found by kid until it is revoked", async () => {
+      const pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
+      await a.registry.addFrameKey("kid-1", "P1", pem, T0);
+      expect(await b.registry.frameKey("kid-1")).toEqual({ panel: "P1", publicPem: pem });
+      expect(await b.registry.revoke("P1", T0 + 1)).toEqual({ certificates: 0, keys: 1 });
+      expect(await a.registry.frameKey("kid-1")).toBeUndefined();
+    });
+  });
+});
