@@ -53,6 +53,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly clock: Clock;
   private server: Server | undefined;
   private readonly pathSuspect: boolean[] = [false, false];
+  /** Failed connection attempts in a row, per path (for the log). */
+  private readonly failedConnects: number[] = [0, 0];
 
   constructor(private readonly o: GatewayOptions) {
     super();
@@ -126,7 +128,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.monitor.pathChanged(i, false);
           inner.down(reason);
         },
-        retrying: () => this.metrics.reconnects.inc({ path: i === 0 ? "primary" : "alternative" }),
+        retrying: (delayMs, reason, connected) => {
+          this.metrics.reconnects.inc({ path: i === 0 ? "primary" : "alternative" });
+          // A path that never comes up (broker unreachable, certificate refused) says so: at the 1st, 2nd,
+          // 4th, 8th... failed attempt in a row, so an installer sees it without a line per retry.
+          const n = connected ? (this.failedConnects[i] = 0) : ++this.failedConnects[i]!;
+          if (!connected && (n & (n - 1)) === 0) this.log("warn", `path ${i} (${broker.url}) cannot connect (${n} attempt${n > 1 ? "s" : ""}): ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`);
+        },
       },
     );
   }

@@ -17,8 +17,8 @@ export interface PathListener {
   down(reason: string): void;
   message(topic: string, payload: Uint8Array, retain: boolean): void;
   heartbeatDue(): void;
-  /** A reconnect is scheduled after `delayMs` (counts reconnects). */
-  retrying(delayMs: number): void;
+  /** A reconnect is scheduled after `delayMs` (counts reconnects); `connected` says whether the path was up. */
+  retrying(delayMs: number, reason: string, connected: boolean): void;
 }
 
 export interface LinkPathOptions {
@@ -136,7 +136,7 @@ export class LinkPath {
     this.retry = this.opts.clock.schedule(delay, () => {
       if (this.stateNow === "waiting") this.connect();
     });
-    this.listener.retrying(delay);
+    this.listener.retrying(delay, reason, prev === "up");
     if (prev === "up") this.listener.down(reason);
   }
 }
