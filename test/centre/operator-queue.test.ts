@@ -104,6 +104,15 @@ describe("alarm lifecycle", () => {
 });
 
 describe("operator HTTP API", () => {
+  it("a port already in use is an EADDRINUSE the caller can report, not an unhandled error", async () => {
+    const first = await startOperatorHttp(queue);
+    try {
+      await expect(startOperatorHttp(queue, { port: first.port })).rejects.toMatchObject({ code: "EADDRINUSE" });
+    } finally {
+      await first.close();
+    }
+  });
+
   it("lists, takes, handles and closes over JSON, with typed errors", async () => {
     const api = await startOperatorHttp(queue);
     const base = `http://127.0.0.1:${api.port}`;

@@ -53,7 +53,11 @@ export async function startOperatorHttp(queue: OperatorQueue, opts: { port?: num
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
+  // A taken port is the caller's error to report (EADDRINUSE), not an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => (server.off("error", reject), resolve()));
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise((resolve) => server.close(() => resolve())),
