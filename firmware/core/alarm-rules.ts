@@ -4,26 +4,21 @@ import type { ZoneConfig } from "../config/panel-config.js";
 import { deferDuringEntry } from "./entry-delay.js";
 import { areaState, armedMode, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
 
+/** The Contact ID code of each zone type whose code does not depend on the zone's own settings. */
+const FIXED_CODE: Record<Exclude<ZoneConfig["type"], "instant" | "panic">, number> = {
+  "entry-exit": Cid.EntryExit,
+  follower: Cid.Interior,
+  "24h": Cid.Burglary24h,
+  fire: Cid.Fire,
+  tamper: Cid.Tamper,
+  technical: Cid.Technical,
+};
+
 /** The Contact ID code a zone reports when it alarms. */
 export function alarmCode(z: ZoneConfig): number {
-  switch (z.type) {
-    case "instant":
-      return z.interior ? Cid.Interior : Cid.Burglary;
-    case "entry-exit":
-      return Cid.EntryExit;
-    case "follower":
-      return Cid.Interior;
-    case "24h":
-      return Cid.Burglary24h;
-    case "fire":
-      return Cid.Fire;
-    case "panic":
-      return z.silent ? Cid.SilentHoldUp : Cid.AudibleHoldUp;
-    case "tamper":
-      return Cid.Tamper;
-    case "technical":
-      return Cid.Technical;
-  }
+  if (z.type === "instant") return z.interior ? Cid.Interior : Cid.Burglary;
+  if (z.type === "panic") return z.silent ? Cid.SilentHoldUp : Cid.AudibleHoldUp;
+  return FIXED_CODE[z.type];
 }
 
 /** Silent hold-up never sounds; technical alarms are reported, not sounded; tamper sounds only when armed. */

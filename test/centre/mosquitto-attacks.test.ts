@@ -16,6 +16,7 @@ import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { Gateway } from "../../gateway/gateway.js";
 import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { until } from "../gateway/until.js";
+import { testGatewayOptions } from "../support/test-gateway-options.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 import { TestPanel, burglary } from "./test-panel.js";
 
@@ -100,19 +101,9 @@ describe("attacks through Mosquitto", () => {
     r.on("stored", (_p, seq) => stored.add(seq));
     await r.start();
     const a3 = fx.panels.A3!;
-    const gw = new Gateway({
-      panel: "A3",
-      signer: a3.signer,
-      centreKey: fx.centrePublic,
-      db: ":memory:",
-      brokers: [{ url, key: a3.tls.key, cert: a3.tls.cert, ca: fx.centre.ca.certPem }],
-      category: "SP6",
-      ackTimeoutMs: 300,
-      backoff: { baseMs: 50, capMs: 300 },
-      status: () => ({ areas: [], troubles: [] }),
-      onCommand: (cmd) => ({ id: cmd.id, ok: true }),
-      onLink: () => {},
-    });
+    const gw = new Gateway(
+      testGatewayOptions({ panel: "A3", signer: a3.signer, centreKey: fx.centrePublic, db: ":memory:", brokers: [{ url, key: a3.tls.key, cert: a3.tls.cert, ca: fx.centre.ca.certPem }], backoff: { baseMs: 50, capMs: 300 } }),
+    );
     const rejected: number[] = [];
     gw.on("rejected", (e) => rejected.push(e.seq));
     const rogue = { kid: a3.signer.kid, key: privateKeyFromPem(generateEd25519().privatePem) };

@@ -14,6 +14,7 @@ import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import type { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { until } from "../gateway/until.js";
+import { testGatewayOptions } from "../support/test-gateway-options.js";
 import { makeCentre, type CentreFixture } from "./fixture.js";
 
 let fx: CentreFixture;
@@ -45,19 +46,9 @@ describe("NAK bait: junk frames with a real panel's next seqs", () => {
     const stored = new Set<number>();
     r.on("stored", (_p, seq) => stored.add(seq));
     await r.start();
-    const gw = new Gateway({
-      panel: "P1",
-      signer: p1.signer,
-      centreKey: fx.centrePublic,
-      db: ":memory:",
-      brokers: [{ url, username: "P1", password: p1.bundle.password! }],
-      category: "SP6",
-      ackTimeoutMs: 300,
-      backoff: { baseMs: 50, capMs: 300 },
-      status: () => ({ areas: [], troubles: [] }),
-      onCommand: (cmd) => ({ id: cmd.id, ok: true }),
-      onLink: () => {},
-    });
+    const gw = new Gateway(
+      testGatewayOptions({ panel: "P1", signer: p1.signer, centreKey: fx.centrePublic, db: ":memory:", brokers: [{ url, username: "P1", password: p1.bundle.password! }], backoff: { baseMs: 50, capMs: 300 } }),
+    );
     const rejected: number[] = [];
     gw.on("rejected", (e) => rejected.push(e.seq));
     // The attacker: P1's broker login under another suffix, and a frame key it made up under P1's kid.

@@ -8,22 +8,11 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
+import { e2ePanelConfig } from "../support/e2e-panel-config.js";
 
-const config = {
-  grade: 2,
-  io: "sim",
-  timing: { exitDelayMs: 0, entryDelayMs: 0, unsetDeferralMs: 0 },
-  areas: [{ area: 1 }],
-  zones: [
-    { zone: 1, type: "instant", pin: 2, areas: [1], debounceMs: 0 },
-    { zone: 2, type: "fire", pin: 3, areas: [1], debounceMs: 0, bypassable: false },
-  ],
-  outputs: { siren: 20 },
-  users: [{ user: 1, areas: [1], perms: ["disarm"], codeHash: hashCode("2468", { N: 1024, r: 8, p: 1 }) }],
-} as PanelConfigInput;
+const config = e2ePanelConfig({ type: "fire", bypassable: false });
 
 interface Transport {
   readonly name: string;

@@ -3,7 +3,6 @@
  * event whose report() returned reaches the centre's store exactly once, in order within its class;
  * sequence numbers keep rising across the restart.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +12,7 @@ import { TestBroker } from "./broker.js";
 import { TestCentre } from "./test-centre.js";
 import { until } from "./until.js";
 import { AT0 } from "./fixtures/panel-process.js";
+import { spawnPanelRun, type PanelRun } from "./fixtures/panel-run.js";
 import { checkDelivery } from "./delivery.js";
 import { testKeys } from "./keys.js";
 
@@ -22,30 +22,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Panel {
-  readonly proc: ChildProcess;
-  readonly reported: Map<number, number>; // index -> seq
-  lines: string[];
-}
-
-function runPanel(env: NodeJS.ProcessEnv, url: string, db: string, from: number, to: number, intervalMs: number): Panel {
-  const proc = spawn(process.execPath, ["--import", "tsx", join(here, "fixtures", "panel-process.ts"), url, db, String(from), String(to), String(intervalMs)], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const p: Panel = { proc, reported: new Map(), lines: [] };
-  let buf = "";
-  proc.stdout!.on("data", (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split("\n");
-    buf = parts.pop()!;
-    for (const line of parts) {
-      p.lines.push(line);
-      const m = /^R (\d+) (\d+)$/.exec(line);
-      if (m) p.reported.set(Number(m[1]), Number(m[2]));
-    }
-  });
-  cleanups.push(() => void (proc.exitCode === null && proc.kill("SIGKILL")));
+function runPanel(env: NodeJS.ProcessEnv, url: string, db: string, from: number, to: number, intervalMs: number): PanelRun {
+  const p = spawnPanelRun(join(here, "fixtures", "panel-process.ts"), [url, db, String(from), String(to), String(intervalMs)], env);
+  cleanups.push(() => void (p.proc.exitCode === null && p.proc.kill("SIGKILL")));
   return p;
 }
 

@@ -6,8 +6,8 @@ const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.Ne
 const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at: 1_700_000_000_000 });
 
 /** Parts with the window filled straight from the outbox (no hello: the prober is not asked). */
-function started(window = 4) {
-  const p = linkParts({ window, ackTimeoutMs: 1000 });
+function started(window = 4, maxWindow?: number) {
+  const p = linkParts({ window, ...(maxWindow !== undefined ? { maxWindow } : {}), ackTimeoutMs: 1000 });
   p.paths[0]!.state = "up";
   // Route to path 0 without the prober's hello: select it, then forget the hello.
   p.prober.reselect();
@@ -135,13 +135,7 @@ describe("send window: ACK timeout and resend (SIA DC-09: same sequence number, 
 
 describe("send window: grows during a drain (window-size.ts)", () => {
   it("holds `window` frames until a full round of ACKs shows the rate, then twice as many; a timeout brings it back", () => {
-    const p = linkParts({ window: 4, maxWindow: 8, ackTimeoutMs: 1000 });
-    p.paths[0]!.state = "up";
-    p.prober.reselect();
-    const hello = p.carried()[0]!.seq;
-    p.window.acknowledge([hello], p.refs([hello]));
-    p.outbox.remove([hello]);
-    p.prober.helloAcked([hello]);
+    const p = started(4, 8);
     p.window.endProbing();
     p.outbox.enqueueMany(Array.from({ length: 40 }, (_, i) => burglary(i + 1)));
     const ackAll = () => {

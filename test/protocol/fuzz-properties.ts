@@ -5,7 +5,6 @@
  * decodeCanonical, and no changed frame is ever accepted. They throw plain errors, not vitest
  * expectations, so the soak runs without vitest.
  */
-import { sign } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import {
@@ -22,14 +21,13 @@ import {
   publicKeyFromPem,
   sealDownlink,
   sealUplink,
-  sigStructure,
-  type CborValue,
   type DownlinkPayload,
   type ProtocolErrorCode,
 } from "../../protocol/index.js";
 import { uplinkPayload } from "./arbitraries.js";
 import { cborItem, cborValue, deepItem } from "./cbor-fuzz-arbitraries.js";
 import { mutation } from "./frame-mutations.js";
+import { rawEnvelope } from "./raw-envelope.js";
 
 /** Every code, checked by the compiler to be complete: a rejection with any other code is a bug. */
 const CODES: Record<ProtocolErrorCode, true> = {
@@ -91,11 +89,9 @@ const downPayloads: DownlinkPayload[] = [
 const downlinks = downPayloads.map((payload) => ({ payload, frame: sealDownlink(payload, { kid: "centre", key }) }));
 const openDown = (f: Uint8Array) => openDownlink(f, { centre, panel: "p1" });
 
-const prot = encodeCanonical(new Map<number, CborValue>([[1, -8], [4, new Uint8Array(Buffer.from("k"))]]));
 /** Payload bytes in a well-formed envelope under the registered kid "k", signed or not. */
 function envelope(payload: Uint8Array, signed: boolean): Uint8Array {
-  const sig = signed ? new Uint8Array(sign(null, sigStructure(prot, payload), key)) : new Uint8Array(64).fill(1);
-  return encodeCanonical({ tag: 18, value: [prot, new Map(), payload, sig] });
+  return rawEnvelope(payload, signed ? key : null, { kid: "k" });
 }
 
 const bytesEqual = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);

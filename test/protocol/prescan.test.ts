@@ -2,7 +2,6 @@
  * The CBOR pre-scan (RFC 8949 §3 heads, §4.2.1 deterministic encoding): both sides of every limit, each
  * refusal with its stable code, and the largest frames the schema allows still pass.
  */
-import { sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   ACK_MAX_FRAMES,
@@ -10,7 +9,6 @@ import {
   ENVELOPE_LIMITS,
   EVENTS,
   MapKeyRing,
-  ProtocolError,
   UPLINK_LIMITS,
   encodeCanonical,
   generateEd25519,
@@ -21,13 +19,13 @@ import {
   publicKeyFromPem,
   sealDownlink,
   sealUplink,
-  sigStructure,
   type CborLimits,
   type CborValue,
   type DownlinkPayload,
-  type ProtocolErrorCode,
   type UplinkPayload,
 } from "../../protocol/index.js";
+import { rawEnvelope } from "./raw-envelope.js";
+import { rejectionCode as code } from "./rejection-code.js";
 
 const kp = generateEd25519();
 const key = privateKeyFromPem(kp.privatePem);
@@ -35,16 +33,6 @@ const pub = publicKeyFromPem(kp.publicPem);
 const ring = new MapKeyRing().add("k", "p1", pub);
 const centre = { kid: "centre", key: pub };
 const T = 1_795_667_400_000;
-
-function code(f: () => unknown): ProtocolErrorCode {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 const L = (maxDepth: number, maxItems: number, maxBytes = 4096): CborLimits => ({ maxBytes, maxDepth, maxItems });
 /** `depth` arrays, each holding the next, around a 0: depth + 1 levels, depth + 1 items. */
@@ -54,9 +42,7 @@ const flat = (n: number) => encodeCanonical(new Array<number>(n).fill(0));
 
 /** Sign raw payload bytes under kid "k", bypassing the encoder. */
 function frameWith(payload: Uint8Array): Uint8Array {
-  const prot = encodeCanonical(new Map<number, CborValue>([[1, -8], [4, new Uint8Array(Buffer.from("k"))]]));
-  const sig = sign(null, sigStructure(prot, payload), key);
-  return encodeCanonical({ tag: 18, value: [prot, new Map(), payload, new Uint8Array(sig)] });
+  return rawEnvelope(payload, key, { kid: "k" });
 }
 
 describe("pre-scan limits: refused one past each limit, accepted at it", () => {

@@ -1,9 +1,7 @@
-import { sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   MapKeyRing,
   ProtocolError,
-  type ProtocolErrorCode,
   encodeCanonical,
   generateEd25519,
   openDownlink,
@@ -12,10 +10,11 @@ import {
   publicKeyFromPem,
   sealDownlink,
   sealUplink,
-  sigStructure,
   type CborValue,
   type DownlinkPayload,
 } from "../../protocol/index.js";
+import { rawEnvelope } from "./raw-envelope.js";
+import { rejectionCode as code } from "./rejection-code.js";
 
 const a = generateEd25519();
 const b = generateEd25519();
@@ -26,22 +25,9 @@ const T = 1_795_667_400_000;
 const alarm = (over: Record<string, unknown> = {}) =>
   ({ v: 1, panel: "panel-a", seq: 1, sent: T, events: [{ code: 130, q: 1, area: 1, zone: 2, at: T - 10 }], ...over }) as never;
 
-function code(f: () => unknown): ProtocolErrorCode {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  throw new Error("accepted");
-}
-
 /** Sign arbitrary payload bytes and protected-header content, bypassing our encoder's validation. */
 function rawFrame(payload: CborValue, opts: { alg?: number; kid?: string; key?: typeof keyA; unprotected?: Map<number, CborValue> } = {}): Uint8Array {
-  const prot = encodeCanonical(new Map<number, CborValue>([[1, opts.alg ?? -8], [4, new Uint8Array(Buffer.from(opts.kid ?? "kA"))]]));
-  const pl = encodeCanonical(payload);
-  const sig = sign(null, sigStructure(prot, pl), opts.key ?? keyA);
-  return encodeCanonical({ tag: 18, value: [prot, opts.unprotected ?? new Map(), pl, new Uint8Array(sig)] });
+  return rawEnvelope(encodeCanonical(payload), opts.key ?? keyA, { ...opts, kid: opts.kid ?? "kA" });
 }
 const wirePayload = (entries: [number, CborValue][]) => new Map<number, CborValue>(entries);
 const goodWire: [number, CborValue][] = [[0, 1], [1, "panel-a"], [2, 1], [3, T], [4, [[130, 1, 1, 2, 10]]]];

@@ -19,18 +19,12 @@ import { initCentre, issueCentreClient, provisionPanel, type CentreDir } from ".
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { mosquittoPath } from "../bench/brokers.js";
 import { AT0 } from "../gateway/fixtures/panel-process.js";
+import { spawnPanelRun, type PanelRun } from "../gateway/fixtures/panel-run.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RECEIVER_MAIN = join(HERE, "../../simulator/centre/receiver/receiver-main.ts");
 
 export type BrokerKind = "mosquitto" | "aedes";
-
-interface PanelRun {
-  readonly proc: ChildProcess;
-  /** index -> seq, for every report() that returned. */
-  readonly reported: Map<number, number>;
-  readonly lines: string[];
-}
 
 export class KillRig {
   readonly dir = mkdtempSync(join(tmpdir(), "kill-rig-"));
@@ -107,21 +101,8 @@ export class KillRig {
     const from = this.nextIndex;
     const to = from + count;
     this.nextIndex = to;
-    const proc = spawn(process.execPath, ["--import", "tsx", join(HERE, "fixtures", "bundle-panel.ts"), join(this.dir, "bundle"), join(this.dir, "gateway.db"), String(from), String(to), String(intervalMs)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const run: PanelRun = { proc, reported: new Map(), lines: [] };
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const parts = buf.split("\n");
-      buf = parts.pop()!;
-      for (const line of parts) {
-        run.lines.push(line);
-        const m = /^R (\d+) (\d+)$/.exec(line);
-        if (m) (run.reported.set(Number(m[1]), Number(m[2])), this.reported.set(Number(m[1]), Number(m[2])));
-      }
-    });
+    const args = [join(this.dir, "bundle"), join(this.dir, "gateway.db"), String(from), String(to), String(intervalMs)];
+    const run = spawnPanelRun(join(HERE, "fixtures", "bundle-panel.ts"), args, undefined, (i, seq) => this.reported.set(i, seq));
     this.panelRun = run;
     return run;
   }

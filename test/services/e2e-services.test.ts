@@ -6,7 +6,6 @@
  */
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashCode, type PanelConfigInput } from "../../firmware/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { MemoryLogger } from "../../simulator/centre/logger.js";
 import { SimulatedCommandSender } from "../../simulator/centre/services/command-sender.js";
@@ -18,6 +17,7 @@ import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts, type SimulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
+import { e2ePanelConfig } from "../support/e2e-panel-config.js";
 
 /** The digits on their own (not inside a longer number, a decimal or a hex id such as a UUID). */
 const standalone = (digits: string) => new RegExp(`(?<![0-9a-f.])${digits}(?![0-9a-f.])`);
@@ -25,18 +25,7 @@ const standalone = (digits: string) => new RegExp(`(?<![0-9a-f.])${digits}(?![0-
 const ETA = 12 * 60_000;
 const ON_SITE = 8 * 60_000;
 
-const config = {
-  grade: 2,
-  io: "sim",
-  timing: { exitDelayMs: 0, entryDelayMs: 0, unsetDeferralMs: 0 },
-  areas: [{ area: 1 }],
-  zones: [
-    { zone: 1, type: "instant", pin: 2, areas: [1], debounceMs: 0 },
-    { zone: 2, type: "instant", pin: 3, areas: [1], debounceMs: 0 },
-  ],
-  outputs: { siren: 20 },
-  users: [{ user: 1, areas: [1], perms: ["disarm"], codeHash: hashCode("2468", { N: 1024, r: 8, p: 1 }) }],
-} as PanelConfigInput;
+const config = e2ePanelConfig({ type: "instant" });
 
 let sys: RunningSystem;
 let services: Services;

@@ -2,20 +2,12 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { AlarmIntake } from "../../simulator/centre/services/alarm-intake.js";
-import type { Task, TaskOutcome } from "../../simulator/centre/services/incident-schema.js";
-import { afterOutcome } from "../../simulator/centre/services/task-flow.js";
+import type { Task } from "../../simulator/centre/services/incident-schema.js";
+import { ALLOWED_OUTCOMES, afterOutcome } from "../../simulator/centre/services/task-flow.js";
 import { TestNotices } from "../../simulator/centre/services/test-notices.js";
 import { deskFixture } from "./desk.js";
 
 const KINDS = ["call-contact", "call-contact", "call-contact", "guard", "police", "notify"] as const;
-const OUTCOMES: Record<Task["kind"], TaskOutcome[]> = {
-  "call-contact": ["answered", "no-answer"],
-  "call-premises": ["answered", "no-answer"],
-  guard: ["guard-on-site", "guard-report"],
-  police: ["answered", "no-answer"],
-  "fire-brigade": ["answered", "no-answer"],
-  notify: ["sent"],
-};
 
 function tasks(): Task[] {
   return KINDS.map((kind, i) => ({
@@ -41,7 +33,7 @@ describe("task flow, for any sequence of outcomes", () => {
         for (const c of choices) {
           const current = ts.find((t) => t.state === "open" || t.state === "in-progress");
           if (!current) break;
-          const options = OUTCOMES[current.kind];
+          const options = ALLOWED_OUTCOMES[current.kind];
           const changes = afterOutcome(ts, current.id, options[c % options.length]!);
           const before = new Map(ts.map((t) => [t.id, t.state]));
           ts = ts.map((t) => {

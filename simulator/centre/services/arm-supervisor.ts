@@ -6,9 +6,10 @@
  * local day, so a daylight-saving change moves them with the wall clock.
  */
 import { Qualifier } from "../../../protocol/events.js";
-import type { Clock, Timer } from "../../../protocol/clock.js";
+import type { Clock } from "../../../protocol/clock.js";
 import type { EventListener, PanelEvent } from "./alarm-intake.js";
 import { ArmStateRepo } from "./arm-state-repo.js";
+import { CheckLoop } from "./check-loop.js";
 import { Schedule, closeDeadline, openingAllowed, type ScheduleInput } from "./arm-schedule.js";
 import { Documents, type Versioned } from "./documents.js";
 import type { IncidentDesk } from "./incident-desk.js";
@@ -24,8 +25,7 @@ const MAX_SLEEP_MS = 6 * 3_600_000;
 export class ArmSupervisor implements EventListener {
   private readonly docs: Documents;
   private readonly repo: ArmStateRepo;
-  private timer: Timer | undefined;
-  private running = false;
+  private readonly loop: CheckLoop;
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -35,6 +35,10 @@ export class ArmSupervisor implements EventListener {
   ) {
     this.docs = new Documents(ctx.db);
     this.repo = new ArmStateRepo(ctx.db);
+    this.loop = new CheckLoop(clock, () => this.check(), (now) => {
+      const next = this.nextDeadline(now);
+      return Math.min(next === undefined ? MAX_SLEEP_MS : next - now, MAX_SLEEP_MS);
+    });
   }
 
   setSchedule(actor: string, installationId: number, input: ScheduleInput): Versioned<Schedule> {
@@ -47,7 +51,7 @@ export class ArmSupervisor implements EventListener {
       this.ctx.audit.record({ at: now, actor, action: "schedule.set", entity: "installation", entityId: installationId, before: before ?? null, after: { version, schedule: v } });
       return { version, validFrom: now, actor, body: v };
     });
-    if (this.running) this.plan();
+    this.loop.replan();
     return r;
   }
 
@@ -60,13 +64,11 @@ export class ArmSupervisor implements EventListener {
   }
 
   start(): void {
-    this.running = true;
-    this.plan();
+    this.loop.start();
   }
 
   stop(): void {
-    this.running = false;
-    this.timer?.cancel();
+    this.loop.stop();
   }
 
   /** From the alarm intake: openings and closings. */
@@ -124,15 +126,5 @@ export class ArmSupervisor implements EventListener {
       }
     }
     return next;
-  }
-
-  private plan(): void {
-    this.timer?.cancel();
-    if (!this.running) return;
-    this.check();
-    const now = this.clock.now();
-    const next = this.nextDeadline(now);
-    const wait = Math.min(next === undefined ? MAX_SLEEP_MS : next - now, MAX_SLEEP_MS);
-    this.timer = this.clock.schedule(wait, () => this.plan());
   }
 }

@@ -1,5 +1,6 @@
 /** Incidents, their tasks and billing records in the services' tables. Runs inside the caller's transaction. */
-import { Incident, Task, TaskTarget, type IncidentClass, type IncidentOutcome, type TaskOutcome } from "./incident-schema.js";
+import { Incident, Task, TaskTarget, type IncidentClass, type IncidentOutcome } from "./incident-schema.js";
+import { camelRow } from "./camel-row.js";
 import type { TaskSpec } from "./plan-tasks.js";
 import type { Db } from "./services-db.js";
 import { notFound } from "./services-error.js";
@@ -143,40 +144,11 @@ export class IncidentBook {
     return rows.map((r) => ({ id: r.id, installationId: r.installation_id, incidentId: r.incident_id, kind: r.kind, at: r.at, note: r.note }));
   }
 
-  private toIncident(r: IncidentRow): Incident {
-    return Incident.parse({
-      id: r.id,
-      installationId: r.installation_id,
-      panel: r.panel,
-      centreAlarmId: r.centre_alarm_id,
-      cls: r.class,
-      key: r.key,
-      title: r.title,
-      state: r.state,
-      outcome: r.outcome,
-      openedAt: r.opened_at,
-      closedAt: r.closed_at,
-      closedBy: r.closed_by,
-      planVersion: r.plan_version,
-      contactsVersion: r.contacts_version,
-      cancelledByCustomer: r.cancelled_by_customer === 1,
-      tasks: this.tasks(r.id),
-    });
+  private toIncident({ class: cls, cancelled_by_customer, ...r }: IncidentRow): Incident {
+    return Incident.parse({ ...camelRow(r), cls, cancelledByCustomer: cancelled_by_customer === 1, tasks: this.tasks(r.id) });
   }
 }
 
 function toTask(r: TaskRow): Task {
-  return Task.parse({
-    id: r.id,
-    incidentId: r.incident_id,
-    step: r.step,
-    kind: r.kind,
-    target: TaskTarget.parse(JSON.parse(r.target)),
-    state: r.state,
-    outcome: r.outcome as TaskOutcome | null,
-    note: r.note,
-    ref: r.ref,
-    operator: r.operator,
-    updatedAt: r.updated_at,
-  });
+  return Task.parse({ ...camelRow(r), target: TaskTarget.parse(JSON.parse(r.target)) });
 }

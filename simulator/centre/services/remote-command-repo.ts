@@ -1,5 +1,6 @@
 /** Remote-command rows: the one place their SQL lives; runs inside the caller's transaction. */
 import type { RemoteCommand } from "./remote-command-schema.js";
+import { camelRow } from "./camel-row.js";
 import type { Db } from "./services-db.js";
 
 interface Row {
@@ -44,18 +45,6 @@ export class RemoteCommandRepo {
   }
 }
 
-function toCommand(r: Row): RemoteCommand {
-  return {
-    id: r.id,
-    installationId: r.installation_id,
-    panel: r.panel,
-    type: r.type,
-    user: r.user_no,
-    state: r.state,
-    error: r.error,
-    requestedBy: r.requested_by,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    doneAt: r.done_at,
-  };
+function toCommand({ user_no, ...rest }: Row): RemoteCommand {
+  return { ...camelRow(rest), user: user_no };
 }

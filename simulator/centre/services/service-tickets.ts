@@ -4,7 +4,8 @@
  * closes it, or an operator does by hand. Persistence deadlines are clock timers (both sides tested).
  */
 import { Qualifier } from "../../../protocol/events.js";
-import type { Clock, Timer } from "../../../protocol/clock.js";
+import type { Clock } from "../../../protocol/clock.js";
+import { CheckLoop } from "./check-loop.js";
 import { describe, eventKey, type EventListener, type PanelEvent } from "./alarm-intake.js";
 import { DEFAULT_PERSIST_MS, DEFAULT_ROUTE, faultKind, type FaultKind } from "./fault-kind.js";
 import { inTx, type ServicesContext } from "./services-context.js";
@@ -12,13 +13,10 @@ import { TicketRepo } from "./ticket-repo.js";
 import type { Ticket } from "./ticket-schema.js";
 import { ServicesError, notFound } from "./services-error.js";
 
-
-
 export const TRANSMISSION_KEY = "transmission";
 
 export class ServiceTickets implements EventListener {
-  private timer: Timer | undefined;
-  private running = false;
+  private readonly loop: CheckLoop;
   private readonly persist: Record<FaultKind, number>;
   private readonly repo: TicketRepo;
 
@@ -29,16 +27,18 @@ export class ServiceTickets implements EventListener {
   ) {
     this.persist = { ...DEFAULT_PERSIST_MS, ...persistMs };
     this.repo = new TicketRepo(ctx.db);
+    this.loop = new CheckLoop(clock, () => this.check(), (now) => {
+      const waiting = this.repo.faultsWithoutTicket();
+      return waiting.length === 0 ? undefined : Math.min(...waiting.map((f) => f.since + this.persist[f.fault])) - now;
+    });
   }
 
   start(): void {
-    this.running = true;
-    this.plan();
+    this.loop.start();
   }
 
   stop(): void {
-    this.running = false;
-    this.timer?.cancel();
+    this.loop.stop();
   }
 
   onEvent(installationId: number, e: PanelEvent): void {
@@ -100,14 +100,14 @@ export class ServiceTickets implements EventListener {
 
   private present(installationId: number, panel: string, kind: FaultKind, key: string, title: string, at: number): void {
     const inserted = inTx(this.ctx.db, () => this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
-    if (inserted && this.running) this.plan();
+    if (inserted) this.loop.replan();
   }
 
   private restored(panel: string, key: string, at: number): void {
     const f = inTx(this.ctx.db, () => this.repo.faultRestored(panel, key, at));
     if (!f) return;
     if (f.ticketId !== null && this.get(f.ticketId).state === "open") this.closeTicket(f.ticketId, "system", "restored");
-    if (this.running) this.plan();
+    this.loop.replan();
   }
 
   private closeTicket(id: number, actor: string, reason: "restored" | "by-hand", note?: string): Ticket {
@@ -123,15 +123,4 @@ export class ServiceTickets implements EventListener {
     this.ctx.events.emit("ticket", id);
     return after;
   }
-
-  private plan(): void {
-    this.timer?.cancel();
-    if (!this.running) return;
-    this.check();
-    const waiting = this.repo.faultsWithoutTicket();
-    if (waiting.length === 0) return;
-    const next = Math.min(...waiting.map((f) => f.since + this.persist[f.fault]));
-    this.timer = this.clock.schedule(next - this.clock.now(), () => this.plan());
-  }
-
 }

@@ -13,7 +13,7 @@ export interface TaskChange {
 }
 
 /** Outcomes an operator may record for each kind of task (a guard's come from the guard service). */
-const ALLOWED: Record<Task["kind"], readonly TaskOutcome[]> = {
+export const ALLOWED_OUTCOMES: Record<Task["kind"], readonly TaskOutcome[]> = {
   "call-contact": ["answered", "no-answer"],
   "call-premises": ["answered", "no-answer"],
   guard: ["guard-on-site", "guard-report"],
@@ -25,7 +25,7 @@ const ALLOWED: Record<Task["kind"], readonly TaskOutcome[]> = {
 export function afterOutcome(tasks: readonly Task[], taskId: number, outcome: TaskOutcome): TaskChange[] {
   const t = tasks.find((x) => x.id === taskId);
   if (!t) throw new ServicesError("not-found", `no task ${taskId} on this incident`);
-  if (!ALLOWED[t.kind].includes(outcome)) throw new ServicesError("bad-input", `a ${t.kind} task cannot end ${outcome}`, "outcome");
+  if (!ALLOWED_OUTCOMES[t.kind].includes(outcome)) throw new ServicesError("bad-input", `a ${t.kind} task cannot end ${outcome}`, "outcome");
   if (t.state !== "open" && t.state !== "in-progress") throw new ServicesError("conflict", `task ${taskId} is ${t.state}`);
   if (outcome === "guard-on-site") return [{ id: t.id, state: "in-progress", outcome }];
   const changes: TaskChange[] = [{ id: t.id, state: "done", outcome }];

@@ -1,4 +1,5 @@
 /** Test-notice rows: the one place their SQL lives; runs inside the caller's transaction. */
+import { camelRow } from "./camel-row.js";
 import type { Db } from "./services-db.js";
 import { TestNotice } from "./test-notice-schema.js";
 
@@ -47,16 +48,6 @@ export class TestNoticeRepo {
   }
 }
 
-function toNotice(r: Row): TestNotice {
-  return TestNotice.parse({
-    id: r.id,
-    installationId: r.installation_id,
-    start: r.starts_at,
-    end: r.ends_at,
-    zones: r.zones === null ? null : JSON.parse(r.zones),
-    classes: r.classes === null ? null : JSON.parse(r.classes),
-    announcedBy: r.announced_by,
-    createdAt: r.created_at,
-    cancelledAt: r.cancelled_at,
-  });
+function toNotice({ starts_at, ends_at, zones, classes, ...r }: Row): TestNotice {
+  return TestNotice.parse({ ...camelRow(r), start: starts_at, end: ends_at, zones: zones === null ? null : JSON.parse(zones), classes: classes === null ? null : JSON.parse(classes) });
 }

@@ -1,5 +1,6 @@
 /** Fault and ticket rows: the one place their SQL lives; runs inside the caller's transaction. */
 import type { FaultKind, TicketRoute } from "./fault-kind.js";
+import { camelRow } from "./camel-row.js";
 import type { Db } from "./services-db.js";
 import type { Ticket } from "./ticket-schema.js";
 
@@ -29,15 +30,8 @@ export interface PresentFault {
   readonly since: number;
 }
 
-interface FaultRow {
-  id: number;
-  installation_id: number;
-  panel: string;
-  fault: FaultKind;
-  key: string;
-  title: string;
-  since: number;
-}
+/** The columns of svc_faults that make a PresentFault. */
+type FaultRow = Pick<TicketRow, "id" | "installation_id" | "panel" | "fault" | "key" | "title"> & { since: number };
 
 export class TicketRepo {
   constructor(private readonly db: Db) {}
@@ -60,8 +54,8 @@ export class TicketRepo {
   }
 
   faultsWithoutTicket(): PresentFault[] {
-    const rows = this.db.prepare("SELECT * FROM svc_faults WHERE restored_at IS NULL AND ticket_id IS NULL").all() as FaultRow[];
-    return rows.map((r) => ({ id: r.id, installationId: r.installation_id, panel: r.panel, fault: r.fault, key: r.key, title: r.title, since: r.since }));
+    const rows = this.db.prepare("SELECT id, installation_id, panel, fault, key, title, since FROM svc_faults WHERE restored_at IS NULL AND ticket_id IS NULL").all() as FaultRow[];
+    return rows.map(camelRow);
   }
 
   /** Still present and still without a ticket. */
@@ -89,28 +83,11 @@ export class TicketRepo {
 
   get(id: number): Ticket | undefined {
     const r = this.db.prepare("SELECT * FROM svc_tickets WHERE id = ?").get(id) as TicketRow | undefined;
-    return r && toTicket(r);
+    return r && camelRow(r);
   }
 
   list(state?: "open" | "closed"): Ticket[] {
     const rows = (state ? this.db.prepare("SELECT * FROM svc_tickets WHERE state = ? ORDER BY id").all(state) : this.db.prepare("SELECT * FROM svc_tickets ORDER BY id").all()) as TicketRow[];
-    return rows.map(toTicket);
+    return rows.map(camelRow);
   }
-}
-
-function toTicket(r: TicketRow): Ticket {
-  return {
-    id: r.id,
-    installationId: r.installation_id,
-    panel: r.panel,
-    fault: r.fault,
-    key: r.key,
-    title: r.title,
-    route: r.route,
-    state: r.state,
-    openedAt: r.opened_at,
-    closedAt: r.closed_at,
-    closedBy: r.closed_by,
-    closeReason: r.close_reason,
-  };
 }

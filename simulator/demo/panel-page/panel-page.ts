@@ -92,12 +92,14 @@ export async function startPanelPage(sys: RunningSystem, opts: PanelPageOptions 
   const onKeypad = (m: KeypadMessage) => ((display = keypadText(cfg, m)), (digits = 0), note(`keypad: ${display}`), push());
   const onReport = (e: Event) => (note(`reported: ${eventText(cfg, e)}`), push());
   const onAcked = ({ seq }: { seq: number }) => (note(`centre acknowledged frame ${seq}`), push());
-  sys.panel.on("state", push);
-  sys.panel.on("output", push);
-  sys.panel.on("keypad", onKeypad);
-  sys.panel.on("report", onReport);
-  sys.gateway.on("acked", onAcked);
-  sys.gateway.on("sent", push);
+  const unsubscribe = [
+    listen(sys.panel, "state", push),
+    listen(sys.panel, "output", push),
+    listen(sys.panel, "keypad", onKeypad),
+    listen(sys.panel, "report", onReport),
+    listen(sys.gateway, "acked", onAcked),
+    listen(sys.gateway, "sent", push),
+  ];
   // Countdowns, link state and outbox depth change without an event of their own.
   const tick = setInterval(push, 1000);
   tick.unref();
@@ -155,13 +157,14 @@ export async function startPanelPage(sys: RunningSystem, opts: PanelPageOptions 
     setZone,
     async close() {
       clearInterval(tick);
-      sys.panel.off("state", push);
-      sys.panel.off("output", push);
-      sys.panel.off("keypad", onKeypad);
-      sys.panel.off("report", onReport);
-      sys.gateway.off("acked", onAcked);
-      sys.gateway.off("sent", push);
+      for (const off of unsubscribe) off();
       await app.close();
     },
   };
+}
+
+/** Subscribes `fn` and returns what unsubscribes it, so close() removes exactly what start added. */
+function listen<K extends string, F>(em: { on(event: K, fn: F): unknown; off(event: K, fn: F): unknown }, event: K, fn: F): () => void {
+  em.on(event, fn);
+  return () => void em.off(event, fn);
 }
