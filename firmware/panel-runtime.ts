@@ -108,6 +108,7 @@ export class PanelRuntime extends EventEmitter<PanelRuntimeEvents> {
       case "ac":
       case "battery":
       case "link":
+      case "store":
         return this.#feed(input);
     }
   }

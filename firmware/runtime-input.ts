@@ -12,5 +12,7 @@ export const RuntimeInput = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("battery"), low: z.boolean() }),
   /** From the gateway: the path to the centre is up or down (350 communication trouble). */
   z.strictObject({ type: z.literal("link"), up: z.boolean() }),
+  /** From the device wiring: the gateway's outbox stores events again, or refuses them (354). */
+  z.strictObject({ type: z.literal("store"), ok: z.boolean() }),
 ]);
 export type RuntimeInput = z.infer<typeof RuntimeInput>;

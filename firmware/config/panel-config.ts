@@ -98,6 +98,8 @@ export const SettingOverride = z.strictObject({
   acLost: OverrideLevel.default(2),
   batteryLow: OverrideLevel.default(2),
   linkDown: OverrideLevel.default(2),
+  /** Events cannot be stored for the centre (354): a fault of the transmission path, as linkDown. */
+  storeFailed: OverrideLevel.default(2),
   tamper: OverrideLevel.default(3),
 });
 export type SettingOverride = z.infer<typeof SettingOverride>;

@@ -45,7 +45,7 @@ export function initialState(cfg: PanelConfig, nv: NvState | undefined, now: num
     areas,
     zones: cfg.zones.map((z) => ({ zone: z.zone, active: false, tamper: false, owed: [] })),
     users: nv ? nv.users.map((u) => ({ ...u, areas: [...u.areas], perms: [...u.perms] })) : configUsers(cfg),
-    troubles: { acLost: false, batteryLow: false, linkDown: false },
+    troubles: { acLost: false, batteryLow: false, linkDown: false, storeFailed: false },
     wrongCodes: nv ? { ...nv.wrongCodes } : { count: 0, lockedUntil: undefined },
     installerUntil: undefined,
     program: undefined,

@@ -40,5 +40,7 @@ export type PanelInput =
   | { readonly type: "battery"; readonly low: boolean }
   /** Communication path to the centre, from the gateway. */
   | { readonly type: "link"; readonly up: boolean }
+  /** The gateway's outbox stores events (`ok`) or refuses them (disk full, write failure), from the device wiring. */
+  | { readonly type: "store"; readonly ok: boolean }
   | { readonly type: "remote"; readonly cmd: CoreCommand }
   | { readonly type: "user-edit"; readonly edit: UserEdit };

@@ -63,6 +63,8 @@ export interface Troubles {
   acLost: boolean;
   batteryLow: boolean;
   linkDown: boolean;
+  /** The gateway's outbox cannot store events (disk full or write failure): events wait in the device. */
+  storeFailed: boolean;
 }
 
 export interface PanelState {

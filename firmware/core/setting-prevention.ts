@@ -1,6 +1,6 @@
 /**
  * Prevention of setting (EN 50131-1 8.3): an area does not set while one of its zones of any kind is open
- * or tampered, a tamper is active, or a fault (mains, battery, path to the centre) is present. The keypad
+ * or tampered, a tamper is active, or a fault (mains, battery, path to the centre, event storage) is present. The keypad
  * names each condition. Tampers and faults may be overridden at setting by a user whose access level the
  * config allows for that condition; open zones are never overridden, only bypassed. Each override is logged
  * and reported as the condition's own Contact ID code with qualifier 6 ("still present") just before the
@@ -10,10 +10,10 @@ import { Cid, Qualifier } from "../../protocol/index.js";
 import type { OverrideLevel } from "../config/panel-config.js";
 import type { ArmedMode, AreaState, Troubles, UserRecord } from "./panel-state.js";
 import { armedIn, isBurglary, log, report, zoneState, type StepContext } from "./step-context.js";
+import { TROUBLE_CODE } from "./trouble-rules.js";
 
 export type Fault = keyof Troubles;
-const FAULTS: readonly Fault[] = ["acLost", "batteryLow", "linkDown"];
-const FAULT_CODE: Record<Fault, number> = { acLost: Cid.AcLoss, batteryLow: Cid.LowBattery, linkDown: Cid.CommTrouble };
+const FAULTS: readonly Fault[] = ["acLost", "batteryLow", "linkDown", "storeFailed"];
 
 /** What stands in the way of setting one area. */
 export interface SettingConditions {
@@ -80,7 +80,7 @@ export function reportOverrides(c: StepContext, a: AreaState, k: SettingConditio
   }
   for (const f of k.faults) {
     log(c, `setting with override: fault ${f}`, { user, area: a.area });
-    report(c, FAULT_CODE[f], Qualifier.StillPresent, a.area);
+    report(c, TROUBLE_CODE[f], Qualifier.StillPresent, a.area);
   }
 }
 

@@ -58,6 +58,8 @@ function dispatch(c: StepContext, input: PanelInput): void {
       return setTrouble(c, "batteryLow", input.low);
     case "link":
       return setTrouble(c, "linkDown", !input.up);
+    case "store":
+      return setTrouble(c, "storeFailed", !input.ok);
     case "remote":
       return onRemote(c, input.cmd);
     case "user-edit":

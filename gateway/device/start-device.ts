@@ -19,6 +19,7 @@ import { Gateway } from "../gateway.js";
 import { serveMetrics } from "../metrics.js";
 import type { Connector } from "../transport.js";
 import type { PanelLink } from "./panel-bundle.js";
+import { ReportHold } from "./report-hold.js";
 
 export type DeviceLogLevel = "info" | "warn" | "error";
 
@@ -42,6 +43,8 @@ export interface DeviceOptions {
   /** Per-stage tracing of the gateway (protocol/trace.ts), for the benchmarks; off when absent. */
   readonly trace?: Trace;
   readonly log?: (level: DeviceLogLevel, msg: string) => void;
+  /** Events the outbox refused (disk full), held in memory for another try: most held, retry interval. */
+  readonly hold?: { readonly capacity?: number; readonly retryMs?: number };
 }
 
 export interface RunningDevice {
@@ -51,6 +54,8 @@ export interface RunningDevice {
   /** The panel's state and event log (panel.db). */
   readonly store: SqliteStore;
   readonly gateway: Gateway;
+  /** Events the outbox refused, held until it takes them again (the panel shows 354 meanwhile). */
+  readonly hold: { readonly held: number; readonly dropped: number };
   /** The metrics server, when asked for. */
   readonly metrics: Server | undefined;
   /** Board released, offline status published, outbox and store closed. Idempotent. */
@@ -65,6 +70,17 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
   if (!memory) mkdirSync(o.dataDir, { recursive: true });
   const file = (name: string) => (memory ? ":memory:" : join(o.dataDir, name));
   let panel: PanelRuntime | undefined;
+  // A refused event stays in the panel's log and waits here; the panel shows the event storage fault (354).
+  const reporter = new ReportHold({
+    // gateway is assigned below, before the panel can report.
+    write: (e) => gateway.report(e),
+    clock,
+    onStore: (ok) => panel?.input({ type: "store", ok }),
+    ...(o.onReport ? { onStored: o.onReport } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    ...(o.hold?.capacity !== undefined ? { capacity: o.hold.capacity } : {}),
+    ...(o.hold?.retryMs !== undefined ? { retryMs: o.hold.retryMs } : {}),
+  });
   const gateway = new Gateway({
     panel: link.panel,
     signer: link.signer,
@@ -90,12 +106,7 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     await gateway.stop();
     throw e;
   }
-  const reporter = {
-    report(e: Event): void {
-      const seq = gateway.report(e);
-      o.onReport?.(e, seq);
-    },
-  };
+  gateway.on("storage", ({ error }) => reporter.storageFailed(error));
   panel = new PanelRuntime({ config, store, clock, reporter, ...(o.io !== undefined ? { io: o.io } : {}) });
   let metrics: Server | undefined;
   let stopped = false;
@@ -103,6 +114,7 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     if (stopped) return;
     stopped = true;
     panel?.stop();
+    reporter.stop();
     await gateway.stop();
     store.close();
     await new Promise<void>((r) => (metrics ? metrics.close(() => r()) : r()));
@@ -115,5 +127,5 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     await stop();
     throw e;
   }
-  return { panelId: link.panel, config, panel, store, gateway, get metrics() { return metrics; }, stop };
+  return { panelId: link.panel, config, panel, store, gateway, hold: reporter, get metrics() { return metrics; }, stop };
 }

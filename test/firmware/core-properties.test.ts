@@ -41,6 +41,7 @@ const input: fc.Arbitrary<PanelInput> = fc.oneof(
   fc.record({ type: fc.constant("ac" as const), ok: fc.boolean() }),
   fc.record({ type: fc.constant("battery" as const), low: fc.boolean() }),
   fc.record({ type: fc.constant("link" as const), up: fc.boolean() }),
+  fc.record({ type: fc.constant("store" as const), ok: fc.boolean() }),
   fc.record({ type: fc.constant("remote" as const), cmd: fc.tuple(cmd, fc.integer({ min: 0, max: 1 })).map(([c, i]) => ({ ...c, id: `c${i}`, exp: i ? T0 - 1 : T0 + 10_000_000 })) }),
   fc.constant({ type: "tick" } as const),
 );
@@ -125,7 +126,7 @@ describe("core properties (fast-check)", () => {
         run(ops, (before, i, _fx, after) => {
           const overriding = i.type === "code" && i.action.kind === "arm" && i.action.override === true;
           if (overriding) return;
-          const fault = before.troubles.acLost || before.troubles.batteryLow || before.troubles.linkDown;
+          const fault = before.troubles.acLost || before.troubles.batteryLow || before.troubles.linkDown || before.troubles.storeFailed;
           for (const a of after.areas) {
             const was = before.areas.find((x) => x.area === a.area)?.phase.kind;
             if (was !== "disarmed" || a.phase.kind === "disarmed") continue;

@@ -23,7 +23,7 @@ describe("panel config: schema with defaults and readable errors naming the fiel
   });
 
   it("override levels for prevention of setting: grade 2 defaults, and a bad level names its path", () => {
-    expect(parseConfig({ areas: [{ area: 1 }] }).override).toEqual({ acLost: 2, batteryLow: 2, linkDown: 2, tamper: 3 });
+    expect(parseConfig({ areas: [{ area: 1 }] }).override).toEqual({ acLost: 2, batteryLow: 2, linkDown: 2, storeFailed: 2, tamper: 3 });
     expect(parseConfig({ areas: [{ area: 1 }], override: { tamper: "never" } }).override.tamper).toBe("never");
     expect(() => parseConfig({ areas: [{ area: 1 }], override: { acLost: 1 } })).toThrow(/override\.acLost/);
   });
