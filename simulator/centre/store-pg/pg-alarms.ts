@@ -4,6 +4,7 @@
  * raise it at once: the second insert waits for the first to commit, then finds the open alarm and joins it.
  * Operator steps lock the alarm's row (SELECT ... FOR UPDATE), so two operators cannot take one alarm.
  */
+import { toAlarm, type AlarmRow } from "../store/alarm-book.js";
 import type { UplinkPayload } from "../../../protocol/index.js";
 import { nextAlarmState, type Alarm, type AlarmAction, type AlarmState } from "../store/alarm.js";
 import type { AlarmFrame, AlarmLogEntry, RaiseInput } from "../store/alarm-book.js";
@@ -12,22 +13,7 @@ import type { PgDb, Tx } from "./pg-db.js";
 import type { AlarmsPort } from "./port.js";
 import { StoreError } from "./store-error.js";
 
-interface AlarmRow {
-  id: number;
-  panel: string;
-  kind: Alarm["kind"];
-  key: string;
-  title: string;
-  priority: number;
-  state: AlarmState;
-  operator: string | null;
-  created_at: number;
-  updated_at: number;
-}
 
-function toAlarm(r: AlarmRow): Alarm {
-  return { id: r.id, panel: r.panel, kind: r.kind, key: r.key, title: r.title, priority: r.priority, state: r.state, operator: r.operator, createdAt: r.created_at, updatedAt: r.updated_at };
-}
 
 async function log(c: Tx, id: number, at: number, state: AlarmState, operator: string | null, note: string | null): Promise<void> {
   await c.query("INSERT INTO alarm_log (alarm_id, at, state, operator, note) VALUES ($1, $2, $3, $4, $5)", [id, at, state, operator, note]);

@@ -1,4 +1,5 @@
 /** The panel registry on PostgreSQL: the same rules as registry.ts (SQLite), one statement or transaction each. */
+import { toRecord, type PanelRow } from "../store/registry.js";
 import { PanelId, publicKeyFromPem } from "../../../protocol/index.js";
 import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
 import { CentreError } from "../errors.js";
@@ -6,18 +7,7 @@ import type { PanelRecord } from "../store/registry.js";
 import type { PgDb } from "./pg-db.js";
 import type { RegistryPort } from "./port.js";
 
-interface PanelRow {
-  panel: string;
-  category: string;
-  created_at: number;
-  last_seen: number | null;
-  status: string | null;
-  status_at: number | null;
-}
 
-function toRecord(r: PanelRow): PanelRecord {
-  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
-}
 
 const PANEL_COLS = "panel, category, created_at, last_seen, status, status_at";
 

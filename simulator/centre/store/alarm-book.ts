@@ -32,7 +32,8 @@ export interface RaiseInput {
   readonly note?: string;
 }
 
-interface AlarmRow {
+/** A row of the alarms table, as both stores read it back (SQLite here, PostgreSQL in store-pg/). */
+export interface AlarmRow {
   id: number;
   panel: string;
   kind: AlarmKind;
@@ -131,6 +132,6 @@ export class AlarmBook {
   }
 }
 
-function toAlarm(r: AlarmRow): Alarm {
+export function toAlarm(r: AlarmRow): Alarm {
   return { id: r.id, panel: r.panel, kind: r.kind, key: r.key, title: r.title, priority: r.priority, state: r.state, operator: r.operator, createdAt: r.created_at, updatedAt: r.updated_at };
 }

@@ -17,7 +17,8 @@ export interface PanelRecord {
   readonly statusAt: number | null;
 }
 
-interface PanelRow {
+/** A row of the panels table, as both stores read it back (SQLite here, PostgreSQL in store-pg/). */
+export interface PanelRow {
   panel: string;
   category: string;
   created_at: number;
@@ -138,6 +139,6 @@ export class SqliteKeyRing implements KeyRing {
   }
 }
 
-function toRecord(r: PanelRow): PanelRecord {
+export function toRecord(r: PanelRow): PanelRecord {
   return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
 }
