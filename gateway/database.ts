@@ -4,6 +4,7 @@
  * checked by their schema (store-rows.ts).
  */
 import Database from "better-sqlite3";
+import { GatewayError } from "./errors.js";
 import { checkOptionalRow, MetaRow } from "./store-rows.js";
 
 export type Db = Database.Database;
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS items (
   PRIMARY KEY (prio, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS executed (id TEXT PRIMARY KEY, exp INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS owner (panel TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 export function openDatabase(path: string): Db {
@@ -44,4 +46,17 @@ export function readMeta(db: Db, key: string): number | undefined {
 export function writeMeta(db: Db, key: string, value: number | undefined): void {
   if (value === undefined) db.prepare("DELETE FROM meta WHERE k = ?").run(key);
   else db.prepare("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v").run(key, value);
+}
+
+/**
+ * The file belongs to the panel that first opened it: its sequence numbers continue only there. Another
+ * panel's outbox (a copied data directory, a wrong --data) would send that panel's numbers under this
+ * panel's name, which the centre takes as duplicates and drops: refused here instead, by name.
+ */
+export function claimOwner(db: Db, panel: string, path: string): void {
+  const owners = (db.prepare("SELECT panel FROM owner").all() as { panel: unknown }[]).map((r) => String(r.panel));
+  if (owners.length === 0) return void db.prepare("INSERT INTO owner (panel) VALUES (?)").run(panel);
+  if (owners.length !== 1 || owners[0] !== panel) {
+    throw new GatewayError("data-mismatch", `${path} holds the outbox of panel ${owners.filter((o) => o !== panel).join(", ")}, not of ${panel}: give each panel its own data directory`);
+  }
 }

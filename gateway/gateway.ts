@@ -10,7 +10,7 @@ import { Event, DEFAULT_FRESHNESS, type Command, type CommandResult, type NakRea
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { systemClock, type Clock } from "../protocol/clock.js";
 import { CommandGuard } from "./command-guard.js";
-import { openDatabase, type Db } from "./database.js";
+import { claimOwner, openDatabase, type Db } from "./database.js";
 import { handleCommand } from "./downlink/command.js";
 import { GatewayError, storageError } from "./errors.js";
 import { isEvent } from "./event-guard.js";
@@ -64,9 +64,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.db = openDatabase(o.db);
     const limits = o.limits ? { limits: o.limits } : {};
     try {
+      claimOwner(this.db, o.panel, o.db);
       this.outbox = new Outbox(this.db, { clock: this.clock, ...limits, onDrop: (d) => this.onOverflow(d), onCorrupt: (seq, e) => this.onCorrupt(seq, e) });
     } catch (e) {
-      // Bad limits or an unreadable file (store-corrupt): refuse to start, leave the file closed.
+      // Bad limits, an unreadable file (store-corrupt) or another panel's file: refuse to start, leave it closed.
       this.db.close();
       throw e;
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { openDatabase, readMeta } from "../../gateway/database.js";
+import { claimOwner, openDatabase, readMeta } from "../../gateway/database.js";
 import { CommandGuard } from "../../gateway/command-guard.js";
 import { isGatewayError, type GatewayError } from "../../gateway/errors.js";
 import { Outbox } from "../../gateway/outbox.js";
@@ -113,6 +113,21 @@ describe("rows read back from SQLite are checked by their schema (store-corrupt 
     const e = caught(() => harness({ db: file }));
     expect(e.code).toBe("store-corrupt");
     expect(e.message).toContain("table meta");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a panel's data file is its own: another panel's outbox is refused by name (data-mismatch), its own opens again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-owner-"));
+    const file = join(dir, "gw.db");
+    const db = openDatabase(file);
+    claimOwner(db, "other-panel", file);
+    db.close();
+    const e = caught(() => harness({ db: file }));
+    expect(e.code).toBe("data-mismatch");
+    expect(e.message).toContain("other-panel");
+    const own = openDatabase(file);
+    expect(() => claimOwner(own, "other-panel", file)).not.toThrow();
+    own.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });
