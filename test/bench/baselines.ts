@@ -1,5 +1,5 @@
 /**
- * The baselines every figure is compared with, measured in the same run on the same machine (issue #5):
+ * The baselines every figure is compared with, measured in the same run on the same machine:
  * raw Ed25519 verifications, raw durable SQLite commits, and bare mqtt.js QoS 1 traffic.
  */
 import { generateKeyPairSync, sign, verify } from "node:crypto";

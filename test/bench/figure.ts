@@ -1,4 +1,4 @@
-/** One benchmark figure, measured against a baseline taken in the same run (issue #5). */
+/** One benchmark figure, measured against a baseline taken in the same run. */
 export interface Figure {
   readonly name: string;
   readonly value: number;

@@ -1,6 +1,6 @@
 /**
  * Typed errors of the centre store port. The code is stable: the receiver NAKs or holds frames on
- * `store-unavailable`, operators and logs match on it (STYLE.md rule 4). Domain refusals (unknown alarm,
+ * `store-unavailable`, operators and logs match on it. Domain refusals (unknown alarm,
  * bad transition, not the owner) stay CentreErrors, the same from either store.
  */
 import { CodedError } from "../../../protocol/errors.js";
