@@ -1,0 +1,14 @@
+// After `tsc -p tsconfig.build.json`: dist/package.json (so dist/ resolves as an ES module package) and
+// dist/BUILD.json, the commit it was built from, which bin/launch.js compares with the checkout's.
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+
+const root = new URL("../", import.meta.url);
+let commit;
+try {
+  const head = readFileSync(new URL(".git/HEAD", root), "utf8").trim();
+  commit = head.startsWith("ref: ") ? readFileSync(new URL(`.git/${head.slice(5)}`, root), "utf8").trim() : head;
+} catch {
+  commit = undefined;
+}
+copyFileSync(new URL("package.json", root), new URL("dist/package.json", root));
+writeFileSync(new URL("dist/BUILD.json", root), `${JSON.stringify({ commit, builtAt: new Date().toISOString() })}\n`);
