@@ -110,10 +110,15 @@ describe("attacks through Mosquitto", () => {
     const event = (i: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone: 1 + (i % 99), at: Date.now() });
     // Mosquitto forces the client id to the CN, so each bait round takes the session over for a moment
     // (the gateway reconnects): publish junk for the next seqs, then leave.
+    // The gateway, reconnecting, takes the session back at any moment: the bait waits for its PUBACKs or
+    // for being thrown out, whichever comes first (at most 2 s), never for an answer that cannot come.
     const bait = async (seq: number) => {
       const c = await mqtt.connectAsync(url, { ...panelTls("A3"), clientId: "A3", reconnectPeriod: 0 });
-      for (let s = seq; s < seq + 6; s++) await c.publishAsync(topics.up("A3"), Buffer.from(sealUplink({ v: 1, panel: "A3", seq: s, sent: Date.now(), events: [event(s)] }, rogue)), { qos: 1 });
-      await c.endAsync();
+      const sent = Array.from({ length: 6 }, (_, k) =>
+        new Promise<void>((res) => c.publish(topics.up("A3"), Buffer.from(sealUplink({ v: 1, panel: "A3", seq: seq + k, sent: Date.now(), events: [event(seq + k)] }, rogue)), { qos: 1 }, () => res())),
+      );
+      await Promise.race([Promise.all(sent), new Promise<void>((res) => c.once("close", () => res())), new Promise((res) => setTimeout(res, 2000))]);
+      c.end(true);
     };
     await gw.start();
     const seqs: number[] = [];
