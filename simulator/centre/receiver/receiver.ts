@@ -275,14 +275,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     // The frame's key comes from the store first; a store that cannot be reached leaves the frame
     // un-judged and un-ACKed, and the panel sends it again.
     const loading = this.ring.prepare(message);
-    if (!loading) return this.judge(topic, message, arrived);
+    if (!loading) return this.judge(topic, message, arrived, true);
     loading.then(
-      () => this.judge(topic, message, arrived),
+      () => this.judge(topic, message, arrived, false),
       (e: unknown) => this.hold(1, e),
     );
   }
 
-  private judge(topic: string, message: Uint8Array, arrived: bigint): void {
+  /** `inTurn`: judged inside the intake's turn, whose end flushes; else (after a key load) a flush is scheduled. */
+  private judge(topic: string, message: Uint8Array, arrived: bigint, inTurn: boolean): void {
     if (!this.live) return;
     const trace = this.opts.trace;
     const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
@@ -320,7 +321,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return never;
       }
     }
-    if (!this.flushScheduled) {
+    if (!inTurn && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
