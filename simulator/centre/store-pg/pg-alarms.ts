@@ -52,15 +52,6 @@ export async function raiseIn(c: Tx, r: RaiseInput): Promise<{ id: number; creat
   throw new StoreError("store-failed", `alarm ${r.panel}/${r.key} kept changing while being raised`);
 }
 
-/** Add a frame (e.g. a restore) to the open alarm with this key, if there is one. */
-export async function joinOpenIn(c: Tx, panel: string, key: string, frameId: number, at: number, note: string): Promise<number | undefined> {
-  const open = await openAlarm(c, panel, key);
-  if (!open) return undefined;
-  await attach(c, open.id, frameId);
-  await log(c, open.id, at, open.state, null, note);
-  return open.id;
-}
-
 export class PgAlarms implements AlarmsPort {
   constructor(private readonly db: PgDb) {}
 

@@ -5,9 +5,9 @@
  * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
  * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
  */
-import { frameAlarms } from "../store/frame-alarms.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
-import { joinOpenIn, raiseIn } from "./pg-alarms.js";
+import { raiseIn } from "./pg-alarms.js";
+import { frameEffectsIn, type NewFrame } from "./pg-frame-effects.js";
 import type { PgDb, Tx } from "./pg-db.js";
 import type { FramesPort, GapAlarm, GapFound } from "./port.js";
 
@@ -40,7 +40,8 @@ export class PgFrames implements FramesPort {
     );
     const ids = new Map(inserted.rows.map((r) => [`${r.panel}\u0000${r.seq}`, r.id]));
     const out: StoreOutcome[] = new Array(frames.length);
-    const lastFrame = new Map<string, number>();
+    const news: NewFrame[] = [];
+    const slots: number[] = [];
     for (const { f, i } of order) {
       const k = `${f.panel}\u0000${f.seq}`;
       const frameId = ids.get(k);
@@ -49,33 +50,13 @@ export class PgFrames implements FramesPort {
         continue;
       }
       ids.delete(k); // a second copy within the batch is a duplicate
-      lastFrame.set(f.panel, frameId);
-      const alarms: number[] = [];
-      for (const a of frameAlarms(f.payload)) {
-        if (a.action === "raise") alarms.push((await raiseIn(c, { panel: f.panel, kind: "event", key: a.key, title: a.title, priority: a.priority, at, frameId, note: a.note })).id);
-        else {
-          const id = await joinOpenIn(c, f.panel, a.key, frameId, at, a.note);
-          if (id !== undefined) alarms.push(id);
-        }
-      }
-      out[i] = { result: "stored", frameId, alarms };
+      news.push({ panel: f.panel, frameId, payload: f.payload });
+      slots.push(i);
     }
-    if (lastFrame.size > 0) await this.heard(c, lastFrame, at);
+    // Alarms, alarm log and last-seen: a constant number of statements for the whole batch.
+    const alarms = await frameEffectsIn(c, news, at);
+    news.forEach((n, k) => (out[slots[k]!] = { result: "stored", frameId: n.frameId, alarms: alarms[k]! }));
     return out;
-  }
-
-  /** The panels of a batch were heard from: two statements for the whole batch, not two per panel. */
-  private async heard(c: Tx, lastFrame: ReadonlyMap<string, number>, at: number): Promise<void> {
-    const panels = [...lastFrame.keys()].sort();
-    // Rows locked in panel order (as the frames were), so concurrent batches cannot deadlock here either.
-    await c.query(
-      `UPDATE panels SET last_seen = $1 WHERE panel IN (SELECT panel FROM panels WHERE panel = ANY($2::text[]) ORDER BY panel FOR UPDATE)
-       AND (last_seen IS NULL OR last_seen < $1)`,
-      [at, panels],
-    );
-    // EN 50136: traffic after a transmission fault is part of that fault's story.
-    const faults = await c.query<{ panel: string }>("SELECT panel FROM alarms WHERE key = 'transmission-fault' AND state <> 'closed' AND panel = ANY($1::text[]) ORDER BY panel", [panels]);
-    for (const { panel } of faults.rows) await joinOpenIn(c, panel, "transmission-fault", lastFrame.get(panel)!, at, "traffic resumed");
   }
 
   async has(panel: string, seq: number): Promise<boolean> {
