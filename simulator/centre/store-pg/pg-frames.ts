@@ -4,6 +4,8 @@
  * to the centre. Two receivers racing on one frame: the second insert waits on the unique index until the
  * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
  * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
+ * What the new frames do (alarms, alarm log, last-seen) follows in two more statements whatever the
+ * batch's size (pg-frame-effects.ts).
  */
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
 import { raiseIn } from "./pg-alarms.js";
