@@ -15,6 +15,7 @@ import { brokerSettings, crlWarning } from "../broker/broker-files.js";
 import { loadCentre } from "../pki/provisioning.js";
 import { startCentreService, type BrokerChoice } from "./centre-service.js";
 import { isPostgresUrl } from "../store-pg/open-store.js";
+import type { Clock } from "../../../protocol/clock.js";
 
 export const USAGE = `usage: alarm-centre --centre DIR [options]
 
@@ -67,6 +68,8 @@ export interface CentreCommandHooks {
   readonly logger?: ServiceLogger;
   /** Resolves to stop (default: SIGTERM or SIGINT). */
   readonly stopSignal?: Promise<unknown>;
+  /** The clock of the embedded broker's revocation reloads (tests step it; default the real clock). */
+  readonly revocationClock?: Clock;
 }
 
 export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
@@ -112,6 +115,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
       ...(maxBatch !== undefined ? { maxBatch } : {}),
       ...(store !== undefined ? { store } : {}),
       ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
+      ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
     });
     const why = await stop;
     log.log("info", "stopping", { signal: String(why) });
