@@ -23,6 +23,7 @@ import { writeBrokerFiles } from "../broker/broker-files.js";
 import { Receiver } from "../receiver/receiver.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import type { CentreStorePort } from "../store-pg/port.js";
+import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
 import { RevokedSerials } from "../broker/revoked-serials.js";
 import { CRL_FILE } from "../broker/broker-files.js";
 import { crlSerials } from "../pki/pki-crl.js";
@@ -110,11 +111,21 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
         logger,
       });
       await revoked.start();
+      // SQLite answers in the same turn from a local file (microseconds): a connect is also checked there,
+      // so a revocation is refused at once, as before; PostgreSQL relies on the reloaded set alone.
+      const sqlite = store instanceof SqliteCentreStore ? store.store.registry : undefined;
+      const revokedNow = (serial: string) => {
+        try {
+          return sqlite?.isCertificateRevoked(serial) ?? false;
+        } catch {
+          return false; // a busy file: the reloaded set still holds
+        }
+      };
       opened.push({ close: () => revoked.stop() });
       broker = running = await startBroker({
         host: b.tls.host,
         port: b.plain ? b.plain.port : null,
-        tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => revoked.has(s) },
+        tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => revoked.has(s) || revokedNow(s) },
         ...(b.plain ? { login: passwordLogin(store.registry) } : {}),
         logger,
       });
