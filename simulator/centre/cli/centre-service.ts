@@ -29,7 +29,7 @@ import { CRL_FILE } from "../broker/broker-files.js";
 import { crlSerials } from "../pki/pki-crl.js";
 import { redactedStore } from "../pki/centre-store-file.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { centreMetrics, startMetricsHttp, type MetricsHttp } from "./centre-metrics.js";
@@ -73,16 +73,24 @@ export interface CentreService {
   close(): Promise<void>;
 }
 
-/** The serials in DIR/crl.pem; an unreadable file is logged and counts as empty (the store's list still holds). */
-function crlFileSerials(centre: CentreDir, logger: Logger): string[] {
+/**
+ * The serials in DIR/crl.pem, parsed again only when the file changes (the reload runs every few seconds);
+ * an unreadable file is logged and counts as empty (the store's list still holds).
+ */
+function crlFileSerials(centre: CentreDir, logger: Logger): () => string[] {
   const f = join(centre.dir, CRL_FILE);
-  if (!existsSync(f)) return [];
-  try {
-    return crlSerials(readFileSync(f, "utf8"));
-  } catch (e) {
-    logger.log("warn", "broker: crl.pem not read", { file: f, error: (e as Error).message });
-    return [];
-  }
+  let seen: { mtimeMs: number; size: number; serials: string[] } | undefined;
+  return () => {
+    try {
+      const st = statSync(f);
+      if (seen && seen.mtimeMs === st.mtimeMs && seen.size === st.size) return seen.serials;
+      seen = { mtimeMs: st.mtimeMs, size: st.size, serials: crlSerials(readFileSync(f, "utf8")) };
+      return seen.serials;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") logger.log("warn", "broker: crl.pem not read", { file: f, error: (e as Error).message });
+      return [];
+    }
+  };
 }
 
 export async function startCentreService(o: CentreServiceOptions): Promise<CentreService> {
@@ -103,8 +111,9 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     if (o.broker.kind === "embedded") {
       const b = o.broker;
       let running: RunningBroker | undefined;
+      const crl = crlFileSerials(centre, logger);
       const revoked = new RevokedSerials({
-        load: async () => [...(await store.registry.revokedCertificates()).map((r) => r.serial), ...crlFileSerials(centre, logger)],
+        load: async () => [...(await store.registry.revokedCertificates()).map((r) => r.serial), ...crl()],
         clock: o.clock ?? unrefSystemClock,
         ...(o.revocationPeriodMs !== undefined ? { everyMs: o.revocationPeriodMs } : {}),
         onRevoked: (serials) => running?.kickSerials(serials),
