@@ -159,10 +159,16 @@ describe("the centre on PostgreSQL (alarm-provision --store, alarm-centre)", () 
     expect(seen("stopped")).toBeDefined();
   }, 90_000);
 
-  it("errors are one line and exit 1: a bad --store URL, the server down; --init against an unreachable store writes no centre", async () => {
+  it("errors are one line and exit 1: a bad --store URL, another store at --init, the server down; --init against an unreachable store writes no centre", async () => {
     const bad = captureIo();
     expect(await centreMain(["--centre", centre(), "--store", "postgres://", "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0"], bad)).toBe(1);
     expect(bad.err()).toMatch(/^alarm-centre: bad-location: [^\n]*\n$/);
+
+    // A centre already on one store is not re-pointed at another by --init: its registry stays where it is.
+    const other = captureIo();
+    expect(await provisionMain(["--centre", centre(), "--init", "--store", await createDatabase(server, "other_centre")], other)).toBe(1);
+    expect(other.err()).toMatch(/^alarm-provision: already-exists: [^\n]*another store[^\n]*\n$/);
+    expect(JSON.parse(readFileSync(join(centre(), "store.json"), "utf8"))).toEqual({ store: url });
 
     await server.stop();
     const down = captureIo();
