@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { eventDef } from "../../protocol/index.js";
 import { writeBrokerFiles } from "../../simulator/centre/broker/broker-files.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { freePort, waitForPort } from "../../simulator/centre/broker/broker-mosquitto.js";
 import { initCentre, issueCentreClient, provisionPanel, type CentreDir } from "../../simulator/centre/pki/provisioning.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
@@ -60,7 +61,7 @@ export class KillRig {
         writeFileSync(join(this.dir, name, "cert.pem"), kc.certPem);
         writeFileSync(join(this.dir, name, "key.pem"), kc.keyPem, { mode: 0o600 });
       }
-      writeBrokerFiles(this.centre, store, { port: this.port });
+      await writeBrokerFiles(this.centre, SqliteCentreStore.over(store).registry, { port: this.port });
     } finally {
       store.close();
     }

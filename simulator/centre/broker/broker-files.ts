@@ -1,5 +1,6 @@
 /**
- * The files a centre directory gives Mosquitto, rewritten by every provisioning run from the registry:
+ * The files a centre directory gives Mosquitto, rewritten by every provisioning run from the registry
+ * (SQLite or PostgreSQL, through the store port):
  * `crl.pem` (RFC 5280 §5, signed by the centre CA, renewed here), `dynamic-security.json` (a role per
  * panel, from acl.ts) and `mosquitto.conf` (real paths, the port given at --init or later with
  * --mqtt-port). A subject whose every certificate is revoked stays listed, disabled and without a role.
@@ -10,7 +11,7 @@ import forge from "node-forge";
 import { DYNSEC_FILE, mosquittoConf } from "./mosquitto-conf.js";
 import { ADMIN_CLIENT, dynsecConfig } from "./mosquitto-dynsec.js";
 import { runningAsRoot } from "./broker-mosquitto.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { RegistryPort } from "../store-pg/port.js";
 import { CentreError } from "../errors.js";
 import { createCrl } from "../pki/pki-crl.js";
 import type { CentreDir } from "../pki/provisioning.js";
@@ -35,22 +36,18 @@ export function brokerSettings(c: CentreDir): BrokerSettings {
 }
 
 /** Who holds certificates, by role; `revoked` holds those with no live certificate left. */
-export function certificateHolders(store: CentreStore): { panels: string[]; receivers: string[]; operators: string[]; revoked: string[] } {
-  const rows = store.db.prepare("SELECT subject, role, MIN(revoked_at IS NOT NULL) AS revoked FROM certificates GROUP BY subject, role ORDER BY subject").all() as {
-    subject: string;
-    role: string;
-    revoked: number;
-  }[];
+export async function certificateHolders(registry: RegistryPort): Promise<{ panels: string[]; receivers: string[]; operators: string[]; revoked: string[] }> {
+  const rows = await registry.certificateHolders();
   const of = (role: string) => rows.filter((r) => r.role === role && r.subject !== ADMIN_CLIENT).map((r) => r.subject);
-  return { panels: of("panel"), receivers: of("receiver"), operators: of("operator"), revoked: rows.filter((r) => r.revoked === 1).map((r) => r.subject) };
+  return { panels: of("panel"), receivers: of("receiver"), operators: of("operator"), revoked: rows.filter((r) => r.revoked).map((r) => r.subject) };
 }
 
-/** Write crl.pem, dynamic-security.json and mosquitto.conf; returns the settings used. */
-export function writeBrokerFiles(c: CentreDir, store: CentreStore, change: Partial<BrokerSettings> = {}, now = Date.now()): BrokerSettings {
+/** Write crl.pem, dynamic-security.json and mosquitto.conf from the registry (either store); returns the settings used. */
+export async function writeBrokerFiles(c: CentreDir, registry: RegistryPort, change: Partial<BrokerSettings> = {}, now = Date.now()): Promise<BrokerSettings> {
   const s = { ...brokerSettings(c), ...change };
+  const [revoked, h] = [await registry.revokedCertificates(), await certificateHolders(registry)];
   writeFileSync(join(c.dir, BROKER_CONF), JSON.stringify(s, null, 2) + "\n");
-  writeFileSync(join(c.dir, CRL_FILE), createCrl(c.ca, store.registry.revokedCertificates(), now, s.crlDays));
-  const h = certificateHolders(store);
+  writeFileSync(join(c.dir, CRL_FILE), createCrl(c.ca, revoked, now, s.crlDays));
   const cfg = dynsecConfig({ panels: h.panels, receivers: h.receivers, operators: h.operators, disabled: h.revoked });
   // A disabled subject keeps no role: with certificate identities Mosquitto never checks "disabled".
   const clients = cfg.clients.map((x) => (x.disabled ? { ...x, roles: [] } : x));

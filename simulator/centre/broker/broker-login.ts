@@ -6,7 +6,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Identity } from "../role.js";
 import type { LoginCheck } from "./broker.js";
-import type { PanelRegistry } from "../store/registry.js";
+
+/** Either registry: the synchronous SQLite one (demo, tests) or the store port's (async, any store). */
+export interface PasswordCheck {
+  checkPassword(panel: string, password: string): boolean | Promise<boolean>;
+}
 
 export interface CentreLogin {
   readonly username: string;
@@ -14,12 +18,14 @@ export interface CentreLogin {
   readonly identity: Identity;
 }
 
-export function passwordLogin(registry: PanelRegistry | undefined, centreClients: readonly CentreLogin[] = []): LoginCheck {
+export function passwordLogin(registry: PasswordCheck | undefined, centreClients: readonly CentreLogin[] = []): LoginCheck {
   return (username, password) => {
     const c = centreClients.find((x) => x.username === username);
     if (c) return sameSecret(c.password, password) ? c.identity : undefined;
-    if (registry?.checkPassword(username, password)) return { role: "panel", name: username };
-    return undefined;
+    if (!registry) return undefined;
+    const ok = registry.checkPassword(username, password);
+    const who = (yes: boolean): Identity | undefined => (yes ? { role: "panel", name: username } : undefined);
+    return ok instanceof Promise ? ok.then(who) : who(ok);
   };
 }
 

@@ -24,11 +24,18 @@ export interface BrokerTlsOptions {
   readonly cert: string;
   /** The centre CA: client certificates must chain to it. */
   readonly ca: string;
-  /** Serial number (hex, any case) -> revoked? Consulted at every TLS connect. */
+  /**
+   * Serial number (hex, any case) -> revoked? Consulted at every TLS connect, so it answers from memory
+   * (revoked-serials.ts keeps the store's list there), never with a database round trip.
+   */
   readonly isRevoked?: (serialHex: string) => boolean;
 }
 
-export type LoginCheck = (username: string, password: string) => Identity | undefined;
+/**
+ * A plain-TCP login; a promise when the answer needs the store (aedes' `authenticate` is callback based,
+ * so the event loop keeps serving the other clients meanwhile).
+ */
+export type LoginCheck = (username: string, password: string) => Identity | undefined | Promise<Identity | undefined>;
 
 export interface BrokerOptions {
   readonly host?: string;
@@ -51,12 +58,15 @@ export interface RunningBroker {
    * (revocation is checked at connect; this ends the sessions already open). Returns how many.
    */
   kick(name: string): number;
+  /** Disconnect every client that connected with one of these certificate serials (hex, any case). Returns how many. */
+  kickSerials(serials: readonly string[]): number;
   close(): Promise<void>;
 }
 
 const DISCARD_TOPIC = "$denied/discard";
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3
 const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
 const BAD_LOGIN = 4;
 
 export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBroker> {
@@ -64,6 +74,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const host = opts.host ?? "127.0.0.1";
   const certIdentity = new WeakMap<object, Identity>();
   const identities = new WeakMap<Client, Identity>();
+  const certSerial = new WeakMap<object, string>();
   const shared = new SharedSubscriptions();
 
   const refuse = (code: number, msg: string): AuthenticateError => Object.assign(new Error(msg), { returnCode: code }) as AuthenticateError;
@@ -71,18 +82,33 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       const fromCert = certIdentity.get(client.conn);
-      const who = fromCert ?? (username !== undefined && opts.login ? opts.login(username, password?.toString("utf8") ?? "") : undefined);
-      if (!who) {
-        log.log("warn", "broker: login refused", { clientId: client.id, username: username ?? null, via: fromCert ? "tls" : "tcp" });
-        return done(refuse(BAD_LOGIN, "bad username or password"), false);
+      const decide = (who: Identity | undefined) => {
+        if (!who) {
+          log.log("warn", "broker: login refused", { clientId: client.id, username: username ?? null, via: fromCert ? "tls" : "tcp" });
+          return done(refuse(BAD_LOGIN, "bad username or password"), false);
+        }
+        const id = mayUseClientId(who, client.id);
+        if (!id.ok) {
+          log.log("warn", "broker: client id refused", { clientId: client.id, ...who, reason: id.reason });
+          return done(refuse(IDENTIFIER_REJECTED, id.reason), false);
+        }
+        identities.set(client, who);
+        done(null, true);
+      };
+      const loginFailed = (e: unknown) => {
+        // The store could not answer (e.g. the database is away): refused now (MQTT 3.1.1 §3.2.2.3 code 3), the client retries.
+        log.log("warn", "broker: login not checked", { clientId: client.id, username: username ?? null, error: (e as Error).message });
+        done(refuse(SERVER_UNAVAILABLE, "login cannot be checked now"), false);
+      };
+      if (fromCert || username === undefined || !opts.login) return decide(fromCert);
+      let answer: ReturnType<LoginCheck>;
+      try {
+        answer = opts.login(username, password?.toString("utf8") ?? "");
+      } catch (e) {
+        return loginFailed(e);
       }
-      const id = mayUseClientId(who, client.id);
-      if (!id.ok) {
-        log.log("warn", "broker: client id refused", { clientId: client.id, ...who, reason: id.reason });
-        return done(refuse(IDENTIFIER_REJECTED, id.reason), false);
-      }
-      identities.set(client, who);
-      done(null, true);
+      if (answer instanceof Promise) answer.then(decide, loginFailed);
+      else decide(answer);
     },
     authorizePublish(client, packet, done) {
       // client is null for the broker's own messages ($SYS)
@@ -157,6 +183,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         return;
       }
       certIdentity.set(s, who.identity);
+      certSerial.set(s, serial.toLowerCase());
       limitPacketSize(s, MAX_PACKET_BYTES, (what) => log.log("warn", "broker: connection closed", { reason: what, name: who.identity.name }));
       aedes.handle(s);
     });
@@ -175,6 +202,16 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       const hit = all.filter((c) => identities.get(c)?.name === name);
       for (const c of hit) {
         log.log("warn", "broker: client disconnected by the centre", { clientId: c.id, name });
+        c.close();
+      }
+      return hit.length;
+    },
+    kickSerials(serials) {
+      const revoked = new Set(serials.map((x) => x.toLowerCase()));
+      const all = Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
+      const hit = all.filter((c) => revoked.has(certSerial.get(c.conn) ?? ""));
+      for (const c of hit) {
+        log.log("warn", "broker: client with a revoked certificate disconnected", { clientId: c.id, serial: certSerial.get(c.conn) });
         c.close();
       }
       return hit.length;

@@ -1,7 +1,7 @@
 /**
  * alarm-centre: the monitoring centre as a service, from a centre directory that alarm-provision made.
  *
- *   alarm-centre --centre DIR [--broker embedded|URL] [--receivers N] [--http HOST:PORT] [--metrics HOST:PORT]
+ *   alarm-centre --centre DIR [--store LOCATION] [--broker embedded|URL] [--receivers N] [--http HOST:PORT] [--metrics HOST:PORT]
  *
  * Logs are pino JSON lines on stdout (pretty in a terminal). SIGTERM or SIGINT stores and acknowledges
  * what has arrived, stops everything and exits 0.
@@ -14,6 +14,8 @@ import { CentreError } from "../errors.js";
 import { brokerSettings, crlWarning } from "../broker/broker-files.js";
 import { loadCentre } from "../pki/provisioning.js";
 import { startCentreService, type BrokerChoice } from "./centre-service.js";
+import { isPostgresUrl } from "../store-pg/open-store.js";
+import type { Clock } from "../../../protocol/clock.js";
 
 export const USAGE = `usage: alarm-centre --centre DIR [options]
 
@@ -21,7 +23,11 @@ The monitoring centre: broker (embedded, or an external Mosquitto), receivers, o
 The centre directory comes from: alarm-provision --centre DIR --init
 
 options:
-  --centre DIR             the centre directory (certificates, keys, centre.db)
+  --centre DIR             the centre directory (certificates, keys, centre.db or store.json)
+  --store LOCATION         the centre store: postgres://USER@HOST:PORT/DB or a SQLite file; default the
+                           one recorded at alarm-provision --init --store (DIR/store.json), else
+                           DIR/centre.db. On PostgreSQL, receivers take turns leading supervision
+                           and gap checks (any number of alarm-centre/receiver-main on one database)
   --broker embedded|URL    embedded: aedes on TLS with client certificates (default);
                            URL: an external broker, e.g. mqtts://localhost:8883 (Mosquitto with
                            DIR/mosquitto.conf); receivers use DIR/receivers/receiver-N certificates
@@ -34,6 +40,9 @@ options:
   --gap-grace MS           how long a missing sequence number may stay missing (default 60000)
   --reconnect MS           receivers' wait before reconnecting to the broker (default 1000)
   --max-batch N            frames per group commit at most (default 256)
+  --revocation-period MS   embedded broker: how often revoked certificates are reloaded from the store
+                           and crl.pem (default 2000); a revoked certificate is refused, and its open
+                           session cut, within this period plus one load
   --help, --version
 
 Logs: JSON lines on stdout (LOG_LEVEL=debug|info|warn|error, LOG_FORMAT=json in a terminal).`;
@@ -50,6 +59,8 @@ const OPTIONS = {
   "gap-grace": { type: "string" },
   reconnect: { type: "string" },
   "max-batch": { type: "string" },
+  store: { type: "string" },
+  "revocation-period": { type: "string" },
 } as const;
 
 export interface CentreCommandHooks {
@@ -57,6 +68,8 @@ export interface CentreCommandHooks {
   readonly logger?: ServiceLogger;
   /** Resolves to stop (default: SIGTERM or SIGINT). */
   readonly stopSignal?: Promise<unknown>;
+  /** The clock of the embedded broker's revocation reloads (tests step it; default the real clock). */
+  readonly revocationClock?: Clock;
 }
 
 export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
@@ -70,6 +83,9 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
     const gapGraceMs = intFlag("gap-grace", a["gap-grace"], 0, 86_400_000);
     const reconnectDelayMs = intFlag("reconnect", a.reconnect, 10, 600_000);
     const maxBatch = intFlag("max-batch", a["max-batch"], 1, 256);
+    const revocationPeriodMs = intFlag("revocation-period", a["revocation-period"], 100, 3_600_000);
+    if (a.store !== undefined && a.store.trim() === "") throw new UsageError("--store wants a postgres:// URL or a SQLite file path");
+    const store = a.store === undefined ? undefined : isPostgresUrl(a.store) ? a.store : resolve(a.store);
     const httpAt = hostPortFlag("http", a.http) ?? { host: "127.0.0.1", port: 8080 };
     const metricsAt = hostPortFlag("metrics", a.metrics) ?? { host: "127.0.0.1", port: 9464 };
     if (a.broker !== "embedded" && !/^mqtts?:\/\/[^/]+$/.test(a.broker!)) throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
@@ -97,6 +113,9 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
       ...(gapGraceMs !== undefined ? { gapGraceMs } : {}),
       ...(reconnectDelayMs !== undefined ? { reconnectDelayMs } : {}),
       ...(maxBatch !== undefined ? { maxBatch } : {}),
+      ...(store !== undefined ? { store } : {}),
+      ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
+      ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
     });
     const why = await stop;
     log.log("info", "stopping", { signal: String(why) });

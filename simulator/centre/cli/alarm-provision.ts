@@ -1,13 +1,14 @@
 /**
  * alarm-provision: the centre's PKI, panel bundles, revocation and the broker's files.
  *
- *   alarm-provision --centre DIR --init [--mqtt-port 8883] [--listen 127.0.0.1]
+ *   alarm-provision --centre DIR --init [--store postgres://...] [--mqtt-port 8883] [--listen 127.0.0.1]
  *   alarm-provision --centre DIR --panel ID --out DIR [--category SP4] [--broker URL] [--password] [--force]
  *   alarm-provision --centre DIR --client receiver|operator --name NAME --out DIR [--force]
  *   alarm-provision --centre DIR --revoke ID
  *   alarm-provision --centre DIR --crl [--crl-days 30]
  *
- * Every run rewrites the centre's crl.pem, dynamic-security.json and mosquitto.conf from the registry
+ * The registry lives in the centre's store: DIR/centre.db (SQLite), or the one given with --init --store
+ * (recorded in DIR/store.json, used by every later run and by alarm-centre). Every run rewrites the centre's crl.pem, dynamic-security.json and mosquitto.conf from the registry
  * (broker-files.ts); with --mosquitto URL a running Mosquitto is told at once through $CONTROL (a new
  * panel's role, a revoked client cut off). A centre directory that does not exist is refused without
  * --init; key files are never overwritten without --force.
@@ -17,18 +18,23 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
 import { isCategoryName } from "../../../protocol/supervision.js";
-import { CentreStore } from "../store/centre-store.js";
+import { isPostgresUrl, openCentreStore } from "../store-pg/open-store.js";
+import type { CentreStorePort, RegistryPort } from "../store-pg/port.js";
+import { redactedStore } from "../pki/centre-store-file.js";
 import { CentreError } from "../errors.js";
 import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control.js";
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
 import { certificateHolders, crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
-import { initCentre, issueCentreClient, loadCentre, provisionPanel, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
+import { initCentre, issueCentreClientOn, loadCentre, provisionPanelOn, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
 
 export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
 
 actions:
   --init                      create the centre directory (CA, broker certificate, centre key, store)
+      [--store LOCATION]      the centre's store: postgres://USER[:PASSWORD]@HOST:PORT/DB (recorded in
+                              DIR/store.json, mode 0600, for every later run and alarm-centre), or a SQLite
+                              file; default DIR/centre.db
       [--server-name NAME ...]  names and addresses panels reach the broker by (its certificate's SAN,
                               besides localhost and 127.0.0.1); repeat the flag for several
   --panel ID --out DIR        provision a panel: certificate, frame key, DIR/panel.json, DIR/frame.pub.pem
@@ -70,6 +76,7 @@ const OPTIONS = {
   force: { type: "boolean" },
   receivers: { type: "string" },
   "server-name": { type: "string", multiple: true },
+  store: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
@@ -86,13 +93,13 @@ export function main(argv: readonly string[], io: Io = processIo): Promise<numbe
   });
 }
 
-function openCentre(a: Values): CentreDir {
+function openCentre(a: Values, store: string | undefined): CentreDir {
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   const dir = resolve(a.centre);
   const names = a["server-name"] ?? [];
   if (names.length && !a.init) throw new UsageError("--server-name goes with --init");
   if (names.length && existsSync(join(dir, "centre.json"))) throw new CentreError("already-exists", `${dir} has its broker certificate already; --server-name applies to a new centre`);
-  if (a.init) return initCentre(dir, Date.now(), names);
+  if (a.init) return initCentre(dir, Date.now(), names, store);
   if (!existsSync(dir)) throw new CentreError("bad-argument", `${dir} does not exist (--init creates a centre directory)`);
   return loadCentre(dir);
 }
@@ -101,18 +108,18 @@ function openCentre(a: Values): CentreDir {
  * A certificate's CN is its username on Mosquitto: a panel named like a receiver (or the admin) would hold
  * that client's rights, so a name is used by one subject of one role only.
  */
-function refuseNameInUse(store: CentreStore, name: string, role: string): void {
-  const h = certificateHolders(store);
+async function refuseNameInUse(registry: RegistryPort, name: string, role: string): Promise<void> {
+  const h = await certificateHolders(registry);
   const taken = name === ADMIN_CLIENT ? "the dynamic-security admin" : role !== "panel" && h.panels.includes(name) ? "a panel" : role !== "receiver" && h.receivers.includes(name) ? "a receiver" : role !== "operator" && h.operators.includes(name) ? "an operator" : undefined;
   if (taken) throw new CentreError("already-exists", `${name} is the name of ${taken}`);
 }
 
 /** The dynsec-admin certificate, issued into the centre directory on first need. */
-function adminCredentials(c: CentreDir, store: CentreStore): { key: string; cert: string } {
+async function adminCredentials(c: CentreDir, registry: RegistryPort): Promise<{ key: string; cert: string }> {
   const key = join(c.dir, `${ADMIN_CLIENT}.key.pem`);
   const cert = join(c.dir, `${ADMIN_CLIENT}.cert.pem`);
   if (!existsSync(cert)) {
-    const kc = issueCentreClient(c, store, "operator", ADMIN_CLIENT);
+    const kc = await issueCentreClientOn(c, registry, "operator", ADMIN_CLIENT);
     writeFileSync(key, kc.keyPem, { mode: 0o600 });
     writeFileSync(cert, kc.certPem);
   }
@@ -125,24 +132,30 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   const actions = [a.init && !a.panel && !a.client && !a.revoke, a.panel, a.client, a.revoke, a.crl].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
-  const centre = openCentre(a);
-  const store = CentreStore.open(centre.dbPath);
+  const location = a.store === undefined ? undefined : isPostgresUrl(a.store) ? a.store : resolve(a.store);
+  if (location !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
+  let store: CentreStorePort | undefined;
   try {
-    const live = a.mosquitto ? { url: a.mosquitto, ca: centre.ca.certPem, ...adminCredentials(centre, store) } : undefined;
+    // The store is opened (and migrated) before the directory records it: a wrong URL leaves nothing behind.
+    if (location !== undefined) store = await openCentreStore(location);
+    const centre = openCentre(a, location);
+    store ??= await openCentreStore(centre.store);
+    const registry = store.registry;
+    const live = a.mosquitto ? { url: a.mosquitto, ca: centre.ca.certPem, ...(await adminCredentials(centre, registry)) } : undefined;
     if (a.revoke) {
-      const r = store.registry.revoke(a.revoke, Date.now());
+      const r = await registry.revoke(a.revoke, Date.now());
       if (r.certificates + r.keys === 0) throw new CentreError("unknown-panel", `nothing to revoke for ${a.revoke}`);
       print(`revoked ${a.revoke}: ${r.certificates} certificate(s), ${r.keys} frame key(s)`);
       if (live) {
-        const role = store.db.prepare("SELECT role FROM certificates WHERE subject = ? LIMIT 1").get(a.revoke) as { role: string } | undefined;
-        await cutOffClient(live, a.revoke, role?.role === "panel" || role === undefined ? `panel-${a.revoke}` : role.role);
+        const role = (await registry.certificateHolders()).find((h) => h.subject === a.revoke)?.role;
+        await cutOffClient(live, a.revoke, role === "panel" || role === undefined ? `panel-${a.revoke}` : role);
         print(`cut off ${a.revoke} on ${a.mosquitto}`);
       }
     } else if (a.panel) {
       if (!a.out) throw new UsageError("--out DIR is required with --panel");
       if (!isCategoryName(a.category!)) throw new CentreError("bad-category", `unknown category ${a.category}`);
-      refuseNameInUse(store, a.panel, "panel");
-      const b = provisionPanel(centre, store, { panel: a.panel, category: a.category, outDir: a.out, broker: a.broker!, password: a.password === true, force: a.force === true });
+      await refuseNameInUse(registry, a.panel, "panel");
+      const b = await provisionPanelOn(centre, registry, { panel: a.panel, category: a.category, outDir: a.out, broker: a.broker!, password: a.password === true, force: a.force === true });
       print(`provisioned panel ${b.panel} (kid ${b.kid}, ${b.category}) -> ${join(resolve(a.out), "panel.json")}`);
       if (live) {
         await addPanelLive(live, b.panel);
@@ -151,25 +164,25 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     } else if (a.client) {
       if (a.client !== "receiver" && a.client !== "operator") throw new UsageError("--client is receiver or operator");
       if (!a.name || !a.out) throw new UsageError("--name and --out are required with --client");
-      refuseNameInUse(store, a.name, a.client);
+      await refuseNameInUse(registry, a.name, a.client);
       const out = resolve(a.out);
       refuseOverwrite(out, [`${a.name}.key.pem`], a.force);
-      const kc = issueCentreClient(centre, store, a.client, a.name);
+      const kc = await issueCentreClientOn(centre, registry, a.client, a.name);
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, `${a.name}.key.pem`), kc.keyPem, { mode: 0o600 });
       writeFileSync(join(out, `${a.name}.cert.pem`), kc.certPem);
       writeFileSync(join(out, "ca.cert.pem"), centre.ca.certPem);
       print(`issued ${a.client} certificate for ${a.name} -> ${out}`);
     } else if (a.init) {
-      print(`centre directory ready: ${centre.dir}`);
+      print(`centre directory ready: ${centre.dir} (store ${redactedStore(centre.store)})`);
     }
     const receivers = intFlag("receivers", a.receivers, 1, 64) ?? (a.init ? 1 : 0);
-    for (let n = 1; n <= receivers; n++) if (receiverCredentials(centre, store, n, true).issued) print(`issued receiver certificate ${receiverName(n)} -> ${join(centre.dir, "receivers")}`);
-    const s = writeBrokerFiles(centre, store, { ...(port !== undefined ? { port } : {}), ...(a.listen ? { host: a.listen } : {}), ...(crlDays !== undefined ? { crlDays } : {}) });
+    for (let n = 1; n <= receivers; n++) if ((await receiverCredentials(centre, registry, n, true)).issued) print(`issued receiver certificate ${receiverName(n)} -> ${join(centre.dir, "receivers")}`);
+    const s = await writeBrokerFiles(centre, registry, { ...(port !== undefined ? { port } : {}), ...(a.listen ? { host: a.listen } : {}), ...(crlDays !== undefined ? { crlDays } : {}) });
     print(`broker files: ${join(centre.dir, "mosquitto.conf")} (port ${s.port}), crl.pem valid ${s.crlDays} day(s)`);
     const w = crlWarning(centre, Date.now(), Math.min(7, s.crlDays / 3));
     if (w) warn(w);
   } finally {
-    store.close();
+    await store?.close();
   }
 }

@@ -1,8 +1,17 @@
 /**
  * The centre as a long-running service, from a provisioned centre directory: the embedded aedes broker on
  * TLS with client certificates (plain TCP with passwords only when asked for), or an external broker
- * (Mosquitto with the generated config); N receivers sharing the store file; the operator JSON API; and
+ * (Mosquitto with the generated config); N receivers sharing the store; the operator JSON API; and
  * Prometheus metrics. `close()` stores and acknowledges what has arrived, then stops everything.
+ *
+ * The store is the centre directory's (DIR/centre.db, or DIR/store.json's postgres:// URL), or `store`.
+ * SQLite: a connection per receiver, as before (each its own synchronous handle on the WAL file).
+ * PostgreSQL: one pool for the whole process, receivers included: they share one event loop, so separate
+ * pools would add server connections (the scarce resource, max_connections) and no parallelism; each
+ * receiver still holds its own advisory-lock sessions for leadership, which is on.
+ * The embedded broker never asks the store per connection for revocation: revoked-serials.ts keeps the
+ * revoked serials (store and crl.pem) in memory, reloaded every `revocationPeriodMs`, and cuts the sessions
+ * of newly revoked certificates; a password login is one asynchronous query at CONNECT.
  */
 import { startBroker, type RunningBroker } from "../broker/broker.js";
 import { passwordLogin } from "../broker/broker-login.js";
@@ -12,7 +21,16 @@ import { centreSigner, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials } from "../pki/receiver-credentials.js";
 import { writeBrokerFiles } from "../broker/broker-files.js";
 import { Receiver } from "../receiver/receiver.js";
-import { CentreStore } from "../store/centre-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
+import type { CentreStorePort } from "../store-pg/port.js";
+import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
+import { RevokedSerials } from "../broker/revoked-serials.js";
+import { CRL_FILE } from "../broker/broker-files.js";
+import { crlSerials } from "../pki/pki-crl.js";
+import { redactedStore } from "../pki/centre-store-file.js";
+import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { centreMetrics, startMetricsHttp, type MetricsHttp } from "./centre-metrics.js";
 
@@ -36,6 +54,12 @@ export interface CentreServiceOptions {
   readonly gapGraceMs?: number;
   readonly reconnectDelayMs?: number;
   readonly maxBatch?: number;
+  /** The store location (alarm-centre --store); default the centre directory's (`centre.store`). */
+  readonly store?: string;
+  /** How often the embedded broker reloads the revoked certificates (default 2,000 ms): the revocation delay bound. */
+  readonly revocationPeriodMs?: number;
+  /** For the broker's reload timer (default the real clock, unref'd). */
+  readonly clock?: Clock;
 }
 
 export interface CentreService {
@@ -44,32 +68,78 @@ export interface CentreService {
   readonly httpPort: number;
   readonly metricsPort: number;
   readonly receivers: readonly Receiver[];
+  /** The store the service runs on (the operator API's and the broker's; PostgreSQL: the receivers' too). */
+  readonly store: CentreStorePort;
   close(): Promise<void>;
+}
+
+/**
+ * The serials in DIR/crl.pem, parsed again only when the file changes (the reload runs every few seconds);
+ * an unreadable file is logged and counts as empty (the store's list still holds).
+ */
+function crlFileSerials(centre: CentreDir, logger: Logger): () => string[] {
+  const f = join(centre.dir, CRL_FILE);
+  let seen: { mtimeMs: number; size: number; serials: string[] } | undefined;
+  return () => {
+    try {
+      const st = statSync(f);
+      if (seen && seen.mtimeMs === st.mtimeMs && seen.size === st.size) return seen.serials;
+      seen = { mtimeMs: st.mtimeMs, size: st.size, serials: crlSerials(readFileSync(f, "utf8")) };
+      return seen.serials;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") logger.log("warn", "broker: crl.pem not read", { file: f, error: (e as Error).message });
+      return [];
+    }
+  };
 }
 
 export async function startCentreService(o: CentreServiceOptions): Promise<CentreService> {
   const { centre, logger } = o;
-  const store = CentreStore.open(centre.dbPath);
+  const location = o.store ?? centre.store;
+  const store = await openCentreStore(location);
+  logger.log("info", "centre store", { kind: store.kind, store: redactedStore(location) });
   const opened: { close(): Promise<void> | void }[] = [{ close: () => store.close() }];
   const closeAll = async () => {
     for (const x of opened.reverse()) await x.close();
   };
   try {
     const embedded = o.broker.kind === "embedded";
-    const creds = Array.from({ length: o.receivers }, (_, i) => receiverCredentials(centre, store, i + 1, embedded));
-    if (creds.some((c) => c.issued)) writeBrokerFiles(centre, store);
+    const creds = [];
+    for (let n = 1; n <= o.receivers; n++) creds.push(await receiverCredentials(centre, store.registry, n, embedded));
+    if (creds.some((c) => c.issued)) await writeBrokerFiles(centre, store.registry);
     let broker: RunningBroker | undefined;
     if (o.broker.kind === "embedded") {
       const b = o.broker;
-      broker = await startBroker({
+      let running: RunningBroker | undefined;
+      const crl = crlFileSerials(centre, logger);
+      const revoked = new RevokedSerials({
+        load: async () => [...(await store.registry.revokedCertificates()).map((r) => r.serial), ...crl()],
+        clock: o.clock ?? unrefSystemClock,
+        ...(o.revocationPeriodMs !== undefined ? { everyMs: o.revocationPeriodMs } : {}),
+        onRevoked: (serials) => running?.kickSerials(serials),
+        logger,
+      });
+      await revoked.start();
+      // SQLite answers in the same turn from a local file (microseconds): a connect is also checked there,
+      // so a revocation is refused at once, as before; PostgreSQL relies on the reloaded set alone.
+      const sqlite = store instanceof SqliteCentreStore ? store.store.registry : undefined;
+      const revokedNow = (serial: string) => {
+        try {
+          return sqlite?.isCertificateRevoked(serial) ?? false;
+        } catch {
+          return false; // a busy file: the reloaded set still holds
+        }
+      };
+      opened.push({ close: () => revoked.stop() });
+      broker = running = await startBroker({
         host: b.tls.host,
         port: b.plain ? b.plain.port : null,
-        tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => store.registry.isCertificateRevoked(s) },
+        tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => revoked.has(s) || revokedNow(s) },
         ...(b.plain ? { login: passwordLogin(store.registry) } : {}),
         logger,
       });
       opened.push(broker);
-      logger.log("info", "broker listening", { tls: `${b.tls.host}:${broker.tlsPort}`, ...(broker.port !== undefined ? { plain: `${b.tls.host}:${broker.port}` } : {}) });
+      logger.log("info", "broker listening", { tls: `${b.tls.host}:${broker.tlsPort}`, ...(broker.port !== undefined ? { plain: `${b.tls.host}:${broker.port}` } : {}), revocationPeriodMs: revoked.everyMs });
     }
     const url = o.broker.kind === "embedded" ? `mqtts://localhost:${broker!.tlsPort}` : o.broker.url;
     const protocolVersion = o.broker.kind === "embedded" ? 4 : o.broker.protocolVersion;
@@ -77,8 +147,12 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const metrics = centreMetrics(queue);
     const receivers: Receiver[] = [];
     for (const c of creds) {
-      const rs = CentreStore.open(centre.dbPath);
-      opened.push({ close: () => rs.close() });
+      let rs = store;
+      if (store.kind === "sqlite") {
+        rs = await openCentreStore(location);
+        const own = rs;
+        opened.push({ close: () => own.close() });
+      }
       const r = new Receiver({
         url,
         store: rs,
@@ -110,6 +184,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       httpPort: api.port,
       metricsPort: mh.port,
       receivers,
+      store,
       close: closeAll,
     };
   } catch (e) {

@@ -1,8 +1,9 @@
 /**
  * A certificate revocation list (RFC 5280 §5, version 1: no extensions) signed by the centre CA, for
  * brokers that check revocation themselves: Mosquitto's `crlfile`, Node's `tls` `crl` option. node-forge
- * has no CRL writer, so the ASN.1 is built here. The embedded broker also checks the store's revoked
- * serials at every connect, so a revocation needs no restart there.
+ * has no CRL writer, so the ASN.1 is built here. The embedded broker keeps the store's revoked serials and
+ * this file's in memory, reloaded every few seconds (broker/revoked-serials.ts), so a revocation needs no
+ * restart there.
  */
 import forge from "node-forge";
 import { CentreError } from "../errors.js";
@@ -58,4 +59,19 @@ export function createCrl(ca: { keyPem: string; certPem: string }, revoked: read
   ]);
   const der = asn1.toDer(crl).getBytes();
   return forge.pem.encode({ type: "X509 CRL", body: der }, { maxline: 64 });
+}
+
+/** The revoked serials listed in a CRL written by createCrl (lower-case hex), for the embedded broker. */
+export function crlSerials(pem: string): string[] {
+  try {
+    const der = forge.pem.decode(pem)[0]!.body;
+    const tbs = (asn1.fromDer(der).value as forge.asn1.Asn1[])[0]!;
+    // RFC 5280 §5.1: v1 TBSCertList = signature, issuer, thisUpdate, nextUpdate, [revokedCertificates].
+    const fields = tbs.value as forge.asn1.Asn1[];
+    const list = fields.find((f, i) => i >= 3 && f.type === asn1.Type.SEQUENCE && f.tagClass === asn1.Class.UNIVERSAL);
+    if (!list) return [];
+    return (list.value as forge.asn1.Asn1[]).map((entry) => forge.util.bytesToHex((entry.value as forge.asn1.Asn1[])[0]!.value as string).toLowerCase());
+  } catch (e) {
+    throw new CentreError("pki", `not a readable CRL: ${(e as Error).message}`);
+  }
 }

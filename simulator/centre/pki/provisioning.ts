@@ -18,7 +18,10 @@ import type { Role } from "../role.js";
 import { createCa, issueCertificate, type KeyAndCert } from "./pki.js";
 import type { CategoryName } from "../../../protocol/supervision.js";
 import { CentreStore } from "../store/centre-store.js";
+import { hashPasswordSync } from "../store/password-hash.js";
 import { CentreError } from "../errors.js";
+import type { RegistryPort } from "../store-pg/port.js";
+import { recordedStore, recordStore, redactedStore, SQLITE_FILE } from "./centre-store-file.js";
 
 export interface CentreDir {
   readonly dir: string;
@@ -27,7 +30,10 @@ export interface CentreDir {
   readonly server: KeyAndCert;
   readonly centreKid: string;
   readonly centreKeyPem: string;
+  /** The SQLite file (DIR/centre.db), the store unless DIR/store.json names another. */
   readonly dbPath: string;
+  /** The store location: DIR/store.json's (e.g. postgres://...), else `dbPath` (centre-store-file.ts). */
+  readonly store: string;
 }
 
 /** panel.json as the panel reads it: the one schema is the gateway's (gateway/device/panel-bundle.ts). */
@@ -38,12 +44,20 @@ const write = (dir: string, f: string, s: string, secret = false) => writeFileSy
 
 /**
  * Create the centre directory if needed (idempotent), and load it. `serverNames`: the DNS names and IP
- * addresses panels reach the broker by, besides localhost and 127.0.0.1 (its certificate's SAN).
+ * addresses panels reach the broker by, besides localhost and 127.0.0.1 (its certificate's SAN). `store`:
+ * a store other than DIR/centre.db (a postgres:// URL), recorded in DIR/store.json; the caller opens it
+ * (and so migrates it). A centre already recorded with another store is refused: its registry is there.
  */
-export function initCentre(dir: string, now = Date.now(), serverNames: readonly string[] = []): CentreDir {
+export function initCentre(dir: string, now = Date.now(), serverNames: readonly string[] = [], store?: string): CentreDir {
   dir = resolve(dir);
+  const fresh = !existsSync(join(dir, "centre.json"));
+  if (store !== undefined && !fresh) {
+    const had = recordedStore(dir) ?? join(dir, SQLITE_FILE);
+    if (had !== store) throw new CentreError("already-exists", `${dir} is a centre on another store already (${redactedStore(had)}); its registry stays there`);
+  }
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(join(dir, "centre.json"))) {
+  if (store !== undefined && store !== join(dir, SQLITE_FILE)) recordStore(dir, store);
+  if (fresh) {
     const ca = createCa({ now });
     const isIp = (n: string) => isIP(n) !== 0;
     const dns = ["localhost", ...serverNames.filter((n) => !isIp(n))];
@@ -57,7 +71,7 @@ export function initCentre(dir: string, now = Date.now(), serverNames: readonly 
     write(dir, "broker.cert.pem", server.certPem);
     write(dir, "centre-frame.key.pem", centreKey.privatePem, true);
     write(dir, "centre.json", JSON.stringify({ kid, caSerial: ca.serial, serverSerial: server.serial }, null, 2));
-    CentreStore.open(join(dir, "centre.db")).close();
+    if (store === undefined) CentreStore.open(join(dir, SQLITE_FILE)).close();
   }
   return loadCentre(dir);
 }
@@ -72,7 +86,8 @@ export function loadCentre(dir: string): CentreDir {
       server: { keyPem: read(dir, "broker.key.pem"), certPem: read(dir, "broker.cert.pem"), serial: meta.serverSerial },
       centreKid: meta.kid,
       centreKeyPem: read(dir, "centre-frame.key.pem"),
-      dbPath: join(dir, "centre.db"),
+      dbPath: join(dir, SQLITE_FILE),
+      store: recordedStore(dir) ?? join(dir, SQLITE_FILE),
     };
   } catch (e) {
     throw new CentreError("pki", `${dir} is not a centre directory (run with --init first): ${(e as Error).message}`);
@@ -105,21 +120,46 @@ export function refuseOverwrite(dir: string, files: readonly string[], force: bo
   if (there.length) throw new CentreError("already-exists", `${join(dir, there[0]!)} exists; --force overwrites it`);
 }
 
-export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPanelOptions): PanelBundle {
-  const now = o.now ?? Date.now();
+interface PanelMaterial {
+  readonly now: number;
+  readonly out: string;
+  readonly tlsCert: KeyAndCert;
+  readonly frame: { privatePem: string; publicPem: string };
+  readonly kid: string;
+  readonly password: string | undefined;
+}
+
+function panelMaterial(o: ProvisionPanelOptions, c: CentreDir): PanelMaterial {
   const out = resolve(o.outDir);
   refuseOverwrite(out, BUNDLE_KEYS, o.force);
-  store.registry.addPanel(o.panel, o.category, now);
-  const tlsCert = issueCertificate(c.ca, { cn: o.panel, role: "panel", now });
-  const frame = generateEd25519();
-  // Short kid: the frame must stay within 128 bytes for a single event (the size budget in protocol/README.md).
-  const kid = randomBytes(6).toString("hex");
-  const password = o.password ? randomBytes(12).toString("base64url") : undefined;
-  store.db.transaction(() => {
-    store.registry.addCertificate(tlsCert.serial, o.panel, "panel", now);
-    store.registry.addFrameKey(kid, o.panel, frame.publicPem, now);
-    if (password) store.registry.setPassword(o.panel, password);
-  })();
+  const now = o.now ?? Date.now();
+  return {
+    now,
+    out,
+    tlsCert: issueCertificate(c.ca, { cn: o.panel, role: "panel", now }),
+    frame: generateEd25519(),
+    // Short kid: the frame must stay within 128 bytes for a single event (the size budget in protocol/README.md).
+    kid: randomBytes(6).toString("hex"),
+    password: o.password ? randomBytes(12).toString("base64url") : undefined,
+  };
+}
+
+/** Provision a panel into the synchronous SQLite store (the demo, tests); provisionPanelOn for any store. */
+export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPanelOptions): PanelBundle {
+  const m = panelMaterial(o, c);
+  store.registry.enrol({ panel: o.panel, category: o.category, serial: m.tlsCert.serial, kid: m.kid, publicPem: m.frame.publicPem, at: m.now }, m.password && hashPasswordSync(m.password));
+  return writeBundle(c, o, m);
+}
+
+/** Provision a panel into any store (alarm-provision): registered in one transaction, then its files written. */
+export async function provisionPanelOn(c: CentreDir, registry: RegistryPort, o: ProvisionPanelOptions): Promise<PanelBundle> {
+  const m = panelMaterial(o, c);
+  await registry.enrolPanel({ panel: o.panel, category: o.category, serial: m.tlsCert.serial, kid: m.kid, publicPem: m.frame.publicPem, at: m.now }, m.password);
+  return writeBundle(c, o, m);
+}
+
+function writeBundle(c: CentreDir, o: ProvisionPanelOptions, m: PanelMaterial): PanelBundle {
+  const { out, tlsCert, frame, kid, password } = m;
   mkdirSync(out, { recursive: true });
   write(out, "panel.key.pem", tlsCert.keyPem, true);
   write(out, "panel.cert.pem", tlsCert.certPem);
@@ -145,5 +185,12 @@ export function provisionPanel(c: CentreDir, store: CentreStore, o: ProvisionPan
 export function issueCentreClient(c: CentreDir, store: CentreStore, role: Exclude<Role, "panel">, name: string, now = Date.now()): KeyAndCert {
   const kc = issueCertificate(c.ca, { cn: name, role, now });
   store.registry.addCertificate(kc.serial, name, role, now);
+  return kc;
+}
+
+/** The same, registered through the store port (any store). */
+export async function issueCentreClientOn(c: CentreDir, registry: RegistryPort, role: Exclude<Role, "panel">, name: string, now = Date.now()): Promise<KeyAndCert> {
+  const kc = issueCertificate(c.ca, { cn: name, role, now });
+  await registry.addCertificate(kc.serial, name, role, now);
   return kc;
 }

@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CentreStore } from "../store/centre-store.js";
+import type { RegistryPort } from "../store-pg/port.js";
 import { CentreError } from "../errors.js";
-import { issueCentreClient, type CentreDir } from "./provisioning.js";
+import { issueCentreClientOn, type CentreDir } from "./provisioning.js";
 
 export interface ReceiverCredentials {
   readonly name: string;
@@ -19,7 +19,7 @@ export interface ReceiverCredentials {
 
 export const receiverName = (n: number) => `receiver-${n}`;
 
-export function receiverCredentials(c: CentreDir, store: CentreStore, n: number, mayIssue: boolean): ReceiverCredentials {
+export async function receiverCredentials(c: CentreDir, registry: RegistryPort, n: number, mayIssue: boolean): Promise<ReceiverCredentials> {
   const name = receiverName(n);
   const dir = join(c.dir, "receivers");
   const keyFile = join(dir, `${name}.key.pem`);
@@ -27,7 +27,7 @@ export function receiverCredentials(c: CentreDir, store: CentreStore, n: number,
   let issued = false;
   if (!existsSync(certFile) || !existsSync(keyFile)) {
     if (!mayIssue) throw new CentreError("pki", `${certFile} is missing: run alarm-provision --centre ${c.dir} --receivers ${n}, then restart Mosquitto`);
-    const kc = issueCentreClient(c, store, "receiver", name);
+    const kc = await issueCentreClientOn(c, registry, "receiver", name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(keyFile, kc.keyPem, { mode: 0o600 });
     writeFileSync(certFile, kc.certPem);

@@ -45,8 +45,8 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   const leadEvery = a["lead-every"] === undefined ? undefined : Number(a["lead-every"]);
   if (leadEvery !== undefined && !(Number.isInteger(leadEvery) && leadEvery > 0)) throw new CentreError("bad-argument", `--lead-every wants a whole number of ms > 0, not ${JSON.stringify(a["lead-every"])}`);
   const centre = loadCentre(a.centre);
-  // --db is the older name of --store (a SQLite file).
-  const store = await openCentreStore(a.store ?? a.db ?? centre.dbPath, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
+  // --db is the older name of --store (a SQLite file); default the centre directory's store (store.json, else centre.db).
+  const store = await openCentreStore(a.store ?? a.db ?? centre.store, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
   const receiver = new Receiver({
     url: a.url!,
     store,

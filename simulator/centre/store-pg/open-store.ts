@@ -14,7 +14,17 @@ export function isPostgresUrl(location: string): boolean {
 
 /** `opts`: the pool's for PostgreSQL, `synchronous` for SQLite. */
 export async function openCentreStore(location: string, opts: PgStoreOptions & OpenDbOptions = {}): Promise<CentreStorePort> {
-  if (isPostgresUrl(location)) return PgCentreStore.open(location, opts);
+  if (isPostgresUrl(location)) {
+    let host = "";
+    try {
+      host = new URL(location).hostname;
+    } catch {
+      // falls through: not a URL at all
+    }
+    // A socket directory (postgres:///db?host=/run/postgresql) has no host in the URL itself.
+    if (!host && !/[?&]host=/.test(location)) throw new StoreError("bad-location", "centre store: not a valid postgres:// URL (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)");
+    return PgCentreStore.open(location, opts);
+  }
   if (location.trim() === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new StoreError("bad-location", `centre store ${JSON.stringify(location)}: give a postgres:// URL or a SQLite file path`);
   }

@@ -16,10 +16,10 @@ import type { CategoryName } from "../../../protocol/supervision.js";
 import type { Alarm, AlarmAction, AlarmKind } from "../store/alarm.js";
 import type { AlarmFrame, AlarmLogEntry, RaiseInput } from "../store/alarm-book.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
-import type { PanelRecord } from "../store/registry.js";
+import type { CertificateHolder, PanelEnrolment, PanelRecord } from "../store/registry.js";
 import type { Leadership } from "./leadership.js";
 
-export type { Alarm, AlarmAction, AlarmFrame, AlarmLogEntry, FrameToStore, PanelRecord, RaiseInput, StoreOutcome };
+export type { Alarm, AlarmAction, AlarmFrame, AlarmLogEntry, CertificateHolder, FrameToStore, PanelEnrolment, PanelRecord, RaiseInput, StoreOutcome };
 
 /** The panels: what the supervisor reads (category, last traffic) and the receiver writes (status) and looks up (keys). */
 export interface RegistryPort {
@@ -33,8 +33,26 @@ export interface RegistryPort {
   frameKey(kid: string): Promise<{ panel: string; publicPem: string } | undefined>;
   /** Embedded stores only: `frameKey` answered in the same turn (see FramesPort.storeNow). */
   readonly frameKeyNow?: (kid: string) => { panel: string; publicPem: string } | undefined;
-  /** Revoke every certificate and frame key of a subject. */
+  /** Revoke every certificate, frame key and demo password of a subject. */
   revoke(subject: string, at: number): Promise<{ certificates: number; keys: number }>;
+
+  // Provisioning and the broker (pki/, broker/): certificates and demo passwords.
+  /**
+   * A new panel, its TLS certificate, its frame key and (optionally) its demo password, in one transaction:
+   * CentreError already-exists for a panel already registered, and nothing is written.
+   */
+  enrolPanel(e: PanelEnrolment, password?: string): Promise<void>;
+  /** A centre client's (receiver, operator) or a panel's TLS certificate; the serial is kept in lower case. */
+  addCertificate(serial: string, subject: string, role: string, at: number): Promise<void>;
+  isCertificateRevoked(serial: string): Promise<boolean>;
+  /** Every revoked certificate, oldest revocation first, for the CRL and the broker's revoked set. */
+  revokedCertificates(): Promise<{ serial: string; at: number }[]>;
+  /** Each (subject, role) with certificates, by subject: the broker files' clients and roles. */
+  certificateHolders(): Promise<CertificateHolder[]>;
+  /** Set a panel's plain-TCP demo password (scrypt-hashed, password-hash.ts); CentreError unknown-panel. */
+  setPassword(panel: string, password: string): Promise<void>;
+  /** Whether `password` is the panel's demo password; false for an unknown panel or one without. */
+  checkPassword(panel: string, password: string): Promise<boolean>;
 }
 
 /** What a gap alarm looks like; the gap detector decides, the store writes it in the check's transaction. */

@@ -12,6 +12,7 @@ import type { Leadership } from "./leadership.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
 import { StoreError } from "./store-error.js";
+import { hashPassword, verifyPassword } from "../store/password-hash.js";
 
 /** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */
 const UNAVAILABLE = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"]);
@@ -63,6 +64,19 @@ export class SqliteCentreStore implements CentreStorePort {
       frameKey: (kid) => guard(() => frameKey(kid)),
       frameKeyNow: (kid) => now(() => frameKey(kid)),
       revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
+      enrolPanel: async (e, password) => {
+        const hash = password === undefined ? undefined : await hashPassword(password);
+        return guard(() => registry.enrol(e, hash));
+      },
+      addCertificate: (serial, subject, role, at) => guard(() => registry.addCertificate(serial, subject, role, at)),
+      isCertificateRevoked: (serial) => guard(() => registry.isCertificateRevoked(serial)),
+      revokedCertificates: () => guard(() => registry.revokedCertificates()),
+      certificateHolders: () => guard(() => registry.certificateHolders()),
+      setPassword: async (panel, password) => {
+        const hash = await hashPassword(password);
+        return guard(() => registry.setPasswordHash(panel, hash));
+      },
+      checkPassword: async (panel, password) => verifyPassword(await guard(() => registry.passwordHash(panel)), password),
     };
 
     // The gap check of gap-detector.ts, as one immediate transaction.

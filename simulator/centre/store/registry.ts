@@ -2,11 +2,11 @@
  * What the centre knows about each panel: its EN 50136 category, its Ed25519 frame keys, its TLS
  * certificates (and which are revoked), its plain-TCP demo password, and its last traffic and status.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../../protocol/index.js";
 import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
 import { statementCache, type Db, type Statement } from "./db.js";
 import { CentreError } from "../errors.js";
+import { hashPasswordSync, verifyPasswordSync } from "./password-hash.js";
 
 export interface PanelRecord {
   readonly panel: string;
@@ -15,6 +15,26 @@ export interface PanelRecord {
   readonly lastSeen: number | null;
   readonly status: string | null;
   readonly statusAt: number | null;
+}
+
+/** Who holds certificates of one role (a subject may hold several, e.g. after re-provisioning). */
+export interface CertificateHolder {
+  readonly subject: string;
+  readonly role: string;
+  /** Every certificate of this subject and role is revoked. */
+  readonly revoked: boolean;
+}
+
+/** What provisioning registers for a new panel (pki/provisioning.ts), in one transaction. */
+export interface PanelEnrolment {
+  readonly panel: string;
+  readonly category: CategoryName;
+  /** The TLS client certificate's serial (hex). */
+  readonly serial: string;
+  /** The Ed25519 frame key. */
+  readonly kid: string;
+  readonly publicPem: string;
+  readonly at: number;
 }
 
 /** A row of the panels table, as both stores read it back (SQLite here, PostgreSQL in store-pg/). */
@@ -76,23 +96,46 @@ export class PanelRegistry {
 
   /** Every revoked certificate, for a CRL (pki-crl.ts). */
   revokedCertificates(): { serial: string; at: number }[] {
-    return this.sql("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at").all() as { serial: string; at: number }[];
+    return this.sql("SELECT serial, revoked_at AS at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial").all() as { serial: string; at: number }[];
   }
 
   setPassword(panel: string, password: string): void {
-    const salt = randomBytes(16);
-    const hash = `${salt.toString("hex")}:${scryptSync(password, salt, 32).toString("hex")}`;
+    this.setPasswordHash(panel, hashPasswordSync(password));
+  }
+
+  /** Store an already hashed password (password-hash.ts); unknown-panel when there is no such panel. */
+  setPasswordHash(panel: string, hash: string): void {
     const r = this.sql("UPDATE panels SET password_hash = ? WHERE panel = ?").run(hash, panel);
     if (r.changes === 0) throw new CentreError("unknown-panel", `no panel ${panel}`);
   }
 
-  checkPassword(panel: string, password: string): boolean {
+  passwordHash(panel: string): string | null {
     const row = this.sql("SELECT password_hash FROM panels WHERE panel = ?").get(panel) as { password_hash: string | null } | undefined;
-    if (!row?.password_hash) return false;
-    const [salt, hash] = row.password_hash.split(":");
-    const want = Buffer.from(hash ?? "", "hex");
-    const got = scryptSync(password, Buffer.from(salt ?? "", "hex"), 32);
-    return want.length === got.length && timingSafeEqual(want, got);
+    return row?.password_hash ?? null;
+  }
+
+  checkPassword(panel: string, password: string): boolean {
+    return verifyPasswordSync(this.passwordHash(panel), password);
+  }
+
+  /** Each (subject, role) holding certificates, and whether every one of them is revoked. */
+  certificateHolders(): CertificateHolder[] {
+    const rows = this.sql("SELECT subject, role, MIN(revoked_at IS NOT NULL) AS revoked FROM certificates GROUP BY subject, role ORDER BY subject, role").all() as {
+      subject: string;
+      role: string;
+      revoked: number;
+    }[];
+    return rows.map((r) => ({ subject: r.subject, role: r.role, revoked: r.revoked === 1 }));
+  }
+
+  /** A new panel with its TLS certificate, frame key and (optional) password hash, all or nothing. */
+  enrol(e: PanelEnrolment, passwordHash?: string): void {
+    this.db.transaction(() => {
+      this.addPanel(e.panel, e.category, e.at);
+      this.addCertificate(e.serial, e.panel, "panel", e.at);
+      this.addFrameKey(e.kid, e.panel, e.publicPem, e.at);
+      if (passwordHash) this.setPasswordHash(e.panel, passwordHash);
+    })();
   }
 
   setStatus(panel: string, status: string, at: number): void {

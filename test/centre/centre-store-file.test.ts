@@ -1,0 +1,39 @@
+/** Which store a centre directory uses: DIR/store.json, the owner's only; a URL's password never shown. */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { recordedStore, recordStore, redactedStore, STORE_FILE } from "../../simulator/centre/pki/centre-store-file.js";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "store-file-"));
+  dirs.push(d);
+  return d;
+};
+
+describe("DIR/store.json", () => {
+  it("records a location for later runs, mode 0600 even over a world-readable file", () => {
+    const d = tmp();
+    expect(recordedStore(d)).toBeUndefined();
+    writeFileSync(join(d, STORE_FILE), "{}", { mode: 0o644 });
+    recordStore(d, "postgres://alarm:pw@db:5432/centre");
+    expect(statSync(join(d, STORE_FILE)).mode & 0o777).toBe(0o600);
+    expect(recordedStore(d)).toBe("postgres://alarm:pw@db:5432/centre");
+  });
+
+  it("a file without a location, or not JSON, is a bad-argument naming it", () => {
+    const d = tmp();
+    writeFileSync(join(d, STORE_FILE), "{}");
+    expect(() => recordedStore(d)).toThrow(expect.objectContaining({ code: "bad-argument", message: expect.stringContaining(STORE_FILE) }));
+    writeFileSync(join(d, STORE_FILE), "postgres://");
+    expect(() => recordedStore(d)).toThrow(expect.objectContaining({ code: "bad-argument" }));
+  });
+
+  it("a URL's password is replaced in what is shown; paths and URLs without one are left alone", () => {
+    expect(redactedStore("postgres://alarm:s3cret@db:5432/centre")).toBe("postgres://alarm:***@db:5432/centre");
+    expect(redactedStore("postgres://alarm@db/centre")).toBe("postgres://alarm@db/centre");
+    expect(redactedStore("/var/lib/centre/centre.db")).toBe("/var/lib/centre/centre.db");
+  });
+});
