@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashCode, keySequence, parseConfig, zoneLevel, type PanelConfigInput } from "../../firmware/index.js";
 import { startDevice } from "../../gateway/device/start-device.js";
+import type { Connector } from "../../gateway/transport.js";
 import { Cid, generateEd25519, privateKeyFromPem, publicKeyFromPem } from "../../protocol/index.js";
 import { simBoardFor } from "../../simulator/board/sim-board.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
@@ -22,7 +23,7 @@ import type { BenchBroker } from "./brokers.js";
 import { figure, percentile, type Figure } from "./figure.js";
 import type { CentreMessage, CentreStart } from "./latency-centre.js";
 import type { BenchOptions } from "./run.js";
-import { StageClock } from "./stage-breakdown.js";
+import { clockOffset, StageClock } from "./stage-breakdown.js";
 
 const ZONES = 32;
 const CODE = "2468";
@@ -64,10 +65,13 @@ async function startCentre(start: CentreStart): Promise<{ child: ChildProcess; u
   return { child, url, ask };
 }
 
-/** `broker` absent: the embedded aedes, started in the centre's process. */
-export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBroker): Promise<Figure[]> {
+/**
+ * `broker` absent: the embedded aedes, started in the centre's process. `variant`: the panel's link
+ * port replaced, its label added to the figures' names (a before/after comparison within one run).
+ */
+export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBroker, variant?: { readonly label: string; readonly connector: Connector }): Promise<Figure[]> {
   const n = opts.quick ? 100 : 2000;
-  const name = broker?.name ?? "aedes";
+  const name = (broker?.name ?? "aedes") + (variant ? `, ${variant.label}` : "");
   const protocolVersion = broker?.mqttVersion ?? 4;
   const dir = mkdtempSync(join(tmpdir(), "bench-latency-"));
   const centreKeys = generateEd25519();
@@ -101,6 +105,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
       broker: { url: centre.url, username: PANEL, password: "bench", protocolVersion },
     },
     trace: stages.trace,
+    ...(variant ? { connector: variant.connector } : {}),
     onReport: (e, seq) => {
       if (e.code === Cid.Burglary && e.q === 1) lastAlarmSeq = seq;
       lastSeq = seq;
@@ -145,7 +150,9 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
       // Let the restore (and anything else) be acknowledged, so the next bare round trip runs on a quiet system.
       await untilAcked(lastSeq);
     }
-    stages.centreSide.load(await centre.ask("marks", (r) => ("marks" in r ? r.marks : undefined)));
+    const offset = await clockOffset(() => centre.ask("clock", (r) => ("clock" in r ? r.clock : undefined)));
+    process.stderr.write(`  ${name}: the centre process's clock is ${offset.toFixed(3)} ms ahead (corrected in the stages)\n`);
+    stages.centreSide.load(await centre.ask("marks", (r) => ("marks" in r ? r.marks : undefined)), offset);
   } finally {
     await rt.close();
     await device.stop();

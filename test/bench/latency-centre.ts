@@ -6,6 +6,7 @@
  *
  *   parent -> { start: CentreStart }        child -> { ready: url }
  *   parent -> "marks"                       child -> { marks: [seq, stage, ms][] }  (stage-breakdown.ts)
+ *   parent -> "clock"                       child -> { clock: sharedNow() }        (clockOffset)
  *   parent -> "stop"                        child: stops everything and exits 0
  */
 import { privateKeyFromPem } from "../../protocol/index.js";
@@ -14,7 +15,7 @@ import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { startEcho } from "./baselines.js";
 import { startAedesBroker, type BenchBroker } from "./brokers.js";
-import { TraceRecorder } from "./stage-breakdown.js";
+import { sharedNow, TraceRecorder } from "./stage-breakdown.js";
 
 export interface CentreStart {
   /** The centre store file, the panel already registered in it. */
@@ -27,7 +28,7 @@ export interface CentreStart {
   readonly echoPanel: string;
 }
 
-export type CentreMessage = { ready: string } | { marks: ReturnType<TraceRecorder["dump"]> } | { failed: string };
+export type CentreMessage = { ready: string } | { marks: ReturnType<TraceRecorder["dump"]> } | { clock: number } | { failed: string };
 
 async function run(o: CentreStart): Promise<void> {
   const broker: BenchBroker | undefined = o.broker === "aedes" ? await startAedesBroker() : undefined;
@@ -47,6 +48,7 @@ async function run(o: CentreStart): Promise<void> {
   const echo = await startEcho(url, o.protocolVersion, o.echoPanel);
   const send = (m: CentreMessage) => process.send?.(m);
   process.on("message", (m) => {
+    if (m === "clock") send({ clock: sharedNow() });
     if (m === "marks") send({ marks: recorder.dump() });
     if (m === "stop")
       void (async () => {

@@ -4,9 +4,11 @@
  * and p99.
  *
  * The bench runs as deployed: the panel (and its gateway) in one process, the centre (broker and receiver)
- * in another (latency-centre.ts). process.hrtime is per process, so every mark is read on a clock both
- * share: performance.timeOrigin + performance.now() (wall-clock origin of the process plus monotonic time
- * since, in ms); the error between two processes is that of their origins, a few microseconds.
+ * in another (latency-centre.ts). process.hrtime is per process, so every mark is read as
+ * performance.timeOrigin + performance.now() (the process's wall-clock origin plus monotonic time since,
+ * ms), and the centre's marks are moved onto the panel's clock by an offset measured over the IPC channel
+ * (clockOffset: the exchange with the shortest round trip, as NTP does): on a loaded machine two
+ * processes' origins were seen to differ by a millisecond, more than a stage takes.
  *
  * The stages on the alarm's way run one after another across both processes and add up to the whole
  * latency. The panel's own state commit (its EN 50131-1 event log and saved state) runs after the
@@ -24,8 +26,9 @@ export const STAGES: readonly (readonly [string, Mark, Mark])[] = [
   ["panel step (zone -> gateway report)", "zone", "reported"],
   ["gateway check + outbox commit", "reported", "outbox-committed"],
   ["peek + sign", "outbox-committed", "signed"],
-  ["publish (to the MQTT client, flushed to the socket)", "signed", "published"],
-  ["publish -> broker -> receiver (incl. intake turn)", "published", "received"],
+  // From "signed", not "published": once the write wakes the centre, the panel's process may be put off
+  // the core before it reads its clock again, and the centre's marks then come before "published".
+  ["publish -> broker -> receiver (incl. intake turn)", "signed", "received"],
   ["receiver verify", "received", "verified"],
   ["store commit (incl. batch wait)", "verified", "stored"],
   ["ACK sign (and hand to the MQTT client)", "stored", "ack-signed"],
@@ -33,8 +36,11 @@ export const STAGES: readonly (readonly [string, Mark, Mark])[] = [
   ["ACK handling (outbox delete, events)", "ack-received", "acked"],
 ];
 
-/** Off the alarm's way: the panel's state commit, while the frame travels and the centre stores it. */
-export const BESIDE: readonly (readonly [string, Mark, Mark])[] = [["beside: panel state commit + rest of step (parallel to the centre)", "published", "step-returned"]];
+/** Off the alarm's way, in the panel's process while the frame travels and the centre stores it. */
+export const BESIDE: readonly (readonly [string, Mark, Mark])[] = [
+  ["beside: publish call (MQTT client, socket write)", "signed", "published"],
+  ["beside: panel state commit + rest of step (parallel to the centre)", "published", "step-returned"],
+];
 
 /** Now on the clock every process of the bench shares, ms. */
 export function sharedNow(): number {
@@ -47,6 +53,21 @@ const HR_SHIFT = sharedNow() - Number(process.hrtime.bigint()) / 1e6;
 /** A trace hook's `at` (process.hrtime.bigint() of this process) on the shared clock, ms. */
 export function sharedFromHr(at: bigint): number {
   return Number(at) / 1e6 + HR_SHIFT;
+}
+
+/**
+ * How far `remote`'s sharedNow() is ahead of ours, ms: `ask` gets the other process's sharedNow(); of
+ * `n` exchanges the one with the shortest round trip decides, the other's reading taken as mid-way.
+ */
+export async function clockOffset(ask: () => Promise<number>, n = 30): Promise<number> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < n; i++) {
+    const t0 = sharedNow();
+    const remote = await ask();
+    const t1 = sharedNow();
+    if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: remote - (t0 + t1) / 2 };
+  }
+  return best.offset;
 }
 
 /** Marks per seq, as one process records them; another process gets them as `[seq, stage, ms][]`. */
@@ -68,11 +89,12 @@ export class TraceRecorder {
     return [...this.bySeq].flatMap(([seq, m]) => [...m].map(([stage, t]) => [seq, stage, t] as [number, Mark, number]));
   }
 
-  load(rows: readonly (readonly [number, Mark, number])[]): void {
+  /** Another process's dump(), whose clock is `offset` ms ahead of this one's (clockOffset). */
+  load(rows: readonly (readonly [number, Mark, number])[], offset = 0): void {
     for (const [seq, stage, t] of rows) {
       let m = this.bySeq.get(seq);
       if (!m) this.bySeq.set(seq, (m = new Map()));
-      if (!m.has(stage)) m.set(stage, t);
+      if (!m.has(stage)) m.set(stage, t - offset);
     }
   }
 
