@@ -159,6 +159,9 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
     await new Promise((r) => (centre.child.once("exit", r), centre.child.send("stop")));
     rmSync(dir, { recursive: true, force: true });
   }
+  // What makes the p99: the slowest 1 % of rounds, each with its two longest stages.
+  const worst = stages.slowest(Math.max(3, Math.ceil(n / 100)));
+  process.stderr.write(`  ${name}: slowest rounds: ${worst.map((w) => `${w.total.toFixed(1)} ms (${w.stages.map((s) => `${s.stage.replace(/ \(.*$/, "")} ${s.ms.toFixed(1)}`).join(", ")})`).join("; ")}\n`);
   lat.sort((a, b) => a - b);
   bare.sort((a, b) => a - b);
   const base = { p50: percentile(bare, 50), p99: percentile(bare, 99) };

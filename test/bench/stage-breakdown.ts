@@ -138,12 +138,32 @@ export class StageClock {
     this.rounds.push({ seq, own: new Map(this.own) });
   }
 
+  /** Every round with all its marks. */
+  private complete(): Map<Mark, number>[] {
+    const all = [...STAGES, ...BESIDE];
+    return this.rounds
+      .map((r) => new Map<Mark, number>([...this.centreSide.marks(r.seq), ...this.panelSide.marks(r.seq), ...r.own]))
+      .filter((m) => all.every(([, a, b]) => m.has(a) && m.has(b)));
+  }
+
+  /** The `k` slowest rounds, each as its latency and its `top` longest stages (chain and beside), ms: what makes the p99. */
+  slowest(k: number, top = 2): { total: number; stages: { stage: string; ms: number }[] }[] {
+    return this.complete()
+      .map((m) => ({
+        total: m.get("acked")! - m.get("zone")!,
+        stages: [...STAGES, ...BESIDE]
+          .map(([stage, a, b]) => ({ stage, ms: m.get(b)! - m.get(a)! }))
+          .sort((x, y) => y.ms - x.ms)
+          .slice(0, top),
+      }))
+      .sort((x, y) => y.total - x.total)
+      .slice(0, k);
+  }
+
   /** p50 and p99 of each stage over the rounds with every mark, ms: the alarm's chain, then what runs beside it. */
   summary(): StageSummary[] {
     const all = [...STAGES, ...BESIDE];
-    const complete = this.rounds
-      .map((r) => new Map<Mark, number>([...this.centreSide.marks(r.seq), ...this.panelSide.marks(r.seq), ...r.own]))
-      .filter((m) => all.every(([, a, b]) => m.has(a) && m.has(b)));
+    const complete = this.complete();
     return all.map(([stage, a, b]) => {
       const d = complete.map((m) => m.get(b)! - m.get(a)!).sort((x, y) => x - y);
       return { stage, p50: percentile(d, 50), p99: percentile(d, 99), n: d.length };
