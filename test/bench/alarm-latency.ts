@@ -81,50 +81,54 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
   store.registry.addFrameKey(PANEL, PANEL, panelKeys.publicPem, Date.now());
   store.close();
   const echoPanel = `rt-${process.pid}`;
-  const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel });
-
   const waiting = new Map<number, () => void>();
   let lastAlarmSeq = -1;
   let lastSeq = -1;
-  // The baseline is interleaved with the alarms, one bare round trip before each, through the same broker:
-  // both see the same machine noise (these machines are noisy; only ratios hold).
-  const rt = await openRoundTripper(centre.url, protocolVersion, { panel: echoPanel, echo: false });
   const bare: number[] = [];
-  const stages = new StageClock();
-  const config = parseConfig(benchConfig());
-  const io = simBoardFor(config);
-  const device = await startDevice({
-    config,
-    io,
-    dataDir: join(dir, "panel"),
-    link: {
-      panel: PANEL,
-      category: "SP4",
-      signer: { kid: PANEL, key: privateKeyFromPem(panelKeys.privatePem) },
-      centreKey: { kid: "centre", key: publicKeyFromPem(centreKeys.publicPem) },
-      broker: { url: centre.url, username: PANEL, password: "bench", protocolVersion },
-    },
-    trace: stages.trace,
-    ...(variant ? { connector: variant.connector } : {}),
-    onReport: (e, seq) => {
-      if (e.code === Cid.Burglary && e.q === 1) lastAlarmSeq = seq;
-      lastSeq = seq;
-    },
-  });
-  const acked = new Set<number>();
-  device.gateway.on("acked", ({ seq }) => {
-    acked.add(seq);
-    if (seq === lastAlarmSeq) stages.mark("acked");
-    waiting.get(seq)?.();
-  });
-  const untilAcked = (seq: number) => (acked.has(seq) ? Promise.resolve() : new Promise<void>((r) => waiting.set(seq, r)));
-  const keys = (s: string) => keySequence(s).forEach((key) => device.panel.input({ type: "key", key }));
-  const setZone = (zone: number, open: boolean) => {
-    const z = config.zones.find((x) => x.zone === zone)!;
-    io.setLevel(z.pin as number, zoneLevel(z.wiring, open));
-  };
   const lat: number[] = [];
+  const stages = new StageClock();
+  // Undone in reverse order, whatever failed.
+  const undo: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
   try {
+    const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel });
+    undo.push(() => new Promise((r) => (centre.child.once("exit", r), centre.child.send("stop"))));
+    // The baseline is interleaved with the alarms, one bare round trip before each, through the same broker:
+    // both see the same machine noise (these machines are noisy; only ratios hold).
+    const rt = await openRoundTripper(centre.url, protocolVersion, { panel: echoPanel, echo: false });
+    undo.push(() => rt.close());
+    const config = parseConfig(benchConfig());
+    const io = simBoardFor(config);
+    const device = await startDevice({
+      config,
+      io,
+      dataDir: join(dir, "panel"),
+      link: {
+        panel: PANEL,
+        category: "SP4",
+        signer: { kid: PANEL, key: privateKeyFromPem(panelKeys.privatePem) },
+        centreKey: { kid: "centre", key: publicKeyFromPem(centreKeys.publicPem) },
+        broker: { url: centre.url, username: PANEL, password: "bench", protocolVersion },
+      },
+      trace: stages.trace,
+      ...(variant ? { connector: variant.connector } : {}),
+      onReport: (e, seq) => {
+        if (e.code === Cid.Burglary && e.q === 1) lastAlarmSeq = seq;
+        lastSeq = seq;
+      },
+    });
+    undo.push(() => device.stop());
+    const acked = new Set<number>();
+    device.gateway.on("acked", ({ seq }) => {
+      acked.add(seq);
+      if (seq === lastAlarmSeq) stages.mark("acked");
+      waiting.get(seq)?.();
+    });
+    const untilAcked = (seq: number) => (acked.has(seq) ? Promise.resolve() : new Promise<void>((r) => waiting.set(seq, r)));
+    const keys = (s: string) => keySequence(s).forEach((key) => device.panel.input({ type: "key", key }));
+    const setZone = (zone: number, open: boolean) => {
+      const z = config.zones.find((x) => x.zone === zone)!;
+      io.setLevel(z.pin as number, zoneLevel(z.wiring, open));
+    };
     // The link is up before the first round (the gateway connects in the background).
     while (!device.gateway.linkUp) await new Promise((r) => setTimeout(r, 10));
     keys(`${CODE} away`);
@@ -154,10 +158,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
     process.stderr.write(`  ${name}: the centre process's clock is ${offset.toFixed(3)} ms ahead (corrected in the stages)\n`);
     stages.centreSide.load(await centre.ask("marks", (r) => ("marks" in r ? r.marks : undefined)), offset);
   } finally {
-    await rt.close();
-    await device.stop();
-    await new Promise((r) => (centre.child.once("exit", r), centre.child.send("stop")));
-    rmSync(dir, { recursive: true, force: true });
+    for (const u of undo.reverse()) await u();
   }
   // What makes the p99: the slowest 1 % of rounds, each with its two longest stages.
   const worst = stages.slowest(Math.max(3, Math.ceil(n / 100)));

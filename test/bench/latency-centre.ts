@@ -62,6 +62,8 @@ async function run(o: CentreStart): Promise<void> {
   send({ ready: url });
 }
 
+// The bench went away without "stop" (it failed, or was killed): nothing here is worth keeping.
+process.once("disconnect", () => process.exit(0));
 process.once("message", (m) => {
   const start = (m as { start?: CentreStart }).start;
   if (!start) return void process.send?.({ failed: "the first message must be { start }" });
