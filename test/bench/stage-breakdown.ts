@@ -7,8 +7,8 @@
  * in another (latency-centre.ts). process.hrtime is per process, so every mark is read as
  * performance.timeOrigin + performance.now() (the process's wall-clock origin plus monotonic time since,
  * ms), and the centre's marks are moved onto the panel's clock by an offset measured over the IPC channel
- * (clockOffset: the exchange with the shortest round trip, as NTP does): on a loaded machine two
- * processes' origins were seen to differ by a millisecond, more than a stage takes.
+ * (clockOffset: the exchange with the shortest round trip, as NTP does) rather than trusting both
+ * origins to agree; so far it has come out within a few microseconds.
  *
  * The stages on the alarm's way run one after another across both processes and add up to the whole
  * latency. The panel's own state commit (its EN 50131-1 event log and saved state) runs after the
