@@ -59,10 +59,15 @@ export class LinkPath {
     if (this.stateNow === "idle") this.connect();
   }
 
-  /** Publish an uplink frame on this path (QoS 1); restarts the heartbeat timer. */
+  /**
+   * Publish an uplink frame on this path (QoS 1), on the wire before this returns; restarts the heartbeat
+   * timer. The frame is already in the outbox (durable): nothing else may come between that commit and the
+   * frame leaving, least of all the panel's own state commit that follows in the same step.
+   */
   send(topic: string, frame: Uint8Array): boolean {
     if (this.stateNow !== "up" || !this.conn) return false;
     this.conn.publish(topic, frame, false);
+    this.conn.flush?.();
     this.heartbeat.restart();
     return true;
   }

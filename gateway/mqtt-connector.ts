@@ -4,6 +4,7 @@
  * on this machine costs ~88 ms (delayed ACK interplay).
  */
 import type { Socket } from "node:net";
+import type { Writable } from "node:stream";
 import type { IClientOptions, MqttClient } from "mqtt";
 import { connectMqtt } from "./mqtt-stream.js";
 import { subscriptionsOf, type BrokerOptions, type Connection, type Connector, type SessionOptions } from "./transport.js";
@@ -66,6 +67,12 @@ export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
       publish(topic, payload, retain, done) {
         if (finished || !client) return done?.(new Error("not connected"));
         client.publish(topic, typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1, retain }, (err) => done?.(err ?? undefined));
+      },
+      flush() {
+        // mqtt.js corks the socket for every packet it writes and uncorks on the next tick (mqtt-packet
+        // writeToStream): uncorked here, the frame goes out before whatever else this turn still does.
+        const s = client?.stream as Partial<Writable> | undefined;
+        if (!finished && s && typeof s.uncork === "function") while ((s.writableCorked ?? 0) > 0) s.uncork();
       },
       close(graceful) {
         if (finished) return;

@@ -47,6 +47,13 @@ export interface Connection {
    * cannot be sent on this connection; a publish on a dead connection is dropped (QoS 1 senders resend).
    */
   publish(topic: string, payload: Uint8Array | string, retain: boolean, done?: (err?: Error) => void): void;
+  /**
+   * Hand what publish() queued to the operating system now, not at the end of this turn of the event
+   * loop. An alarm is published inside the panel's synchronous step; left queued, it would wait for the
+   * rest of that step (the panel's own state commit, an fsync). Optional: a transport without a queue
+   * of its own has nothing to flush.
+   */
+  flush?(): void;
   /** Close without reporting `down`: graceful sends DISCONNECT (no Last Will), otherwise just drop. */
   close(graceful: boolean): void;
 }

@@ -78,13 +78,23 @@ export interface RoundTripper {
   close(): Promise<void>;
 }
 
-export async function openRoundTripper(url: string, v: MqttVersion): Promise<RoundTripper> {
-  const panel = `rt-${process.pid}`;
-  const a = await connect(url, { panel }, v);
-  const b = await connect(url, { receiver: `rt${process.pid}` }, v);
+/** The answering end of the round trip: a receiver-role client that sends every uplink of `panel` back down. */
+export async function startEcho(url: string, v: MqttVersion, panel: string): Promise<{ close(): Promise<void> }> {
+  const b = await connect(url, { receiver: `echo-${panel}` }, v);
   await b.subscribeAsync(topics.up(panel), { qos: 1 });
-  await a.subscribeAsync(topics.down(panel), { qos: 1 });
   b.on("message", (_t, payload) => void b.publish(topics.down(panel), payload, { qos: 1 }));
+  return { close: () => end(b) };
+}
+
+/**
+ * `echo: false`: the answering end runs elsewhere (startEcho in the alarm-latency bench's centre process,
+ * latency-centre.ts), with this `panel` id.
+ */
+export async function openRoundTripper(url: string, v: MqttVersion, o: { panel?: string; echo?: boolean } = {}): Promise<RoundTripper> {
+  const panel = o.panel ?? `rt-${process.pid}`;
+  const a = await connect(url, { panel }, v);
+  const echo = o.echo === false ? undefined : await startEcho(url, v, panel);
+  await a.subscribeAsync(topics.down(panel), { qos: 1 });
   const body = Buffer.alloc(128, 3);
   return {
     async once() {
@@ -94,7 +104,7 @@ export async function openRoundTripper(url: string, v: MqttVersion): Promise<Rou
       await got;
       return performance.now() - t0;
     },
-    close: async () => void (await Promise.all([end(a), end(b)])),
+    close: async () => void (await Promise.all([end(a), echo?.close()])),
   };
 }
 

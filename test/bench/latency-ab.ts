@@ -1,0 +1,37 @@
+/**
+ * Before/after within one run: `npx tsx test/bench/latency-ab.ts [--quick] [--rounds 3]` runs the alarm-latency
+ * bench on aedes and Mosquitto alternately with the gateway's link as it is and with its flush taken away
+ * (the frame then leaves at the end of the panel's step, after the panel's own state commit), and prints
+ * the p50 and p99 ratios against the bare round trip of each.
+ */
+import { parseArgs } from "node:util";
+import { mqttConnector } from "../../gateway/mqtt-connector.js";
+import type { Connector } from "../../gateway/transport.js";
+import { alarmLatencyFigures } from "./alarm-latency.js";
+import { mosquittoPath, startMosquittoBroker } from "./brokers.js";
+import { round } from "./figure.js";
+
+const { values: a } = parseArgs({ options: { quick: { type: "boolean" }, rounds: { type: "string", default: "3" } } });
+const noFlush: Connector = (broker, session, handlers) => {
+  const { flush: _flush, ...conn } = mqttConnector(broker, session, handlers);
+  return conn;
+};
+const opts = { quick: a.quick ?? false };
+for (let i = 0; i < Number(a.rounds); i++) {
+  for (const variant of [{ label: "no flush", connector: noFlush }, undefined]) {
+    for (const mosq of [false, ...(mosquittoPath() ? [true] : [])]) {
+      const broker = mosq ? await startMosquittoBroker() : undefined;
+      try {
+        const figs = await alarmLatencyFigures(opts, broker, variant);
+        const p = (q: string) => figs.find((f) => f.name.startsWith(`alarm latency ${q}`))!;
+        const st = (s: string) => figs.find((f) => f.name.startsWith("alarm stage p50") && f.name.includes(s))!;
+        console.log(
+          `round ${i + 1} ${mosq ? "mosquitto" : "aedes"} ${variant?.label ?? "as is"}: p50 ${round(p("p50").value, 2)} / ${round(p("p50").baseline, 2)} ms = ${round(p("p50").ratio, 2)}x, p99 ${round(p("p99").value, 2)} / ${round(p("p99").baseline, 2)} ms = ${round(p("p99").ratio, 2)}x; p50 publish->receiver ${round(st("publish -> broker").value, 2)} ms, store commit ${round(st("store commit").value, 2)} ms`,
+        );
+      } finally {
+        await broker?.close();
+      }
+    }
+  }
+}
+process.exit(0);
