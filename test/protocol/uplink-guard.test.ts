@@ -1,0 +1,137 @@
+/**
+ * The hand-written uplink check (uplink-guard.ts) gives the zod schema's verdict for every input: valid
+ * payloads, each of them with one field changed, removed or added, and the bounds one by one. Where both
+ * accept, the payload decodeUplinkPayload returns is the one zod would have returned; where the guard
+ * refuses, zod's message still names the field.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Cid, UplinkPayload, decodeUplinkPayload, encodeUplinkPayload, isProtocolError } from "../../protocol/index.js";
+import { encodeCanonical } from "../../protocol/cbor.js";
+import { isUplinkPayload } from "../../protocol/uplink-guard.js";
+import { uplinkPayload } from "./arbitraries.js";
+
+const anyValue = fc.oneof(
+  fc.integer({ min: -2, max: 1200 }),
+  fc.constantFrom(0, 1, 2, 16, 17, 32, 33, 64, 65, 255, 256, 999, 1000, 1.5, -0, NaN, Infinity, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2),
+  fc.constantFrom("", "away", "chaos", "malformed", "x".repeat(64), "x".repeat(65), "bad/id", "P1"),
+  fc.constantFrom(null, undefined, true, false, [], {}, [1], [{}]),
+  fc.string({ maxLength: 3 }),
+);
+
+type Path = (string | number)[];
+
+/** Every place in a JSON-like value: object keys and array indices, depth first. */
+function paths(v: unknown, at: Path = []): Path[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => [[...at, i], ...paths(x, [...at, i])]);
+  if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, x]) => [[...at, k], ...paths(x, [...at, k])]);
+  return [];
+}
+
+/** A deep copy of `v` with the place at `path` set to `to`, deleted, or given an extra sibling key. */
+function mutate(v: unknown, path: Path, action: "set" | "delete" | "extra", to: unknown, extraKey: string): unknown {
+  const copy = structuredClone(v) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (action === "set") parent[last] = to;
+  else if (action === "delete") {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete parent[last];
+  } else if (!Array.isArray(parent)) parent[extraKey] = to;
+  else parent.push(to);
+  return copy;
+}
+
+const mutated = fc
+  .tuple(uplinkPayload, fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom("x", "events", "heartbeat", "result", "zone", "user", "error", "v"))
+  .map(([p, n, action, to, extraKey]) => {
+    const all = paths(p);
+    return mutate(p, all[n % all.length]!, action, to, extraKey);
+  });
+
+function agrees(v: unknown): void {
+  const z = UplinkPayload.safeParse(v);
+  expect(isUplinkPayload(v)).toBe(z.success);
+  if (z.success) expect(JSON.stringify(v)).toBe(JSON.stringify(z.data));
+}
+
+describe("isUplinkPayload agrees with the UplinkPayload schema", () => {
+  it("accepts every valid payload, with the value zod returns (property)", () => {
+    fc.assert(
+      fc.property(uplinkPayload, (p) => {
+        expect(isUplinkPayload(p)).toBe(true);
+        agrees(p);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("for every valid payload with one field changed, removed or added (property)", () => {
+    fc.assert(fc.property(mutated, agrees), { numRuns: 10_000 });
+  });
+
+  it("on both sides of each bound, and for non-payloads", () => {
+    const head = { v: 1, panel: "P1", seq: 0, sent: 0 };
+    const ev = { code: Cid.Burglary, q: 1, area: 1, zone: 3, at: 0 };
+    const hb = { areas: [{ area: 255, mode: "away" }], troubles: [301], outbox: 0 };
+    const events = (n: number) => Array.from({ length: n }, () => ev);
+    const cases: [unknown, boolean][] = [
+      [{ ...head, events: events(1) }, true],
+      [{ ...head, events: events(16) }, true],
+      [{ ...head, events: events(0) }, false],
+      [{ ...head, events: events(17) }, false],
+      [{ ...head, panel: "x".repeat(32), events: events(1) }, true],
+      [{ ...head, panel: "x".repeat(33), events: events(1) }, false],
+      [{ ...head, panel: "", events: events(1) }, false],
+      [{ ...head, seq: Number.MAX_SAFE_INTEGER, events: events(1) }, true],
+      [{ ...head, seq: -1, events: events(1) }, false],
+      [{ ...head, sent: 1.5, events: events(1) }, false],
+      [{ ...head, v: 2, events: events(1) }, false],
+      [{ ...head, heartbeat: hb }, true],
+      [{ ...head, heartbeat: { ...hb, areas: Array.from({ length: 32 }, () => hb.areas[0]) } }, true],
+      [{ ...head, heartbeat: { ...hb, areas: Array.from({ length: 33 }, () => hb.areas[0]) } }, false],
+      [{ ...head, heartbeat: { ...hb, areas: [{ area: 256, mode: "away" }] } }, false],
+      [{ ...head, heartbeat: { ...hb, troubles: [1] } }, false],
+      [{ ...head, heartbeat: { ...hb, troubles: Array.from({ length: 33 }, () => 301) } }, false],
+      [{ ...head, result: { id: "c".repeat(64), ok: true } }, true],
+      [{ ...head, result: { id: "c".repeat(65), ok: true } }, false],
+      [{ ...head, result: { id: "", ok: true } }, false],
+      [{ ...head, result: { id: "c", ok: false, error: "open-zones" } }, true],
+      [{ ...head, result: { id: "c", ok: false, error: "nope" } }, false],
+      [{ ...head, events: events(1), heartbeat: hb }, false],
+      [head, false],
+      [null, false],
+      [[], false],
+      [new Map(), false],
+      ["payload", false],
+    ];
+    expect(cases.map(([c]) => isUplinkPayload(c))).toEqual(cases.map(([, want]) => want));
+    for (const [c] of cases) agrees(c);
+  });
+});
+
+describe("decodeUplinkPayload with the guard in front of zod", () => {
+  it("returns what zod returned for every valid payload (property)", () => {
+    fc.assert(
+      fc.property(uplinkPayload, (p) => {
+        const got = decodeUplinkPayload(encodeUplinkPayload(p));
+        expect(JSON.stringify(got)).toBe(JSON.stringify(UplinkPayload.parse(got)));
+        expect(got).toEqual(UplinkPayload.parse(p));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("still names the refused field in zod's words: an event area of 256 on the wire", () => {
+    const wire = new Map<number, unknown>([[0, 1], [1, "P1"], [2, 0], [3, 1000], [4, [[Cid.Burglary, 1, 256, 3, 0]]]]);
+    let thrown: unknown;
+    try {
+      decodeUplinkPayload(encodeCanonical(wire as never));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isProtocolError(thrown) && thrown.code === "malformed").toBe(true);
+    expect((thrown as Error).message).toMatch(/uplink payload: .*events\[0\]\.area/);
+  });
+});
