@@ -25,6 +25,7 @@ import { EventEmitter } from "node:events";
 import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
 import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
 import {
+  ACK_MAX_FRAMES,
   PROTOCOL_VERSION,
   ReplayWindows,
   STATUS_OFFLINE,
@@ -109,8 +110,6 @@ const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 /** A batch of frames to store, each with the ref its ACK or NAK will name (protocol/frame-ref.ts). */
 type Batch = (FrameToStore & { readonly ref: string })[];
 
-/** At most this many seqs per ACK downlink (protocol schema limit). */
-const ACK_MAX = 256;
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
@@ -371,9 +370,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const acks = this.reAcks;
     this.reAcks = new Map();
     for (const [panel, { seqs, refs }] of acks) {
-      for (let i = 0; i < seqs.length; i += ACK_MAX) {
-        const chunk = seqs.slice(i, i + ACK_MAX);
-        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX) } }, () => this.emit("acked", panel, chunk));
+      for (let i = 0; i < seqs.length; i += ACK_MAX_FRAMES) {
+        const chunk = seqs.slice(i, i + ACK_MAX_FRAMES);
+        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX_FRAMES) } }, () => this.emit("acked", panel, chunk));
         if (this.opts.trace) for (const s of chunk) this.opts.trace("ack-signed", panel, s);
       }
     }
