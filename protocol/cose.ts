@@ -64,8 +64,23 @@ export function kidBytes(kid: string): Uint8Array {
   return new Uint8Array(b);
 }
 
+/** Protected headers by kid: a signer has one kid and signs every frame with it (the centre: every ACK). */
+const protectedByKid = new Map<string, Uint8Array>();
+const PROTECTED_CACHE_MAX = 64;
+
+function protectedHeader(kid: string): Uint8Array {
+  let p = protectedByKid.get(kid);
+  if (!p) {
+    p = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+    if (protectedByKid.size >= PROTECTED_CACHE_MAX) protectedByKid.clear();
+    protectedByKid.set(kid, p);
+  }
+  return p;
+}
+
 export function signSign1(payload: Uint8Array, key: KeyObject, kid: string): Uint8Array {
-  const protectedBytes = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+  // Read-only here: it is copied into the Sig_structure and the frame, never handed out.
+  const protectedBytes = protectedHeader(kid);
   const signature = sign(null, sigStructure(protectedBytes, payload), key);
   const frame = encodeCanonical({ tag: COSE_SIGN1_TAG, value: [protectedBytes, new Map(), payload, new Uint8Array(signature)] });
   if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
