@@ -46,7 +46,7 @@ export interface AlarmRow {
   updated_at: number;
 }
 
-interface OpenAlarm {
+export interface OpenAlarm {
   readonly id: number;
   readonly state: AlarmState;
 }
@@ -59,7 +59,7 @@ export class AlarmBook {
 
   /** Open a new alarm, or join the open one with the same panel and key. */
   raise(r: RaiseInput): { id: number; created: boolean } {
-    const open = this.openRow(r.panel, r.key);
+    const open = this.openAlarm(r.panel, r.key);
     if (open !== undefined) return this.join(open, r);
     let id: number;
     try {
@@ -71,7 +71,7 @@ export class AlarmBook {
     } catch (e) {
       // Another receiver sharing the file opened it between our look and our insert (two supervisors
       // noticing the same silent panel): the open-alarm index refused the second; join the first.
-      const raced = (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" ? this.openRow(r.panel, r.key) : undefined;
+      const raced = (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" ? this.openAlarm(r.panel, r.key) : undefined;
       if (raced === undefined) throw e;
       return this.join(raced, r);
     }
@@ -88,7 +88,7 @@ export class AlarmBook {
 
   /** Add a frame (e.g. a restore) to the open alarm with this key, if there is one. */
   joinOpen(panel: string, key: string, frameId: number, at: number, note: string): number | undefined {
-    const open = this.openRow(panel, key);
+    const open = this.openAlarm(panel, key);
     if (open === undefined) return undefined;
     this.attach(open.id, frameId);
     this.log(open.id, at, open.state, null, note);
@@ -96,11 +96,11 @@ export class AlarmBook {
   }
 
   openId(panel: string, key: string): number | undefined {
-    return this.openRow(panel, key)?.id;
+    return this.openAlarm(panel, key)?.id;
   }
 
   /** The open alarm's id and state in one read: a frame joining it logs its state without reading the row again. */
-  private openRow(panel: string, key: string): OpenAlarm | undefined {
+  openAlarm(panel: string, key: string): OpenAlarm | undefined {
     return this.sql("SELECT id, state FROM alarms WHERE panel = ? AND key = ? AND state != 'closed'").get(panel, key) as OpenAlarm | undefined;
   }
 
