@@ -13,7 +13,7 @@ import { CommandGuard } from "./command-guard.js";
 import { claimOwner, openDatabase, type Db } from "./database.js";
 import { handleCommand } from "./downlink/command.js";
 import { GatewayError, storageError } from "./errors.js";
-import { isEvent } from "./event-guard.js";
+import { isEvent } from "../protocol/event-guard.js";
 import { ALTERNATIVE, heartbeatSchedule, PRIMARY, type HeartbeatSchedule } from "./heartbeat-schedule.js";
 import { Link } from "./link.js";
 import { LinkMonitor } from "./link-monitor.js";

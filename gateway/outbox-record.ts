@@ -4,7 +4,7 @@
  */
 import { Priority, eventDef, type CommandResult, type Event, type Heartbeat } from "../protocol/index.js";
 import { GatewayError } from "./errors.js";
-import { isEvent } from "./event-guard.js";
+import { isEvent } from "../protocol/event-guard.js";
 import { corrupt, ITEM_BODY, type ItemRow } from "./store-rows.js";
 
 export type OutboxItem =

@@ -43,7 +43,7 @@ const decoder = new Decoder({
   bundleStrings: false,
 });
 
-type Normal = number | bigint | string | boolean | Uint8Array | Normal[] | Map<number | string, Normal> | Tag;
+type Normal = number | bigint | string | boolean | Uint8Array | Normal[] | Map<Normal, Normal> | Tag;
 
 function normalise(v: CborValue): Normal {
   if (typeof v === "number") {
@@ -54,13 +54,26 @@ function normalise(v: CborValue): Normal {
   if (v instanceof Uint8Array) return v;
   if (Array.isArray(v)) return (v as readonly CborValue[]).map(normalise);
   if (v instanceof Map) {
-    const entries = [...(v as CborMap).entries()].map(([k, val]) => [keyBytes(k), k, normalise(val)] as const);
+    const m = v as CborMap;
+    if (unsignedKeys(m)) {
+      // Unsigned integer keys encode shortest-first and big-endian, so their bytewise order (RFC 8949
+      // §4.2.1) is their numeric order: every map of our frames, sorted without encoding each key.
+      const keys = [...m.keys()] as number[];
+      keys.sort((a, b) => a - b);
+      return new Map(keys.map((k) => [normalise(k), normalise(m.get(k)!)]));
+    }
+    const entries = [...m.entries()].map(([k, val]) => [keyBytes(k), k, normalise(val)] as const);
     entries.sort((a, b) => Buffer.compare(a[0], b[0]));
-    return new Map(entries.map(([, k, val]) => [k, val]));
+    return new Map(entries.map(([, k, val]) => [normalise(k), val]));
   }
   const t = v as CborTag;
   if (typeof t.tag === "number" && "value" in t) return new Tag(normalise(t.value), t.tag);
   throw new ProtocolError("malformed", "value outside the frame data model");
+}
+
+function unsignedKeys(m: CborMap): boolean {
+  for (const k of m.keys()) if (typeof k !== "number" || !Number.isSafeInteger(k) || k < 0) return false;
+  return true;
 }
 
 function keyBytes(k: number | string): Buffer {

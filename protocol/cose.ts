@@ -24,9 +24,38 @@ export interface ParsedSign1 {
   readonly signature: Uint8Array;
 }
 
-/** The bytes that are signed: the deterministic encoding of Sig_structure (RFC 9052 §4.4). */
+/** Array of 4 (0x84), then "Signature1" as a text string (0x6a + 10 bytes): the fixed head of every Sig_structure. */
+const SIG1_HEAD = Uint8Array.from([0x84, 0x6a, ...Buffer.from("Signature1", "ascii")]);
+
+/** The deterministic (shortest) head of a byte string of `n` bytes (RFC 8949 §3.1, major type 2; §4.2.1). */
+function bstrHead(n: number): number[] {
+  if (n < 24) return [0x40 + n];
+  if (n < 0x100) return [0x58, n];
+  if (n < 0x10000) return [0x59, n >>> 8, n & 0xff];
+  return [0x5a, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+/**
+ * The bytes that are signed: the deterministic encoding of Sig_structure (RFC 9052 §4.4),
+ * ["Signature1", protected, h'' (no external AAD), payload], written directly (it is signed and
+ * verified once per frame; the property tests hold it equal to encodeCanonical of the same array).
+ */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encodeCanonical(["Signature1", protectedBytes, new Uint8Array(0), payload]);
+  const ph = bstrHead(protectedBytes.length);
+  const pl = bstrHead(payload.length);
+  const out = new Uint8Array(SIG1_HEAD.length + ph.length + protectedBytes.length + 1 + pl.length + payload.length);
+  let o = 0;
+  out.set(SIG1_HEAD, o);
+  o += SIG1_HEAD.length;
+  out.set(ph, o);
+  o += ph.length;
+  out.set(protectedBytes, o);
+  o += protectedBytes.length;
+  out[o++] = 0x40; // h'': external_aad, empty
+  out.set(pl, o);
+  o += pl.length;
+  out.set(payload, o);
+  return out;
 }
 
 export function kidBytes(kid: string): Uint8Array {
@@ -35,8 +64,23 @@ export function kidBytes(kid: string): Uint8Array {
   return new Uint8Array(b);
 }
 
+/** Protected headers by kid: a signer has one kid and signs every frame with it (the centre: every ACK). */
+const protectedByKid = new Map<string, Uint8Array>();
+const PROTECTED_CACHE_MAX = 64;
+
+function protectedHeader(kid: string): Uint8Array {
+  let p = protectedByKid.get(kid);
+  if (!p) {
+    p = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+    if (protectedByKid.size >= PROTECTED_CACHE_MAX) protectedByKid.clear();
+    protectedByKid.set(kid, p);
+  }
+  return p;
+}
+
 export function signSign1(payload: Uint8Array, key: KeyObject, kid: string): Uint8Array {
-  const protectedBytes = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+  // Read-only here: it is copied into the Sig_structure and the frame, never handed out.
+  const protectedBytes = protectedHeader(kid);
   const signature = sign(null, sigStructure(protectedBytes, payload), key);
   const frame = encodeCanonical({ tag: COSE_SIGN1_TAG, value: [protectedBytes, new Map(), payload, new Uint8Array(signature)] });
   if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);

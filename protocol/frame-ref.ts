@@ -5,11 +5,18 @@
  * panel's uplink topic could copy into a junk frame. A resend has a fresh signature and so a fresh ref;
  * a replayed old answer names a frame the panel no longer has in flight.
  */
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 
 /** Bytes of SHA-256 kept: 64 bits, beyond guessing for a frame the guesser never saw. */
 export const FRAME_REF_BYTES = 8;
 
+/**
+ * SHA-256 in one call where node:crypto has hash() (Node >= 20.12): the receiver names every frame it
+ * answers, and a Hash object per frame costs ~1.7x as much. Older Node 20 releases use createHash.
+ */
+const sha256: (b: Uint8Array) => Buffer =
+  typeof nodeCrypto.hash === "function" ? (b) => nodeCrypto.hash("sha256", b, "buffer") : (b) => nodeCrypto.createHash("sha256").update(b).digest();
+
 export function frameRef(frame: Uint8Array): string {
-  return createHash("sha256").update(frame).digest().subarray(0, FRAME_REF_BYTES).toString("hex");
+  return sha256(frame).subarray(0, FRAME_REF_BYTES).toString("hex");
 }

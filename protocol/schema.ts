@@ -9,7 +9,8 @@ import { QUALIFIERS, eventDef } from "./events.js";
 export const PROTOCOL_VERSION = 1;
 
 /** Safe in an MQTT topic level (no '/', '+', '#') and short enough for a 128-byte alarm frame. */
-export const PanelId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 characters of A-Z a-z 0-9 _ -");
+export const PANEL_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+export const PanelId = z.string().regex(PANEL_ID_PATTERN, "1-32 characters of A-Z a-z 0-9 _ -");
 export const Millis = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const Seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const AreaNo = z.int().min(0).max(255);

@@ -83,6 +83,33 @@ describe("EN 50136 supervision deadlines", () => {
     expect(faults).toHaveLength(1);
   });
 
+  it("traffic within a period reads the store once, when the deadline falls, not once per frame", async () => {
+    const port = SqliteCentreStore.over(store, () => clock.now());
+    let reads = 0;
+    const read = port.registry.panel;
+    port.registry.panel = (panel) => (reads++, read(panel));
+    sup.stop();
+    sup = new Supervisor(port, clock, (f) => faults.push(f));
+    const t0 = clock.now();
+    store.registry.addPanel("P1", "SP6", t0);
+    sup.start();
+    await sup.settled();
+    for (let i = 0; i < 50; i++) {
+      await advance(100);
+      await hear("P1", i);
+    }
+    expect(reads).toBe(0);
+    await advanceTo(t0 + 20_000 - 1);
+    expect(reads).toBe(0);
+    await advance(1); // the deadline armed at start: re-read, re-armed at the last frame's time + 20 s
+    expect(reads).toBe(1);
+    expect(faults).toEqual([]);
+    await advanceTo(t0 + 5_000 + 20_000 - 1);
+    expect(faults).toEqual([]);
+    await advance(1);
+    expect(faults).toHaveLength(1);
+  });
+
   it("a panel never heard from is due one period after registration", async () => {
     store.registry.addPanel("P1", "SP5", clock.now());
     sup.start();

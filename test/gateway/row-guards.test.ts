@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Cid, EVENTS, Event, Qualifier } from "../../protocol/index.js";
-import { isEvent } from "../../gateway/event-guard.js";
+import { isEvent } from "../../protocol/event-guard.js";
 import { isGatewayError } from "../../gateway/errors.js";
 import { checkItemRow, ItemRow } from "../../gateway/store-rows.js";
 

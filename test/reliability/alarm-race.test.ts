@@ -23,9 +23,9 @@ describe("two receivers raising the same alarm at once", () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => a.close(), () => b.close());
     a.registry.addPanel("P1", "SP6", 1000);
     // Receiver A looks (no open alarm) ... receiver B opens it ... A inserts.
-    const look = a.alarms.openId.bind(a.alarms);
+    const look = a.alarms.openAlarm.bind(a.alarms);
     let first = true;
-    a.alarms.openId = (panel: string, key: string) => {
+    a.alarms.openAlarm = (panel: string, key: string) => {
       if (!first) return look(panel, key);
       first = false;
       b.alarms.raise(fault(2000));

@@ -21,6 +21,7 @@ import {
   verifySign1,
   type FreshnessWindow,
   type KeyRing,
+  type ParsedSign1,
   type UplinkPayload,
 } from "../../../protocol/index.js";
 
@@ -30,13 +31,17 @@ export type FrameVerdict =
   /** `verified` false: the signature was never checked good (unparseable, unknown key, bad signature). */
   | { readonly kind: "drop"; readonly panel: string | undefined; readonly verified: boolean; readonly code: string; readonly message: string };
 
-export function judgeFrame(topic: string, frame: Uint8Array, ring: KeyRing, now: number, window?: FreshnessWindow): FrameVerdict {
+/**
+ * `envelope`: the frame's envelope when the caller has parsed it already (the receiver does, to load the
+ * kid's key first); it must be parseSign1(frame). Absent, the frame is parsed here.
+ */
+export function judgeFrame(topic: string, frame: Uint8Array, ring: KeyRing, now: number, window?: FreshnessWindow, envelope?: ParsedSign1): FrameVerdict {
   const t = parseTopic(topic);
   if (!t || t.kind !== "up") return { kind: "drop", panel: undefined, verified: false, code: "bad-topic", message: `not an uplink topic: ${topic}` };
   let parsed;
   try {
     // The order of protocol/frame.ts openUplink: envelope, key of this panel, signature.
-    parsed = parseSign1(frame);
+    parsed = envelope ?? parseSign1(frame);
     const reg = ring.lookup(parsed.kid);
     if (!reg || reg.panel !== t.panel) throw new ProtocolError("unknown-key", `kid ${JSON.stringify(parsed.kid)} is not a key of panel ${t.panel}`);
     verifySign1(parsed, reg.key);

@@ -25,16 +25,19 @@ import { EventEmitter } from "node:events";
 import { createMqttConnector } from "../../../gateway/mqtt-connector.js";
 import type { BrokerOptions, Connector } from "../../../gateway/transport.js";
 import {
+  ACK_MAX_FRAMES,
   PROTOCOL_VERSION,
   ReplayWindows,
   STATUS_OFFLINE,
   STATUS_ONLINE,
+  parseSign1,
   parseTopic,
   sealDownlink,
   topics,
   type DownlinkPayload,
   type FreshnessWindow,
   type NakReason,
+  type ParsedSign1,
   type Signer,
   type Trace,
 } from "../../../protocol/index.js";
@@ -107,8 +110,6 @@ const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 /** A batch of frames to store, each with the ref its ACK or NAK will name (protocol/frame-ref.ts). */
 type Batch = (FrameToStore & { readonly ref: string })[];
 
-/** At most this many seqs per ACK downlink (protocol schema limit). */
-const ACK_MAX = 256;
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly name: string;
@@ -274,19 +275,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const arrived = this.opts.trace ? process.hrtime.bigint() : 0n;
     // The frame's key comes from the store first; a store that cannot be reached leaves the frame
     // un-judged and un-ACKed, and the panel sends it again.
-    const loading = this.ring.prepare(message);
-    if (!loading) return this.judge(topic, message, arrived, true);
+    // The envelope is parsed once, here, for both the key load and the verdict; one that does not parse
+    // is left to judgeFrame, which parses it again to drop it with the protocol's reason.
+    const envelope = envelopeOf(message);
+    const loading = envelope && this.ring.prepareKid(envelope.kid);
+    if (!loading) return this.judge(topic, message, envelope, arrived, true);
     loading.then(
-      () => this.judge(topic, message, arrived, false),
+      () => this.judge(topic, message, envelope, arrived, false),
       (e: unknown) => this.hold(1, e),
     );
   }
 
   /** `inTurn`: judged inside the intake's turn, whose end flushes; else (after a key load) a flush is scheduled. */
-  private judge(topic: string, message: Uint8Array, arrived: bigint, inTurn: boolean): void {
+  private judge(topic: string, message: Uint8Array, envelope: ParsedSign1 | undefined, arrived: bigint, inTurn: boolean): void {
     if (!this.live) return;
     const trace = this.opts.trace;
-    const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness);
+    const v = judgeFrame(topic, message, this.ring, this.clock.now(), this.opts.freshness, envelope);
     switch (v.kind) {
       case "ok": {
         const { seq } = v.payload;
@@ -366,9 +370,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const acks = this.reAcks;
     this.reAcks = new Map();
     for (const [panel, { seqs, refs }] of acks) {
-      for (let i = 0; i < seqs.length; i += ACK_MAX) {
-        const chunk = seqs.slice(i, i + ACK_MAX);
-        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX) } }, () => this.emit("acked", panel, chunk));
+      for (let i = 0; i < seqs.length; i += ACK_MAX_FRAMES) {
+        const chunk = seqs.slice(i, i + ACK_MAX_FRAMES);
+        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX_FRAMES) } }, () => this.emit("acked", panel, chunk));
         if (this.opts.trace) for (const s of chunk) this.opts.trace("ack-signed", panel, s);
       }
     }
@@ -441,3 +445,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   }
 }
 
+function envelopeOf(frame: Uint8Array): ParsedSign1 | undefined {
+  try {
+    return parseSign1(frame);
+  } catch {
+    return undefined;
+  }
+}

@@ -61,9 +61,14 @@ export class Supervisor {
     this.retries.clear();
   }
 
-  /** The panel was just heard from (its frame is stored). */
+  /**
+   * The panel was just heard from (its frame is stored). A panel with a deadline armed keeps it: when it
+   * falls, expire() reads the panel's last-seen time from the store and arms the later deadline, as it
+   * does for traffic another receiver heard. So traffic costs a store read once per reporting period,
+   * not once per frame (and the fault still falls exactly at last-seen + time).
+   */
   traffic(panel: string): void {
-    if (this.running) this.arm(panel);
+    if (this.running && !this.timers.has(panel)) this.arm(panel);
   }
 
   /** When the panel's current deadline falls, or undefined if it is unknown. */

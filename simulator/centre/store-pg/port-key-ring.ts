@@ -38,6 +38,11 @@ export class PortKeyRing implements KeyRing {
     } catch {
       return undefined;
     }
+    return this.prepareKid(kid);
+  }
+
+  /** prepare() for a kid already read from the envelope (the receiver parses each envelope once). */
+  prepareKid(kid: string): Promise<void> | undefined {
     if (this.lookup(kid)) return undefined;
     const read = this.registry.frameKeyNow;
     if (!read) return this.load(kid);

@@ -46,6 +46,11 @@ export interface AlarmRow {
   updated_at: number;
 }
 
+export interface OpenAlarm {
+  readonly id: number;
+  readonly state: AlarmState;
+}
+
 export class AlarmBook {
   private readonly sql: (text: string) => Statement;
   constructor(db: Db) {
@@ -54,7 +59,7 @@ export class AlarmBook {
 
   /** Open a new alarm, or join the open one with the same panel and key. */
   raise(r: RaiseInput): { id: number; created: boolean } {
-    const open = this.openId(r.panel, r.key);
+    const open = this.openAlarm(r.panel, r.key);
     if (open !== undefined) return this.join(open, r);
     let id: number;
     try {
@@ -66,7 +71,7 @@ export class AlarmBook {
     } catch (e) {
       // Another receiver sharing the file opened it between our look and our insert (two supervisors
       // noticing the same silent panel): the open-alarm index refused the second; join the first.
-      const raced = (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" ? this.openId(r.panel, r.key) : undefined;
+      const raced = (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" ? this.openAlarm(r.panel, r.key) : undefined;
       if (raced === undefined) throw e;
       return this.join(raced, r);
     }
@@ -75,24 +80,28 @@ export class AlarmBook {
     return { id, created: true };
   }
 
-  private join(open: number, r: RaiseInput): { id: number; created: boolean } {
-    if (r.frameId !== undefined) this.attach(open, r.frameId);
-    if (r.note !== undefined) this.log(open, r.at, this.get(open).state, null, r.note);
-    return { id: open, created: false };
+  private join(open: OpenAlarm, r: RaiseInput): { id: number; created: boolean } {
+    if (r.frameId !== undefined) this.attach(open.id, r.frameId);
+    if (r.note !== undefined) this.log(open.id, r.at, open.state, null, r.note);
+    return { id: open.id, created: false };
   }
 
   /** Add a frame (e.g. a restore) to the open alarm with this key, if there is one. */
   joinOpen(panel: string, key: string, frameId: number, at: number, note: string): number | undefined {
-    const open = this.openId(panel, key);
+    const open = this.openAlarm(panel, key);
     if (open === undefined) return undefined;
-    this.attach(open, frameId);
-    this.log(open, at, this.get(open).state, null, note);
-    return open;
+    this.attach(open.id, frameId);
+    this.log(open.id, at, open.state, null, note);
+    return open.id;
   }
 
   openId(panel: string, key: string): number | undefined {
-    const row = this.sql("SELECT id FROM alarms WHERE panel = ? AND key = ? AND state != 'closed'").get(panel, key) as { id: number } | undefined;
-    return row?.id;
+    return this.openAlarm(panel, key)?.id;
+  }
+
+  /** The open alarm's id and state in one read: a frame joining it logs its state without reading the row again. */
+  openAlarm(panel: string, key: string): OpenAlarm | undefined {
+    return this.sql("SELECT id, state FROM alarms WHERE panel = ? AND key = ? AND state != 'closed'").get(panel, key) as OpenAlarm | undefined;
   }
 
   get(id: number): Alarm {

@@ -1,14 +1,16 @@
 /**
- * A hand-written test that a value read back from the outbox is an Event, equal in verdict to the zod
- * schema (protocol/schema.ts `Event`; a property test holds the two together) at a tenth of its cost:
- * it runs on every row the send window peeks. Only a value it refuses goes through zod, for the message.
+ * A hand-written test that a value is an Event, equal in verdict to the zod schema (schema.ts `Event`; a
+ * property test holds the two together) at a tenth of its cost. It runs on every outbox row the gateway's
+ * send window peeks, and on every event of every uplink frame the centre opens (uplink-guard.ts). Only a
+ * value it refuses goes through zod, for the message.
  */
-import { QUALIFIERS, eventDef, type Event } from "../protocol/index.js";
+import { QUALIFIERS, eventDef } from "./events.js";
+import type { Event } from "./schema.js";
 
 const KEYS = new Set(["code", "q", "area", "zone", "user", "at"]);
 const QS = new Set<unknown>(QUALIFIERS);
 
-const intIn = (v: unknown, min: number, max: number): boolean => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+export const intIn = (v: unknown, min: number, max: number): boolean => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
 
 export function isEvent(v: unknown): v is Event {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;

@@ -1,0 +1,63 @@
+/**
+ * A hand-written test that a value is an UplinkPayload, equal in verdict to the zod schema (schema.ts
+ * `UplinkPayload`; a property test holds the two together). The centre opens every frame through it:
+ * the canonical CBOR decoder (uplink.ts) has already typed the payload's fields, and zod's pass over it
+ * cost more than the decode. decodeUplinkPayload runs zod only on a payload this refuses, for the message.
+ */
+import { isEvent, intIn } from "./event-guard.js";
+import { eventDef } from "./events.js";
+import { ArmModes, CommandErrorCode, PANEL_ID_PATTERN, PROTOCOL_VERSION, type UplinkPayload } from "./schema.js";
+
+const HEAD = ["v", "panel", "seq", "sent"];
+const BODIES = new Set(["events", "heartbeat", "result"]);
+const MODES = new Set<unknown>(ArmModes);
+const ERRORS = new Set<unknown>(CommandErrorCode.options);
+const MAX = Number.MAX_SAFE_INTEGER;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Exactly `keys` (required) plus any of `optional`, and nothing else (zod's strictObject). */
+function hasOnly(o: Record<string, unknown>, keys: readonly string[], optional: readonly string[] = []): boolean {
+  let n = 0;
+  for (const k in o) {
+    if (keys.includes(k)) n++;
+    else if (!optional.includes(k)) return false;
+  }
+  return n === keys.length;
+}
+
+function isAreaStatus(v: unknown): boolean {
+  return isRecord(v) && hasOnly(v, ["area", "mode"]) && intIn(v.area, 0, 255) && MODES.has(v.mode);
+}
+
+function isHeartbeat(v: unknown): boolean {
+  if (!isRecord(v) || !hasOnly(v, ["areas", "troubles", "outbox"])) return false;
+  const { areas, troubles, outbox } = v;
+  if (!Array.isArray(areas) || areas.length > 32 || !areas.every(isAreaStatus)) return false;
+  if (!Array.isArray(troubles) || troubles.length > 32 || !troubles.every((c) => Number.isSafeInteger(c) && eventDef(c as number) !== undefined)) return false;
+  return intIn(outbox, 0, MAX);
+}
+
+function isCommandResult(v: unknown): boolean {
+  if (!isRecord(v) || !hasOnly(v, ["id", "ok"], ["error"])) return false;
+  const { id, ok, error } = v;
+  return typeof id === "string" && id.length >= 1 && id.length <= 64 && typeof ok === "boolean" && (error === undefined || ERRORS.has(error));
+}
+
+export function isUplinkPayload(v: unknown): v is UplinkPayload {
+  if (!isRecord(v)) return false;
+  let body: string | undefined;
+  for (const k in v) {
+    if (HEAD.includes(k)) continue;
+    if (!BODIES.has(k) || body !== undefined) return false;
+    body = k;
+  }
+  if (body === undefined || !hasOnly(v, [...HEAD, body])) return false;
+  const { v: version, panel, seq, sent } = v;
+  if (version !== PROTOCOL_VERSION || typeof panel !== "string" || !PANEL_ID_PATTERN.test(panel) || !intIn(seq, 0, MAX) || !intIn(sent, 0, MAX)) return false;
+  if (body === "events") {
+    const events = v.events;
+    return Array.isArray(events) && events.length >= 1 && events.length <= 16 && events.every(isEvent);
+  }
+  return body === "heartbeat" ? isHeartbeat(v.heartbeat) : isCommandResult(v.result);
+}
