@@ -54,6 +54,7 @@ import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
+import { frameEvents } from "./frame-events.js";
 import { judgeFrame } from "./receiver-frame.js";
 import { ReceiverIntake } from "./receiver-intake.js";
 
@@ -104,8 +105,12 @@ type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 /** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
 const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 
-/** A batch of frames to store, each with the ref its ACK or NAK will name (protocol/frame-ref.ts). */
-type Batch = (FrameToStore & { readonly ref: string })[];
+/**
+ * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);
+ * `answer`, on a frame's last row only, is the seq its ACK or NAK names (the frame's seq). A frame's rows
+ * are never split between two commits, so its ACK means every event of it is stored.
+ */
+type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number })[];
 
 /** At most this many seqs per ACK downlink (protocol schema limit). */
 const ACK_MAX = 256;
@@ -292,12 +297,18 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         const { seq } = v.payload;
         trace?.("received", v.panel, seq, arrived);
         trace?.("verified", v.panel, seq);
-        if (this.windows.for(v.panel).check(seq) === "duplicate") {
-          this.stats.duplicates++;
-          this.emit("duplicate", v.panel, seq);
+        const rows = frameEvents(v.panel, v.kid, v.payload, message);
+        const window = this.windows.for(v.panel);
+        if (rows.every((r) => window.check(r.seq) === "duplicate")) {
+          for (const r of rows) {
+            this.stats.duplicates++;
+            this.emit("duplicate", v.panel, r.seq);
+          }
           this.queueAck(v.panel, seq, v.ref);
         } else {
-          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message, ref: v.ref });
+          // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
+          const last = rows.length - 1;
+          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, answer: seq } : { ...r, ref: v.ref }));
           if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
         }
         break;
@@ -341,6 +352,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     // At most maxBatch frames per transaction, also when a slow commit let more pile up.
     const max = this.opts.maxBatch ?? 256;
     const batch = this.pending.splice(0, max);
+    // ... and never a frame's rows split between two (its ACK must mean all of them are stored).
+    while (batch.length > 0 && batch[batch.length - 1]!.answer === undefined && this.pending.length > 0) batch.push(this.pending.shift()!);
     if (this.pending.length > 0) this.flushAgain = true;
     const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
     // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
@@ -394,7 +407,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private storeFailed(batch: Batch, e: unknown): void {
     if (isStoreError(e, "store-unavailable")) return this.hold(batch.length, e);
     this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
-    for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed", ref: f.ref } });
+    for (const f of batch) if (f.answer !== undefined) this.send(f.panel, { nak: { seq: f.answer, reason: "store-failed", ref: f.ref } });
   }
 
   private committed(batch: Batch, outcomes: StoreOutcome[]): void {
@@ -407,7 +420,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       const o = outcomes[i]!;
       trace?.("stored", f.panel, f.seq);
       this.windows.for(f.panel).mark(f.seq);
-      this.queueAck(f.panel, f.seq, f.ref);
+      if (f.answer !== undefined) this.queueAck(f.panel, f.answer, f.ref);
       if (o.result === "duplicate") {
         this.stats.duplicates++;
         return void this.emit("duplicate", f.panel, f.seq);
