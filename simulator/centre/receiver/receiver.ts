@@ -112,6 +112,12 @@ const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
  */
 type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number })[];
 
+/**
+ * Rows (events) per transaction at most, whatever the frames: a batch frame brings up to
+ * BATCH_MAX_EVENTS rows, and PostgreSQL's multi-row INSERT has at most 65,535 bind parameters (8 per row).
+ */
+const MAX_ROWS = 4096;
+
 /** At most this many seqs per ACK downlink (protocol schema limit). */
 const ACK_MAX = 256;
 
@@ -128,6 +134,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private readonly gaps: GapDetector;
   private readonly supervisor: Supervisor | undefined;
   private pending: Batch = [];
+  /** Frames among `pending` (rows with an `answer`). */
+  private pendingFrames = 0;
   private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
   private readonly intake: ReceiverIntake;
   private flushScheduled = false;
@@ -226,6 +234,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   kill(): void {
     this.state = "stopped";
     this.pending = [];
+    this.pendingFrames = 0;
     this.reAcks.clear();
     this.intake.clear();
     for (const e of this.electors) e.kill();
@@ -309,7 +318,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
           // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
           const last = rows.length - 1;
           rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, answer: seq } : { ...r, ref: v.ref }));
-          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
+          this.pendingFrames++;
+          if (this.pendingFrames >= (this.opts.maxBatch ?? 256) || this.pending.length >= MAX_ROWS) return this.flush();
         }
         break;
       }
@@ -349,11 +359,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private flush(): void {
     this.flushScheduled = false;
     if (this.committing) return void (this.flushAgain = true);
-    // At most maxBatch frames per transaction, also when a slow commit let more pile up.
+    // At most maxBatch frames (and about MAX_ROWS rows) per transaction, also when a slow commit let
+    // more pile up; never a frame's rows split between two (its ACK must mean all of them are stored).
     const max = this.opts.maxBatch ?? 256;
-    const batch = this.pending.splice(0, max);
-    // ... and never a frame's rows split between two (its ACK must mean all of them are stored).
-    while (batch.length > 0 && batch[batch.length - 1]!.answer === undefined && this.pending.length > 0) batch.push(this.pending.shift()!);
+    let n = 0;
+    let frames = 0;
+    while (n < this.pending.length && frames < max && n < MAX_ROWS) if (this.pending[n++]!.answer !== undefined) frames++;
+    while (n < this.pending.length && this.pending[n - 1]!.answer === undefined) if (this.pending[n++]!.answer !== undefined) frames++;
+    const batch = this.pending.splice(0, n);
+    this.pendingFrames -= frames;
     if (this.pending.length > 0) this.flushAgain = true;
     const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
     // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
