@@ -11,6 +11,9 @@
  * failing verification is over its budget and dropped before verification, with one "flooding" alarm
  * per episode (flood-guard.ts).
  *
+ * A batch frame (several events, each with its own seq: protocol/event-batch.ts) is stored as one row per
+ * event (frame-events.ts) and ACKed once, when all of them are stored (new or already there).
+ *
  * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
  * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
  * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
