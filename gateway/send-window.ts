@@ -72,6 +72,9 @@ function framePayload(f: InFlight, panel: string, sent: number): UplinkPayload {
   return item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
 }
 
+/** Records read from the outbox per turn of fill() at most (a grown window of full batches would read tens of thousands). */
+const PEEK_MAX = 4096;
+
 /** Refs kept per frame (its last transmissions). */
 const REFS_KEPT = 8;
 /** Seqs whose earlier transmissions are remembered outside the window. */
@@ -137,7 +140,7 @@ export class SendWindow {
     const maxEvents = this.o.batchEvents ?? 1;
     while (this.inflight.size < window) {
       const free = window - this.inflight.size;
-      const recs = this.o.outbox.peek(this.inflight.cursors, free * maxEvents);
+      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX));
       if (recs.length === 0) {
         // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
         if (this.inflight.size === 0) this.sizing.reset();

@@ -145,7 +145,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** The batch being committed; the next waits for it (ACKs in commit order). */
   private committing: Promise<void> | undefined;
   private flushAgain = false;
-  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
+  /** Counters: group commits, rows in them (one per event of a batch frame), duplicates (per event) re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
   readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0, held: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
