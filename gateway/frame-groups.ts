@@ -1,6 +1,6 @@
 /**
- * Which records travel together: waiting records (in delivery order, as Outbox.peek gives them) cut into
- * frames. Several events of one class that wait together (a backlog) go as one batch frame of up to
+ * Which records travel together, and as what payload: waiting records (in delivery order, as
+ * Outbox.peek gives them) cut into frames. Several events of one class that wait together (a backlog) go as one batch frame of up to
  * `maxEvents`, in seq order (protocol/event-batch.ts); a record that waits alone (a live alarm) goes alone
  * at once, and heartbeats and command results always go alone. FIFO within a class holds because a
  * class's records are taken in seq order and never skipped.
@@ -9,7 +9,7 @@
  * it, so an alarm never waits behind a full window of lower-class batches (the outbox's priority order,
  * outbox.ts, kept on the wire too). Pure.
  */
-import { Priority } from "../protocol/index.js";
+import { Priority, type Event, type UplinkPayload } from "../protocol/index.js";
 import type { OutboxRecord } from "./outbox-record.js";
 
 export interface GroupLimits {
@@ -44,4 +44,13 @@ export function groupFrames(recs: readonly OutboxRecord[], l: GroupLimits): Outb
     frames.push(group);
   }
   return frames;
+}
+
+/** The payload of a frame: one item as ever, or a batch of events with their seqs (protocol/event-batch.ts). */
+export function framePayload(recs: readonly OutboxRecord[], panel: string, sent: number): UplinkPayload {
+  const first = recs[0]!;
+  const head = { v: 1 as const, panel, seq: first.seq, sent };
+  if (recs.length > 1) return { ...head, events: recs.map((r) => (r.item as { readonly event: Event }).event), seqs: recs.map((r) => r.seq) };
+  const item = first.item;
+  return item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
 }

@@ -25,9 +25,9 @@
  * be grouped differently; an ACK of an old grouping still removes what that frame carried, and nothing else.
  */
 import type { EventEmitter } from "node:events";
-import { Priority, frameRef, isProtocolError, sealUplink, topics, type Event, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";
+import { Priority, frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
-import { groupFrames } from "./frame-groups.js";
+import { framePayload, groupFrames } from "./frame-groups.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
@@ -62,14 +62,6 @@ export interface SendWindowOptions {
 interface Sent {
   readonly ref: string;
   readonly seqs: readonly number[];
-}
-
-/** The payload of a frame: one item as ever, or a batch of events with their seqs (protocol/event-batch.ts). */
-function framePayload(f: InFlight, panel: string, sent: number): UplinkPayload {
-  const head = { v: 1 as const, panel, seq: f.rec.seq, sent };
-  const item = f.rec.item;
-  if (f.recs.length > 1) return { ...head, events: f.recs.map((r) => (r.item as { event: Event }).event), seqs: [...f.seqs] };
-  return item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
 }
 
 /** Records read from the outbox per turn of fill() at most (a grown window of full batches would read tens of thousands). */
@@ -277,7 +269,7 @@ export class SendWindow {
     const { rec } = f;
     let frame: Uint8Array;
     try {
-      frame = sealUplink(framePayload(f, this.o.panel, this.o.now()), this.o.signer);
+      frame = sealUplink(framePayload(f.recs, this.o.panel, this.o.now()), this.o.signer);
     } catch (e) {
       // Cannot happen for items validated on entry; never let one block the window.
       this.inflight.remove(rec.seq);
