@@ -1,6 +1,6 @@
 /** The Gateway's constructor options (the integration hooks the demo and firmware rely on) and their checks. */
 import type { KeyObject } from "node:crypto";
-import { PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer, type Trace } from "../protocol/index.js";
+import { BATCH_MAX_EVENTS, PanelId, type AreaStatus, type Command, type CommandResult, type FreshnessWindow, type Signer, type Trace } from "../protocol/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { isCategoryName, type CategoryName } from "../protocol/supervision.js";
 import type { Clock } from "../protocol/clock.js";
@@ -29,6 +29,11 @@ export interface GatewayOptions {
   readonly window?: number;
   /** The window may grow up to this while a backlog drains and growing raises the ACK rate (window-size.ts); default `window` (fixed). */
   readonly maxWindow?: number;
+  /**
+   * Events per frame at most when several of one class wait (a backlog: protocol/event-batch.ts), 1 to
+   * BATCH_MAX_EVENTS; 1 sends one event per frame. Default DEFAULT_BATCH_EVENTS.
+   */
+  readonly batchEvents?: number;
   /** Resend an unacknowledged frame after this long (default 5 s). */
   readonly ackTimeoutMs?: number;
   /** Reconnect backoff; the cap defaults to min(60 s, half the category's reporting time). */
@@ -53,6 +58,12 @@ export interface GatewayOptions {
   readonly trace?: Trace;
 }
 
+/**
+ * Events per batch frame by default: measured (README, Performance: backlog drain) as the size past which
+ * a drain got no faster; a full frame of it stays far inside 4 KiB.
+ */
+export const DEFAULT_BATCH_EVENTS = 64;
+
 /** Throws GatewayError("bad-config") for options that cannot work. */
 export function validateOptions(o: GatewayOptions): void {
   if (!PanelId.safeParse(o.panel).success) throw new GatewayError("bad-config", `bad panel id ${JSON.stringify(o.panel)}`);
@@ -64,5 +75,7 @@ export function validateOptions(o: GatewayOptions): void {
   if (!Number.isInteger(w) || w < 1 || w > 1024) throw new GatewayError("bad-config", `window must be 1..1024, got ${w}`);
   const mw = o.maxWindow ?? w;
   if (!Number.isInteger(mw) || mw < w || mw > 1024) throw new GatewayError("bad-config", `maxWindow must be window..1024, got ${mw}`);
+  const b = o.batchEvents ?? DEFAULT_BATCH_EVENTS;
+  if (!Number.isInteger(b) || b < 1 || b > BATCH_MAX_EVENTS) throw new GatewayError("bad-config", `batchEvents must be 1..${BATCH_MAX_EVENTS}, got ${b}`);
   if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) throw new GatewayError("bad-config", "ackTimeoutMs must be positive");
 }

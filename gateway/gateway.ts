@@ -22,13 +22,15 @@ import { GatewayMetrics, serveMetrics } from "./metrics.js";
 import { mqttConnector } from "./mqtt-connector.js";
 import { Outbox, type OutboxRecord } from "./outbox.js";
 import type { BrokerOptions } from "./transport.js";
-import { validateOptions, type GatewayOptions } from "./gateway-options.js";
+import { DEFAULT_BATCH_EVENTS, validateOptions, type GatewayOptions } from "./gateway-options.js";
 
 export type { GatewayOptions } from "./gateway-options.js";
 
 export interface GatewayEvents {
-  sent: [{ seq: number; attempt: number; path: number }];
-  acked: [{ seq: number; rttMs: number }];
+  /** `seqs`: the events of a batch frame (protocol/event-batch.ts); absent for a frame of one item. */
+  sent: [{ seq: number; attempt: number; path: number; seqs?: readonly number[] }];
+  /** A frame was acknowledged (its items left the outbox); `seqs`: the events of a batch frame. */
+  acked: [{ seq: number; rttMs: number; seqs?: readonly number[] }];
   rejected: [{ seq: number; reason: NakReason }];
   dropped: [{ seqs: number[] }];
   path: [{ path: number | undefined }];
@@ -81,6 +83,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       outbox: this.outbox,
       window: o.window ?? 32,
       maxWindow: o.maxWindow ?? o.window ?? 32,
+      batchEvents: o.batchEvents ?? DEFAULT_BATCH_EVENTS,
       ackTimeoutMs: o.ackTimeoutMs ?? 5000,
       failAfterMs: schedule.failAfterMs,
       status: () => o.status(),

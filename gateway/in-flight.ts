@@ -1,5 +1,5 @@
 /**
- * The frames on the wire and awaiting their ACK, with the sender's cursor per class (the highest
+ * The frames on the wire and awaiting their ACK (keyed by the frame's seq, its first event's), with the sender's cursor per class (the highest
  * sequence number handed out in that class since the window was last reset). Pure bookkeeping: the
  * Link decides what to send and when.
  */
@@ -7,7 +7,12 @@ import type { Timer } from "../protocol/clock.js";
 import type { OutboxRecord } from "./outbox.js";
 
 export interface InFlight {
+  /** The frame's first record: its seq is the frame's seq, its class the frame's class. */
   readonly rec: OutboxRecord;
+  /** Every record the frame carries, in seq order (one, or a batch: frame-groups.ts). */
+  readonly recs: readonly OutboxRecord[];
+  /** Their seqs: what an ACK of this frame removes from the outbox. */
+  readonly seqs: readonly number[];
   sentAt: number;
   firstSentAt: number;
   attempts: number;
@@ -35,10 +40,13 @@ export class InFlightWindow {
     return this.cursorsNow;
   }
 
-  /** Take a record on (advancing its class's cursor when `dispatched`). */
-  add(rec: OutboxRecord, dispatched = true): InFlight {
-    if (dispatched) this.cursorsNow[rec.prio] = Math.max(this.cursorsNow[rec.prio]!, rec.seq);
-    const f: InFlight = { rec, sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false, refs: [] };
+  /** Take a frame of one record, or of several of one class in seq order, on (advancing its class's cursor when `dispatched`). */
+  add(recs: OutboxRecord | readonly OutboxRecord[], dispatched = true): InFlight {
+    const all: readonly OutboxRecord[] = Array.isArray(recs) ? recs : [recs as OutboxRecord];
+    const rec = all[0]!;
+    const last = all[all.length - 1]!;
+    if (dispatched) this.cursorsNow[rec.prio] = Math.max(this.cursorsNow[rec.prio]!, last.seq);
+    const f: InFlight = { rec, recs: all, seqs: all.map((r) => r.seq), sentAt: 0, firstSentAt: 0, attempts: 0, timer: undefined, due: false, refs: [] };
     this.frames.set(rec.seq, f);
     return f;
   }

@@ -2,9 +2,10 @@
 import type { Command, NakReason } from "../protocol/index.js";
 
 export interface LinkEvents {
-  /** A frame left on `path` (attempt 1 first, then each resend). */
-  sent: [{ seq: number; attempt: number; path: number }];
-  acked: [{ seq: number; rttMs: number }];
+  /** A frame left on `path` (attempt 1 first, then each resend); `seqs`: the events of a batch frame. */
+  sent: [{ seq: number; attempt: number; path: number; seqs?: readonly number[] }];
+  /** A frame was acknowledged (its items left the outbox); `seqs`: the events of a batch frame. */
+  acked: [{ seq: number; rttMs: number; seqs?: readonly number[] }];
   /** The centre refused a frame for good (PERMANENT_NAK, or it could not be sealed): the item is parked. */
   rejected: [{ seq: number; reason: NakReason }];
   nak: [{ seq: number; reason: NakReason }];

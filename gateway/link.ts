@@ -26,6 +26,8 @@ export interface LinkOptions {
   readonly outbox: Outbox;
   readonly window: number;
   readonly maxWindow?: number;
+  /** Events per frame at most (send-window.ts); default 1. */
+  readonly batchEvents?: number;
   readonly ackTimeoutMs: number;
   /** Per path: no ACK for this long while frames wait makes the path suspect (when another is up). */
   readonly failAfterMs: readonly number[];

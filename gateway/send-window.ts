@@ -17,10 +17,17 @@
  * transmission, Karn's rule, RFC 6298 §3; at most `ackTimeoutMs`), an ACK of a frame that was never
  * resent proves the timeout spurious, and they keep their first transmission (with a fresh timeout)
  * instead of going twice. Only if no such ACK comes are they resent, in delivery order.
+ *
+ * Several events per frame: what waits is cut into frames by frame-groups.ts (a backlog of one class
+ * goes as batches of up to `batchEvents`, a lone event alone, one slot kept for alarms). A frame is
+ * known by its seq (its first event's) and the refs of its transmissions, and each ref by the seqs it
+ * carried: an ACK removes exactly the events of the frame it names. After a restart the same events may
+ * be grouped differently; an ACK of an old grouping still removes what that frame carried, and nothing else.
  */
 import type { EventEmitter } from "node:events";
-import { frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace, type UplinkPayload } from "../protocol/index.js";
+import { Priority, frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
+import { framePayload, groupFrames } from "./frame-groups.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
@@ -36,6 +43,8 @@ export interface SendWindowOptions {
   /** Growth limit of the window (window-size.ts); default `window`. */
   readonly maxWindow?: number;
   readonly ackTimeoutMs: number;
+  /** Events per frame at most (protocol/event-batch.ts BATCH_MAX_EVENTS); 1: one event per frame. Default 1. */
+  readonly batchEvents?: number;
   /** Centre-corrected time for the frames' `sent`. */
   readonly now: () => number;
   readonly events: EventEmitter<LinkEvents>;
@@ -49,6 +58,15 @@ export interface SendWindowOptions {
   readonly trace?: Trace;
 }
 
+/** One transmission: its ref (protocol/frame-ref.ts) and the seqs of the events it carried. */
+interface Sent {
+  readonly ref: string;
+  readonly seqs: readonly number[];
+}
+
+/** Records read from the outbox per turn of fill() at most (a grown window of full batches would read tens of thousands). */
+const PEEK_MAX = 4096;
+
 /** Refs kept per frame (its last transmissions). */
 const REFS_KEPT = 8;
 /** Seqs whose earlier transmissions are remembered outside the window. */
@@ -61,9 +79,10 @@ export class SendWindow {
   /**
    * Transmissions whose answer still counts though the frame is not in the window: the idle alternative
    * path's heartbeat, and frames in flight when the window last restarted (their ACK may come after the
-   * reconnect). seq -> refs; the oldest seqs are forgotten past OUTSIDE_KEPT.
+   * reconnect). frame seq -> its transmissions (ref, and the seqs that frame carried); the oldest
+   * frame seqs are forgotten past OUTSIDE_KEPT.
    */
-  private readonly outside = new Map<number, string[]>();
+  private readonly outside = new Map<number, Sent[]>();
   /** Smoothed round trip of frames acknowledged on their only transmission (RFC 6298 §2, Karn's rule), ms. */
   private srttMs: number | undefined;
   /** While probing: an ACK named a frame that timed out but was never resent (the timeout was spurious). */
@@ -95,7 +114,7 @@ export class SendWindow {
 
   /** A new path or connection: forget what was in flight (it stays in the outbox) and probe first. */
   restart(): void {
-    for (const f of this.inflight.all()) this.remember(f.rec.seq, f.refs);
+    for (const f of this.inflight.all()) this.remember(f.rec.seq, f.refs.map((ref) => ({ ref, seqs: f.seqs })));
     this.inflight.reset();
     this.sizing.reset();
     this.endRecovery();
@@ -110,14 +129,21 @@ export class SendWindow {
   /** Fill the window from the outbox in delivery order (one frame while probing). */
   fill(): void {
     const window = this.probingNow ? 1 : this.sizing.limit;
+    const maxEvents = this.o.batchEvents ?? 1;
     while (this.inflight.size < window) {
-      const recs = this.o.outbox.peek(this.inflight.cursors, window - this.inflight.size);
+      const free = window - this.inflight.size;
+      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX));
       if (recs.length === 0) {
         // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
         if (this.inflight.size === 0) this.sizing.reset();
         return;
       }
-      for (const rec of recs) this.transmit(this.inflight.add(rec));
+      let lowerInFlight = 0;
+      for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
+      const frames = groupFrames(recs, { free, window, lowerInFlight, maxEvents });
+      // Only lower classes wait and the alarm slot is all that is free.
+      if (frames.length === 0) return;
+      for (const group of frames) this.transmit(this.inflight.add(group));
     }
   }
 
@@ -134,41 +160,52 @@ export class SendWindow {
 
   /** A frame sent outside the window (the idle alternative's heartbeat): its answer is expected too. */
   sentOutside(seq: number, frame: Uint8Array): void {
-    this.remember(seq, [frameRef(frame)]);
+    this.remember(seq, [{ ref: frameRef(frame), seqs: [seq] }]);
   }
 
-  private remember(seq: number, refs: readonly string[]): void {
-    if (refs.length === 0) return;
-    this.outside.set(seq, [...(this.outside.get(seq) ?? []), ...refs].slice(-REFS_KEPT));
+  private remember(seq: number, sent: readonly Sent[]): void {
+    if (sent.length === 0) return;
+    this.outside.set(seq, [...(this.outside.get(seq) ?? []), ...sent].slice(-REFS_KEPT));
     while (this.outside.size > OUTSIDE_KEPT) this.outside.delete(this.outside.keys().next().value!);
   }
 
   /**
-   * Whether an answer naming (seq, ref) answers a frame this gateway sent and still waits on: one of the
-   * frame's own transmissions. Anything else (a ref of a junk frame someone else published with this
-   * seq, an old answer replayed) is not an answer to us.
+   * The seqs carried by the frame an answer naming (seq, ref) answers, if it is one this gateway sent
+   * and still waits on: one of the frame's own transmissions. Anything else (a ref of a junk frame
+   * someone else published with this seq, an old answer replayed) is not an answer to us: undefined.
    */
+  covered(seq: number, ref: string): readonly number[] | undefined {
+    const f = this.inflight.get(seq);
+    if (f?.refs.includes(ref)) return f.seqs;
+    return this.outside.get(seq)?.find((s) => s.ref === ref)?.seqs;
+  }
+
+  /** Whether an answer naming (seq, ref) answers one of our transmissions still awaited (see covered). */
   answers(seq: number, ref: string): boolean {
-    return this.inflight.get(seq)?.refs.includes(ref) === true || this.outside.get(seq)?.includes(ref) === true;
+    return this.covered(seq, ref) !== undefined;
   }
 
   /**
    * Take the frames an ACK answers off the window: only pairs naming one of our transmissions count.
-   * Returns the seqs answered (for the outbox) and the round-trip time of each one that was in flight.
+   * Returns the event seqs answered (for the outbox: every seq the answered frames carried) and the
+   * round-trip time of each frame that was in flight. A frame in flight under the same seq but grouped
+   * otherwise (after a restart) leaves the window only if the answered frame carried all of its events.
    */
-  acknowledge(seqs: readonly number[], refs: readonly string[]): { answered: number[]; done: { seq: number; rttMs: number }[] } {
+  acknowledge(seqs: readonly number[], refs: readonly string[]): { answered: number[]; done: { seq: number; rttMs: number; seqs?: readonly number[] }[] } {
     const now = this.o.clock.now();
     const answered: number[] = [];
     const full = this.inflight.size >= this.sizing.limit;
-    const done: { seq: number; rttMs: number }[] = [];
+    const done: { seq: number; rttMs: number; seqs?: readonly number[] }[] = [];
     seqs.forEach((seq, i) => {
-      if (!this.answers(seq, refs[i]!)) return;
-      answered.push(seq);
+      const carried = this.covered(seq, refs[i]!);
+      if (!carried) return;
+      answered.push(...carried);
       this.outside.delete(seq);
-      const f = this.inflight.remove(seq);
-      if (!f) return;
+      const held = this.inflight.get(seq);
+      if (!held || !held.seqs.every((s) => carried.includes(s))) return;
+      const f = this.inflight.remove(seq)!;
       const rttMs = now - f.sentAt;
-      done.push({ seq, rttMs });
+      done.push({ seq, rttMs, ...(f.seqs.length > 1 ? { seqs: f.seqs } : {}) });
       if (f.attempts === 1) this.srttMs = this.srttMs === undefined ? rttMs : this.srttMs + (rttMs - this.srttMs) / 8;
       if (this.probingNow && f.due) this.spurious = true;
     });
@@ -230,18 +267,17 @@ export class SendWindow {
     f.timer = undefined;
     if (!route) return;
     const { rec } = f;
-    const head = { v: 1 as const, panel: this.o.panel, seq: rec.seq, sent: this.o.now() };
-    const item = rec.item;
-    const payload: UplinkPayload =
-      item.kind === "event" ? { ...head, events: [item.event] } : item.kind === "result" ? { ...head, result: item.result } : { ...head, heartbeat: item.heartbeat };
     let frame: Uint8Array;
     try {
-      frame = sealUplink(payload, this.o.signer);
+      frame = sealUplink(framePayload(f.recs, this.o.panel, this.o.now()), this.o.signer);
     } catch (e) {
       // Cannot happen for items validated on entry; never let one block the window.
       this.inflight.remove(rec.seq);
-      this.o.outbox.park(rec.seq);
-      this.o.events.emit("rejected", { seq: rec.seq, reason: isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed" });
+      const reason = isProtocolError(e) && e.code === "oversize" ? "oversize" : "malformed";
+      for (const seq of f.seqs) {
+        this.o.outbox.park(seq);
+        this.o.events.emit("rejected", { seq, reason });
+      }
       return;
     }
     f.refs.push(frameRef(frame));
@@ -253,7 +289,7 @@ export class SendWindow {
     f.attempts++;
     route.path.send(topics.up(this.o.panel), frame);
     trace?.("published", this.o.panel, rec.seq);
-    this.o.events.emit("sent", { seq: rec.seq, attempt: f.attempts, path: route.index });
+    this.o.events.emit("sent", { seq: rec.seq, attempt: f.attempts, path: route.index, ...(f.seqs.length > 1 ? { seqs: f.seqs } : {}) });
     this.armTimeout(f);
   }
 

@@ -15,6 +15,7 @@
  * `[1]` is depth 2. Items count every data item, map keys and tags included.
  */
 import { ProtocolError } from "./errors.js";
+import { BATCH_MAX_EVENTS } from "./event-batch.js";
 
 export interface CborLimits {
   readonly maxBytes: number;
@@ -36,9 +37,11 @@ export const HEADER_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 2, m
 
 /**
  * An uplink payload (uplink.ts). Deepest: a heartbeat's area pair, map > heartbeat > areas > pair > int
- * (depth 5). Most items: a heartbeat with 32 areas and 32 troubles (about 145), or 16 events of 6 items.
+ * (depth 5). Most items: a full batch (event-batch.ts), BATCH_MAX_EVENTS events of 6 items and their
+ * seqs, plus the map's 13 (909 for 128); a heartbeat with 32 areas and 32 troubles has about 145. A
+ * hostile payload still costs at most this many loop turns, as much as the largest valid one.
  */
-export const UPLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 5, maxItems: 160 };
+export const UPLINK_LIMITS: CborLimits = { maxBytes: FRAME_BYTES, maxDepth: 5, maxItems: 16 + 7 * BATCH_MAX_EVENTS };
 
 /**
  * A downlink payload (downlink.ts). Deepest: a user-add's area list, map > command > arguments > spec >

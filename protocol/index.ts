@@ -2,6 +2,7 @@
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./schema.js";
+export * from "./event-batch.js";
 export * from "./cbor.js";
 export * from "./cbor-prescan.js";
 export * from "./cose.js";

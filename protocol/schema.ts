@@ -4,6 +4,7 @@
  * (uplink.ts, downlink.ts) map them to compact integer-keyed CBOR and back.
  */
 import { z } from "zod";
+import { BATCH_MAX_EVENTS, batchProblem } from "./event-batch.js";
 import { QUALIFIERS, eventDef } from "./events.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -99,7 +100,13 @@ const UplinkHead = {
   sent: Millis,
 };
 export const UplinkPayload = z.union([
-  z.strictObject({ ...UplinkHead, events: z.array(Event).min(1).max(16) }),
+  /** `seqs`: a batch frame, one seq per event (event-batch.ts has the rules); absent: all under `seq`. */
+  z
+    .strictObject({ ...UplinkHead, events: z.array(Event).min(1).max(BATCH_MAX_EVENTS), seqs: z.array(Seq).min(2).max(BATCH_MAX_EVENTS).optional() })
+    .superRefine((p, ctx) => {
+      const problem = batchProblem(p.seq, p.events, p.seqs);
+      if (problem) ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    }),
   z.strictObject({ ...UplinkHead, heartbeat: Heartbeat }),
   z.strictObject({ ...UplinkHead, result: CommandResult }),
 ]);

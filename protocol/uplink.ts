@@ -3,7 +3,8 @@
  *   {0: version, 1: panel, 2: seq, 3: sent, and exactly one of
  *    4: events [[code, qualifier, area, zone-or-user (0 if none), age ms = sent - at], ...],
  *    5: heartbeat {0: [[area, mode index], ...], 1: [trouble codes], 2: outbox depth},
- *    6: result {0: command id, 1: ok, 2?: error}}
+ *    6: result {0: command id, 1: ok, 2?: error},
+ *   and with 4 only, 7: [seq, ...] when the frame is a batch, one seq per event (event-batch.ts)}
  * Event times travel as their age at transmission, which keeps a single-event alarm frame within
  * 128 bytes (the size budget in protocol/README.md); the receiver recovers the absolute time as sent - age.
  */
@@ -15,7 +16,7 @@ import { ArmModes, PROTOCOL_VERSION, UplinkPayload, type Event, type Heartbeat }
 import { isUplinkPayload } from "./uplink-guard.js";
 import { arr, checkVersion, intMap, validate } from "./wire.js";
 
-const K = { v: 0, panel: 1, seq: 2, sent: 3, events: 4, heartbeat: 5, result: 6 } as const;
+const K = { v: 0, panel: 1, seq: 2, sent: 3, events: 4, heartbeat: 5, result: 6, seqs: 7 } as const;
 
 function eventToWire(e: Event, sent: number): CborValue {
   const meaning = eventDef(e.code)?.number;
@@ -70,7 +71,10 @@ export function encodeUplinkPayload(input: unknown): Uint8Array {
     [K.seq, p.seq],
     [K.sent, p.sent],
   ]);
-  if ("events" in p) m.set(K.events, p.events.map((e) => eventToWire(e, p.sent)));
+  if ("events" in p) {
+    m.set(K.events, p.events.map((e) => eventToWire(e, p.sent)));
+    if (p.seqs !== undefined) m.set(K.seqs, p.seqs);
+  }
   else if ("heartbeat" in p) m.set(K.heartbeat, heartbeatToWire(p.heartbeat));
   else m.set(K.result, new Map<number, CborValue>([[0, p.result.id], [1, p.result.ok], ...(p.result.error !== undefined ? [[2, p.result.error] as [number, CborValue]] : [])]));
   return encodeCanonical(m);
@@ -84,7 +88,11 @@ export function decodeUplinkPayload(bytes: Uint8Array): UplinkPayload {
   const bodies = [K.events, K.heartbeat, K.result].filter((k) => m.has(k));
   if (bodies.length !== 1) throw new ProtocolError("malformed", "exactly one of events, heartbeat, result");
   const out: Record<string, unknown> = { v: PROTOCOL_VERSION, panel: m.get(K.panel), seq: m.get(K.seq), sent };
-  if (m.has(K.events)) out.events = arr(m.get(K.events), "events").map((e) => eventFromWire(e, sent));
+  if (m.has(K.seqs) && !m.has(K.events)) throw new ProtocolError("malformed", "seqs (key 7) only with events");
+  if (m.has(K.events)) {
+    out.events = arr(m.get(K.events), "events").map((e) => eventFromWire(e, sent));
+    if (m.has(K.seqs)) out.seqs = arr(m.get(K.seqs), "seqs");
+  }
   else if (m.has(K.heartbeat)) out.heartbeat = heartbeatFromWire(m.get(K.heartbeat)!);
   else {
     const r = intMap(m.get(K.result), [0, 1, 2], "result");

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Gateway } from "../../gateway/gateway.js";
+import { DEFAULT_BATCH_EVENTS } from "../../gateway/gateway-options.js";
 import { Cid, Qualifier, generateEd25519, privateKeyFromPem } from "../../protocol/index.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { initCentre } from "../../simulator/centre/pki/provisioning.js";
@@ -19,8 +20,12 @@ import type { BenchOptions } from "./run.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
-/** Drain `events` through `broker`; `maxWindow` lets the send window grow while it pays (window-size.ts). */
-export async function drainRate(broker: BenchBroker, events: number, maxWindow = 32): Promise<number> {
+/**
+ * Drain `events` through `broker`, in events/s (each event its own seq; a batch frame carries up to
+ * `batchEvents` of them: protocol/event-batch.ts); `maxWindow` lets the send window grow while it pays
+ * (window-size.ts).
+ */
+export async function drainRate(broker: BenchBroker, events: number, maxWindow = 32, batchEvents = DEFAULT_BATCH_EVENTS): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const centre = initCentre(join(dir, "centre"));
   const panelKeys = generateEd25519();
@@ -44,6 +49,7 @@ export async function drainRate(broker: BenchBroker, events: number, maxWindow =
     brokers: [{ url: broker.url, protocolVersion: broker.mqttVersion, username: "drain-1", password: "bench" }],
     category: "SP4",
     maxWindow,
+    batchEvents,
     status: () => ({ areas: [], troubles: [] }),
     onCommand: (c) => ({ id: c.id, ok: false, error: "unavailable" }),
     onLink: () => {},

@@ -25,6 +25,8 @@ function fakePath(state: PathState): FakePath {
 export interface PartsOptions {
   window?: number;
   maxWindow?: number;
+  /** Events per frame at most (default 1, as SendWindow's). */
+  batchEvents?: number;
   ackTimeoutMs?: number;
   failAfterMs?: number[];
   /** State of each fake path (default one path, up). */
@@ -55,6 +57,7 @@ export function linkParts(o: PartsOptions = {}) {
     outbox,
     window: o.window ?? 4,
     ...(o.maxWindow !== undefined ? { maxWindow: o.maxWindow } : {}),
+    ...(o.batchEvents !== undefined ? { batchEvents: o.batchEvents } : {}),
     ackTimeoutMs: o.ackTimeoutMs ?? 1000,
     now: () => clock.now() + offsetMs,
     events,

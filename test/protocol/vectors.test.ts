@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MapKeyRing, openDownlink, openUplink, privateKeyFromPem, publicKeyFromPem, sealDownlink, sealUplink } from "../../protocol/index.js";
+import { MapKeyRing, frameRef, openDownlink, openUplink, privateKeyFromPem, publicKeyFromPem, sealDownlink, sealUplink } from "../../protocol/index.js";
 
 const dir = join(import.meta.dirname, "../vectors");
 const vectors = JSON.parse(readFileSync(join(dir, "v1.json"), "utf8")) as {
@@ -28,6 +28,12 @@ describe("known-answer vectors (test/vectors/v1.json): fixed key and payload giv
       expect(openDownlink(Buffer.from(v.frame, "hex"), { centre: { kid: "centre", key: centrePub }, panel: "panel-0001" })).toEqual(v.payload);
     });
   }
+
+  it("the ACK of the batch frame names that frame: its seq (the first event's) and its ref", () => {
+    const batch = vectors.uplink.find((v) => v.name === "batch of three closings")!;
+    const ack = vectors.downlink.find((v) => v.name === "ack of a batch frame")!;
+    expect((ack.payload as { ack: unknown }).ack).toEqual({ seqs: [(batch.payload as { seq: number }).seq], refs: [frameRef(Buffer.from(batch.frame, "hex"))] });
+  });
 
   it("a single-event alarm frame is at most 128 bytes (the size budget)", () => {
     const alarm = vectors.uplink.find((v) => v.name === "single burglary alarm")!;

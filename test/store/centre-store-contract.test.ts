@@ -10,6 +10,7 @@ import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store
 import { PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations.js";
 import { SQLITE_SCHEMA_VERSION } from "../../simulator/centre/store-pg/sqlite-migrations.js";
 import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
 import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -148,6 +149,37 @@ describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
       expect((await b.registry.panel("P1"))?.lastSeen).toBeNull();
       // The same frames, fixed, are new: nothing of the failed batch was kept.
       expect((await b.frames.store([frame(burglary("P1", 8, 1)), frame(heartbeat("P1", 9))], T0, "r2")).map((o) => o.result)).toEqual(["stored", "stored"]);
+    });
+  });
+
+  describe("batch frames: one row per event seq (receiver/frame-events.ts)", () => {
+    const zones = (seqs: number[], zone0 = 1) => seqs.map((_, i) => ({ code: 130, q: 1 as const, area: 1, zone: zone0 + i, at: T0 }));
+    const batchRows = (seqs: number[], zone0 = 1, evidence = 7) =>
+      frameEvents("P1", "k1", { v: 1, panel: "P1", seq: seqs[0]!, sent: T0, events: zones(seqs, zone0), seqs }, new Uint8Array([9, evidence]));
+
+    it("a regrouped resend through another receiver stores only the events not stored yet, and alarms only for them", async () => {
+      const first = await a.frames.store(batchRows([10, 11]), T0, "r1");
+      expect(first.map((o) => o.result)).toEqual(["stored", "stored"]);
+      const again = await b.frames.store(batchRows([10, 11, 12, 13], 1, 8), T0 + 1, "r2");
+      expect(again.map((o) => o.result)).toEqual(["duplicate", "duplicate", "stored", "stored"]);
+      expect(again.flatMap((o) => (o.result === "stored" ? o.alarms : []))).toHaveLength(2);
+      expect(await a.frames.count("P1")).toBe(4);
+      expect((await a.alarms.list()).map((x) => x.title).sort()).toEqual(["burglary zone 1 area 1", "burglary zone 2 area 1", "burglary zone 3 area 1", "burglary zone 4 area 1"]);
+    });
+
+    it("each event's row keeps its own seq and one-event payload; its alarm links that row", async () => {
+      await a.frames.store(batchRows([20, 22]), T0 + 5, "r1");
+      const alarms = await b.alarms.list();
+      const linked = await Promise.all(alarms.map((x) => b.alarms.frames(x.id)));
+      expect(linked.flat().map((f) => [f.seq, f.payload]).sort()).toEqual([
+        [20, { v: 1, panel: "P1", seq: 20, sent: T0, events: zones([20]) }],
+        [22, { v: 1, panel: "P1", seq: 22, sent: T0, events: zones([22], 2) }],
+      ]);
+    });
+
+    it("a hole between a batch's seqs is a gap like any other", async () => {
+      await a.frames.store(batchRows([0, 1, 3]), T0, "r1");
+      expect((await a.frames.checkGaps("P1", T0 + GRACE, GRACE, gapAlarm)).map((g) => [g.from, g.to])).toEqual([[2, 2]]);
     });
   });
 

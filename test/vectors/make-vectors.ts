@@ -10,6 +10,8 @@ const up = [
   { name: "duress by user 7 and restore of AC loss", payload: { v: 1, panel: "panel-0001", seq: 7, sent: t, events: [{ code: 121, q: 1, area: 2, user: 7, at: t - 2000 }, { code: 301, q: 3, area: 0, at: t - 61000 }] } },
   { name: "heartbeat", payload: { v: 1, panel: "panel-0001", seq: 4294967296, sent: t, heartbeat: { areas: [{ area: 1, mode: "away" }, { area: 2, mode: "disarmed" }], troubles: [301], outbox: 3 } } },
   { name: "command result", payload: { v: 1, panel: "panel-0001", seq: 9, sent: t, result: { id: "cmd-42", ok: false, error: "unknown-user" } } },
+  // A batch frame (protocol/event-batch.ts): three open/close events of a backlog, each with its own seq.
+  { name: "batch of three closings", payload: { v: 1, panel: "panel-0001", seq: 20, sent: t, events: [{ code: 401, q: 3, area: 1, user: 3, at: t - 3_600_000 }, { code: 401, q: 3, area: 2, user: 3, at: t - 3_590_000 }, { code: 401, q: 1, area: 1, user: 4, at: t - 1_800_000 }], seqs: [20, 21, 24] } },
 ];
 const upFrames = up.map((v) => sealUplink(v.payload as never, { kid: "panel-0001", key: panelKey }));
 /** Answers name the exact uplink vectors they answer (protocol/frame-ref.ts). */
@@ -18,6 +20,7 @@ const down = [
   { name: "ack", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [123456, 7], refs: [ref(0), ref(1)] } } },
   { name: "nak stale", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 9, reason: "stale", ref: ref(3) } } },
   { name: "add user command", payload: { v: 1, panel: "panel-0001", sent: t, cmd: { id: "cmd-43", exp: t + 300000, type: "user-add", spec: { user: 5, code: "482913", name: "Anna", areas: [1, 2], perms: ["disarm", "bypass"] } } } },
+  { name: "ack of a batch frame", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [20], refs: [ref(4)] } } },
 ];
 const out = {
   note: "Known-answer vectors for protocol v1. Ed25519 signatures are deterministic (RFC 8032), so a fixed key and payload give exactly these bytes.",

@@ -11,6 +11,9 @@
  * failing verification is over its budget and dropped before verification, with one "flooding" alarm
  * per episode (flood-guard.ts).
  *
+ * A batch frame (several events, each with its own seq: protocol/event-batch.ts) is stored as one row per
+ * event (frame-events.ts) and ACKed once, when all of them are stored (new or already there).
+ *
  * Frames that arrive together are stored in one transaction (group commit): one fsync per batch lets a
  * receiver go well past SQLite's ~5k durable commits/s. A frame already stored (by this receiver, another
  * one, or before a restart: UNIQUE(panel, seq)) is ACKed again and never processed twice.
@@ -57,6 +60,7 @@ import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Supervisor } from "./supervisor.js";
 import type { ReceiverEvents } from "./receiver-events.js";
+import { frameEvents } from "./frame-events.js";
 import { judgeFrame } from "./receiver-frame.js";
 import { ReceiverIntake } from "./receiver-intake.js";
 
@@ -107,8 +111,18 @@ type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 /** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
 const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 
-/** A batch of frames to store, each with the ref its ACK or NAK will name (protocol/frame-ref.ts). */
-type Batch = (FrameToStore & { readonly ref: string })[];
+/**
+ * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);
+ * `answer`, on a frame's last row only, is the seq its ACK or NAK names (the frame's seq). A frame's rows
+ * are never split between two commits, so its ACK means every event of it is stored.
+ */
+type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number })[];
+
+/**
+ * Rows (events) per transaction at most, whatever the frames: a batch frame brings up to
+ * BATCH_MAX_EVENTS rows, and PostgreSQL's multi-row INSERT has at most 65,535 bind parameters (8 per row).
+ */
+const MAX_ROWS = 4096;
 
 
 export class Receiver extends EventEmitter<ReceiverEvents> {
@@ -124,13 +138,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private readonly gaps: GapDetector;
   private readonly supervisor: Supervisor | undefined;
   private pending: Batch = [];
+  /** Frames among `pending` (rows with an `answer`). */
+  private pendingFrames = 0;
   private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
   private readonly intake: ReceiverIntake;
   private flushScheduled = false;
   /** The batch being committed; the next waits for it (ACKs in commit order). */
   private committing: Promise<void> | undefined;
   private flushAgain = false;
-  /** Counters: group commits, frames in them, duplicates re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
+  /** Counters: group commits, rows in them (one per event of a batch frame), duplicates (per event) re-ACKed, NAKs sent, frames left un-ACKed by a store that could not be reached. */
   readonly stats = { commits: 0, framesCommitted: 0, duplicates: 0, naks: 0, held: 0 };
 
   constructor(private readonly opts: ReceiverOptions) {
@@ -222,6 +238,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   kill(): void {
     this.state = "stopped";
     this.pending = [];
+    this.pendingFrames = 0;
     this.reAcks.clear();
     this.intake.clear();
     for (const e of this.electors) e.kill();
@@ -296,13 +313,20 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         const { seq } = v.payload;
         trace?.("received", v.panel, seq, arrived);
         trace?.("verified", v.panel, seq);
-        if (this.windows.for(v.panel).check(seq) === "duplicate") {
-          this.stats.duplicates++;
-          this.emit("duplicate", v.panel, seq);
+        const rows = frameEvents(v.panel, v.kid, v.payload, message);
+        const window = this.windows.for(v.panel);
+        if (rows.every((r) => window.check(r.seq) === "duplicate")) {
+          for (const r of rows) {
+            this.stats.duplicates++;
+            this.emit("duplicate", v.panel, r.seq);
+          }
           this.queueAck(v.panel, seq, v.ref);
         } else {
-          this.pending.push({ panel: v.panel, seq, kid: v.kid, payload: v.payload, frame: message, ref: v.ref });
-          if (this.pending.length >= (this.opts.maxBatch ?? 256)) return this.flush();
+          // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
+          const last = rows.length - 1;
+          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, answer: seq } : { ...r, ref: v.ref }));
+          this.pendingFrames++;
+          if (this.pendingFrames >= (this.opts.maxBatch ?? 256) || this.pending.length >= MAX_ROWS) return this.flush();
         }
         break;
       }
@@ -342,9 +366,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private flush(): void {
     this.flushScheduled = false;
     if (this.committing) return void (this.flushAgain = true);
-    // At most maxBatch frames per transaction, also when a slow commit let more pile up.
+    // At most maxBatch frames (and about MAX_ROWS rows) per transaction, also when a slow commit let
+    // more pile up; never a frame's rows split between two (its ACK must mean all of them are stored).
     const max = this.opts.maxBatch ?? 256;
-    const batch = this.pending.splice(0, max);
+    let n = 0;
+    let frames = 0;
+    while (n < this.pending.length && frames < max && n < MAX_ROWS) if (this.pending[n++]!.answer !== undefined) frames++;
+    while (n < this.pending.length && this.pending[n - 1]!.answer === undefined) if (this.pending[n++]!.answer !== undefined) frames++;
+    const batch = this.pending.splice(0, n);
+    this.pendingFrames -= frames;
     if (this.pending.length > 0) this.flushAgain = true;
     const committing = batch.length > 0 && this.state !== "stopped" ? this.storeBatch(batch) : undefined;
     // An embedded store has committed by now: ACK in this turn. A networked one: once it has committed.
@@ -398,7 +428,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private storeFailed(batch: Batch, e: unknown): void {
     if (isStoreError(e, "store-unavailable")) return this.hold(batch.length, e);
     this.log.log("error", "receiver: store failed", { receiver: this.name, frames: batch.length, error: (e as Error).message });
-    for (const f of batch) this.send(f.panel, { nak: { seq: f.seq, reason: "store-failed", ref: f.ref } });
+    for (const f of batch) if (f.answer !== undefined) this.send(f.panel, { nak: { seq: f.answer, reason: "store-failed", ref: f.ref } });
   }
 
   private committed(batch: Batch, outcomes: StoreOutcome[]): void {
@@ -411,7 +441,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       const o = outcomes[i]!;
       trace?.("stored", f.panel, f.seq);
       this.windows.for(f.panel).mark(f.seq);
-      this.queueAck(f.panel, f.seq, f.ref);
+      if (f.answer !== undefined) this.queueAck(f.panel, f.answer, f.ref);
       if (o.result === "duplicate") {
         this.stats.duplicates++;
         return void this.emit("duplicate", f.panel, f.seq);
