@@ -20,7 +20,7 @@ export type EventClass =
   | "supervisory";
 
 /**
- * Delivery priority, lower is sooner. Issue #4: alarm and hold-up first, then fire/tamper/trouble,
+ * Delivery priority, lower is sooner: alarm and hold-up first, then fire/tamper/trouble,
  * then open/close, then tests and heartbeats.
  */
 export const Priority = { Alarm: 0, Urgent: 1, OpenClose: 2, Routine: 3 } as const;

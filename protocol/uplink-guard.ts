@@ -1,9 +1,11 @@
 /**
  * A hand-written test that a value is an UplinkPayload, equal in verdict to the zod schema (schema.ts
  * `UplinkPayload`; a property test holds the two together). The centre opens every frame through it:
- * the canonical CBOR decoder (uplink.ts) has already typed the payload's fields, and zod's pass over it
+ * the canonical CBOR decoder (uplink.ts) has already typed the payload's fields (a batch frame's `seqs` too,
+ * with event-batch.ts's rules), and zod's pass over it
  * cost more than the decode. decodeUplinkPayload runs zod only on a payload this refuses, for the message.
  */
+import { BATCH_MAX_EVENTS, batchProblem } from "./event-batch.js";
 import { isEvent, intIn } from "./event-guard.js";
 import { eventDef } from "./events.js";
 import { ArmModes, CommandErrorCode, PANEL_ID_PATTERN, PROTOCOL_VERSION, type UplinkPayload } from "./schema.js";
@@ -48,16 +50,19 @@ export function isUplinkPayload(v: unknown): v is UplinkPayload {
   if (!isRecord(v)) return false;
   let body: string | undefined;
   for (const k in v) {
-    if (HEAD.includes(k)) continue;
+    if (HEAD.includes(k) || k === "seqs") continue; // seqs: only beside events (hasOnly below)
     if (!BODIES.has(k) || body !== undefined) return false;
     body = k;
   }
-  if (body === undefined || !hasOnly(v, [...HEAD, body])) return false;
+  if (body === undefined || !hasOnly(v, [...HEAD, body], body === "events" ? ["seqs"] : [])) return false;
   const { v: version, panel, seq, sent } = v;
   if (version !== PROTOCOL_VERSION || typeof panel !== "string" || !PANEL_ID_PATTERN.test(panel) || !intIn(seq, 0, MAX) || !intIn(sent, 0, MAX)) return false;
   if (body === "events") {
-    const events = v.events;
-    return Array.isArray(events) && events.length >= 1 && events.length <= 16 && events.every(isEvent);
+    const { events, seqs } = v;
+    if (!Array.isArray(events) || events.length < 1 || events.length > BATCH_MAX_EVENTS || !events.every(isEvent)) return false;
+    // A batch frame (event-batch.ts): the seqs' own bounds, then the rules between seqs and events.
+    if (seqs !== undefined && (!Array.isArray(seqs) || seqs.length < 2 || seqs.length > BATCH_MAX_EVENTS || !seqs.every((s) => intIn(s, 0, MAX)))) return false;
+    return batchProblem(seq as number, events as { code: number }[], seqs as number[] | undefined) === undefined;
   }
   return body === "heartbeat" ? isHeartbeat(v.heartbeat) : isCommandResult(v.result);
 }

@@ -38,3 +38,19 @@ export const uplinkPayload: fc.Arbitrary<UplinkPayload> = fc
       .record({ id: fc.string({ minLength: 1, maxLength: 64 }), ok: fc.boolean(), error: fc.option(fc.constantFrom(...CommandErrorCode.options), { nil: undefined }) })
       .map(({ id, ok, error }) => ({ ...headOf, result: error === undefined ? { id, ok } : { id, ok, error } }));
   });
+
+/** A valid batch frame's payload (event-batch.ts): 2-128 events of one priority class, seqs rising from `seq`. */
+export const batchPayload: fc.Arbitrary<UplinkPayload> = fc
+  .record({ panel: panelId, seq: fc.nat({ max: 2 ** 40 }), sent: millis, priority: fc.constantFrom(...new Set(EVENTS.map((d) => d.priority))), n: fc.integer({ min: 2, max: 128 }) })
+  .chain(({ panel, seq, sent, priority, n }) =>
+    fc
+      .tuple(
+        fc.array(event(sent).filter((e) => EVENTS.find((d) => d.code === e.code)!.priority === priority), { minLength: n, maxLength: n }),
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: n - 1, maxLength: n - 1 }),
+      )
+      .map(([events, steps]) => {
+        const seqs = [seq];
+        for (const d of steps) seqs.push(seqs[seqs.length - 1]! + d);
+        return { v: 1 as const, panel, seq, sent, events, seqs };
+      }),
+  );

@@ -9,11 +9,11 @@ import { describe, expect, it } from "vitest";
 import { Cid, UplinkPayload, decodeUplinkPayload, encodeUplinkPayload, isProtocolError } from "../../protocol/index.js";
 import { encodeCanonical } from "../../protocol/cbor.js";
 import { isUplinkPayload } from "../../protocol/uplink-guard.js";
-import { uplinkPayload } from "./arbitraries.js";
+import { batchPayload, uplinkPayload } from "./arbitraries.js";
 import { anyValue, mutate, paths } from "./mutate.js";
 
 const mutated = fc
-  .tuple(uplinkPayload, fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom("x", "events", "heartbeat", "result", "zone", "user", "error", "v"))
+  .tuple(fc.oneof(uplinkPayload, batchPayload), fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom("x", "events", "heartbeat", "result", "zone", "user", "error", "v"))
   .map(([p, n, action, to, extraKey]) => {
     const all = paths(p);
     return mutate(p, all[n % all.length]!, action, to, extraKey);
@@ -33,6 +33,16 @@ describe("isUplinkPayload agrees with the UplinkPayload schema", () => {
         agrees(p);
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it("accepts every valid batch payload (several events, their seqs), with the value zod returns (property)", () => {
+    fc.assert(
+      fc.property(batchPayload, (p) => {
+        expect(isUplinkPayload(p)).toBe(true);
+        agrees(p);
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -69,6 +79,20 @@ describe("isUplinkPayload agrees with the UplinkPayload schema", () => {
       [{ ...head, result: { id: "c", ok: false, error: "open-zones" } }, true],
       [{ ...head, result: { id: "c", ok: false, error: "nope" } }, false],
       [{ ...head, events: events(1), heartbeat: hb }, false],
+      // batch frames (event-batch.ts): seqs bounds and the rules between seqs and events
+      [{ ...head, events: events(2), seqs: [0, 1] }, true],
+      [{ ...head, events: events(128), seqs: Array.from({ length: 128 }, (_, i) => i * 2) }, true],
+      [{ ...head, events: events(129), seqs: Array.from({ length: 129 }, (_, i) => i) }, false],
+      [{ ...head, events: events(17) }, false],
+      [{ ...head, events: events(1), seqs: [0] }, false],
+      [{ ...head, events: events(2), seqs: [0, 1, 2] }, false],
+      [{ ...head, events: events(2), seqs: [1, 2] }, false],
+      [{ ...head, events: events(2), seqs: [0, 0] }, false],
+      [{ ...head, events: events(2), seqs: [0, 1.5] }, false],
+      [{ ...head, events: events(2), seqs: [0, -1] }, false],
+      [{ ...head, events: events(2), seqs: "0,1" }, false],
+      [{ ...head, events: [ev, { code: Cid.AcLoss, q: 1, area: 0, zone: 0, at: 0 }], seqs: [0, 1] }, false],
+      [{ ...head, heartbeat: hb, seqs: [0, 1] }, false],
       [head, false],
       [null, false],
       [[], false],
