@@ -35,6 +35,17 @@ describe("known-answer vectors (test/vectors/v1.json): fixed key and payload giv
     expect((ack.payload as { ack: unknown }).ack).toEqual({ seqs: [(batch.payload as { seq: number }).seq], refs: [frameRef(Buffer.from(batch.frame, "hex"))] });
   });
 
+  it("every answer names an uplink vector it answers: the frame's ref, with that frame's seq", () => {
+    const bySeqRef = new Map(vectors.uplink.map((u) => [frameRef(Buffer.from(u.frame, "hex")), (u.payload as { seq: number }).seq]));
+    const named: [number, string][] = vectors.downlink.flatMap((d) => {
+      const p = d.payload as { ack?: { seqs: number[]; refs: string[] }; nak?: { seq: number; ref: string } };
+      if (p.ack) return p.ack.seqs.map((s, i): [number, string] => [s, p.ack!.refs[i]!]);
+      return p.nak ? [[p.nak.seq, p.nak.ref] as [number, string]] : [];
+    });
+    expect(named.length).toBe(4);
+    for (const [seq, ref] of named) expect(bySeqRef.get(ref)).toBe(seq);
+  });
+
   it("a single-event alarm frame is at most 128 bytes (the size budget)", () => {
     const alarm = vectors.uplink.find((v) => v.name === "single burglary alarm")!;
     expect(alarm.frame.length / 2).toBeLessThanOrEqual(128);
