@@ -18,7 +18,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
 import { isCategoryName } from "../../../protocol/supervision.js";
-import { isPostgresUrl, openCentreStore } from "../store-pg/open-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
+import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { CentreStorePort, RegistryPort } from "../store-pg/port.js";
 import { redactedStore } from "../pki/centre-store-file.js";
 import { CentreError } from "../errors.js";
@@ -132,8 +133,8 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   const actions = [a.init && !a.panel && !a.client && !a.revoke, a.panel, a.client, a.revoke, a.crl].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
-  const location = a.store === undefined ? undefined : isPostgresUrl(a.store) ? a.store : resolve(a.store);
-  if (location !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
+  if (a.store !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
+  const location = a.store === undefined ? undefined : storeLocationFlag(a.store);
   let store: CentreStorePort | undefined;
   try {
     // The store is opened (and migrated) before the directory records it: a wrong URL leaves nothing behind.
