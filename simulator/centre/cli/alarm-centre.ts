@@ -47,6 +47,8 @@ options:
                            session cut, within this period plus one load
   --help, --version
 
+One alarm-centre per centre directory: it holds DIR/alarm-centre.pid while it runs; a second one exits 1
+naming the holder's pid. A file left by a killed centre is taken over.
 Logs: JSON lines on stdout (LOG_LEVEL=debug|info|warn|error, LOG_FORMAT=json in a terminal).`;
 
 const OPTIONS = {
