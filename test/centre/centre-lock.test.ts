@@ -19,6 +19,7 @@ describe("the centre directory lock", () => {
   it("the first holder writes its pid; a second process while it runs is refused naming that pid; after release it may start", () => {
     const d = tmp();
     const first = lockCentreDir(d, { pid: 101, isRunning: (p) => p === 101 });
+    expect(first.staleHolder).toBeUndefined();
     expect(JSON.parse(readFileSync(join(d, LOCK_FILE), "utf8"))).toMatchObject({ pid: 101, host: hostname() });
     expect(() => lockCentreDir(d, { pid: 202, isRunning: (p) => p === 101 })).toThrow(
       expect.objectContaining({ code: "locked", message: expect.stringMatching(/in use by alarm-centre pid 101 .*alarm-centre\.pid/) }),
@@ -41,6 +42,7 @@ describe("the centre directory lock", () => {
     const d = tmp();
     writeFileSync(join(d, LOCK_FILE), holder(4242));
     const taken = lockCentreDir(d, { pid: 303, isRunning: (p) => p !== 4242 });
+    expect(taken.staleHolder).toBe(4242);
     expect(JSON.parse(readFileSync(join(d, LOCK_FILE), "utf8"))).toMatchObject({ pid: 303 });
     taken.release();
     writeFileSync(join(d, LOCK_FILE), "");

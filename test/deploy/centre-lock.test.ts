@@ -53,6 +53,7 @@ describe("one alarm-centre per centre directory", () => {
     try {
       await next.line("centre running");
       expect(JSON.parse(readFileSync(lockFile(), "utf8"))).toMatchObject({ pid: next.child.pid });
+      expect(await next.line("took over the lock of a centre that did not stop cleanly")).toMatchObject({ pid: killed.child.pid });
     } finally {
       expect(await next.stop()).toBe(0);
     }

@@ -130,6 +130,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
 async function runService(centre: CentreDir, lock: CentreLock, stop: Promise<unknown>, log: ServiceLogger, opts: Omit<CentreServiceOptions, "centre" | "logger">): Promise<number> {
   const service = await startCentreService({ centre, logger: log, ...opts });
   log.log("info", "centre directory locked", { file: lock.file });
+  if (lock.staleHolder !== undefined) log.log("warn", "took over the lock of a centre that did not stop cleanly", { pid: lock.staleHolder });
   const why = await stop;
   log.log("info", "stopping", { signal: String(why) });
   await service.close();

@@ -15,6 +15,8 @@ export const LOCK_FILE = "alarm-centre.pid";
 export interface CentreLock {
   /** The lock file's path. */
   readonly file: string;
+  /** The pid a stale file named (a centre that did not stop cleanly), when this lock took it over. */
+  readonly staleHolder?: number;
   /** Removes the file if it is still this holder's. Idempotent. */
   release(): void;
 }
@@ -39,6 +41,7 @@ export function lockCentreDir(dir: string, opts: LockOptions = {}): CentreLock {
   const isRunning = opts.isRunning ?? centreRunning;
   const mine: Holder = { pid, host: hostname(), since: new Date().toISOString() };
   // Two tries: the second after removing a stale file (another starter may win that race: then it holds).
+  let stale: number | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
@@ -53,6 +56,7 @@ export function lockCentreDir(dir: string, opts: LockOptions = {}): CentreLock {
         // A directory shared over the network: a pid on another machine cannot be checked from here.
         throw new CentreError("locked", `${dir} is in use by alarm-centre pid ${holder.pid} on ${holder.host} (since ${holder.since}, ${file}): if that machine's centre is stopped, remove the file`);
       }
+      stale = holder?.pid;
       removeIfSame(file, holder);
       continue;
     }
@@ -64,6 +68,7 @@ export function lockCentreDir(dir: string, opts: LockOptions = {}): CentreLock {
     let released = false;
     return {
       file,
+      ...(stale !== undefined ? { staleHolder: stale } : {}),
       release: () => {
         if (released) return;
         released = true;
