@@ -145,7 +145,11 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     const live = a.mosquitto ? { url: a.mosquitto, ca: centre.ca.certPem, ...(await adminCredentials(centre, registry)) } : undefined;
     if (a.revoke) {
       const r = await registry.revoke(a.revoke, Date.now());
-      if (r.certificates + r.keys === 0) throw new CentreError("unknown-panel", `nothing to revoke for ${a.revoke}`);
+      if (r.certificates + r.keys === 0) {
+        // A second --revoke of a panel (a script run twice) is not an unknown panel: say which it is.
+        if (await registry.panel(a.revoke)) throw new CentreError("bad-state", `${a.revoke} is revoked already: none of its certificates or frame keys is still valid`);
+        throw new CentreError("unknown-panel", `nothing to revoke for ${a.revoke}`);
+      }
       print(`revoked ${a.revoke}: ${r.certificates} certificate(s), ${r.keys} frame key(s)`);
       if (live) {
         const role = (await registry.certificateHolders()).find((h) => h.subject === a.revoke)?.role;
