@@ -59,6 +59,21 @@ describe("one alarm-centre per centre directory", () => {
     }
   });
 
+  it("another centre directory on a port in use: one line naming the listener and its flag, exit 1, its lock released", async () => {
+    const first = startCentreProcess(["--centre", centre(), ...ports]);
+    try {
+      const running = await first.line("centre running");
+      const other = join(dir, "other");
+      expect(runBin("alarm-provision", ["--centre", other, "--init"]).status).toBe(0);
+      const r = runBin("alarm-centre", ["--centre", other, "--mqtt", "127.0.0.1:0", "--http", String(running.http), "--metrics", "127.0.0.1:0"]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split("\n")).toEqual([`alarm-centre: bad-argument: the operator API (--http) cannot listen on ${String(running.http)}: EADDRINUSE, the address is in use (another alarm-centre, or another program?)`]);
+      expect(existsSync(join(other, "alarm-centre.pid"))).toBe(false);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+  });
+
   it("--store with a typo'd scheme: one line, bad-location, no password, exit 1, no lock left", () => {
     const r = runBin("alarm-centre", ["--centre", centre(), "--store", "postgress://alarm:s3cretPW@127.0.0.1:5432/centre", ...ports]);
     expect(r.status).toBe(1);
