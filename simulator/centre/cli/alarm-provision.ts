@@ -94,6 +94,20 @@ export function main(argv: readonly string[], io: Io = processIo): Promise<numbe
   });
 }
 
+/**
+ * A new centre directory on a store that already holds a registry would get a second CA beside the first
+ * centre's panels (a wrong database name, say). A second machine of one centre copies its directory instead.
+ */
+async function refuseAnotherCentresStore(registry: RegistryPort, location: string): Promise<void> {
+  const holders = await registry.certificateHolders();
+  if (holders.length === 0) return;
+  const panels = holders.filter((h) => h.role === "panel").length;
+  throw new CentreError(
+    "already-exists",
+    `${redactedStore(location)} holds another centre's registry already (${holders.length} certificate holder(s), ${panels} panel(s)): a new centre needs its own database; another machine of that centre copies its centre directory instead of --init`,
+  );
+}
+
 function openCentre(a: Values, store: string | undefined): CentreDir {
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   const dir = resolve(a.centre);
@@ -139,6 +153,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   try {
     // The store is opened (and migrated) before the directory records it: a wrong URL leaves nothing behind.
     if (location !== undefined) store = await openCentreStore(location);
+    if (store && !existsSync(join(resolve(a.centre), "centre.json"))) await refuseAnotherCentresStore(store.registry, location!);
     const centre = openCentre(a, location);
     store ??= await openCentreStore(centre.store);
     const registry = store.registry;
