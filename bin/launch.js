@@ -23,16 +23,22 @@ let warned = false;
 
 function warnIfStale(built, source) {
   if (warned) return;
+  let older = false;
   try {
-    const stamp = JSON.parse(readFileSync(new URL("dist/BUILD.json", root), "utf8"));
-    const head = headCommit();
-    const older = statSync(fileURLToPath(built)).mtimeMs < statSync(fileURLToPath(new URL(source, root))).mtimeMs;
-    if ((head && stamp.commit && head !== stamp.commit) || older) {
-      warned = true;
-      process.stderr.write(`note: dist/ was built from ${stamp.commit ? stamp.commit.slice(0, 10) : "another checkout"}${older ? ` and ${source} changed since` : ""}; run \`npm run build\` (or OPEN_ALARM_FROM_SOURCE=1)\n`);
-    }
+    older = statSync(fileURLToPath(built)).mtimeMs < statSync(fileURLToPath(new URL(source, root))).mtimeMs;
   } catch {
-    // No stamp (an older build) or no source next to it (an installed dist/): nothing to compare.
+    // No source next to it (an installed dist/): nothing to compare.
+  }
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(new URL("dist/BUILD.json", root), "utf8"));
+  } catch {
+    // No stamp: a build by plain tsc (the footprint bench's), or an older one; the times still tell.
+  }
+  const head = headCommit();
+  if ((head && stamp?.commit && head !== stamp.commit) || older) {
+    warned = true;
+    process.stderr.write(`note: dist/ was built from ${stamp?.commit ? stamp.commit.slice(0, 10) : "another checkout"}${older ? ` and ${source} changed since` : ""}; run \`npm run build\` (or OPEN_ALARM_FROM_SOURCE=1)\n`);
   }
 }
 

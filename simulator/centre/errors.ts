@@ -11,7 +11,8 @@ export type CentreErrorCode =
   | "pki" // certificate material missing or unreadable
   | "already-exists" // provisioning a panel twice
   | "bad-state" // a lifecycle call out of order (e.g. starting a receiver twice)
-  | "broker-refused"; // the broker refused a connection or subscription the centre needs
+  | "broker-refused" // the broker refused a connection or subscription the centre needs
+  | "locked"; // another alarm-centre holds the centre directory (DIR/alarm-centre.pid)
 
 export class CentreError extends CodedError<CentreErrorCode> {
   override readonly name = "CentreError";

@@ -1,9 +1,9 @@
 /** Which store a centre directory uses: DIR/store.json, the owner's only; a URL's password never shown. */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { recordedStore, recordStore, redactedStore, STORE_FILE } from "../../simulator/centre/pki/centre-store-file.js";
+import { recordedStore, recordStore, redactedStore, STORE_FILE, storeFileWarning } from "../../simulator/centre/pki/centre-store-file.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -35,5 +35,34 @@ describe("DIR/store.json", () => {
     expect(redactedStore("postgres://alarm:s3cret@db:5432/centre")).toBe("postgres://alarm:***@db:5432/centre");
     expect(redactedStore("postgres://alarm@db/centre")).toBe("postgres://alarm@db/centre");
     expect(redactedStore("/var/lib/centre/centre.db")).toBe("/var/lib/centre/centre.db");
+  });
+
+  it("a broken file's error names the file and its position, never the text (which may hold the password)", () => {
+    const d = tmp();
+    for (const text of ['{"store": "postgres://alarm:s3cretPW@db/centre"', "store=postgres://alarm:s3cretPW@db/centre", '{"store": "postgres://alarm:s3cretPW@db/centre",}']) {
+      writeFileSync(join(d, STORE_FILE), text);
+      let err: unknown;
+      try {
+        recordedStore(d);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: "bad-argument", message: expect.stringContaining(`${STORE_FILE} is not valid JSON`) });
+      expect((err as Error).message).not.toContain("s3cretPW");
+    }
+  });
+
+  it("warns when the file holds a password and others may read it; not at 0600, nor without a password", () => {
+    const d = tmp();
+    expect(storeFileWarning(d)).toBeUndefined(); // no file: SQLite
+    recordStore(d, "postgres://alarm:s3cretPW@db/centre");
+    expect(storeFileWarning(d)).toBeUndefined();
+    chmodSync(join(d, STORE_FILE), 0o640);
+    const w = storeFileWarning(d);
+    expect(w).toMatch(/readable by others \(mode 0640\): chmod 600/);
+    expect(w).not.toContain("s3cretPW");
+    recordStore(d, "postgres://alarm@db/centre"); // the password in ~/.pgpass: nothing to hide
+    chmodSync(join(d, STORE_FILE), 0o644);
+    expect(storeFileWarning(d)).toBeUndefined();
   });
 });

@@ -70,6 +70,7 @@ describe("provisioning command", () => {
     await expect(run("--panel", "H2", "--out", join(dir, "H2"), "--category", "SP9")).rejects.toMatchObject({ code: "bad-category" });
     await expect(run("--panel", "bad/id", "--out", join(dir, "x"))).rejects.toMatchObject({ code: "bad-argument" });
     await expect(run("--revoke", "nobody")).rejects.toMatchObject({ code: "unknown-panel" });
+    await expect(run("--revoke", "H1")).rejects.toMatchObject({ code: "bad-state", message: expect.stringContaining("H1 is revoked already") }); // revoked above
     await expect(run()).rejects.toMatchObject({ code: "bad-argument" });
     await expect(runProvision(["--centre", join(dir, "missing-parent", "x"), "--panel", "H3", "--out", join(dir, "H3")])).rejects.toMatchObject({ code: "bad-argument" });
   });

@@ -54,6 +54,7 @@ describe("independent check with OpenSSL and a hand-written CBOR codec", () => {
     const frame = write({ tag: 18, value: [prot, new Map(), payload, new Uint8Array(sig)] });
     const r = spawnSync(process.execPath, [join(root, "bin/alarmctl.js"), "decode", "--pub", join(vec, "panel-0001.pub.pem"), "--panel", "panel-0001", "--now", String(now)], {
       input: frame.toString("hex") + "\n",
+      env: { ...process.env, OPEN_ALARM_FROM_SOURCE: "1" }, // the source under test, not a dist/ built earlier
     });
     expect(r.stderr.toString()).toBe("");
     expect(r.status).toBe(0);

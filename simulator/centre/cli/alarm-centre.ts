@@ -12,9 +12,11 @@ import { hostPortFlag, intFlag, processIo, runCommand, UsageError, type Io } fro
 import { serviceLogger, type ServiceLogger } from "../../../protocol/cli/log.js";
 import { CentreError } from "../errors.js";
 import { brokerSettings, crlWarning } from "../broker/broker-files.js";
-import { loadCentre } from "../pki/provisioning.js";
-import { startCentreService, type BrokerChoice } from "./centre-service.js";
-import { isPostgresUrl } from "../store-pg/open-store.js";
+import { loadCentre, type CentreDir } from "../pki/provisioning.js";
+import { storeFileWarning } from "../pki/centre-store-file.js";
+import { lockCentreDir, type CentreLock } from "./centre-lock.js";
+import { startCentreService, type BrokerChoice, type CentreServiceOptions } from "./centre-service.js";
+import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { Clock } from "../../../protocol/clock.js";
 
 export const USAGE = `usage: alarm-centre --centre DIR [options]
@@ -45,6 +47,8 @@ options:
                            session cut, within this period plus one load
   --help, --version
 
+One alarm-centre per centre directory: it holds DIR/alarm-centre.pid while it runs; a second one exits 1
+naming the holder's pid. A file left by a killed centre is taken over.
 Logs: JSON lines on stdout (LOG_LEVEL=debug|info|warn|error, LOG_FORMAT=json in a terminal).`;
 
 const OPTIONS = {
@@ -85,7 +89,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
     const maxBatch = intFlag("max-batch", a["max-batch"], 1, 256);
     const revocationPeriodMs = intFlag("revocation-period", a["revocation-period"], 100, 3_600_000);
     if (a.store !== undefined && a.store.trim() === "") throw new UsageError("--store wants a postgres:// URL or a SQLite file path");
-    const store = a.store === undefined ? undefined : isPostgresUrl(a.store) ? a.store : resolve(a.store);
+    const store = a.store === undefined ? undefined : storeLocationFlag(a.store);
     const httpAt = hostPortFlag("http", a.http) ?? { host: "127.0.0.1", port: 8080 };
     const metricsAt = hostPortFlag("metrics", a.metrics) ?? { host: "127.0.0.1", port: 9464 };
     if (a.broker !== "embedded" && !/^mqtts?:\/\/[^/]+$/.test(a.broker!)) throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
@@ -100,30 +104,39 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
         : { kind: "external", url: a.broker!, protocolVersion: version as 4 | 5 };
 
     const log = hooks.logger ?? serviceLogger({ name: "alarm-centre" });
-    const warning = crlWarning(centre);
-    if (warning) log.log("warn", warning);
+    for (const warning of [crlWarning(centre), storeFileWarning(dir)]) if (warning) log.log("warn", warning);
     const stop = hooks.stopSignal ?? signalled();
-    const service = await startCentreService({
-      centre,
-      broker,
-      receivers,
-      http: httpAt,
-      metrics: metricsAt,
-      logger: log,
-      ...(gapGraceMs !== undefined ? { gapGraceMs } : {}),
-      ...(reconnectDelayMs !== undefined ? { reconnectDelayMs } : {}),
-      ...(maxBatch !== undefined ? { maxBatch } : {}),
-      ...(store !== undefined ? { store } : {}),
-      ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
-      ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
-    });
-    const why = await stop;
-    log.log("info", "stopping", { signal: String(why) });
-    await service.close();
-    log.log("info", "stopped");
-    log.flush();
-    return 0;
+    // One alarm-centre per directory: a second one would run receivers and the broker on the same keys.
+    const lock = lockCentreDir(dir);
+    try {
+      return await runService(centre, lock, stop, log, {
+        broker,
+        receivers,
+        http: httpAt,
+        metrics: metricsAt,
+        ...(gapGraceMs !== undefined ? { gapGraceMs } : {}),
+        ...(reconnectDelayMs !== undefined ? { reconnectDelayMs } : {}),
+        ...(maxBatch !== undefined ? { maxBatch } : {}),
+        ...(store !== undefined ? { store } : {}),
+        ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
+        ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
+      });
+    } finally {
+      lock.release();
+    }
   });
+}
+
+async function runService(centre: CentreDir, lock: CentreLock, stop: Promise<unknown>, log: ServiceLogger, opts: Omit<CentreServiceOptions, "centre" | "logger">): Promise<number> {
+  const service = await startCentreService({ centre, logger: log, ...opts });
+  log.log("info", "centre directory locked", { file: lock.file });
+  if (lock.staleHolder !== undefined) log.log("warn", "took over the lock of a centre that did not stop cleanly", { pid: lock.staleHolder });
+  const why = await stop;
+  log.log("info", "stopping", { signal: String(why) });
+  await service.close();
+  log.log("info", "stopped");
+  log.flush();
+  return 0;
 }
 
 function signalled(): Promise<NodeJS.Signals> {

@@ -18,7 +18,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
 import { isCategoryName } from "../../../protocol/supervision.js";
-import { isPostgresUrl, openCentreStore } from "../store-pg/open-store.js";
+import { openCentreStore } from "../store-pg/open-store.js";
+import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { CentreStorePort, RegistryPort } from "../store-pg/port.js";
 import { redactedStore } from "../pki/centre-store-file.js";
 import { CentreError } from "../errors.js";
@@ -93,6 +94,20 @@ export function main(argv: readonly string[], io: Io = processIo): Promise<numbe
   });
 }
 
+/**
+ * A new centre directory on a store that already holds a registry would get a second CA beside the first
+ * centre's panels (a wrong database name, say). A second machine of one centre copies its directory instead.
+ */
+async function refuseAnotherCentresStore(registry: RegistryPort, location: string): Promise<void> {
+  const holders = await registry.certificateHolders();
+  if (holders.length === 0) return;
+  const panels = holders.filter((h) => h.role === "panel").length;
+  throw new CentreError(
+    "already-exists",
+    `${redactedStore(location)} holds another centre's registry already (${holders.length} certificate holder(s), ${panels} panel(s)): a new centre needs its own database; another machine of that centre copies its centre directory instead of --init`,
+  );
+}
+
 function openCentre(a: Values, store: string | undefined): CentreDir {
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   const dir = resolve(a.centre);
@@ -132,19 +147,24 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   const actions = [a.init && !a.panel && !a.client && !a.revoke, a.panel, a.client, a.revoke, a.crl].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
-  const location = a.store === undefined ? undefined : isPostgresUrl(a.store) ? a.store : resolve(a.store);
-  if (location !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
+  if (a.store !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
+  const location = a.store === undefined ? undefined : storeLocationFlag(a.store);
   let store: CentreStorePort | undefined;
   try {
     // The store is opened (and migrated) before the directory records it: a wrong URL leaves nothing behind.
     if (location !== undefined) store = await openCentreStore(location);
+    if (store && !existsSync(join(resolve(a.centre), "centre.json"))) await refuseAnotherCentresStore(store.registry, location!);
     const centre = openCentre(a, location);
     store ??= await openCentreStore(centre.store);
     const registry = store.registry;
     const live = a.mosquitto ? { url: a.mosquitto, ca: centre.ca.certPem, ...(await adminCredentials(centre, registry)) } : undefined;
     if (a.revoke) {
       const r = await registry.revoke(a.revoke, Date.now());
-      if (r.certificates + r.keys === 0) throw new CentreError("unknown-panel", `nothing to revoke for ${a.revoke}`);
+      if (r.certificates + r.keys === 0) {
+        // A second --revoke of a panel (a script run twice) is not an unknown panel: say which it is.
+        if (await registry.panel(a.revoke)) throw new CentreError("bad-state", `${a.revoke} is revoked already: none of its certificates or frame keys is still valid`);
+        throw new CentreError("unknown-panel", `nothing to revoke for ${a.revoke}`);
+      }
       print(`revoked ${a.revoke}: ${r.certificates} certificate(s), ${r.keys} frame key(s)`);
       if (live) {
         const role = (await registry.certificateHolders()).find((h) => h.subject === a.revoke)?.role;

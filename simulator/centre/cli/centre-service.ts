@@ -28,6 +28,7 @@ import { RevokedSerials } from "../broker/revoked-serials.js";
 import { CRL_FILE } from "../broker/broker-files.js";
 import { crlSerials } from "../pki/pki-crl.js";
 import { redactedStore } from "../pki/centre-store-file.js";
+import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -131,13 +132,13 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
         }
       };
       opened.push({ close: () => revoked.stop() });
-      broker = running = await startBroker({
+      broker = running = await listening("the embedded broker (--mqtt, --plain-port)", `${b.tls.host}:${b.tls.port}${b.plain ? ` or ${b.plain.port}` : ""}`, () => startBroker({
         host: b.tls.host,
         port: b.plain ? b.plain.port : null,
         tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => revoked.has(s) || revokedNow(s) },
         ...(b.plain ? { login: passwordLogin(store.registry) } : {}),
         logger,
-      });
+      }));
       opened.push(broker);
       logger.log("info", "broker listening", { tls: `${b.tls.host}:${broker.tlsPort}`, ...(broker.port !== undefined ? { plain: `${b.tls.host}:${broker.port}` } : {}), revocationPeriodMs: revoked.everyMs });
     }
@@ -173,9 +174,9 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       opened.push({ close: () => r.stop() });
       receivers.push(r);
     }
-    const api: OperatorHttp = await startOperatorHttp(queue, o.http);
+    const api: OperatorHttp = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () => startOperatorHttp(queue, o.http));
     opened.push(api);
-    const mh: MetricsHttp = await startMetricsHttp(metrics, o.metrics.host, o.metrics.port);
+    const mh: MetricsHttp = await listening("the metrics (--metrics)", `${o.metrics.host}:${o.metrics.port}`, () => startMetricsHttp(metrics, o.metrics.host, o.metrics.port));
     opened.push(mh);
     logger.log("info", "centre running", { broker: url, receivers: receivers.length, http: `${o.http.host}:${api.port}`, metrics: `${o.metrics.host}:${mh.port}/metrics` });
     return {
@@ -189,6 +190,18 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     };
   } catch (e) {
     await closeAll();
+    throw e;
+  }
+}
+
+/** A listener that cannot bind is one line naming which one and its flag, not a bare EADDRINUSE. */
+async function listening<T>(what: string, at: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EADDRINUSE" ? "the address is in use (another alarm-centre, or another program?)" : code === "EACCES" ? "permission denied (a port below 1024?)" : code === "EADDRNOTAVAIL" ? "no such address on this machine" : undefined;
+    if (why) throw new CentreError("bad-argument", `${what} cannot listen on ${at}: ${code}, ${why}`);
     throw e;
   }
 }

@@ -78,20 +78,22 @@ export function initCentre(dir: string, now = Date.now(), serverNames: readonly 
 
 export function loadCentre(dir: string): CentreDir {
   dir = resolve(dir);
+  let files: Omit<CentreDir, "store">;
   try {
     const meta = JSON.parse(read(dir, "centre.json")) as { kid: string; caSerial: string; serverSerial: string };
-    return {
+    files = {
       dir,
       ca: { keyPem: read(dir, "ca.key.pem"), certPem: read(dir, "ca.cert.pem"), serial: meta.caSerial },
       server: { keyPem: read(dir, "broker.key.pem"), certPem: read(dir, "broker.cert.pem"), serial: meta.serverSerial },
       centreKid: meta.kid,
       centreKeyPem: read(dir, "centre-frame.key.pem"),
       dbPath: join(dir, SQLITE_FILE),
-      store: recordedStore(dir) ?? join(dir, SQLITE_FILE),
     };
   } catch (e) {
     throw new CentreError("pki", `${dir} is not a centre directory (run with --init first): ${(e as Error).message}`);
   }
+  // Outside the try: a centre whose store.json is broken is a centre still, and the error names the file.
+  return { ...files, store: recordedStore(dir) ?? join(dir, SQLITE_FILE) };
 }
 
 export function centreSigner(c: CentreDir): Signer {

@@ -7,10 +7,9 @@ import type { CentreStorePort } from "./port.js";
 import { PgCentreStore, type PgStoreOptions } from "./pg-store.js";
 import { SqliteCentreStore } from "./sqlite-store.js";
 import { StoreError } from "./store-error.js";
+import { isPostgresUrl, redactedLocation } from "./store-location.js";
 
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
+export { isPostgresUrl } from "./store-location.js";
 
 /** `opts`: the pool's for PostgreSQL, `synchronous` for SQLite. */
 export async function openCentreStore(location: string, opts: PgStoreOptions & OpenDbOptions = {}): Promise<CentreStorePort> {
@@ -26,7 +25,7 @@ export async function openCentreStore(location: string, opts: PgStoreOptions & O
     return PgCentreStore.open(location, opts);
   }
   if (location.trim() === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new StoreError("bad-location", `centre store ${JSON.stringify(location)}: give a postgres:// URL or a SQLite file path`);
+    throw new StoreError("bad-location", `centre store ${JSON.stringify(redactedLocation(location))}: give a postgres:// URL or a SQLite file path`);
   }
   return SqliteCentreStore.open(location, { now: opts.now, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}) });
 }

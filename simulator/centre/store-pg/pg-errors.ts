@@ -29,5 +29,9 @@ export function pgStoreError(e: unknown): unknown {
   const code = (e as { code?: unknown }).code;
   const msg = (e as Error).message ?? String(e);
   if (isConnectionLoss(e)) return new StoreError("store-unavailable", `PostgreSQL unreachable: ${typeof code === "string" ? `${code} ` : ""}${msg}`);
+  // node-postgres's words when the server asks for a password (SCRAM, RFC 5802) and none was given.
+  if (/client password must be a string/.test(msg)) {
+    return new StoreError("store-failed", "PostgreSQL refused: the server asks for a password and none was given: put it in the URL, PGPASSWORD or ~/.pgpass (mode 0600, else it is ignored)");
+  }
   return new StoreError("store-failed", `PostgreSQL refused: ${typeof code === "string" ? `${code} ` : ""}${msg}`);
 }
