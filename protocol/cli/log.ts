@@ -32,6 +32,7 @@ export interface ServiceLogOptions {
 
 export function serviceLogger(o: ServiceLogOptions): ServiceLogger {
   const dest = o.destination ?? process.stdout;
+  keepRunningWhenReaderGoes(dest);
   const wantPretty = o.pretty ?? (Boolean((dest as { isTTY?: boolean }).isTTY) && process.env.LOG_FORMAT !== "json");
   const stream = wantPretty ? pretty({ colorize: true, destination: dest as never, sync: true, ignore: "pid,hostname" }) : dest;
   const level = o.level ?? (process.env.LOG_LEVEL as ServiceLogLevel | undefined) ?? "info";
@@ -52,4 +53,22 @@ function wrap(p: Pino): ServiceLogger {
       p.flush();
     },
   };
+}
+
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A service outlives whatever reads its log: `alarm-centre | head` must not stop receiving alarms when
+ * `head` exits. A write to a closed pipe (EPIPE) is dropped from then on, with one line on stderr;
+ * any other stream error is still thrown.
+ */
+function keepRunningWhenReaderGoes(dest: NodeJS.WritableStream): void {
+  if (guarded.has(dest)) return;
+  guarded.add(dest);
+  let told = false;
+  dest.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    if (!told) process.stderr.write("log: the reader of this log has gone (EPIPE); log lines are dropped from now on\n");
+    told = true;
+  });
 }
