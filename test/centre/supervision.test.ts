@@ -145,4 +145,37 @@ describe("EN 50136 supervision deadlines", () => {
     expect(store.alarms.entries(id).map((e) => e.note)).toContain("traffic resumed");
     expect(store.alarms.frames(id).map((f) => f.seq)).toEqual([0]);
   });
+
+  it("a retired panel (every frame key revoked, none new) is not supervised; new keys and a frame arm it again", async () => {
+    const pem = generateEd25519().publicPem;
+    store.registry.addPanel("P1", "SP4", clock.now());
+    store.registry.addFrameKey("k1", "P1", pem, clock.now());
+    store.registry.addPanel("P2", "SP4", clock.now());
+    store.registry.addFrameKey("k2", "P2", pem, clock.now());
+    sup.start();
+    await sup.settled();
+    store.registry.revoke("P1", clock.now() + 1000); // revoked after its deadline was armed
+    await advance(180_000 * 3);
+    expect(faults.map((f) => f.panel)).toEqual(["P2"]); // P2 still faults, and is reminded below
+    expect(store.registry.panel("P1")).toMatchObject({ retired: true });
+    expect(await sup.deadline("P1")).toBeUndefined();
+    // Provisioned again (a stolen panel's new keys): supervised from its first frame on.
+    store.registry.addFrameKey("k1b", "P1", pem, clock.now());
+    expect(store.registry.panel("P1")).toMatchObject({ retired: false });
+    await hear("P1", 0);
+    await advance(180_000 - 1);
+    expect(faults.filter((f) => f.panel === "P1")).toHaveLength(0);
+    await advance(1);
+    expect(faults.filter((f) => f.panel === "P1")).toHaveLength(1);
+  });
+
+  it("a restarted supervisor arms no deadline for a retired panel", async () => {
+    store.registry.addPanel("P1", "SP4", clock.now());
+    store.registry.addFrameKey("k1", "P1", generateEd25519().publicPem, clock.now());
+    store.registry.revoke("P1", clock.now());
+    sup.start();
+    await sup.settled();
+    await advance(180_000 * 2);
+    expect(faults).toEqual([]);
+  });
 });

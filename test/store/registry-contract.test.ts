@@ -36,6 +36,17 @@ describe.each(STORE_KINDS)("centre registry contract: certificates and passwords
     expect(await b.registry.isCertificateRevoked("0a1b")).toBe(false);
   });
 
+  it("a panel is retired once every frame key it had is revoked, and not once it has a new one", async () => {
+    await a.registry.addPanel("P0", "SP4", T0); // never had a key: not retired (registered, keys to come)
+    await a.registry.enrolPanel(enrolment("P1", "01", "kid-1"));
+    expect((await b.registry.panels()).map((p) => [p.panel, p.retired])).toEqual([["P0", false], ["P1", false]]);
+    await a.registry.revoke("P1", T0 + 1);
+    expect(await b.registry.panel("P1")).toMatchObject({ retired: true });
+    await a.registry.addFrameKey("kid-2", "P1", PEM, T0 + 2);
+    expect(await b.registry.panel("P1")).toMatchObject({ retired: false });
+    expect((await b.registry.panels()).every((p) => p.retired === false)).toBe(true);
+  });
+
   it("enrolling a panel twice is already-exists and writes nothing of the second", async () => {
     await a.registry.enrolPanel(enrolment("P1", "01", "kid-1"));
     await expect(b.registry.enrolPanel(enrolment("P1", "02", "kid-2"))).rejects.toMatchObject({ code: "already-exists" });

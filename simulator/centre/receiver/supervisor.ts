@@ -8,6 +8,9 @@
  * panel's last-seen time from the store (another receiver may have heard the panel), and the open-alarm
  * index makes the fault one alarm however many supervisors see it. On PostgreSQL only the receiver that
  * leads the "supervision" role runs it (leader-elector.ts).
+ *
+ * A retired panel (registry.ts: every frame key revoked, none new) cannot report, so it is not supervised;
+ * once it has new keys, its first frame (or the next start) arms its deadline again.
  */
 import { Priority } from "../../../protocol/index.js";
 import type { Clock, Timer } from "../../../protocol/clock.js";
@@ -50,7 +53,7 @@ export class Supervisor {
   start(): void {
     this.running = true;
     this.track(async () => {
-      for (const p of await this.store.registry.panels()) if (this.running) this.armAt(p.panel, deadlineOf(p));
+      for (const p of await this.store.registry.panels()) if (this.running && !p.retired) this.armAt(p.panel, deadlineOf(p));
     }, () => this.retry(() => this.start()));
   }
 
@@ -74,7 +77,7 @@ export class Supervisor {
   /** When the panel's current deadline falls, or undefined if it is unknown. */
   async deadline(panel: string): Promise<number | undefined> {
     const p = await this.store.registry.panel(panel);
-    return p && deadlineOf(p);
+    return p && !p.retired ? deadlineOf(p) : undefined;
   }
 
   /** Resolves once the store calls set off by the timers and traffic so far have finished. */
@@ -95,7 +98,8 @@ export class Supervisor {
   private async expire(panel: string): Promise<void> {
     this.timers.delete(panel);
     const p = await this.store.registry.panel(panel);
-    if (p === undefined || !this.running) return;
+    // Unknown, or revoked meanwhile (it can no longer report): nothing to supervise until it has new keys.
+    if (p === undefined || p.retired || !this.running) return;
     const due = deadlineOf(p);
     const now = this.clock.now();
     if (now < due) return this.armAt(panel, due); // another receiver heard it meanwhile

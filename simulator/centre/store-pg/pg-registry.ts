@@ -1,5 +1,5 @@
 /** The panel registry on PostgreSQL: the same rules as registry.ts (SQLite), one statement or transaction each. */
-import { toRecord, type PanelRow } from "../store/registry.js";
+import { PANEL_SELECT, toRecord, type PanelRow } from "../store/registry.js";
 import { PanelId, publicKeyFromPem } from "../../../protocol/index.js";
 import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
 import { CentreError } from "../errors.js";
@@ -8,7 +8,6 @@ import { hashPassword, verifyPassword } from "../store/password-hash.js";
 import type { PgDb } from "./pg-db.js";
 import type { RegistryPort } from "./port.js";
 
-const PANEL_COLS = "panel, category, created_at, last_seen, status, status_at";
 
 export class PgRegistry implements RegistryPort {
   constructor(private readonly db: PgDb) {}
@@ -26,12 +25,12 @@ export class PgRegistry implements RegistryPort {
   }
 
   async panel(panel: string): Promise<PanelRecord | undefined> {
-    const row = (await this.db.query<PanelRow>(`SELECT ${PANEL_COLS} FROM panels WHERE panel = $1`, [panel]))[0];
+    const row = (await this.db.query<PanelRow>(`${PANEL_SELECT} WHERE p.panel = $1`, [panel]))[0];
     return row && toRecord(row);
   }
 
   async panels(): Promise<PanelRecord[]> {
-    return (await this.db.query<PanelRow>(`SELECT ${PANEL_COLS} FROM panels ORDER BY panel`)).map(toRecord);
+    return (await this.db.query<PanelRow>(`${PANEL_SELECT} ORDER BY p.panel`)).map(toRecord);
   }
 
   async setStatus(panel: string, status: string, at: number): Promise<void> {

@@ -15,7 +15,18 @@ export interface PanelRecord {
   readonly lastSeen: number | null;
   readonly status: string | null;
   readonly statusAt: number | null;
+  /**
+   * Taken out of service: every frame key it had is revoked and no new one was provisioned (a panel
+   * decommissioned, or a stolen one waiting for its new keys). It cannot report, so it is not supervised.
+   */
+  readonly retired: boolean;
 }
+
+/** The panels table's columns plus `retired`, as both stores select them (SQL common to SQLite and PostgreSQL). */
+export const PANEL_SELECT =
+  "SELECT p.panel, p.category, p.created_at, p.last_seen, p.status, p.status_at, " +
+  "(EXISTS (SELECT 1 FROM frame_keys k WHERE k.panel = p.panel AND k.revoked_at IS NOT NULL) " +
+  "AND NOT EXISTS (SELECT 1 FROM frame_keys k WHERE k.panel = p.panel AND k.revoked_at IS NULL)) AS retired FROM panels p";
 
 /** Who holds certificates of one role (a subject may hold several, e.g. after re-provisioning). */
 export interface CertificateHolder {
@@ -45,6 +56,8 @@ export interface PanelRow {
   last_seen: number | null;
   status: string | null;
   status_at: number | null;
+  /** 0/1 from SQLite, a boolean from PostgreSQL. */
+  retired: number | boolean;
 }
 
 export class PanelRegistry {
@@ -61,12 +74,12 @@ export class PanelRegistry {
   }
 
   panel(panel: string): PanelRecord | undefined {
-    const row = this.sql("SELECT * FROM panels WHERE panel = ?").get(panel) as PanelRow | undefined;
+    const row = this.sql(`${PANEL_SELECT} WHERE p.panel = ?`).get(panel) as PanelRow | undefined;
     return row && toRecord(row);
   }
 
   panels(): PanelRecord[] {
-    return (this.sql("SELECT * FROM panels ORDER BY panel").all() as PanelRow[]).map(toRecord);
+    return (this.sql(`${PANEL_SELECT} ORDER BY p.panel`).all() as PanelRow[]).map(toRecord);
   }
 
   addFrameKey(kid: string, panel: string, publicPem: string, at: number): void {
@@ -183,5 +196,5 @@ export class SqliteKeyRing implements KeyRing {
 }
 
 export function toRecord(r: PanelRow): PanelRecord {
-  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at };
+  return { panel: r.panel, category: r.category as CategoryName, createdAt: r.created_at, lastSeen: r.last_seen, status: r.status, statusAt: r.status_at, retired: Boolean(r.retired) };
 }
