@@ -45,7 +45,10 @@ function benchConfig(): PanelConfigInput {
 
 /** The centre process, started with the panel registered in its store; resolves once it listens. */
 async function startCentre(start: CentreStart): Promise<{ child: ChildProcess; url: string; ask<T>(m: string, pick: (r: CentreMessage) => T | undefined): Promise<T> }> {
-  const child = fork(join(import.meta.dirname, "latency-centre.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_CENTRE_CPU_PROF=dir: the centre process writes a V8 CPU profile there (node --cpu-prof).
+  const prof = process.env.BENCH_CENTRE_CPU_PROF;
+  const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [])];
+  const child = fork(join(import.meta.dirname, "latency-centre.ts"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = <T>(m: string | { start: CentreStart }, pick: (r: CentreMessage) => T | undefined) =>
     new Promise<T>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`bench centre exited with ${code}`));
