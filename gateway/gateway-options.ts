@@ -4,6 +4,7 @@ import { BATCH_MAX_EVENTS, PanelId, type AreaStatus, type Command, type CommandR
 import type { BackoffOptions } from "./backoff.js";
 import { isCategoryName, type CategoryName } from "../protocol/supervision.js";
 import type { Clock } from "../protocol/clock.js";
+import type { WalCheckpointOptions } from "../firmware/store/wal-checkpoint.js";
 import { GatewayError } from "./errors.js";
 import type { OutboxLimits } from "./outbox.js";
 import type { BrokerOptions, Connector } from "./transport.js";
@@ -56,6 +57,11 @@ export interface GatewayOptions {
   readonly log?: (level: "info" | "warn" | "error", msg: string) => void;
   /** Per-stage tracing for the benchmarks (protocol/trace.ts); off when absent. */
   readonly trace?: Trace;
+  /**
+   * Checkpoint gateway.db's WAL on the clock while the outbox is quiet, not inside a commit
+   * (firmware/store/wal-checkpoint.ts); absent: SQLite's automatic checkpoint, as before.
+   */
+  readonly walCheckpoint?: Omit<WalCheckpointOptions, "onError">;
 }
 
 /**

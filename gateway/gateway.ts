@@ -23,6 +23,7 @@ import { mqttConnector } from "./mqtt-connector.js";
 import { Outbox, type OutboxRecord } from "./outbox.js";
 import type { BrokerOptions } from "./transport.js";
 import { DEFAULT_BATCH_EVENTS, validateOptions, type GatewayOptions } from "./gateway-options.js";
+import { WalCheckpoint } from "../firmware/store/wal-checkpoint.js";
 
 export type { GatewayOptions } from "./gateway-options.js";
 
@@ -54,6 +55,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly monitor: LinkMonitor;
   private readonly clock: Clock;
   private server: Server | undefined;
+  private checkpoint: WalCheckpoint | undefined;
   private readonly pathSuspect: boolean[] = [false, false];
   /** Failed connection attempts in a row, per path (for the log). */
   private readonly failedConnects: number[] = [0, 0];
@@ -291,6 +293,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.outbox.unparkAll();
     this.monitor.start();
     for (const p of this.paths) p.start();
+    if (this.o.walCheckpoint) {
+      this.checkpoint = new WalCheckpoint(this.db, this.clock, { ...this.o.walCheckpoint, onError: (e) => this.log("warn", `WAL checkpoint failed (tried again when quiet): ${e.message}`) });
+    }
     if (this.o.metricsPort !== undefined) this.server = await serveMetrics(this.metrics.registry, this.o.metricsPort);
   }
 
@@ -300,6 +305,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.monitor.stop();
     this.link.stop();
     for (const p of this.paths) p.stop();
+    this.checkpoint?.stop();
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     this.db.close();

@@ -8,6 +8,8 @@ import { z } from "zod";
 import { FirmwareError } from "../firmware-error.js";
 import type { NvState } from "../core/panel-state.js";
 import { parseNv } from "./nv-record.js";
+import { WalCheckpoint, type WalCheckpointOptions } from "./wal-checkpoint.js";
+import type { Clock } from "../../protocol/clock.js";
 import type { LogEntry, NewLogEntry, PanelStore } from "./panel-store.js";
 
 const Opt = z.int().nullable();
@@ -27,8 +29,13 @@ export class SqliteStore implements PanelStore {
   readonly #db: Database.Database;
   #seq: number;
   readonly #insert: Database.Statement;
+  readonly #checkpoint: WalCheckpoint | undefined;
 
-  constructor(file: string, readonly capacity = 10_000) {
+  /**
+   * `checkpoint`: the WAL checkpointed on this clock while the panel is quiet (wal-checkpoint.ts), not
+   * inside a step's commit; absent: SQLite's automatic checkpoint.
+   */
+  constructor(file: string, readonly capacity = 10_000, checkpoint?: WalCheckpointOptions & { readonly clock: Clock }) {
     try {
       this.#db = new Database(file);
       this.#db.pragma("journal_mode = WAL");
@@ -45,6 +52,7 @@ export class SqliteStore implements PanelStore {
     this.#insert = this.#db.prepare(
       "INSERT OR REPLACE INTO log (slot, seq, at, what, code, q, area, zone, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
+    this.#checkpoint = checkpoint && file !== ":memory:" ? new WalCheckpoint(this.#db, checkpoint.clock, checkpoint) : undefined;
   }
 
   append(e: NewLogEntry): void {
@@ -101,6 +109,7 @@ export class SqliteStore implements PanelStore {
   }
 
   close(): void {
+    this.#checkpoint?.stop();
     this.#db.close();
   }
 }

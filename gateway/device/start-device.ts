@@ -43,6 +43,11 @@ export interface DeviceOptions {
   /** Per-stage tracing of the gateway (protocol/trace.ts), for the benchmarks; off when absent. */
   readonly trace?: Trace;
   readonly log?: (level: DeviceLogLevel, msg: string) => void;
+  /**
+   * WAL checkpoints of panel.db and gateway.db on the clock while quiet (default true); false leaves them
+   * to SQLite's automatic checkpoint inside a commit (a before/after measurement).
+   */
+  readonly walCheckpoint?: boolean;
   /** Events the outbox refused (disk full), held in memory for another try: most held, retry interval. */
   readonly hold?: { readonly capacity?: number; readonly retryMs?: number };
 }
@@ -67,6 +72,7 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
   if (o.io === undefined && config.io !== "raspi") throw new GatewayError("bad-config", `io "${config.io}" needs its board passed in (io)`);
   const clock = o.clock ?? systemClock;
   const memory = o.dataDir === ":memory:";
+  const checkpoint = !memory && o.walCheckpoint !== false;
   if (!memory) mkdirSync(o.dataDir, { recursive: true });
   const file = (name: string) => (memory ? ":memory:" : join(o.dataDir, name));
   let panel: PanelRuntime | undefined;
@@ -89,6 +95,8 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
     brokers: [link.broker],
     category: link.category,
     clock,
+    // WAL checkpoints of both files when the panel is quiet, not inside an alarm's commit.
+    ...(checkpoint ? { walCheckpoint: {} } : {}),
     ...(o.connector ? { connector: o.connector } : {}),
     ...(o.ackTimeoutMs !== undefined ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
     ...(o.trace ? { trace: o.trace } : {}),
@@ -101,7 +109,7 @@ export async function startDevice(o: DeviceOptions): Promise<RunningDevice> {
   });
   let store: SqliteStore;
   try {
-    store = new SqliteStore(file("panel.db"), config.eventLog.capacity);
+    store = new SqliteStore(file("panel.db"), config.eventLog.capacity, !checkpoint ? undefined : { clock, onError: (e) => o.log?.("warn", `panel.db WAL checkpoint failed (tried again when quiet): ${e.message}`) });
   } catch (e) {
     await gateway.stop();
     throw e;

@@ -45,7 +45,10 @@ function benchConfig(): PanelConfigInput {
 
 /** The centre process, started with the panel registered in its store; resolves once it listens. */
 async function startCentre(start: CentreStart): Promise<{ child: ChildProcess; url: string; ask<T>(m: string, pick: (r: CentreMessage) => T | undefined): Promise<T> }> {
-  const child = fork(join(import.meta.dirname, "latency-centre.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_CENTRE_CPU_PROF=dir: the centre process writes a V8 CPU profile there (node --cpu-prof).
+  const prof = process.env.BENCH_CENTRE_CPU_PROF;
+  const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [])];
+  const child = fork(join(import.meta.dirname, "latency-centre.ts"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = <T>(m: string | { start: CentreStart }, pick: (r: CentreMessage) => T | undefined) =>
     new Promise<T>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`bench centre exited with ${code}`));
@@ -65,11 +68,17 @@ async function startCentre(start: CentreStart): Promise<{ child: ChildProcess; u
   return { child, url, ask };
 }
 
-/**
- * `broker` absent: the embedded aedes, started in the centre's process. `variant`: the panel's link
- * port replaced, its label added to the figures' names (a before/after comparison within one run).
- */
-export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBroker, variant?: { readonly label: string; readonly connector: Connector }): Promise<Figure[]> {
+/** A before/after comparison within one run: its label is added to the figures' names. */
+export interface LatencyVariant {
+  readonly label: string;
+  /** The panel's link port replaced. */
+  readonly connector?: Connector;
+  /** false: every SQLite file (panel.db, gateway.db, the centre store) on SQLite's automatic checkpoint. */
+  readonly walCheckpoint?: boolean;
+}
+
+/** `broker` absent: the embedded aedes, started in the centre's process. */
+export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBroker, variant?: LatencyVariant): Promise<Figure[]> {
   const n = opts.quick ? 100 : 2000;
   const name = (broker?.name ?? "aedes") + (variant ? `, ${variant.label}` : "");
   const protocolVersion = broker?.mqttVersion ?? 4;
@@ -90,7 +99,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
   // Undone in reverse order, whatever failed.
   const undo: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
   try {
-    const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel });
+    const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel, walCheckpoint: variant?.walCheckpoint ?? true });
     undo.push(() => new Promise((r) => (centre.child.once("exit", r), centre.child.send("stop"))));
     // The baseline is interleaved with the alarms, one bare round trip before each, through the same broker:
     // both see the same machine noise (these machines are noisy; only ratios hold).
@@ -110,7 +119,8 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
         broker: { url: centre.url, username: PANEL, password: "bench", protocolVersion },
       },
       trace: stages.trace,
-      ...(variant ? { connector: variant.connector } : {}),
+      ...(variant?.connector ? { connector: variant.connector } : {}),
+      ...(variant?.walCheckpoint !== undefined ? { walCheckpoint: variant.walCheckpoint } : {}),
       onReport: (e, seq) => {
         if (e.code === Cid.Burglary && e.q === 1) lastAlarmSeq = seq;
         lastSeq = seq;

@@ -9,6 +9,7 @@
  *   parent -> "clock"                       child -> { clock: sharedNow() }        (clockOffset)
  *   parent -> "stop"                        child: stops everything and exits 0
  */
+import { unrefSystemClock } from "../../protocol/clock.js";
 import { privateKeyFromPem } from "../../protocol/index.js";
 import { silentLogger } from "../../simulator/centre/logger.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
@@ -26,6 +27,8 @@ export interface CentreStart {
   readonly protocolVersion: 4 | 5;
   /** The bare round trip's panel id, whose uplink this process echoes. */
   readonly echoPanel: string;
+  /** The store's WAL checkpointed when quiet, as alarm-centre does (false: SQLite's automatic checkpoint). */
+  readonly walCheckpoint: boolean;
 }
 
 export type CentreMessage = { ready: string } | { marks: ReturnType<TraceRecorder["dump"]> } | { clock: number } | { failed: string };
@@ -33,7 +36,7 @@ export type CentreMessage = { ready: string } | { marks: ReturnType<TraceRecorde
 async function run(o: CentreStart): Promise<void> {
   const broker: BenchBroker | undefined = o.broker === "aedes" ? await startAedesBroker() : undefined;
   const url = broker?.url ?? (o.broker as { url: string }).url;
-  const store = CentreStore.open(o.db);
+  const store = CentreStore.open(o.db, o.walCheckpoint ? { checkpoint: { clock: unrefSystemClock } } : {});
   const recorder = new TraceRecorder();
   const receiver = new Receiver({
     url,

@@ -116,6 +116,19 @@ describe("topic ACL over the wire", () => {
     expect(a.connected).toBe(true); // acknowledged and discarded, so a QoS 1 client does not resend it forever
   });
 
+  it("a grant is remembered per topic and retain flag only: after the genuine uplink, a retained one and a forged one are still refused", async () => {
+    const r = await receiverTcp("acl-cache");
+    const got = collect(r);
+    await r.subscribeAsync("alarm/v1/+/up", { qos: 1 });
+    const a = await panelTcp("A");
+    await a.publishAsync("alarm/v1/A/up", "first", { qos: 1 });
+    await a.publishAsync("alarm/v1/A/up", "retained", { qos: 1, retain: true });
+    await a.publishAsync("alarm/v1/B/up", "forged", { qos: 1 });
+    await a.publishAsync("alarm/v1/A/up", "second", { qos: 1 });
+    await expect.poll(() => got).toEqual(["alarm/v1/A/up first", "alarm/v1/A/up second"]);
+    expect(log.matching(/publish denied/).filter((l) => l.fields?.name === "A" && ["alarm/v1/A/up", "alarm/v1/B/up"].includes(l.fields?.topic as string)).length).toBeGreaterThanOrEqual(2);
+  });
+
   it("panel A cannot subscribe to B's downlink (SUBACK 0x80) and the denial is logged", async () => {
     const a = await panelTcp("A");
     await expect(a.subscribeAsync("alarm/v1/B/down", { qos: 1 })).rejects.toThrow();

@@ -101,6 +101,34 @@ describe("receiver on the simulated broker, fake time", () => {
     await r.stop();
   });
 
+  it("hands the ACK to the link before telling its listeners (stored, alarm): a slow listener does not hold the ACK", async () => {
+    const t = rig();
+    open.push(t.store);
+    t.register("P1");
+    // The receiver's link, recording each publish as it is handed over (before the broker has it).
+    const handed: string[] = [];
+    const base = simConnector([t.broker]);
+    const spy: typeof base = (b, session, handlers) => {
+      const conn = base(b, session, handlers);
+      return { ...conn, publish: (topic, payload, retain, done) => (handed.push(topic), conn.publish(topic, payload, retain, done)) };
+    };
+    const r = new Receiver({ url: t.broker.url, store: t.store, centreKey: centre, name: "sim", connector: spy, clock: t.clock, supervise: false });
+    await started(r, t.clock);
+    const p = t.panel("P1");
+    t.clock.advance(1);
+    const seen: string[] = [];
+    const downlinks = () => handed.filter((x) => x === topics.down("P1")).length;
+    r.on("stored", () => seen.push(`stored after ${downlinks()} downlink(s)`));
+    r.on("alarm", () => seen.push(`alarm after ${downlinks()} downlink(s)`));
+    p.send(0);
+    t.clock.advance(2);
+    await commitTurn();
+    expect(seen).toEqual(["stored after 1 downlink(s)", "alarm after 1 downlink(s)"]);
+    t.clock.advance(2);
+    expect(acked(p)).toEqual([0]);
+    await r.stop();
+  });
+
   it("reconnects after exactly its delay when the broker comes back, and stores again", async () => {
     const t = rig();
     open.push(t.store);

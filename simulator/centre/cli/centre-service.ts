@@ -150,7 +150,8 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     for (const c of creds) {
       let rs = store;
       if (store.kind === "sqlite") {
-        rs = await openCentreStore(location);
+        // Each receiver's connection checkpoints the WAL when it is quiet, not inside a batch commit.
+        rs = await openCentreStore(location, { checkpoint: { clock: unrefSystemClock } });
         const own = rs;
         opened.push({ close: () => own.close() });
       }

@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
+import { unrefSystemClock } from "../../../protocol/clock.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import { CentreError } from "../errors.js";
 import { consoleLogger, silentLogger } from "../logger.js";
@@ -46,7 +47,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   if (leadEvery !== undefined && !(Number.isInteger(leadEvery) && leadEvery > 0)) throw new CentreError("bad-argument", `--lead-every wants a whole number of ms > 0, not ${JSON.stringify(a["lead-every"])}`);
   const centre = loadCentre(a.centre);
   // --db is the older name of --store (a SQLite file); default the centre directory's store (store.json, else centre.db).
-  const store = await openCentreStore(a.store ?? a.db ?? centre.store, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL" });
+  const store = await openCentreStore(a.store ?? a.db ?? centre.store, { synchronous: a.synchronous === "NORMAL" ? "NORMAL" : "FULL", checkpoint: { clock: unrefSystemClock } });
   const receiver = new Receiver({
     url: a.url!,
     store,

@@ -141,6 +141,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** Frames among `pending` (rows with an `answer`). */
   private pendingFrames = 0;
   private reAcks = new Map<string, { seqs: number[]; refs: string[] }>();
+  /** Batches committed whose `stored`/`alarm` events wait until their ACKs are on their way. */
+  private toTell: [Batch, StoreOutcome[]][] = [];
   private readonly intake: ReceiverIntake;
   private flushScheduled = false;
   /** The batch being committed; the next waits for it (ACKs in commit order). */
@@ -389,6 +391,17 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   private afterCommit(): void {
     this.sendAcks();
+    // The listeners (alarm-centre logs a line per frame) run after the ACKs are handed to the link.
+    const tell = this.toTell;
+    this.toTell = [];
+    for (const [batch, outcomes] of tell) {
+      batch.forEach((f, i) => {
+        const o = outcomes[i]!;
+        if (o.result === "duplicate") return;
+        this.emit("stored", f.panel, f.seq, f.payload);
+        for (const id of o.alarms) this.emit("alarm", id);
+      });
+    }
     if (this.flushAgain) {
       this.flushAgain = false;
       this.flush();
@@ -447,9 +460,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         return void this.emit("duplicate", f.panel, f.seq);
       }
       heard.add(f.panel);
-      this.emit("stored", f.panel, f.seq, f.payload);
-      for (const id of o.alarms) this.emit("alarm", id);
     });
+    this.toTell.push([batch, outcomes]);
     for (const panel of heard) {
       this.gaps.stored(panel);
       this.supervisor?.traffic(panel);

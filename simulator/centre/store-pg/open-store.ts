@@ -11,7 +11,7 @@ import { isPostgresUrl, redactedLocation } from "./store-location.js";
 
 export { isPostgresUrl } from "./store-location.js";
 
-/** `opts`: the pool's for PostgreSQL, `synchronous` for SQLite. */
+/** `opts`: the pool's for PostgreSQL, `synchronous` and `checkpoint` for SQLite. */
 export async function openCentreStore(location: string, opts: PgStoreOptions & OpenDbOptions = {}): Promise<CentreStorePort> {
   if (isPostgresUrl(location)) {
     let host = "";
@@ -27,5 +27,5 @@ export async function openCentreStore(location: string, opts: PgStoreOptions & O
   if (location.trim() === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new StoreError("bad-location", `centre store ${JSON.stringify(redactedLocation(location))}: give a postgres:// URL or a SQLite file path`);
   }
-  return SqliteCentreStore.open(location, { now: opts.now, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}) });
+  return SqliteCentreStore.open(location, { now: opts.now, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
 }

@@ -1,4 +1,5 @@
 /** One connection to the centre's SQLite file and the views over it. Each receiver opens its own. */
+import { WalCheckpoint } from "../../../firmware/store/wal-checkpoint.js";
 import { AlarmBook } from "./alarm-book.js";
 import { openCentreDb, type Db, type OpenDbOptions } from "./db.js";
 import { FrameStore } from "./frame-store.js";
@@ -8,6 +9,7 @@ export class CentreStore {
   readonly registry: PanelRegistry;
   readonly frames: FrameStore;
   readonly alarms: AlarmBook;
+  #checkpoint: WalCheckpoint | undefined;
 
   private constructor(readonly db: Db) {
     this.registry = new PanelRegistry(db);
@@ -17,10 +19,13 @@ export class CentreStore {
 
   /** `path` is a file (shared by every receiver that opens it) or ":memory:". */
   static open(path: string, opts: OpenDbOptions = {}): CentreStore {
-    return new CentreStore(openCentreDb(path, opts));
+    const store = new CentreStore(openCentreDb(path, opts));
+    if (opts.checkpoint && path !== ":memory:") store.#checkpoint = new WalCheckpoint(store.db, opts.checkpoint.clock, opts.checkpoint);
+    return store;
   }
 
   close(): void {
+    this.#checkpoint?.stop();
     if (this.db.open) this.db.close();
   }
 }

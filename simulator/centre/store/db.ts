@@ -3,6 +3,8 @@
  * open the same file: SQLite serialises writers, and UNIQUE(panel, seq) makes "no frame handled twice"
  * a property of the file itself, across receivers and restarts.
  */
+import type { Clock } from "../../../protocol/clock.js";
+import type { WalCheckpointOptions } from "../../../firmware/store/wal-checkpoint.js";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
@@ -87,6 +89,11 @@ CREATE TABLE IF NOT EXISTS alarm_log (
 export interface OpenDbOptions {
   /** FULL (default): a commit survives power loss. NORMAL: survives a process crash only. */
   readonly synchronous?: "FULL" | "NORMAL";
+  /**
+   * The WAL checkpointed on this clock while this connection is quiet (firmware/store/wal-checkpoint.ts),
+   * not inside a receiver's batch commit; absent: SQLite's automatic checkpoint.
+   */
+  readonly checkpoint?: WalCheckpointOptions & { readonly clock: Clock };
 }
 
 export function openCentreDb(path: string, opts: OpenDbOptions = {}): Db {
