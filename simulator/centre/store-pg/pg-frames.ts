@@ -1,19 +1,19 @@
 /**
  * Frames on PostgreSQL with group commit: a batch is ONE transaction, its frames ONE multi-row
  * INSERT ... ON CONFLICT (panel, seq) DO NOTHING RETURNING, so the rows returned are exactly the frames new
- * to the centre. Two receivers racing on one frame: the second insert waits on the unique index until the
+ * to the centre; the same statement writes the signed bytes of each frame that has a new row, once
+ * (signed_frames), whatever the number of its events. Two receivers racing on one frame: the second insert waits on the unique index until the
  * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
  * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
  * What the new frames do (alarms, alarm log, last-seen) follows in two more statements whatever the
  * batch's size (pg-frame-effects.ts).
  */
+import { frameDigest } from "../../../protocol/frame-ref.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
 import { raiseIn } from "./pg-alarms.js";
 import { frameEffectsIn, type NewFrame } from "./pg-frame-effects.js";
 import type { PgDb, Tx } from "./pg-db.js";
 import type { FramesPort, GapAlarm, GapFound } from "./port.js";
-
-const COLS = 8;
 
 function byPanelSeq(a: FrameToStore, b: FrameToStore): number {
   return a.panel < b.panel ? -1 : a.panel > b.panel ? 1 : a.seq - b.seq;
@@ -29,16 +29,46 @@ export class PgFrames implements FramesPort {
 
   private async storeIn(c: Tx, frames: readonly FrameToStore[], at: number, receiver: string): Promise<StoreOutcome[]> {
     const order = frames.map((f, i) => ({ f, i })).sort((a, b) => byPanelSeq(a.f, b.f) || a.i - b.i);
-    const params: unknown[] = [];
-    const rows = order.map(({ f }, k) => {
-      params.push(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), f.frame == null ? null : Buffer.from(f.frame));
-      const b = k * COLS;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8})`;
-    });
+    // Each distinct signed frame once (the rows of a batch frame share its bytes: frame-events.ts).
+    const byObject = new Map<Uint8Array, number>();
+    const byDigest = new Map<string, number>();
+    const digests: Buffer[] = [];
+    const bytes: Buffer[] = [];
+    const cols = { panel: [] as string[], seq: [] as number[], kid: [] as string[], sent: [] as number[], payload: [] as string[], frame: [] as number[] };
+    for (const { f } of order) {
+      let o = byObject.get(f.frame);
+      if (o === undefined) {
+        const d = frameDigest(f.frame);
+        o = byDigest.get(d.toString("hex"));
+        if (o === undefined) {
+          digests.push(d);
+          bytes.push(Buffer.from(f.frame.buffer, f.frame.byteOffset, f.frame.byteLength));
+          byDigest.set(d.toString("hex"), (o = digests.length));
+        }
+        byObject.set(f.frame, o);
+      }
+      cols.panel.push(f.panel);
+      cols.seq.push(f.seq);
+      cols.kid.push(f.kid);
+      cols.sent.push(f.payload.sent);
+      cols.payload.push(JSON.stringify(f.payload));
+      cols.frame.push(o);
+    }
+    // One statement: the new rows, each referencing its frame by digest, and the bytes of each frame that
+    // has at least one of them. A frame already stored, or being stored by another receiver, is skipped:
+    // the insert waits on that receiver's digest like a row waits on its (panel, seq).
     const inserted = await c.query<{ id: number; panel: string; seq: number }>(
-      `INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES ${rows.join(", ")}
-       ON CONFLICT (panel, seq) DO NOTHING RETURNING id, panel, seq`,
-      params,
+      `WITH f AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS f(digest, frame, o)),
+       r AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::int[]) WITH ORDINALITY AS r(panel, seq, kid, sent, payload, o, k)),
+       ins AS (
+         INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, evidence)
+         SELECT r.panel, r.seq, r.kid, r.sent, $9, $10, r.payload::jsonb, f.digest FROM r JOIN f ON f.o = r.o ORDER BY r.k
+         ON CONFLICT (panel, seq) DO NOTHING RETURNING id, panel, seq, evidence),
+       sf AS (
+         INSERT INTO signed_frames (digest, frame) SELECT digest, frame FROM f WHERE digest IN (SELECT evidence FROM ins) ORDER BY digest
+         ON CONFLICT (digest) DO NOTHING)
+       SELECT id, panel, seq FROM ins`,
+      [digests, bytes, cols.panel, cols.seq, cols.kid, cols.sent, cols.payload, cols.frame, at, receiver],
     );
     const ids = new Map(inserted.rows.map((r) => [`${r.panel}\u0000${r.seq}`, r.id]));
     const out: StoreOutcome[] = new Array(frames.length);
@@ -63,6 +93,11 @@ export class PgFrames implements FramesPort {
 
   async has(panel: string, seq: number): Promise<boolean> {
     return (await this.db.query("SELECT 1 FROM frames WHERE panel = $1 AND seq = $2", [panel, seq])).length > 0;
+  }
+
+  async evidence(panel: string, seq: number): Promise<Uint8Array | undefined> {
+    const rows = await this.db.query<{ frame: Buffer }>("SELECT s.frame FROM frames f JOIN signed_frames s ON s.digest = f.evidence WHERE f.panel = $1 AND f.seq = $2", [panel, seq]);
+    return rows[0]?.frame;
   }
 
   async count(panel?: string): Promise<number> {

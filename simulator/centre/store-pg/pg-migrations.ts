@@ -1,8 +1,9 @@
 /**
  * Versioned schema of the PostgreSQL centre store: a schema_version table and an ordered migration list,
  * applied at open. Version 1 is the tables of the SQLite store (db.ts) in PostgreSQL types; version 2 adds
- * what many receivers need. Each migration runs in its own transaction under a transaction-level advisory
- * lock, so receivers starting together apply it once.
+ * what many receivers need; version 3 stores each signed frame's bytes once (as SQLite's version 3).
+ * Each migration runs in its own transaction under a transaction-level advisory lock, so receivers
+ * starting together apply it once.
  */
 import type { Pool, PoolClient } from "pg";
 import { StoreError } from "./store-error.js";
@@ -88,6 +89,27 @@ CREATE TABLE alarm_log (
     sql: `
 CREATE INDEX frames_arrival ON frames(panel, received_at);
 ALTER TABLE alarms ADD CONSTRAINT alarms_state CHECK (state IN ('new', 'taken', 'handled', 'closed'));`,
+  },
+  {
+    version: 3,
+    name: "a signed frame's bytes stored once, referenced by each of its events' rows",
+    // A batch frame (protocol/event-batch.ts) is one row per event: its bytes, kept as evidence, move to
+    // signed_frames under their SHA-256, once per distinct frame. The rows reference the digest itself (a
+    // natural key): receivers writing at once then need no id from each other, and a batch writes its
+    // rows and its frames in one statement (pg-frames.ts). DROP COLUMN leaves the old bytes in place
+    // until the rows are rewritten: VACUUM FULL gives them back.
+    sql: `
+CREATE TABLE signed_frames (
+  digest BYTEA PRIMARY KEY,      -- SHA-256 of the bytes (protocol/frame-ref.ts frameDigest)
+  frame BYTEA NOT NULL           -- the signed COSE_Sign1 bytes as received, kept as evidence
+);
+INSERT INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frames ORDER BY id ON CONFLICT (digest) DO NOTHING;
+ALTER TABLE frames ADD COLUMN evidence BYTEA;
+UPDATE frames SET evidence = sha256(frame);
+ALTER TABLE frames
+  ALTER COLUMN evidence SET NOT NULL,
+  ADD CONSTRAINT frames_evidence FOREIGN KEY (evidence) REFERENCES signed_frames(digest),
+  DROP COLUMN frame;`,
   },
 ];
 

@@ -3,6 +3,7 @@
  * applied at open in one immediate transaction each. Version 1 is the schema db.ts creates (openCentreDb
  * runs it, idempotently, on every open), so a file written before versioning is recognised as version 1.
  */
+import { frameDigest } from "../../../protocol/frame-ref.js";
 import type { Db } from "../store/db.js";
 import { StoreError } from "./store-error.js";
 
@@ -10,6 +11,8 @@ export interface SqliteMigration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Run on the connection before `sql`, in the same transaction (e.g. to register a function it calls). */
+  readonly prepare?: (db: Db) => void;
 }
 
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
@@ -22,6 +25,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       holder TEXT NOT NULL,         -- the receiver that has it
       expires_at INTEGER NOT NULL   -- UTC ms; after this any receiver may take it
     );`,
+  },
+  {
+    version: 3,
+    name: "a signed frame's bytes stored once, referenced by each of its events' rows",
+    // A batch frame (protocol/event-batch.ts) is one row per event: its bytes, kept as evidence, move to
+    // signed_frames under their SHA-256, once per distinct frame. ADD COLUMN cannot add a NOT NULL column
+    // with a REFERENCES clause while foreign keys are on, so `evidence` is nullable here; every writer
+    // sets it (frame-store.ts). The dropped column's pages go to the free list: VACUUM gives them back.
+    prepare: (db) => db.function("sha256", { deterministic: true }, (b: unknown) => frameDigest(b as Uint8Array)),
+    sql: `
+CREATE TABLE signed_frames (
+  id INTEGER PRIMARY KEY,
+  digest BLOB NOT NULL UNIQUE,   -- SHA-256 of the bytes (protocol/frame-ref.ts frameDigest)
+  frame BLOB NOT NULL            -- the signed COSE_Sign1 bytes as received, kept as evidence
+);
+ALTER TABLE frames ADD COLUMN evidence INTEGER REFERENCES signed_frames(id);
+INSERT OR IGNORE INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frames ORDER BY id;
+UPDATE frames SET evidence = (SELECT s.id FROM signed_frames s WHERE s.digest = sha256(frames.frame));
+ALTER TABLE frames DROP COLUMN frame;`,
   },
 ];
 
@@ -36,6 +58,7 @@ export function sqliteSchemaVersion(db: Db): number {
 export function migrateSqlite(db: Db, at: number, target = SQLITE_SCHEMA_VERSION): number {
   const step = db.transaction((m: SqliteMigration) => {
     if (sqliteSchemaVersion(db) >= m.version) return; // another process got there first
+    m.prepare?.(db);
     if (m.sql) db.exec(m.sql);
     db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, at);
   });

@@ -105,6 +105,7 @@ export class SqliteCentreStore implements CentreStorePort {
       store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
       storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
       has: (panel, seq) => guard(() => frames.has(panel, seq)),
+      evidence: (panel, seq) => guard(() => frames.evidence(panel, seq)),
       count: (panel) => guard(() => frames.count(panel)),
       checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
       oldestArrivalAfter: (panel, t) => guard(() => (after.get(panel, t) as { t: number | null }).t ?? undefined),
