@@ -19,7 +19,6 @@ import { storeBackend, type StoreBackend } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const burglary = (seq: number): UplinkPayload => ({ v: 1, panel: "P1", seq, sent: T0, events: [{ code: 130, q: 1, area: 1, zone: 1, at: T0 }] });
-const frame = (seq: number) => ({ panel: "P1", seq, kid: "k", payload: burglary(seq), frame: new Uint8Array([seq]) });
 
 // Rows as a centre before version 3 wrote them: each with the whole signed frame. A batch frame of three
 // events (three rows, one frame's bytes) and a frame of one burglary, which raised an alarm.
