@@ -92,24 +92,23 @@ ALTER TABLE alarms ADD CONSTRAINT alarms_state CHECK (state IN ('new', 'taken', 
   },
   {
     version: 3,
-    name: "a signed frame's bytes stored once, referenced by each of its events' rows",
-    // A batch frame (protocol/event-batch.ts) is one row per event: its bytes, kept as evidence, move to
-    // signed_frames under their SHA-256, once per distinct frame. The rows reference the digest itself (a
-    // natural key): receivers writing at once then need no id from each other, and a batch writes its
-    // rows and its frames in one statement (pg-frames.ts). DROP COLUMN leaves the old bytes in place
-    // until the rows are rewritten: VACUUM FULL gives them back.
+    name: "a batch frame's bytes stored once, referenced by each of its events' rows",
+    // A batch frame (protocol/event-batch.ts) is one row per event: bytes that more than one row kept
+    // move to signed_frames under their SHA-256, once, and those rows reference them by that digest (a
+    // natural key: receivers writing at once need no id from each other, and a batch writes its rows and
+    // its frames in one statement, pg-frames.ts). A frame of one event stays on its row, as before.
     sql: `
 CREATE TABLE signed_frames (
   digest BYTEA PRIMARY KEY,      -- SHA-256 of the bytes (protocol/frame-ref.ts frameDigest)
   frame BYTEA NOT NULL           -- the signed COSE_Sign1 bytes as received, kept as evidence
 );
-INSERT INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frames ORDER BY id ON CONFLICT (digest) DO NOTHING;
-ALTER TABLE frames ADD COLUMN evidence BYTEA;
-UPDATE frames SET evidence = sha256(frame);
+INSERT INTO signed_frames (digest, frame)
+  SELECT DISTINCT ON (d) d, frame FROM (SELECT sha256(frame) AS d, frame, count(*) OVER (PARTITION BY sha256(frame)) AS n FROM frames) x WHERE n > 1 ORDER BY d;
 ALTER TABLE frames
-  ALTER COLUMN evidence SET NOT NULL,
-  ADD CONSTRAINT frames_evidence FOREIGN KEY (evidence) REFERENCES signed_frames(digest),
-  DROP COLUMN frame;`,
+  ADD COLUMN evidence BYTEA REFERENCES signed_frames(digest),
+  ALTER COLUMN frame DROP NOT NULL;
+UPDATE frames SET evidence = sha256(frame), frame = NULL WHERE sha256(frame) IN (SELECT digest FROM signed_frames);
+ALTER TABLE frames ADD CONSTRAINT frames_evidence_once CHECK ((frame IS NULL) <> (evidence IS NULL));`,
   },
 ];
 

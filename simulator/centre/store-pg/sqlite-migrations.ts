@@ -28,11 +28,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   {
     version: 3,
-    name: "a signed frame's bytes stored once, referenced by each of its events' rows",
-    // A batch frame (protocol/event-batch.ts) is one row per event: its bytes, kept as evidence, move to
-    // signed_frames under their SHA-256, once per distinct frame. ADD COLUMN cannot add a NOT NULL column
-    // with a REFERENCES clause while foreign keys are on, so `evidence` is nullable here; every writer
-    // sets it (frame-store.ts). The dropped column's pages go to the free list: VACUUM gives them back.
+    name: "a batch frame's bytes stored once, referenced by each of its events' rows",
+    // A batch frame (protocol/event-batch.ts) is one row per event: bytes that more than one row kept
+    // move to signed_frames under their SHA-256, once, and those rows reference them (their `frame` is
+    // left empty: SQLite cannot drop the NOT NULL without rebuilding the table). A frame of one event
+    // stays on its row, as before. ADD COLUMN cannot add a NOT NULL column with a REFERENCES clause while
+    // foreign keys are on, so `evidence` is nullable: NULL means "the bytes are on this row".
     prepare: (db) => db.function("sha256", { deterministic: true }, (b: unknown) => frameDigest(b as Uint8Array)),
     sql: `
 CREATE TABLE signed_frames (
@@ -41,9 +42,9 @@ CREATE TABLE signed_frames (
   frame BLOB NOT NULL            -- the signed COSE_Sign1 bytes as received, kept as evidence
 );
 ALTER TABLE frames ADD COLUMN evidence INTEGER REFERENCES signed_frames(id);
-INSERT OR IGNORE INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frames ORDER BY id;
-UPDATE frames SET evidence = (SELECT s.id FROM signed_frames s WHERE s.digest = sha256(frames.frame));
-ALTER TABLE frames DROP COLUMN frame;`,
+INSERT INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frames GROUP BY sha256(frame) HAVING count(*) > 1 ORDER BY min(id);
+UPDATE frames SET evidence = (SELECT s.id FROM signed_frames s WHERE s.digest = sha256(frames.frame)), frame = X''
+  WHERE sha256(frame) IN (SELECT digest FROM signed_frames);`,
   },
 ];
 

@@ -4,10 +4,11 @@
  * it raises and the panel's last-seen time. UNIQUE(panel, seq) decides duplicates, so the answer is
  * the same whichever receiver, process or restart sees the frame again.
  *
- * Evidence: the signed bytes of a frame are stored once (signed_frames, keyed by their SHA-256), and each
- * of its event rows references them, so a batch frame of 64 events costs its bytes once, not 64 times. They
- * are written only when one of its events is new: a resend whose events are all stored adds nothing; a
- * regrouped resend (another signed frame) is the evidence of its new events only.
+ * Evidence: a frame of one event keeps its signed bytes on its row. A batch frame's bytes are stored once
+ * (signed_frames, keyed by their SHA-256) and each of its event rows references them, so 64 events cost
+ * the bytes once, not 64 times. They are written only when one of its events is new: a resend whose events
+ * are all stored adds nothing; a regrouped resend (another signed frame) is the evidence of its new events
+ * only.
  */
 import { frameDigest, type UplinkPayload } from "../../../protocol/index.js";
 import { AlarmBook } from "./alarm-book.js";
@@ -21,6 +22,8 @@ export interface FrameToStore {
   readonly payload: UplinkPayload;
   readonly frame: Uint8Array;
 }
+
+const EMPTY = new Uint8Array(0);
 
 export type StoreOutcome = { readonly result: "stored"; readonly frameId: number; readonly alarms: readonly number[] } | { readonly result: "duplicate" };
 
@@ -37,21 +40,25 @@ export class FrameStore {
   constructor(private readonly db: Db) {
     this.alarms = new AlarmBook(db);
     this.insert = db.prepare(
-      "INSERT OR IGNORE INTO frames (panel, seq, kid, sent, received_at, receiver, payload, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.findEvidence = db.prepare("SELECT id FROM signed_frames WHERE digest = ?").pluck();
     this.addEvidence = db.prepare("INSERT INTO signed_frames (digest, frame) VALUES (?, ?)");
-    this.evidenceStmt = db.prepare("SELECT s.frame FROM frames f JOIN signed_frames s ON s.id = f.evidence WHERE f.panel = ? AND f.seq = ?").pluck();
+    this.evidenceStmt = db
+      .prepare("SELECT CASE WHEN f.evidence IS NULL THEN f.frame ELSE s.frame END FROM frames f LEFT JOIN signed_frames s ON s.id = f.evidence WHERE f.panel = ? AND f.seq = ?")
+      .pluck();
     this.touch = db.prepare("UPDATE panels SET last_seen = ? WHERE panel = ? AND (last_seen IS NULL OR last_seen < ?)");
     this.existsStmt = db.prepare("SELECT 1 FROM frames WHERE panel = ? AND seq = ?");
     this.batch = db.transaction((frames: readonly FrameToStore[], at: number, receiver: string) => {
       const out: StoreOutcome[] = [];
       const lastFrame = new Map<string, number>();
       // The rows of one batch frame share its bytes (frame-events.ts): their evidence id, once known.
+      const rows = new Map<Uint8Array, number>();
+      for (const f of frames) rows.set(f.frame, (rows.get(f.frame) ?? 0) + 1);
       const evidence = new Map<Uint8Array, number>();
       for (const f of frames) {
         let ev = evidence.get(f.frame);
-        if (ev === undefined) {
+        if (ev === undefined && rows.get(f.frame)! > 1) {
           // The transaction is immediate (the file's one writer), so what this reads stays true until commit.
           if (this.existsStmt.get(f.panel, f.seq) !== undefined) {
             out.push({ result: "duplicate" });
@@ -60,7 +67,8 @@ export class FrameStore {
           ev = this.evidenceOf(f.frame);
           evidence.set(f.frame, ev);
         }
-        const r = this.insert.run(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), ev);
+        // One row: the bytes on it (evidence NULL). Shared: an empty blob (the column is NOT NULL since v1).
+        const r = this.insert.run(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), ev === undefined ? f.frame : EMPTY, ev ?? null);
         if (r.changes === 0) {
           out.push({ result: "duplicate" });
           continue;
