@@ -5,7 +5,7 @@
  * SQLite: the pages in use (page_count - freelist_count) after a checkpoint. PostgreSQL: every relation of
  * the centre's schema (tables, TOAST, indexes) after VACUUM.
  *
- *   npx tsx test/bench/evidence-bytes.ts [--events 10000] [--batch 64] [--no-postgres]
+ *   npx tsx test/bench/evidence-bytes.ts [--events 10000] [--batch 64] [--no-postgres] [--detail]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,12 +57,18 @@ export async function sqliteBytesPerEvent(events: number, batch: number): Promis
   }
 }
 
-export async function postgresBytesPerEvent(events: number, batch: number): Promise<number> {
+export async function postgresBytesPerEvent(events: number, batch: number, detail = false): Promise<number> {
   const server = await startPostgres();
   try {
     const s = await PgCentreStore.open(await createDatabase(server, "bench_evidence"), { now: () => T0 });
     await fill(s, drainRows(events, batch));
     await s.db.query("VACUUM ANALYZE");
+    if (detail) {
+      const parts = await s.db.query<{ name: string; b: string }>(
+        "SELECT c.relname AS name, pg_relation_size(c.oid)::text AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND pg_relation_size(c.oid) > 0 ORDER BY pg_relation_size(c.oid) DESC",
+      );
+      for (const p of parts) console.log(`    ${p.name}: ${(Number(p.b) / events).toFixed(1)} B/event`);
+    }
     const rows = await s.db.query<{ b: string }>(
       "SELECT SUM(pg_total_relation_size(c.oid))::text AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'",
     );
@@ -74,10 +80,10 @@ export async function postgresBytesPerEvent(events: number, batch: number): Prom
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { events: { type: "string", default: "10000" }, batch: { type: "string", default: "64" }, "no-postgres": { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { events: { type: "string", default: "10000" }, batch: { type: "string", default: "64" }, "no-postgres": { type: "boolean", default: false }, detail: { type: "boolean", default: false } } });
   const events = Number(values.events);
   const batch = Number(values.batch);
   console.log(`centre store bytes per drained event (${events} events, ${batch} per frame)`);
   console.log(`  SQLite:     ${(await sqliteBytesPerEvent(events, batch)).toFixed(1)}`);
-  if (!values["no-postgres"] && postgresAvailable()) console.log(`  PostgreSQL: ${(await postgresBytesPerEvent(events, batch)).toFixed(1)}`);
+  if (!values["no-postgres"] && postgresAvailable()) console.log(`  PostgreSQL: ${(await postgresBytesPerEvent(events, batch, values.detail)).toFixed(1)}`);
 }
