@@ -11,7 +11,7 @@ import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { openCentreDb } from "../../simulator/centre/store/db.js";
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations.js";
 import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
-import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, migrateSqlite } from "../../simulator/centre/store-pg/sqlite-migrations.js";
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, migrateSqlite } from "../../simulator/centre/store/sqlite-migrations.js";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { openCentreStore } from "../../simulator/centre/store-pg/open-store.js";

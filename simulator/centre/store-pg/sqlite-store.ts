@@ -9,7 +9,7 @@ import type { OpenDbOptions } from "../store/db.js";
 import { CentreError } from "../errors.js";
 import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions, RegistryPort, AlarmsPort } from "./port.js";
 import type { Leadership } from "./leadership.js";
-import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrations.js";
+import { migrateSqlite, sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
 import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";

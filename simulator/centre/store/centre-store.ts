@@ -3,7 +3,7 @@ import { AlarmBook } from "./alarm-book.js";
 import { openCentreDb, type Db, type OpenDbOptions } from "./db.js";
 import { FrameStore } from "./frame-store.js";
 import { PanelRegistry } from "./registry.js";
-import { migrateSqlite } from "../store-pg/sqlite-migrations.js";
+import { migrateSqlite } from "./sqlite-migrations.js";
 
 export class CentreStore {
   readonly registry: PanelRegistry;

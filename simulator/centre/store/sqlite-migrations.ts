@@ -2,9 +2,10 @@
  * Versioned schema of the SQLite centre store: a schema_version table and an ordered migration list,
  * applied at open in one immediate transaction each. Version 1 is the schema db.ts creates (openCentreDb
  * runs it, idempotently, on every open), so a file written before versioning is recognised as version 1.
+ * CentreStore.open applies them, so every connection (receiver, demo, tools) sees the newest schema.
  */
 import { frameDigest } from "../../../protocol/frame-ref.js";
-import type { Db } from "../store/db.js";
+import type { Db } from "./db.js";
 import { StoreError } from "./store-error.js";
 
 export interface SqliteMigration {
