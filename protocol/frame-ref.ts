@@ -17,6 +17,11 @@ export const FRAME_REF_BYTES = 8;
 const sha256: (b: Uint8Array) => Buffer =
   typeof nodeCrypto.hash === "function" ? (b) => nodeCrypto.hash("sha256", b, "buffer") : (b) => nodeCrypto.createHash("sha256").update(b).digest();
 
+/** SHA-256 over the frame as sent, all 32 bytes: the key the centre stores a signed frame's bytes under once. */
+export function frameDigest(frame: Uint8Array): Buffer {
+  return sha256(frame);
+}
+
 export function frameRef(frame: Uint8Array): string {
   return sha256(frame).subarray(0, FRAME_REF_BYTES).toString("hex");
 }

@@ -5,18 +5,49 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UplinkPayload } from "../../protocol/index.js";
+import { MapKeyRing, generateEd25519, openUplink, privateKeyFromPem, publicKeyFromPem, sealUplink, type UplinkPayload } from "../../protocol/index.js";
+import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { openCentreDb } from "../../simulator/centre/store/db.js";
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations.js";
 import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
-import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from "../../simulator/centre/store-pg/sqlite-migrations.js";
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, migrateSqlite } from "../../simulator/centre/store/sqlite-migrations.js";
+import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { openCentreStore } from "../../simulator/centre/store-pg/open-store.js";
 import { storeBackend, type StoreBackend } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const burglary = (seq: number): UplinkPayload => ({ v: 1, panel: "P1", seq, sent: T0, events: [{ code: 130, q: 1, area: 1, zone: 1, at: T0 }] });
-const frame = (seq: number) => ({ panel: "P1", seq, kid: "k", payload: burglary(seq), frame: new Uint8Array([seq]) });
+
+// Rows as a centre before version 3 wrote them: each with the whole signed frame. A batch frame of three
+// events (three rows, one frame's bytes) and a frame of one burglary, which raised an alarm.
+const keys = generateEd25519();
+const signer = { kid: "k", key: privateKeyFromPem(keys.privatePem) };
+const ring = new MapKeyRing().add("k", "P1", publicKeyFromPem(keys.publicPem));
+const openClose = (seq: number) => ({ code: 401, q: 3 as const, area: 1, user: seq, at: T0 });
+const batchPayload: UplinkPayload = { v: 1, panel: "P1", seq: 0, sent: T0, events: [openClose(0), openClose(1), openClose(2)], seqs: [0, 1, 2] };
+const batchFrame = sealUplink(batchPayload, signer);
+const alarmFrame = sealUplink(burglary(3), signer);
+const oldRows = [...frameEvents("P1", "k", batchPayload, batchFrame), ...frameEvents("P1", "k", burglary(3), alarmFrame)];
+
+/** After the migration: every old row's evidence is its frame's bytes (the batch frame's kept once), and still verifies. */
+async function expectEvidenceKept(s: CentreStorePort, storedFrames: () => Promise<number>): Promise<void> {
+  expect(await s.frames.count("P1")).toBe(4);
+  for (const r of oldRows) {
+    const bytes = await s.frames.evidence("P1", r.seq);
+    expect(Buffer.from(bytes!).equals(Buffer.from(r.frame))).toBe(true);
+    expect(openUplink(bytes!, ring, { topicPanel: "P1" }).payload.seq).toBe(r.seq === 3 ? 3 : 0);
+  }
+  expect(await storedFrames()).toBe(1); // the batch frame; the one-event frame stays on its row
+  // Written after the migration: a regrouped resend of events 2 and 4 adds its frame, as the evidence of 4 only.
+  const regrouped: UplinkPayload = { v: 1, panel: "P1", seq: 2, sent: T0 + 1, events: [openClose(2), openClose(4)], seqs: [2, 4] };
+  const bytes = sealUplink(regrouped, signer);
+  expect((await s.frames.store(frameEvents("P1", "k", regrouped, bytes), T0 + 1, "r2")).map((o) => o.result)).toEqual(["duplicate", "stored"]);
+  expect(await storedFrames()).toBe(2);
+  expect(Buffer.from((await s.frames.evidence("P1", 4))!).equals(Buffer.from(bytes))).toBe(true);
+  expect(Buffer.from((await s.frames.evidence("P1", 2))!).equals(Buffer.from(batchFrame))).toBe(true);
+}
 
 describe("PostgreSQL schema migrations", () => {
   let backend: StoreBackend;
@@ -45,26 +76,35 @@ describe("PostgreSQL schema migrations", () => {
     const [a, b] = await Promise.all([centre.open(), centre.open()]);
     expect(await a.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     expect(await b.schemaVersion()).toBe(PG_SCHEMA_VERSION);
-    expect(await versions(centre.location)).toEqual([1, 2]);
+    expect(await versions(centre.location)).toEqual(PG_MIGRATIONS.map((m) => m.version));
     await centre.close();
   });
 
-  it("from version 1 with data: migrated to the newest, data kept, the new constraint in force", async () => {
+  it.each([1, 2])("from version %i with data: migrated to the newest, data kept, each frame's bytes stored once", async (from) => {
     const centre = await backend.fresh();
-    const v1 = await centre.open({ schemaVersion: 1 });
-    expect(await v1.schemaVersion()).toBe(1);
-    await v1.registry.addPanel("P1", "SP4", T0);
-    await v1.frames.store([frame(0), frame(1)], T0, "r1");
-    await v1.close();
-    const now = await centre.open();
-    expect(await now.schemaVersion()).toBe(PG_SCHEMA_VERSION);
-    expect(await now.frames.count("P1")).toBe(2);
-    expect(await now.alarms.list()).toHaveLength(1);
-    expect((await now.frames.store([frame(1), frame(2)], T0 + 1, "r2")).map((o) => o.result)).toEqual(["duplicate", "stored"]);
+    const old = await centre.open({ schemaVersion: from });
+    expect(await old.schemaVersion()).toBe(from);
+    await old.close();
     const c = new pg.Client(centre.location);
     await c.connect();
-    await expect(c.query("UPDATE alarms SET state = 'lost'")).rejects.toMatchObject({ code: "23514" }); // check_violation
-    await c.end();
+    try {
+      await c.query("INSERT INTO panels (panel, category, created_at) VALUES ('P1', 'SP4', $1)", [T0]);
+      for (const r of oldRows) {
+        await c.query("INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES ($1, $2, $3, $4, $4, 'r1', $5, $6)", [r.panel, r.seq, r.kid, T0, JSON.stringify(r.payload), Buffer.from(r.frame)]);
+      }
+      await c.query("INSERT INTO alarms (panel, kind, key, title, priority, state, created_at, updated_at) VALUES ('P1', 'event', 'burglary:1:1', 'burglary', 0, 'new', $1, $1)", [T0]);
+      await c.query("INSERT INTO alarm_frames (alarm_id, frame_id) SELECT a.id, f.id FROM alarms a, frames f WHERE f.seq = 3");
+      const now = await centre.open();
+      expect(await now.schemaVersion()).toBe(PG_SCHEMA_VERSION);
+      const [alarm] = await now.alarms.list();
+      expect((await now.alarms.frames(alarm!.id)).map((f) => f.seq)).toEqual([3]);
+      await expectEvidenceKept(now, async () => Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM signed_frames")).rows[0]!.n));
+      await expect(c.query("UPDATE alarms SET state = 'lost'")).rejects.toMatchObject({ code: "23514" }); // check_violation (v2)
+      await expect(c.query("UPDATE frames SET evidence = '\\x00' WHERE evidence IS NOT NULL")).rejects.toMatchObject({ code: "23503" }); // foreign_key_violation (v3)
+      await expect(c.query("UPDATE frames SET frame = NULL WHERE evidence IS NULL")).rejects.toMatchObject({ code: "23514" }); // bytes on the row or shared, never neither
+    } finally {
+      await c.end();
+    }
     await centre.close();
   });
 
@@ -102,19 +142,23 @@ describe("SQLite schema migrations", () => {
     await centre.close();
   });
 
-  it("from a version-1 file written by today's CentreStore: migrated, data kept", async () => {
+  it.each([1, 2])("from a version-%i file with data: migrated, data kept, each frame's bytes stored once", async (from) => {
     const centre = await backend.fresh();
-    const old = CentreStore.open(centre.location);
-    old.registry.addPanel("P1", "SP4", T0);
-    old.frames.store([frame(0)], T0, "r1");
-    old.close();
-    const s = await centre.open();
+    const db = openCentreDb(centre.location);
+    migrateSqlite(db, T0, from);
+    db.prepare("INSERT INTO panels (panel, category, created_at) VALUES ('P1', 'SP4', ?)").run(T0);
+    const insert = db.prepare("INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES (?, ?, ?, ?, ?, 'r1', ?, ?)");
+    for (const r of oldRows) insert.run(r.panel, r.seq, r.kid, T0, T0, JSON.stringify(r.payload), r.frame);
+    db.close();
+    const s = (await centre.open()) as SqliteCentreStore;
     expect(await s.schemaVersion()).toBe(SQLITE_SCHEMA_VERSION);
-    expect(await s.frames.count("P1")).toBe(1);
     expect(await s.leadership("supervision", { holder: "r1" }).poll()).toBe(true); // the v2 leases table
-    // ...and today's CentreStore still opens the migrated file.
+    await expectEvidenceKept(s, async () => (s.store.db.prepare("SELECT count(*) AS n FROM signed_frames").get() as { n: number }).n);
+    expect(() => s.store.db.prepare("UPDATE frames SET evidence = 99 WHERE seq = 0").run()).toThrow(/FOREIGN KEY/);
+    // ...and CentreStore opens the migrated file as it is.
     const again = CentreStore.open(centre.location);
-    expect(again.frames.count()).toBe(1);
+    expect(again.frames.count()).toBe(5);
+    expect(Buffer.from(again.frames.evidence("P1", 3)!).equals(Buffer.from(alarmFrame))).toBe(true);
     again.close();
     await centre.close();
   });

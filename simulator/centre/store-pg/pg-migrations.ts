@@ -1,8 +1,9 @@
 /**
  * Versioned schema of the PostgreSQL centre store: a schema_version table and an ordered migration list,
  * applied at open. Version 1 is the tables of the SQLite store (db.ts) in PostgreSQL types; version 2 adds
- * what many receivers need. Each migration runs in its own transaction under a transaction-level advisory
- * lock, so receivers starting together apply it once.
+ * what many receivers need; version 3 stores each signed frame's bytes once (as SQLite's version 3).
+ * Each migration runs in its own transaction under a transaction-level advisory lock, so receivers
+ * starting together apply it once.
  */
 import type { Pool, PoolClient } from "pg";
 import { StoreError } from "./store-error.js";
@@ -88,6 +89,26 @@ CREATE TABLE alarm_log (
     sql: `
 CREATE INDEX frames_arrival ON frames(panel, received_at);
 ALTER TABLE alarms ADD CONSTRAINT alarms_state CHECK (state IN ('new', 'taken', 'handled', 'closed'));`,
+  },
+  {
+    version: 3,
+    name: "a batch frame's bytes stored once, referenced by each of its events' rows",
+    // A batch frame (protocol/event-batch.ts) is one row per event: bytes that more than one row kept
+    // move to signed_frames under their SHA-256, once, and those rows reference them by that digest (a
+    // natural key: receivers writing at once need no id from each other, and a batch writes its rows and
+    // its frames in one statement, pg-frames.ts). A frame of one event stays on its row, as before.
+    sql: `
+CREATE TABLE signed_frames (
+  digest BYTEA PRIMARY KEY,      -- SHA-256 of the bytes (protocol/frame-ref.ts frameDigest)
+  frame BYTEA NOT NULL           -- the signed COSE_Sign1 bytes as received, kept as evidence
+);
+INSERT INTO signed_frames (digest, frame)
+  SELECT DISTINCT ON (d) d, frame FROM (SELECT sha256(frame) AS d, frame, count(*) OVER (PARTITION BY sha256(frame)) AS n FROM frames) x WHERE n > 1 ORDER BY d;
+ALTER TABLE frames
+  ADD COLUMN evidence BYTEA REFERENCES signed_frames(digest),
+  ALTER COLUMN frame DROP NOT NULL;
+UPDATE frames SET evidence = sha256(frame), frame = NULL WHERE sha256(frame) IN (SELECT digest FROM signed_frames);
+ALTER TABLE frames ADD CONSTRAINT frames_evidence_once CHECK ((frame IS NULL) <> (evidence IS NULL));`,
   },
 ];
 

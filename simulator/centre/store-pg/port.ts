@@ -76,6 +76,12 @@ export interface FramesPort {
    */
   readonly storeNow?: (frames: readonly FrameToStore[], at: number, receiver: string) => StoreOutcome[];
   has(panel: string, seq: number): Promise<boolean>;
+  /**
+   * The signed frame that carried the event (panel, seq), byte for byte as received (its signature verifies
+   * over them: openUplink), or undefined when that event is not stored. The events of one batch frame all
+   * answer with the same bytes, stored once.
+   */
+  evidence(panel: string, seq: number): Promise<Uint8Array | undefined>;
   count(panel?: string): Promise<number>;
   /**
    * One gap check, one transaction: the seqs missing below the highest seq received at or before

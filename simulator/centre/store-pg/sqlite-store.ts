@@ -9,7 +9,7 @@ import type { OpenDbOptions } from "../store/db.js";
 import { CentreError } from "../errors.js";
 import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions, RegistryPort, AlarmsPort } from "./port.js";
 import type { Leadership } from "./leadership.js";
-import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrations.js";
+import { migrateSqlite, sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
 import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
@@ -105,6 +105,7 @@ export class SqliteCentreStore implements CentreStorePort {
       store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
       storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
       has: (panel, seq) => guard(() => frames.has(panel, seq)),
+      evidence: (panel, seq) => guard(() => frames.evidence(panel, seq)),
       count: (panel) => guard(() => frames.count(panel)),
       checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
       oldestArrivalAfter: (panel, t) => guard(() => (after.get(panel, t) as { t: number | null }).t ?? undefined),

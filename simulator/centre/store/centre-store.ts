@@ -4,6 +4,7 @@ import { AlarmBook } from "./alarm-book.js";
 import { openCentreDb, type Db, type OpenDbOptions } from "./db.js";
 import { FrameStore } from "./frame-store.js";
 import { PanelRegistry } from "./registry.js";
+import { migrateSqlite } from "./sqlite-migrations.js";
 
 export class CentreStore {
   readonly registry: PanelRegistry;
@@ -17,9 +18,20 @@ export class CentreStore {
     this.alarms = new AlarmBook(db);
   }
 
-  /** `path` is a file (shared by every receiver that opens it) or ":memory:". */
-  static open(path: string, opts: OpenDbOptions = {}): CentreStore {
-    const store = new CentreStore(openCentreDb(path, opts));
+  /**
+   * `path` is a file (shared by every receiver that opens it) or ":memory:", brought to the newest schema
+   * version (sqlite-migrations.ts) before any view is prepared over it.
+   */
+  static open(path: string, opts: OpenDbOptions & { now?: () => number } = {}): CentreStore {
+    const db = openCentreDb(path, opts);
+    let store: CentreStore;
+    try {
+      migrateSqlite(db, (opts.now ?? Date.now)());
+      store = new CentreStore(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
     if (opts.checkpoint && path !== ":memory:") store.#checkpoint = new WalCheckpoint(store.db, opts.checkpoint.clock, opts.checkpoint);
     return store;
   }

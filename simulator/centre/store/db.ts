@@ -54,8 +54,8 @@ CREATE TABLE IF NOT EXISTS frames (
   received_at INTEGER NOT NULL,
   receiver TEXT NOT NULL,
   payload TEXT NOT NULL,         -- the verified UplinkPayload as JSON
-  frame BLOB NOT NULL,           -- the signed COSE_Sign1 bytes, kept as evidence
-  UNIQUE (panel, seq)
+  frame BLOB NOT NULL,           -- the signed COSE_Sign1 bytes, kept as evidence (empty from schema v3 when
+  UNIQUE (panel, seq)            -- evidence, added by sqlite-migrations.ts, names a shared batch frame)
 );
 CREATE TABLE IF NOT EXISTS alarms (
   id INTEGER PRIMARY KEY,
