@@ -40,6 +40,8 @@ export interface BrokerThread {
   readonly exited: Promise<number>;
 }
 
+/** How long close() waits for the thread to end by itself before terminating it. */
+const EXIT_GRACE_MS = 2_000;
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
 /** The thread's entry: the built worker, or (from source) a bootstrap that registers tsx first. */
@@ -126,7 +128,15 @@ export function startBrokerThread(opts: BrokerThreadOptions = {}): Promise<Broke
                 timers.clear();
                 for (const r of kicks.values()) r(0);
                 kicks.clear();
-                await worker.terminate();
+                // The thread ends by itself once its sockets and store are closed (exit code 0); one that
+                // does not within EXIT_GRACE_MS is terminated.
+                let grace: NodeJS.Timeout | undefined;
+                const left = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (grace = setTimeout(() => r(true), EXIT_GRACE_MS)))]);
+                clearTimeout(grace);
+                if (left) {
+                  logger.log("warn", "broker: thread did not end by itself, terminated", { afterMs: EXIT_GRACE_MS });
+                  await worker.terminate();
+                }
                 await exited;
               })()),
             exited,
