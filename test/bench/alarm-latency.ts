@@ -75,6 +75,8 @@ export interface LatencyVariant {
   readonly connector?: Connector;
   /** false: every SQLite file (panel.db, gateway.db, the centre store) on SQLite's automatic checkpoint. */
   readonly walCheckpoint?: boolean;
+  /** The embedded aedes on the receiver's thread (as before broker-thread.ts), not on its own. */
+  readonly brokerInProcess?: boolean;
 }
 
 /** `broker` absent: the embedded aedes, started in the centre's process. */
@@ -99,7 +101,7 @@ export async function alarmLatencyFigures(opts: BenchOptions, broker?: BenchBrok
   // Undone in reverse order, whatever failed.
   const undo: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
   try {
-    const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel, walCheckpoint: variant?.walCheckpoint ?? true });
+    const centre = await startCentre({ db: join(dir, "centre.db"), centreKeyPem: centreKeys.privatePem, broker: broker ? { url: broker.url } : "aedes", protocolVersion, echoPanel, walCheckpoint: variant?.walCheckpoint ?? true, brokerThread: !variant?.brokerInProcess });
     undo.push(() => new Promise((r) => (centre.child.once("exit", r), centre.child.send("stop"))));
     // The baseline is interleaved with the alarms, one bare round trip before each, through the same broker:
     // both see the same machine noise (these machines are noisy; only ratios hold).

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBroker } from "../../simulator/centre/broker/broker.js";
+import { startBrokerThread } from "../../simulator/centre/broker/broker-thread.js";
 import { freePort, waitForPort } from "../../simulator/centre/broker/broker-mosquitto.js";
 
 export interface BenchBroker {
@@ -25,6 +26,12 @@ export async function startAedesBroker(): Promise<BenchBroker> {
   const b = await startBroker({
     login: (username) => (username.startsWith("receiver") ? { role: "receiver", name: username } : { role: "panel", name: username }),
   });
+  return { name: "aedes", url: `mqtt://127.0.0.1:${b.port}`, mqttVersion: 4, close: () => b.close() };
+}
+
+/** The embedded aedes on its own thread of this process (broker-thread.ts), as alarm-centre runs it. */
+export async function startAedesThread(): Promise<BenchBroker> {
+  const b = await startBrokerThread({ login: { kind: "by-username" } });
   return { name: "aedes", url: `mqtt://127.0.0.1:${b.port}`, mqttVersion: 4, close: () => b.close() };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Before/after within one run: `npx tsx test/bench/latency-ab.ts [--quick] [--rounds 3] [--against
- * no-checkpoint|no-flush] [--broker aedes|mosquitto]` runs the alarm-latency bench on aedes and Mosquitto
+ * no-checkpoint|no-flush|in-process] [--broker aedes|mosquitto]` runs the alarm-latency bench on aedes and Mosquitto
  * alternately as it is and with one thing taken away, and prints the p50 and p99 ratios against the bare
  * round trip of each:
  * - no-checkpoint: every SQLite file on SQLite's automatic WAL checkpoint (inside whichever commit crosses
  *   1,000 frames) instead of the quiet-time checkpoint;
  * - no-flush: the gateway's link without its flush (the frame then leaves at the end of the panel's step,
- *   after the panel's own state commit).
+ *   after the panel's own state commit);
+ * - in-process: the embedded aedes on the receiver's thread instead of its own (broker-thread.ts); for
+ *   --broker aedes (on Mosquitto it changes nothing).
  */
 import { parseArgs } from "node:util";
 import { mqttConnector } from "../../gateway/mqtt-connector.js";
@@ -25,6 +27,8 @@ const noFlush: Connector = (broker, session, handlers) => {
 const against: Record<string, LatencyVariant> = {
   "no-checkpoint": { label: "no checkpoint", walCheckpoint: false },
   "no-flush": { label: "no flush", connector: noFlush },
+  // Only the embedded aedes has a thread to leave: use with --broker aedes.
+  "in-process": { label: "broker in-process", brokerInProcess: true },
 };
 const other = against[a.against];
 if (!other) {

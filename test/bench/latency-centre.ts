@@ -1,6 +1,7 @@
 /**
  * The centre side of the alarm-latency bench as its own process, as deployed (the centre is another
- * machine than the panel): the broker (the embedded aedes, or a given one such as the bench Mosquitto),
+ * machine than the panel): the broker (the embedded aedes, on its own thread as alarm-centre runs it or on
+ * the receiver's, or a given one such as the bench Mosquitto),
  * one receiver on the centre store, and the echo end of the bare QoS 1 round trip (baselines.ts), so the
  * baseline crosses the same processes as the alarm. Started by alarm-latency.ts with fork():
  *
@@ -15,7 +16,7 @@ import { silentLogger } from "../../simulator/centre/logger.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { startEcho } from "./baselines.js";
-import { startAedesBroker, type BenchBroker } from "./brokers.js";
+import { startAedesBroker, startAedesThread, type BenchBroker } from "./brokers.js";
 import { sharedNow, TraceRecorder } from "./stage-breakdown.js";
 
 export interface CentreStart {
@@ -29,12 +30,14 @@ export interface CentreStart {
   readonly echoPanel: string;
   /** The store's WAL checkpointed when quiet, as alarm-centre does (false: SQLite's automatic checkpoint). */
   readonly walCheckpoint: boolean;
+  /** The embedded aedes on its own thread, as alarm-centre runs it (false: on the receiver's thread). */
+  readonly brokerThread: boolean;
 }
 
 export type CentreMessage = { ready: string } | { marks: ReturnType<TraceRecorder["dump"]> } | { clock: number } | { failed: string };
 
 async function run(o: CentreStart): Promise<void> {
-  const broker: BenchBroker | undefined = o.broker === "aedes" ? await startAedesBroker() : undefined;
+  const broker: BenchBroker | undefined = o.broker === "aedes" ? await (o.brokerThread ? startAedesThread() : startAedesBroker()) : undefined;
   const url = broker?.url ?? (o.broker as { url: string }).url;
   const store = CentreStore.open(o.db, o.walCheckpoint ? { checkpoint: { clock: unrefSystemClock } } : {});
   const recorder = new TraceRecorder();

@@ -3,7 +3,8 @@
  * refused at its next connect at once (the same-turn file lookup, as before the reloaded set existed),
  * its open session is cut at the first reload after the revocation and not before, and a serial listed
  * only in DIR/crl.pem (e.g. a CRL brought from elsewhere) is refused from the reload after the file changed.
- * The reload runs on a FakeClock handed to the command's main().
+ * The reload runs on a FakeClock handed to the command's main(); the same with the broker on its own thread
+ * (the default: the thread's reload timer runs on that clock) and on the receivers' (--broker-in-process).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
@@ -28,7 +29,8 @@ const centre = () => join(dir, "centre");
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "centre-revocation-"));
   port = await freePort();
-  for (const args of [["--init"], ["--panel", "R1", "--out", join(dir, "R1")], ["--panel", "R2", "--out", join(dir, "R2")]]) {
+  const panels = ["R1", "R2", "R1i", "R2i"].map((id) => ["--panel", id, "--out", join(dir, id)]);
+  for (const args of [["--init"], ...panels]) {
     const io = captureIo();
     expect(await provisionMain(["--centre", centre(), ...args], io)).toBe(0);
   }
@@ -57,13 +59,17 @@ function connectAs(id: string): Promise<MqttClient | string> {
   });
 }
 
-describe("alarm-centre revocation on SQLite", () => {
+// The broker on its own thread (the default), and on the receivers' thread (--broker-in-process), each with its own two panels.
+describe.each([
+  { broker: "its own thread", flags: [] as string[], R1: "R1", R2: "R2" },
+  { broker: "the receivers' thread", flags: ["--broker-in-process"], R1: "R1i", R2: "R2i" },
+])("alarm-centre revocation on SQLite, the broker on $broker", ({ flags, R1, R2 }) => {
   it("refused at the next connect at once; the open session cut at the first reload; a crl.pem-only serial from the reload after", async () => {
     const lines: Record<string, unknown>[] = [];
     const logger: ServiceLogger = { log: (level, msg, f) => void lines.push({ level, msg, ...f }), child: () => logger, flush: () => {} };
     const clock = new FakeClock();
     let stop: (why: string) => void = () => {};
-    const exited = centreMain(["--centre", centre(), "--mqtt", `127.0.0.1:${port}`, "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--revocation-period", String(PERIOD)], captureIo(), {
+    const exited = centreMain(["--centre", centre(), "--mqtt", `127.0.0.1:${port}`, "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--revocation-period", String(PERIOD), ...flags], captureIo(), {
       logger,
       stopSignal: new Promise((r) => (stop = r)),
       revocationClock: clock,
@@ -72,28 +78,28 @@ describe("alarm-centre revocation on SQLite", () => {
     try {
       await until(() => lines.some((l) => l.msg === "centre running"));
       expect(lines.find((l) => l.msg === "centre store")).toMatchObject({ kind: "sqlite" });
-      const r1 = await connectAs("R1");
-      const r2 = await connectAs("R2");
+      const r1 = await connectAs(R1);
+      const r2 = await connectAs(R2);
       expect(typeof r1).not.toBe("string");
       expect(typeof r2).not.toBe("string");
 
-      expect(await provisionMain(["--centre", centre(), "--revoke", "R1"], captureIo())).toBe(0);
-      expect(await connectAs("R1")).toBe("closed"); // at once: no reload has run
+      expect(await provisionMain(["--centre", centre(), "--revoke", R1], captureIo())).toBe(0);
+      expect(await connectAs(R1)).toBe("closed"); // at once: no reload has run
       clock.advance(PERIOD - 1);
       expect(cut()).toEqual([]);
       expect((r1 as MqttClient).connected).toBe(true);
       clock.advance(1);
       await until(() => cut().length === 1);
-      expect(cut()).toEqual(["R1"]);
+      expect(cut()).toEqual([R1]);
 
       // R2 is revoked in a CRL written by hand, not in the store.
       const c = loadCentre(centre());
-      const serial = new X509Certificate(readFileSync(join(dir, "R2", "panel.cert.pem"))).serialNumber.toLowerCase();
+      const serial = new X509Certificate(readFileSync(join(dir, R2, "panel.cert.pem"))).serialNumber.toLowerCase();
       writeFileSync(join(centre(), "crl.pem"), createCrl(c.ca, [{ serial, at: Date.now() }]));
       clock.advance(PERIOD);
       await until(() => cut().length === 2);
-      expect(cut()).toEqual(["R1", "R2"]);
-      expect(await connectAs("R2")).toBe("closed");
+      expect(cut()).toEqual([R1, R2]);
+      expect(await connectAs(R2)).toBe("closed");
     } finally {
       stop("test over");
     }

@@ -35,6 +35,8 @@ options:
                            DIR/mosquitto.conf); receivers use DIR/receivers/receiver-N certificates
   --mqtt HOST:PORT         embedded broker's TLS listener (default: DIR/broker.json, else 127.0.0.1:8883)
   --plain-port N           also plain TCP on the same host, panels log in with provisioned passwords
+  --broker-in-process      embedded broker on the receivers' thread (default: its own thread, so store
+                           commits do not hold the forwarding of frames and ACKs)
   --mqtt-version 4|5       protocol towards an external broker (default 5)
   --receivers N            receivers sharing the load and the store (default 1)
   --http HOST:PORT         operator JSON API (default 127.0.0.1:8080)
@@ -56,6 +58,7 @@ const OPTIONS = {
   broker: { type: "string", default: "embedded" },
   mqtt: { type: "string" },
   "plain-port": { type: "string" },
+  "broker-in-process": { type: "boolean" },
   "mqtt-version": { type: "string" },
   receivers: { type: "string" },
   http: { type: "string" },
@@ -94,6 +97,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
     const metricsAt = hostPortFlag("metrics", a.metrics) ?? { host: "127.0.0.1", port: 9464 };
     if (a.broker !== "embedded" && !/^mqtts?:\/\/[^/]+$/.test(a.broker!)) throw new UsageError(`--broker takes embedded or mqtts://HOST:PORT, not '${a.broker}'`);
     if (plainPort !== undefined && a.broker !== "embedded") throw new UsageError("--plain-port is for the embedded broker");
+    if (a["broker-in-process"] && a.broker !== "embedded") throw new UsageError("--broker-in-process is for the embedded broker");
     const mqttAt = hostPortFlag("mqtt", a.mqtt);
     const centre = loadCentre(dir);
     const settings = brokerSettings(centre);
@@ -120,6 +124,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
         ...(store !== undefined ? { store } : {}),
         ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
         ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
+        ...(a["broker-in-process"] ? { brokerInProcess: true } : {}),
       });
     } finally {
       lock.release();

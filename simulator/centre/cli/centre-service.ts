@@ -8,8 +8,10 @@
  * SQLite: a connection per receiver, as before (each its own synchronous handle on the WAL file).
  * PostgreSQL: one pool for the whole process, receivers included: they share one event loop, so separate
  * pools would add server connections (the scarce resource, max_connections) and no parallelism; each
- * receiver still holds its own advisory-lock sessions for leadership, which is on.
- * The embedded broker never asks the store per connection for revocation: revoked-serials.ts keeps the
+ * receiver still holds its own advisory-lock sessions for leadership, which is on. The broker's thread
+ * opens the store once more for itself (revocation reloads, password logins): a pool there, a handle here.
+ * The embedded broker runs on its own thread (broker-thread.ts) unless `brokerInProcess`.
+ * It never asks the store per connection for revocation: revoked-serials.ts keeps the
  * revoked serials (store and crl.pem) in memory, reloaded every `revocationPeriodMs`, and cuts the sessions
  * of newly revoked certificates; a password login is one asynchronous query at CONNECT.
  */
@@ -23,15 +25,11 @@ import { writeBrokerFiles } from "../broker/broker-files.js";
 import { Receiver } from "../receiver/receiver.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import type { CentreStorePort } from "../store-pg/port.js";
-import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
-import { RevokedSerials } from "../broker/revoked-serials.js";
-import { CRL_FILE } from "../broker/broker-files.js";
-import { crlSerials } from "../pki/pki-crl.js";
+import { startCentreRevocation } from "../broker/centre-revocation.js";
+import { startBrokerThread } from "../broker/broker-thread.js";
 import { redactedStore } from "../pki/centre-store-file.js";
 import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { centreMetrics, startMetricsHttp, type MetricsHttp } from "./centre-metrics.js";
 
@@ -61,6 +59,11 @@ export interface CentreServiceOptions {
   readonly revocationPeriodMs?: number;
   /** For the broker's reload timer (default the real clock, unref'd). */
   readonly clock?: Clock;
+  /**
+   * The embedded broker in the centre's own thread, as before broker-thread.ts (default: its own thread,
+   * so the receivers' store commits and signature checks do not hold its forwarding).
+   */
+  readonly brokerInProcess?: boolean;
 }
 
 export interface CentreService {
@@ -72,26 +75,6 @@ export interface CentreService {
   /** The store the service runs on (the operator API's and the broker's; PostgreSQL: the receivers' too). */
   readonly store: CentreStorePort;
   close(): Promise<void>;
-}
-
-/**
- * The serials in DIR/crl.pem, parsed again only when the file changes (the reload runs every few seconds);
- * an unreadable file is logged and counts as empty (the store's list still holds).
- */
-function crlFileSerials(centre: CentreDir, logger: Logger): () => string[] {
-  const f = join(centre.dir, CRL_FILE);
-  let seen: { mtimeMs: number; size: number; serials: string[] } | undefined;
-  return () => {
-    try {
-      const st = statSync(f);
-      if (seen && seen.mtimeMs === st.mtimeMs && seen.size === st.size) return seen.serials;
-      seen = { mtimeMs: st.mtimeMs, size: st.size, serials: crlSerials(readFileSync(f, "utf8")) };
-      return seen.serials;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") logger.log("warn", "broker: crl.pem not read", { file: f, error: (e as Error).message });
-      return [];
-    }
-  };
 }
 
 export async function startCentreService(o: CentreServiceOptions): Promise<CentreService> {
@@ -108,39 +91,39 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const creds = [];
     for (let n = 1; n <= o.receivers; n++) creds.push(await receiverCredentials(centre, store.registry, n, embedded));
     if (creds.some((c) => c.issued)) await writeBrokerFiles(centre, store.registry);
-    let broker: RunningBroker | undefined;
+    let broker: { readonly port?: number; readonly tlsPort?: number } | undefined;
     if (o.broker.kind === "embedded") {
       const b = o.broker;
-      let running: RunningBroker | undefined;
-      const crl = crlFileSerials(centre, logger);
-      const revoked = new RevokedSerials({
-        load: async () => [...(await store.registry.revokedCertificates()).map((r) => r.serial), ...crl()],
-        clock: o.clock ?? unrefSystemClock,
-        ...(o.revocationPeriodMs !== undefined ? { everyMs: o.revocationPeriodMs } : {}),
-        onRevoked: (serials) => running?.kickSerials(serials),
-        logger,
-      });
-      await revoked.start();
-      // SQLite answers in the same turn from a local file (microseconds): a connect is also checked there,
-      // so a revocation is refused at once, as before; PostgreSQL relies on the reloaded set alone.
-      const sqlite = store instanceof SqliteCentreStore ? store.store.registry : undefined;
-      const revokedNow = (serial: string) => {
-        try {
-          return sqlite?.isCertificateRevoked(serial) ?? false;
-        } catch {
-          return false; // a busy file: the reloaded set still holds
-        }
-      };
-      opened.push({ close: () => revoked.stop() });
-      broker = running = await listening("the embedded broker (--mqtt, --plain-port)", `${b.tls.host}:${b.tls.port}${b.plain ? ` or ${b.plain.port}` : ""}`, () => startBroker({
-        host: b.tls.host,
-        port: b.plain ? b.plain.port : null,
-        tls: { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem, isRevoked: (s) => revoked.has(s) || revokedNow(s) },
-        ...(b.plain ? { login: passwordLogin(store.registry) } : {}),
-        logger,
-      }));
-      opened.push(broker);
-      logger.log("info", "broker listening", { tls: `${b.tls.host}:${broker.tlsPort}`, ...(broker.port !== undefined ? { plain: `${b.tls.host}:${broker.port}` } : {}), revocationPeriodMs: revoked.everyMs });
+      const flags = "the embedded broker (--mqtt, --plain-port)";
+      const at = `${b.tls.host}:${b.tls.port}${b.plain ? ` or ${b.plain.port}` : ""}`;
+      const tlsFiles = { port: b.tls.port, key: centre.server.keyPem, cert: centre.server.certPem, ca: centre.ca.certPem };
+      const clock = o.clock ?? unrefSystemClock;
+      let revocationPeriodMs: number | undefined;
+      if (o.brokerInProcess) {
+        let running: RunningBroker | undefined;
+        const r = await startCentreRevocation({ store, dir: centre.dir, clock, ...(o.revocationPeriodMs !== undefined ? { everyMs: o.revocationPeriodMs } : {}), onRevoked: (serials) => running?.kickSerials(serials), logger });
+        opened.push({ close: () => r.revoked.stop() });
+        revocationPeriodMs = r.revoked.everyMs;
+        running = await listening(flags, at, () => startBroker({ host: b.tls.host, port: b.plain ? b.plain.port : null, tls: { ...tlsFiles, isRevoked: r.isRevoked }, ...(b.plain ? { login: passwordLogin(store.registry) } : {}), logger }));
+        opened.push(running);
+        broker = running;
+      } else {
+        const t = await listening(flags, at, () =>
+          startBrokerThread({
+            host: b.tls.host,
+            port: b.plain ? b.plain.port : null,
+            tls: tlsFiles,
+            ...(b.plain ? { login: { kind: "registry", store: location } } : {}),
+            revocation: { store: location, dir: centre.dir, ...(o.revocationPeriodMs !== undefined ? { everyMs: o.revocationPeriodMs } : {}) },
+            logger,
+            clock,
+          }),
+        );
+        opened.push(t);
+        revocationPeriodMs = t.revocationPeriodMs;
+        broker = t;
+      }
+      logger.log("info", "broker listening", { tls: `${b.tls.host}:${broker.tlsPort}`, ...(broker.port !== undefined ? { plain: `${b.tls.host}:${broker.port}` } : {}), revocationPeriodMs, thread: !o.brokerInProcess });
     }
     const url = o.broker.kind === "embedded" ? `mqtts://localhost:${broker!.tlsPort}` : o.broker.url;
     const protocolVersion = o.broker.kind === "embedded" ? 4 : o.broker.protocolVersion;
