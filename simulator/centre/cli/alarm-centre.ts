@@ -15,7 +15,7 @@ import { brokerSettings, crlWarning } from "../broker/broker-files.js";
 import { loadCentre, type CentreDir } from "../pki/provisioning.js";
 import { storeFileWarning } from "../pki/centre-store-file.js";
 import { lockCentreDir, type CentreLock } from "./centre-lock.js";
-import { startCentreService, type BrokerChoice, type CentreServiceOptions } from "./centre-service.js";
+import { startCentreService, type BrokerChoice, type CentreService, type CentreServiceOptions } from "./centre-service.js";
 import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { Clock } from "../../../protocol/clock.js";
 
@@ -77,6 +77,8 @@ export interface CentreCommandHooks {
   readonly stopSignal?: Promise<unknown>;
   /** The clock of the embedded broker's revocation reloads (tests step it; default the real clock). */
   readonly revocationClock?: Clock;
+  /** Called once the centre is running (tests reach its parts through it). */
+  readonly started?: (service: CentreService) => void;
 }
 
 export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
@@ -113,7 +115,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
     // One alarm-centre per directory: a second one would run receivers and the broker on the same keys.
     const lock = lockCentreDir(dir);
     try {
-      return await runService(centre, lock, stop, log, {
+      return await runService(centre, lock, stop, log, hooks.started, {
         broker,
         receivers,
         http: httpAt,
@@ -132,16 +134,18 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
   });
 }
 
-async function runService(centre: CentreDir, lock: CentreLock, stop: Promise<unknown>, log: ServiceLogger, opts: Omit<CentreServiceOptions, "centre" | "logger">): Promise<number> {
+async function runService(centre: CentreDir, lock: CentreLock, stop: Promise<unknown>, log: ServiceLogger, started: CentreCommandHooks["started"], opts: Omit<CentreServiceOptions, "centre" | "logger">): Promise<number> {
   const service = await startCentreService({ centre, logger: log, ...opts });
+  started?.(service);
   log.log("info", "centre directory locked", { file: lock.file });
   if (lock.staleHolder !== undefined) log.log("warn", "took over the lock of a centre that did not stop cleanly", { pid: lock.staleHolder });
-  const why = await stop;
-  log.log("info", "stopping", { signal: String(why) });
+  const ended = await Promise.race([stop.then((why) => ({ why: String(why) })), service.failed.then((failure) => ({ failure }))]);
+  if ("failure" in ended) log.log("error", `${ended.failure}: stopping, exit 1 (the service manager restarts the centre)`);
+  else log.log("info", "stopping", { signal: ended.why });
   await service.close();
   log.log("info", "stopped");
   log.flush();
-  return 0;
+  return "failure" in ended ? 1 : 0;
 }
 
 function signalled(): Promise<NodeJS.Signals> {

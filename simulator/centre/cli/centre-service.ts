@@ -26,7 +26,7 @@ import { Receiver } from "../receiver/receiver.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { startCentreRevocation } from "../broker/centre-revocation.js";
-import { startBrokerThread } from "../broker/broker-thread.js";
+import { startBrokerThread, type BrokerThread } from "../broker/broker-thread.js";
 import { redactedStore } from "../pki/centre-store-file.js";
 import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
@@ -74,6 +74,13 @@ export interface CentreService {
   readonly receivers: readonly Receiver[];
   /** The store the service runs on (the operator API's and the broker's; PostgreSQL: the receivers' too). */
   readonly store: CentreStorePort;
+  /**
+   * Resolves with a reason when a part the centre cannot run without has stopped by itself (the broker's
+   * thread); never resolves otherwise. alarm-centre then closes and exits 1, so systemd restarts it.
+   */
+  readonly failed: Promise<string>;
+  /** The embedded broker's thread, when it runs on one (for its operators: kick, close). */
+  readonly brokerThread?: BrokerThread;
   close(): Promise<void>;
 }
 
@@ -83,7 +90,12 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
   const store = await openCentreStore(location);
   logger.log("info", "centre store", { kind: store.kind, store: redactedStore(location) });
   const opened: { close(): Promise<void> | void }[] = [{ close: () => store.close() }];
+  let closing = false;
+  let brokerThread: BrokerThread | undefined;
+  let fail: (why: string) => void = () => {};
+  const failed = new Promise<string>((r) => (fail = r));
   const closeAll = async () => {
+    closing = true;
     for (const x of opened.reverse()) await x.close();
   };
   try {
@@ -120,6 +132,10 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
           }),
         );
         opened.push(t);
+        brokerThread = t;
+        void t.exited.then((code) => {
+          if (!closing) fail(`the embedded broker's thread stopped (exit code ${code}); no panel can reach this centre`);
+        });
         revocationPeriodMs = t.revocationPeriodMs;
         broker = t;
       }
@@ -170,6 +186,8 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       metricsPort: mh.port,
       receivers,
       store,
+      failed,
+      ...(brokerThread ? { brokerThread } : {}),
       close: closeAll,
     };
   } catch (e) {
