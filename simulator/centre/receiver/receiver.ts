@@ -50,6 +50,8 @@ import { ReceiverLink } from "./receiver-link.js";
 import { CentreError } from "../errors.js";
 import type { CentreStore } from "../store/centre-store.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import { contentTag } from "../store/same-content.js";
+import { raiseSequenceRestartedAlarm } from "./sequence-restarted-alarm.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { storePortOf } from "../store-pg/store-port-of.js";
 import { PortKeyRing } from "../store-pg/port-key-ring.js";
@@ -315,7 +317,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         trace?.("verified", v.panel, seq);
         const rows = frameEvents(v.panel, v.kid, v.payload, message);
         const window = this.windows.for(v.panel);
-        if (rows.every((r) => window.check(r.seq) === "duplicate")) {
+        // The tag: a number handed out again with other content (a panel that lost its outbox) is no duplicate.
+        if (rows.every((r) => window.check(r.seq, contentTag(r.payload)) === "duplicate")) {
           for (const r of rows) {
             this.stats.duplicates++;
             this.emit("duplicate", v.panel, r.seq);
@@ -437,11 +440,19 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
     const trace = this.opts.trace;
+    /** The frame being answered holds a reused seq: NAK it with the highest `next` of its rows. */
+    let reusedNext: number | undefined;
     batch.forEach((f, i) => {
       const o = outcomes[i]!;
       trace?.("stored", f.panel, f.seq);
-      this.windows.for(f.panel).mark(f.seq);
-      if (f.answer !== undefined) this.queueAck(f.panel, f.answer, f.ref);
+      if (o.result === "reused") reusedNext = Math.max(reusedNext ?? 0, o.next);
+      else this.windows.for(f.panel).mark(f.seq, contentTag(f.payload));
+      if (f.answer !== undefined) {
+        if (reusedNext === undefined) this.queueAck(f.panel, f.answer, f.ref);
+        else this.seqReused(f.panel, f.answer, f.ref, reusedNext);
+        reusedNext = undefined;
+      }
+      if (o.result === "reused") return;
       if (o.result === "duplicate") {
         this.stats.duplicates++;
         return void this.emit("duplicate", f.panel, f.seq);
@@ -456,6 +467,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
+  /**
+   * The centre holds other content under a seq of this frame: the panel's outbox was lost and its numbers
+   * started again. Nothing was stored; the NAK tells the panel where to number on (`next`, as DC-09's stale
+   * NAK carries the receiver's time), and one trouble alarm per panel tells the operators.
+   */
+  private seqReused(panel: string, seq: number, ref: string, next: number): void {
+    this.log.log("warn", "receiver: sequence number reused with other content, NAK seq-reused", { receiver: this.name, panel, seq, next });
+    this.send(panel, { nak: { seq, reason: "seq-reused", ref, next } });
+    this.stats.naks++;
+    this.emit("nak", panel, seq, "seq-reused");
+    raiseSequenceRestartedAlarm(this.store.alarms, panel, this.clock.now(), seq, next).then(
+      ({ id, created }) => created && this.emit("alarm", id),
+      (e: unknown) => this.log.log("error", "receiver: sequence-restarted alarm not stored", { receiver: this.name, panel, error: (e as Error).message }),
+    );
+  }
+
   /** Frames the store could not take now: no ACK, no NAK (a NAK would tell the panel to give up on them). */
   private hold(frames: number, e: unknown): void {
     if (!isStoreError(e, "store-unavailable")) this.log.log("error", "receiver: key lookup failed", { receiver: this.name, error: (e as Error).message });
@@ -464,7 +491,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.emit("held", frames, e as Error);
   }
 
-  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string } }, done?: () => void): void {
+  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string; next?: number } }, done?: () => void): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.

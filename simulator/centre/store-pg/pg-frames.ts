@@ -5,9 +5,14 @@
  * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
  * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
  * What the new frames do (alarms, alarm log, last-seen) follows in two more statements whatever the
- * batch's size (pg-frame-effects.ts).
+ * batch's size (pg-frame-effects.ts). The same INSERT statement also returns, for every frame it did not
+ * insert, the row already stored under its (panel, seq) and the panel's highest seq: content that differs
+ * makes the frame `reused`, not a duplicate (../store/same-content.ts), at no extra statement. (The
+ * statement's snapshot does not show a row another receiver committed while it waited on the index: that
+ * frame counts as a duplicate, as before.)
  */
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import { sameContent } from "../store/same-content.js";
 import { raiseIn } from "./pg-alarms.js";
 import { frameEffectsIn, type NewFrame } from "./pg-frame-effects.js";
 import type { PgDb, Tx } from "./pg-db.js";
@@ -30,17 +35,30 @@ export class PgFrames implements FramesPort {
   private async storeIn(c: Tx, frames: readonly FrameToStore[], at: number, receiver: string): Promise<StoreOutcome[]> {
     const order = frames.map((f, i) => ({ f, i })).sort((a, b) => byPanelSeq(a.f, b.f) || a.i - b.i);
     const params: unknown[] = [];
+    const keys: string[] = [];
     const rows = order.map(({ f }, k) => {
       params.push(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), f.frame == null ? null : Buffer.from(f.frame));
       const b = k * COLS;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8})`;
+      keys.push(`($${b + 1}::text, $${b + 2}::bigint)`);
+      return `($${b + 1}::text, $${b + 2}::bigint, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8})`;
     });
-    const inserted = await c.query<{ id: number; panel: string; seq: number }>(
-      `INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES ${rows.join(", ")}
-       ON CONFLICT (panel, seq) DO NOTHING RETURNING id, panel, seq`,
+    // The CTE's insert is invisible to the outer SELECT (one snapshot): it sees only the rows stored before.
+    const result = await c.query<{ id: number | null; panel: string; seq: number; payload: unknown; high: number | null }>(
+      `WITH ins AS (
+         INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame) VALUES ${rows.join(", ")}
+         ON CONFLICT (panel, seq) DO NOTHING RETURNING id, panel, seq)
+       SELECT id, panel, seq, NULL::jsonb AS payload, NULL::bigint AS high FROM ins
+       UNION ALL
+       SELECT NULL, f.panel, f.seq, f.payload, (SELECT MAX(m.seq) FROM frames m WHERE m.panel = f.panel)
+         FROM frames f WHERE (f.panel, f.seq) IN (VALUES ${keys.join(", ")})`,
       params,
     );
-    const ids = new Map(inserted.rows.map((r) => [`${r.panel}\u0000${r.seq}`, r.id]));
+    const inserted = result.rows.filter((r) => r.id !== null);
+    const before = new Map(result.rows.filter((r) => r.id === null).map((r) => [`${r.panel}\u0000${r.seq}`, r]));
+    const ids = new Map(inserted.map((r) => [`${r.panel}\u0000${r.seq}`, r.id!]));
+    // A reused seq: the panel numbers on above everything stored, this batch's new rows included.
+    const highest = new Map<string, number>();
+    for (const r of result.rows) highest.set(r.panel, Math.max(highest.get(r.panel) ?? -1, Number(r.high ?? r.seq)));
     const out: StoreOutcome[] = new Array(frames.length);
     const news: NewFrame[] = [];
     const slots: number[] = [];
@@ -48,7 +66,8 @@ export class PgFrames implements FramesPort {
       const k = `${f.panel}\u0000${f.seq}`;
       const frameId = ids.get(k);
       if (frameId === undefined) {
-        out[i] = { result: "duplicate" };
+        const old = before.get(k);
+        out[i] = old === undefined || sameContent(old.payload, f.payload) ? { result: "duplicate" } : { result: "reused", next: highest.get(f.panel)! + 1 };
         continue;
       }
       ids.delete(k); // a second copy within the batch is a duplicate

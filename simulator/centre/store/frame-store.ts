@@ -2,12 +2,15 @@
  * Durable storage of verified frames with group commit: every frame of a batch is inserted in ONE
  * immediate transaction (SQLite: one fsync per batch instead of per frame), together with the alarms
  * it raises and the panel's last-seen time. UNIQUE(panel, seq) decides duplicates, so the answer is
- * the same whichever receiver, process or restart sees the frame again.
+ * the same whichever receiver, process or restart sees the frame again. A frame under a (panel, seq)
+ * already stored with other content is `reused` (same-content.ts): nothing is stored, and `next` is one
+ * above the panel's highest stored seq, for the panel to number on from.
  */
 import type { UplinkPayload } from "../../../protocol/index.js";
 import { AlarmBook } from "./alarm-book.js";
 import type { Db } from "./db.js";
 import { frameAlarms } from "./frame-alarms.js";
+import { sameContent } from "./same-content.js";
 
 export interface FrameToStore {
   readonly panel: string;
@@ -17,13 +20,19 @@ export interface FrameToStore {
   readonly frame: Uint8Array;
 }
 
-export type StoreOutcome = { readonly result: "stored"; readonly frameId: number; readonly alarms: readonly number[] } | { readonly result: "duplicate" };
+export type StoreOutcome =
+  | { readonly result: "stored"; readonly frameId: number; readonly alarms: readonly number[] }
+  | { readonly result: "duplicate" }
+  /** The seq is taken by other content: nothing stored; `next` = the panel's highest stored seq + 1. */
+  | { readonly result: "reused"; readonly next: number };
 
 export class FrameStore {
   private readonly alarms: AlarmBook;
   private readonly insert;
   private readonly touch;
   private readonly existsStmt;
+  private readonly storedPayload;
+  private readonly highest;
   private readonly batch;
 
   constructor(private readonly db: Db) {
@@ -33,13 +42,17 @@ export class FrameStore {
     );
     this.touch = db.prepare("UPDATE panels SET last_seen = ? WHERE panel = ? AND (last_seen IS NULL OR last_seen < ?)");
     this.existsStmt = db.prepare("SELECT 1 FROM frames WHERE panel = ? AND seq = ?");
+    this.storedPayload = db.prepare("SELECT payload FROM frames WHERE panel = ? AND seq = ?").pluck();
+    this.highest = db.prepare("SELECT MAX(seq) FROM frames WHERE panel = ?").pluck();
     this.batch = db.transaction((frames: readonly FrameToStore[], at: number, receiver: string) => {
       const out: StoreOutcome[] = [];
       const lastFrame = new Map<string, number>();
       for (const f of frames) {
         const r = this.insert.run(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), f.frame);
         if (r.changes === 0) {
-          out.push({ result: "duplicate" });
+          const stored = this.storedPayload.get(f.panel, f.seq);
+          if (stored === undefined || sameContent(stored, f.payload)) out.push({ result: "duplicate" });
+          else out.push({ result: "reused", next: (this.highest.get(f.panel) as number) + 1 });
           continue;
         }
         const frameId = Number(r.lastInsertRowid);
