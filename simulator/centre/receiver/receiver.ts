@@ -116,9 +116,10 @@ const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 /**
  * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);
  * `answer`, on a frame's last row only, is the seq its ACK or NAK names (the frame's seq). A frame's rows
- * are never split between two commits, so its ACK means every event of it is stored.
+ * are never split between two commits, so its ACK means every event of it is stored. `tag`: the digest of
+ * the row's content (../store/same-content.ts) its seq is marked with in the replay window once stored.
  */
-type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number })[];
+type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number; readonly tag: number })[];
 
 /**
  * Rows (events) per transaction at most, whatever the frames: a batch frame brings up to
@@ -318,7 +319,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         const rows = frameEvents(v.panel, v.kid, v.payload, message);
         const window = this.windows.for(v.panel);
         // The tag: a number handed out again with other content (a panel that lost its outbox) is no duplicate.
-        if (rows.every((r) => window.check(r.seq, contentTag(r.payload)) === "duplicate")) {
+        const tags = rows.map((r) => contentTag(r.payload));
+        if (rows.every((r, i) => window.check(r.seq, tags[i]) === "duplicate")) {
           for (const r of rows) {
             this.stats.duplicates++;
             this.emit("duplicate", v.panel, r.seq);
@@ -327,7 +329,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         } else {
           // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
           const last = rows.length - 1;
-          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, answer: seq } : { ...r, ref: v.ref }));
+          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, tag: tags[i]!, answer: seq } : { ...r, ref: v.ref, tag: tags[i]! }));
           this.pendingFrames++;
           if (this.pendingFrames >= (this.opts.maxBatch ?? 256) || this.pending.length >= MAX_ROWS) return this.flush();
         }
@@ -446,7 +448,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       const o = outcomes[i]!;
       trace?.("stored", f.panel, f.seq);
       if (o.result === "reused") reusedNext = Math.max(reusedNext ?? 0, o.next);
-      else this.windows.for(f.panel).mark(f.seq, contentTag(f.payload));
+      else this.windows.for(f.panel).mark(f.seq, f.tag);
       if (f.answer !== undefined) {
         if (reusedNext === undefined) this.queueAck(f.panel, f.answer, f.ref);
         else this.seqReused(f.panel, f.answer, f.ref, reusedNext);
