@@ -186,6 +186,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.emit("rejected", e);
     });
     link.on("clock", (e) => this.emit("clock", e));
+    link.on("renumbered", ({ next, shift, pending }) =>
+      this.log("warn", `the centre holds other events under this panel's sequence numbers (outbox lost or replaced): ${pending} pending item(s) renumbered from ${next} (+${shift}) and sent again`),
+    );
     link.on("path", (e) => {
       this.monitor.activePath(e.path);
       this.emit("path", e);

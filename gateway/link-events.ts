@@ -9,6 +9,11 @@ export interface LinkEvents {
   /** The centre refused a frame for good (PERMANENT_NAK, or it could not be sealed): the item is parked. */
   rejected: [{ seq: number; reason: NakReason }];
   nak: [{ seq: number; reason: NakReason }];
+  /**
+   * A `seq-reused` NAK: the centre holds other content under our numbers (this outbox was lost or
+   * replaced), so every pending item moved up by `shift`, the lowest to `next`, and goes again.
+   */
+  renumbered: [{ next: number; shift: number; pending: number }];
   /** Centre time minus local time, learnt from a `stale` NAK or a time-sync command. */
   clock: [{ offsetMs: number }];
   /** Active path changed: 0 primary, 1 alternative, undefined none. */

@@ -15,7 +15,7 @@ import type { Db } from "./database.js";
 import { GatewayError, isGatewayError } from "./errors.js";
 import { CLASSES, DEFAULT_LIMITS, limitsUsable, nextEviction, overflowEvent, type OutboxLimits } from "./outbox-overflow.js";
 import { itemPriority, KIND_CODE, toRecord, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
-import { checkItemRow, checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRowWithBytes, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
+import { checkItemRow, checkOptionalRow, checkRow, ClassCountRow, DeletedItemRow, ItemRowWithBytes, LowestRow, MaxSeqRow, MetaRow, QueuedRow, SeqRow } from "./store-rows.js";
 
 export { CLASSES, DEFAULT_LIMITS, type OutboxLimits } from "./outbox-overflow.js";
 export { itemPriority, type OutboxItem, type OutboxRecord } from "./outbox-record.js";
@@ -44,6 +44,7 @@ export class Outbox {
   private readonly st;
   private readonly insertTx;
   private readonly removeTx;
+  private readonly renumberTx;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +66,10 @@ export class Outbox {
       unpark: db.prepare("UPDATE items SET parked = 0 WHERE parked = 1"),
       oldestQueued: db.prepare("SELECT queued FROM items WHERE prio = ? ORDER BY seq LIMIT 1"),
       maxSeq: db.prepare("SELECT max(seq) AS m FROM items WHERE prio = ?"),
+      lowest: db.prepare("SELECT min(seq) AS m, count(*) AS n FROM items"),
+      // Through negatives: (prio, seq) stays unique at every row of the UPDATE.
+      shiftOut: db.prepare("UPDATE items SET seq = -(seq + ?)"),
+      shiftBack: db.prepare("UPDATE items SET seq = -seq WHERE seq < 0"),
     };
     this.load();
     this.insertTx = db.transaction((items: readonly OutboxItem[]) => {
@@ -73,6 +78,7 @@ export class Outbox {
       if (dropped.length > 0) this.reportOverflow(dropped);
       return { seqs, dropped };
     });
+    this.renumberTx = db.transaction((next: number) => this.renumbering(next));
     this.removeTx = db.transaction((seqs: readonly number[]) => {
       this.st.mark.run(this.next);
       let n = 0;
@@ -122,6 +128,18 @@ export class Outbox {
     }
   }
 
+  private renumbering(next: number): { shift: number; pending: number } {
+    const { m: low, n } = checkRow(LowestRow, "items", this.st.lowest.get());
+    if (low === null || next <= low) return { shift: 0, pending: 0 };
+    const shift = next - low;
+    this.st.shiftOut.run(shift);
+    this.st.shiftBack.run();
+    this.next += shift;
+    this.st.mark.run(this.next);
+    if (this.overflowSeq !== undefined) this.overflowSeq += shift;
+    return { shift, pending: n };
+  }
+
   /** Queue one event; returns its sequence number once it is on disk. */
   enqueue(event: Event): number {
     return this.enqueueMany([event])[0]!;
@@ -145,6 +163,22 @@ export class Outbox {
     const item: OutboxItem = { kind: "heartbeat", heartbeat };
     const seq = this.commit([item])[0]!;
     return { seq, prio: Priority.Routine, item, queued: this.clock.now() };
+  }
+
+  /**
+   * The centre holds other content under our numbers (a seq-reused NAK: this outbox was lost or replaced
+   * and the counter started again): in ONE transaction every pending item's seq moves up by the same
+   * shift so the lowest becomes `next`, order kept, and the counter (and its persisted mark) with them.
+   * Numbers only ever move up: a `next` not above the lowest pending seq (a replayed NAK, one already
+   * acted on) changes nothing. Returns the shift and how many items moved (shift 0: nothing changed).
+   */
+  renumber(next: number): { shift: number; pending: number } {
+    try {
+      return this.renumberTx(next);
+    } catch (e) {
+      this.reloadAfterRollback();
+      throw e;
+    }
   }
 
   /** The next sequence number the counter will hand out. */

@@ -136,6 +136,13 @@ export class PathProber {
     this.o.window.endProbing();
   }
 
+  /** The centre answered a frame of ours (a seq-reused NAK, whichever frame it named): the path works. */
+  centreAnswered(): void {
+    if (this.hello === undefined) return;
+    this.hello = undefined;
+    this.o.window.endProbing();
+  }
+
   /**
    * The hello after a (re)connect: a fresh heartbeat, stored like any item and resent with its
    * sequence number on this connection until acknowledged; if the connection dies first, it stays in

@@ -121,6 +121,17 @@ export class SendWindow {
     this.probingNow = true;
   }
 
+  /**
+   * The outbox was renumbered (a seq-reused NAK): the frames in flight carry numbers the centre holds
+   * other content under, so they are dropped, answers to them no longer count, and fill() sends their
+   * items again under the new numbers.
+   */
+  renumbered(): void {
+    this.inflight.reset();
+    this.outside.clear();
+    this.endRecovery();
+  }
+
   stop(): void {
     this.inflight.reset();
     this.endRecovery();

@@ -18,6 +18,8 @@ export const ItemRowWithBytes = ItemRow.extend({ bytes: Int });
 export const DeletedItemRow = z.object({ prio: Prio, bytes: Int });
 export const ClassCountRow = z.object({ prio: Prio, n: Int, b: Int });
 export const MaxSeqRow = z.object({ m: Int.nullable() });
+/** The lowest pending seq (null: none) and how many items are pending. */
+export const LowestRow = z.object({ m: Int.nullable(), n: Int });
 export const SeqRow = z.object({ seq: Int });
 export const QueuedRow = z.object({ queued: z.number() });
 /** meta: small persisted integers (the sequence high-water mark, the link-loss time). */

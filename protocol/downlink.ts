@@ -1,7 +1,7 @@
 /**
  * Downlink payload codec (centre -> panel). Wire form, a deterministic CBOR map with integer keys:
  *   {0: version, 1: panel, 2: sent (centre time), and exactly one of
- *    3: ack [[seq, ref], ...], 4: nak [seq, reason, ref], 5: command {0: id, 1: exp, 2: type, 3: {text-keyed arguments}}}
+ *    3: ack [[seq, ref], ...], 4: nak [seq, reason, ref] (a seq-reused NAK: [seq, reason, ref, next]), 5: command {0: id, 1: exp, 2: type, 3: {text-keyed arguments}}}
  * where ref is the 8-byte byte string naming the exact frame answered (frame-ref.ts).
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
@@ -23,7 +23,7 @@ export function encodeDownlinkPayload(input: unknown): Uint8Array {
     [K.sent, p.sent],
   ]);
   if ("ack" in p) m.set(K.ack, p.ack.seqs.map((seq, i) => [seq, refBytes(p.ack.refs[i]!)]));
-  else if ("nak" in p) m.set(K.nak, [p.nak.seq, p.nak.reason, refBytes(p.nak.ref)]);
+  else if ("nak" in p) m.set(K.nak, [p.nak.seq, p.nak.reason, refBytes(p.nak.ref), ...(p.nak.next === undefined ? [] : [p.nak.next])]);
   else {
     const { id, exp, type, ...args } = p.cmd;
     m.set(K.cmd, new Map<number, CborValue>([[0, id], [1, exp], [2, type], [3, jsonToCbor(args)]]));
@@ -43,8 +43,8 @@ export function decodeDownlinkPayload(bytes: Uint8Array): DownlinkPayload {
     out.ack = { seqs: pairs.map((e) => e[0]), refs: pairs.map((e) => refHex(e[1])) };
   } else if (m.has(K.nak)) {
     const n = arr(m.get(K.nak), "nak");
-    if (n.length !== 3) throw new ProtocolError("malformed", "nak must be [seq, reason, ref]");
-    out.nak = { seq: n[0], reason: n[1], ref: refHex(n[2]) };
+    if (n.length !== 3 && n.length !== 4) throw new ProtocolError("malformed", "nak must be [seq, reason, ref] or [seq, reason, ref, next]");
+    out.nak = { seq: n[0], reason: n[1], ref: refHex(n[2]), ...(n.length === 4 ? { next: n[3] } : {}) };
   } else {
     const c = intMap(m.get(K.cmd), [0, 1, 2, 3], "command");
     const args = cborToJson(c.get(3) ?? new Map());

@@ -6,28 +6,33 @@
  * Frames leave a panel in priority order, not sequence order, so the window remembers every sequence
  * number within `size` of the highest seen. Anything older than the window is "unknown": the receiver
  * must consult its durable store (which holds every processed (panel, seq)) to decide.
+ * A `tag` (a digest of the frame's content) makes a seq seen with other content "new", for the store to
+ * judge: a panel that lost its outbox hands out old numbers again, and those are not duplicates.
  */
 export type ReplayVerdict = "new" | "duplicate" | "below-window";
 
 export class ReplayWindow {
   private highest = -1;
-  private readonly seen = new Set<number>();
+  /** seq -> the content tag it was marked with (undefined: none given). */
+  private readonly seen = new Map<number, number | undefined>();
 
   constructor(readonly size = 4096) {}
 
-  check(seq: number): ReplayVerdict {
+  check(seq: number, tag?: number): ReplayVerdict {
     if (seq <= this.highest - this.size) return "below-window";
-    return this.seen.has(seq) ? "duplicate" : "new";
+    if (!this.seen.has(seq)) return "new";
+    const marked = this.seen.get(seq);
+    return tag === undefined || marked === undefined || marked === tag ? "duplicate" : "new";
   }
 
   /** Record a sequence number as processed (call only once it is durably stored). */
-  mark(seq: number): void {
+  mark(seq: number, tag?: number): void {
     if (seq <= this.highest - this.size) return;
-    this.seen.add(seq);
+    this.seen.set(seq, tag);
     if (seq > this.highest) {
       this.highest = seq;
       const floor = seq - this.size;
-      if (this.seen.size > this.size) for (const s of this.seen) if (s <= floor) this.seen.delete(s);
+      if (this.seen.size > this.size) for (const s of this.seen.keys()) if (s <= floor) this.seen.delete(s);
     }
   }
 

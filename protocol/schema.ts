@@ -158,14 +158,21 @@ export const NakReason = z.enum([
   "bad-signature",
   "stale",
   "store-failed",
+  /**
+   * The centre holds other content under this (panel, seq): the panel's outbox was lost and its numbers
+   * started again. The NAK's `next` (the centre's highest stored seq + 1) is where the panel numbers on,
+   * as a DC-09 stale NAK carries the receiver's time for the sender to correct itself.
+   */
+  "seq-reused",
 ]);
 export type NakReason = z.infer<typeof NakReason>;
 /**
  * Reasons a resend with a corrected clock or later cannot fix: the panel logs and reports them. Every
- * reason but the two transient ones ("stale": resend with the corrected clock; "store-failed": resend
- * later), derived so that a new reason is permanent unless said otherwise.
+ * reason but the three corrected ones ("stale": resend with the corrected clock; "store-failed": resend
+ * later; "seq-reused": renumber from `next` and resend), derived so that a new reason is permanent
+ * unless said otherwise.
  */
-export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set(NakReason.exclude(["stale", "store-failed"]).options);
+export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set(NakReason.exclude(["stale", "store-failed", "seq-reused"]).options);
 
 /** The frame an answer names (frame-ref.ts): 8 bytes as 16 lower-case hex digits; a byte string on the wire. */
 export const FrameRef = z.string().regex(/^[0-9a-f]{16}$/, "16 lower-case hex digits");
@@ -184,8 +191,16 @@ export const DownlinkPayload = z.union([
       .strictObject({ seqs: z.array(Seq).min(1).max(ACK_MAX_FRAMES), refs: z.array(FrameRef).min(1).max(ACK_MAX_FRAMES) })
       .refine((a) => a.seqs.length === a.refs.length, { message: "one ref per seq", path: ["refs"] }),
   }),
-  /** `ref` names the exact frame refused; a `stale` NAK's `sent` is the centre's time (SIA DC-09). */
-  z.strictObject({ ...DownHead, nak: z.strictObject({ seq: Seq, reason: NakReason, ref: FrameRef }) }),
+  /**
+   * `ref` names the exact frame refused; a `stale` NAK's `sent` is the centre's time (SIA DC-09); a
+   * `seq-reused` NAK, and only it, carries `next`: the sequence number the panel is to number on from.
+   */
+  z.strictObject({
+    ...DownHead,
+    nak: z
+      .strictObject({ seq: Seq, reason: NakReason, ref: FrameRef, next: Seq.optional() })
+      .refine((n) => (n.reason === "seq-reused") === (n.next !== undefined), { message: "next is carried by a seq-reused NAK, and only by it", path: ["next"] }),
+  }),
   z.strictObject({ ...DownHead, cmd: Command }),
 ]);
 export type DownlinkPayload = z.infer<typeof DownlinkPayload>;

@@ -31,7 +31,7 @@ export function routeDownlink(ctx: DownlinkContext, keys: DownlinkKeys, path: nu
     return;
   }
   if ("ack" in p) handleAck(ctx, path, p.ack.seqs, p.ack.refs);
-  else if ("nak" in p) handleNak(ctx, p.nak.seq, p.nak.reason, p.nak.ref, p.sent);
+  else if ("nak" in p) handleNak(ctx, p.nak.seq, p.nak.reason, p.nak.ref, p.sent, p.nak.next);
   // Commands are executed by the Gateway (downlink/command.ts), which owns the guard and the panel.
   else ctx.events.emit("command", { cmd: p.cmd, centreSent: p.sent });
 }

@@ -18,7 +18,7 @@ let url: string;
 const receiverLogin = { username: "receiver", password: "r-secret", identity: { role: "receiver" as const, name: "receivers" } };
 
 beforeAll(async () => {
-  fx = makeCentre([{ id: "P1" }, { id: "P2" }, { id: "P3" }, { id: "P4" }]);
+  fx = makeCentre([{ id: "P1" }, { id: "P2" }, { id: "P3" }, { id: "P4" }, { id: "P5" }]);
   const reg = fx.openStore();
   broker = await startBroker({ login: passwordLogin(reg.registry, [receiverLogin]) });
   url = `mqtt://127.0.0.1:${broker.port}`;
@@ -199,9 +199,10 @@ describe("receiver trace hook (protocol/trace.ts)", () => {
       trace: (stage, panelId, seq) => marks.push([stage, panelId, seq]),
     });
     await r.start();
-    const p = await panel("P4");
+    // A panel of its own: another test's P4 already stored other content under seq 0 (that would be NAKed seq-reused).
+    const p = await panel("P5");
     const seq = await p.deliver(burglary(5, Date.now()));
-    expect(marks.filter(([, id]) => id === "P4")).toEqual((["received", "verified", "stored", "ack-signed"] as const).map((stage) => [stage, "P4", seq]));
+    expect(marks.filter(([, id]) => id === "P5")).toEqual((["received", "verified", "stored", "ack-signed"] as const).map((stage) => [stage, "P5", seq]));
     await p.close();
     await r.stop();
   });

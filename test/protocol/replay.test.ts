@@ -29,6 +29,16 @@ describe("anti-replay window over sequence numbers", () => {
     expect(w.check(9_000)).toBe("below-window");
     expect(w.remembered).toBeLessThanOrEqual(2 * 16 + 1);
   });
+  it("a seq marked with a content tag is a duplicate only for that content (a reused number is new, for the store to judge)", () => {
+    const w = new ReplayWindow(8);
+    w.mark(3, 0xabc);
+    expect(w.check(3, 0xabc)).toBe("duplicate");
+    expect(w.check(3, 0xabd)).toBe("new");
+    expect(w.check(3)).toBe("duplicate"); // no tag to compare: the seq alone decides, as before
+    w.mark(3, 0xabd);
+    expect(w.check(3, 0xabd)).toBe("duplicate");
+    expect(w.check(3, 0xabc)).toBe("new");
+  });
   it("one window per panel", () => {
     const ws = new ReplayWindows(8);
     ws.for("a").mark(1);

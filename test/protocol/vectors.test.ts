@@ -42,8 +42,15 @@ describe("known-answer vectors (test/vectors/v1.json): fixed key and payload giv
       if (p.ack) return p.ack.seqs.map((s, i): [number, string] => [s, p.ack!.refs[i]!]);
       return p.nak ? [[p.nak.seq, p.nak.ref] as [number, string]] : [];
     });
-    expect(named.length).toBe(4);
+    expect(named.length).toBe(5);
     for (const [seq, ref] of named) expect(bySeqRef.get(ref)).toBe(seq);
+  });
+
+  it("the seq-reused NAK carries next, the fifth element of its NAK array; the other answers' bytes are as before", () => {
+    const nak = vectors.downlink.find((v) => v.name === "nak seq-reused")!;
+    expect((nak.payload as { nak: { next?: number } }).nak.next).toBe(123460);
+    const stale = vectors.downlink.find((v) => v.name === "nak stale")!;
+    expect((stale.payload as { nak: object }).nak).not.toHaveProperty("next");
   });
 
   it("a single-event alarm frame is at most 128 bytes (the size budget)", () => {

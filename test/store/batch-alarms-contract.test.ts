@@ -221,4 +221,13 @@ describe.runIf(STORE_KINDS.includes("postgres"))("PostgreSQL group commit: a bat
     expect(await counting(beats)).toEqual({ statements: 4, alarms: 0 }); // BEGIN, frames, last-seen, COMMIT
     expect(await counting(beats)).toEqual({ statements: 3, alarms: 0 }); // all duplicates: BEGIN, frames, COMMIT
   });
+
+  it("telling reused seqs from duplicates costs no statement more: the frames statement returns the stored rows", async () => {
+    const alarmsAt = (seq: number) => Array.from({ length: 50 }, (_, p) => burglary(`P${p}`, seq, 1));
+    await counting(alarmsAt(300));
+    statements = 0;
+    const out = await s.frames.store(Array.from({ length: 50 }, (_, p) => burglary(`P${p}`, 300, 2)), T0, "r1");
+    expect(statements).toBe(3); // BEGIN, frames, COMMIT
+    expect(new Set(out.map((o) => o.result))).toEqual(new Set(["reused"]));
+  });
 });

@@ -21,6 +21,8 @@ const down = [
   { name: "nak stale", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 9, reason: "stale", ref: ref(3) } } },
   { name: "add user command", payload: { v: 1, panel: "panel-0001", sent: t, cmd: { id: "cmd-43", exp: t + 300000, type: "user-add", spec: { user: 5, code: "482913", name: "Anna", areas: [1, 2], perms: ["disarm", "bypass"] } } } },
   { name: "ack of a batch frame", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [20], refs: [ref(4)] } } },
+  // The centre holds other events under 123456 (the panel's outbox was lost): number on from 123460.
+  { name: "nak seq-reused", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 123456, reason: "seq-reused", ref: ref(0), next: 123460 } } },
 ];
 const out = {
   note: "Known-answer vectors for protocol v1. Ed25519 signatures are deterministic (RFC 8032), so a fixed key and payload give exactly these bytes.",

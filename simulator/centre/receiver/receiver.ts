@@ -50,6 +50,8 @@ import { ReceiverLink } from "./receiver-link.js";
 import { CentreError } from "../errors.js";
 import type { CentreStore } from "../store/centre-store.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import { contentTag } from "../store/same-content.js";
+import { raiseSequenceRestartedAlarm } from "./sequence-restarted-alarm.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { storePortOf } from "../store-pg/store-port-of.js";
 import { PortKeyRing } from "../store-pg/port-key-ring.js";
@@ -114,9 +116,10 @@ const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
 /**
  * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);
  * `answer`, on a frame's last row only, is the seq its ACK or NAK names (the frame's seq). A frame's rows
- * are never split between two commits, so its ACK means every event of it is stored.
+ * are never split between two commits, so its ACK means every event of it is stored. `tag`: the digest of
+ * the row's content (../store/same-content.ts) its seq is marked with in the replay window once stored.
  */
-type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number })[];
+type Batch = (FrameToStore & { readonly ref: string; readonly answer?: number; readonly tag: number })[];
 
 /**
  * Rows (events) per transaction at most, whatever the frames: a batch frame brings up to
@@ -317,7 +320,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         trace?.("verified", v.panel, seq);
         const rows = frameEvents(v.panel, v.kid, v.payload, message);
         const window = this.windows.for(v.panel);
-        if (rows.every((r) => window.check(r.seq) === "duplicate")) {
+        // The tag: a number handed out again with other content (a panel that lost its outbox) is no duplicate.
+        const tags = rows.map((r) => contentTag(r.payload));
+        if (rows.every((r, i) => window.check(r.seq, tags[i]) === "duplicate")) {
           for (const r of rows) {
             this.stats.duplicates++;
             this.emit("duplicate", v.panel, r.seq);
@@ -326,7 +331,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         } else {
           // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
           const last = rows.length - 1;
-          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, answer: seq } : { ...r, ref: v.ref }));
+          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, tag: tags[i]!, answer: seq } : { ...r, ref: v.ref, tag: tags[i]! }));
           this.pendingFrames++;
           if (this.pendingFrames >= (this.opts.maxBatch ?? 256) || this.pending.length >= MAX_ROWS) return this.flush();
         }
@@ -397,7 +402,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     for (const [batch, outcomes] of tell) {
       batch.forEach((f, i) => {
         const o = outcomes[i]!;
-        if (o.result === "duplicate") return;
+        if (o.result !== "stored") return; // duplicate, or a reused seq (NAKed in committed())
         this.emit("stored", f.panel, f.seq, f.payload);
         for (const id of o.alarms) this.emit("alarm", id);
       });
@@ -450,11 +455,19 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.stats.framesCommitted += batch.length;
     const heard = new Set<string>();
     const trace = this.opts.trace;
+    /** The frame being answered holds a reused seq: NAK it with the highest `next` of its rows. */
+    let reusedNext: number | undefined;
     batch.forEach((f, i) => {
       const o = outcomes[i]!;
       trace?.("stored", f.panel, f.seq);
-      this.windows.for(f.panel).mark(f.seq);
-      if (f.answer !== undefined) this.queueAck(f.panel, f.answer, f.ref);
+      if (o.result === "reused") reusedNext = Math.max(reusedNext ?? 0, o.next);
+      else this.windows.for(f.panel).mark(f.seq, f.tag);
+      if (f.answer !== undefined) {
+        if (reusedNext === undefined) this.queueAck(f.panel, f.answer, f.ref);
+        else this.seqReused(f.panel, f.answer, f.ref, reusedNext);
+        reusedNext = undefined;
+      }
+      if (o.result === "reused") return;
       if (o.result === "duplicate") {
         this.stats.duplicates++;
         return void this.emit("duplicate", f.panel, f.seq);
@@ -468,6 +481,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
+  /**
+   * The centre holds other content under a seq of this frame: the panel's outbox was lost and its numbers
+   * started again. Nothing was stored; the NAK tells the panel where to number on (`next`, as DC-09's stale
+   * NAK carries the receiver's time), and one trouble alarm per panel tells the operators.
+   */
+  private seqReused(panel: string, seq: number, ref: string, next: number): void {
+    this.log.log("warn", "receiver: sequence number reused with other content, NAK seq-reused", { receiver: this.name, panel, seq, next });
+    this.send(panel, { nak: { seq, reason: "seq-reused", ref, next } });
+    this.stats.naks++;
+    this.emit("nak", panel, seq, "seq-reused");
+    raiseSequenceRestartedAlarm(this.store.alarms, panel, this.clock.now(), seq, next).then(
+      ({ id, created }) => created && this.emit("alarm", id),
+      (e: unknown) => this.log.log("error", "receiver: sequence-restarted alarm not stored", { receiver: this.name, panel, error: (e as Error).message }),
+    );
+  }
+
   /** Frames the store could not take now: no ACK, no NAK (a NAK would tell the panel to give up on them). */
   private hold(frames: number, e: unknown): void {
     if (!isStoreError(e, "store-unavailable")) this.log.log("error", "receiver: key lookup failed", { receiver: this.name, error: (e as Error).message });
@@ -476,7 +505,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.emit("held", frames, e as Error);
   }
 
-  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string } }, done?: () => void): void {
+  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string; next?: number } }, done?: () => void): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
     const frame = sealDownlink(payload, this.opts.centreKey);
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.

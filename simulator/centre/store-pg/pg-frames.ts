@@ -6,10 +6,15 @@
  * first commits, then does nothing, so only one of them ever handles it. Rows are written in (panel, seq)
  * order, so two batches touching the same panels take their locks in the same order and cannot deadlock.
  * What the new frames do (alarms, alarm log, last-seen) follows in two more statements whatever the
- * batch's size (pg-frame-effects.ts).
+ * batch's size (pg-frame-effects.ts). The same INSERT statement also returns, for every frame it did not
+ * insert, the row already stored under its (panel, seq) and the panel's highest seq: content that differs
+ * makes the frame `reused`, not a duplicate (../store/same-content.ts), at no extra statement. (The
+ * statement's snapshot does not show a row another receiver committed while it waited on the index: that
+ * frame counts as a duplicate, as before.)
  */
 import { frameDigest } from "../../../protocol/frame-ref.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
+import { sameContent } from "../store/same-content.js";
 import { raiseIn } from "./pg-alarms.js";
 import { frameEffectsIn, type NewFrame } from "./pg-frame-effects.js";
 import type { PgDb, Tx } from "./pg-db.js";
@@ -57,7 +62,9 @@ export class PgFrames implements FramesPort {
     // digest. A frame already kept, or being kept by another receiver, is skipped: the insert waits on that
     // receiver's digest as a row waits on its (panel, seq). The rows reference the frame by its digest, so
     // the foreign key holds whichever receiver wrote it (checked at the end of the statement).
-    const inserted = await c.query<{ id: number; panel: string; seq: number }>(
+    // The CTE's insert is invisible to the outer SELECT (one snapshot): its second half sees only the rows
+    // stored before, with the panel's highest seq, so a reused seq is told from a duplicate here.
+    const result = await c.query<{ id: number | null; panel: string; seq: number; payload: unknown; high: number | null }>(
       `WITH ins AS (
          INSERT INTO frames (panel, seq, kid, sent, received_at, receiver, payload, frame, evidence)
          SELECT panel, seq, kid, sent, $8, $9, payload::jsonb, frame, evidence
@@ -68,10 +75,18 @@ export class PgFrames implements FramesPort {
          INSERT INTO signed_frames (digest, frame)
          SELECT digest, frame FROM unnest($10::bytea[], $11::bytea[]) AS f(digest, frame) WHERE digest IN (SELECT evidence FROM ins) ORDER BY digest
          ON CONFLICT (digest) DO NOTHING)
-       SELECT id, panel, seq FROM ins`,
+       SELECT id, panel, seq, NULL::jsonb AS payload, NULL::bigint AS high FROM ins
+       UNION ALL
+       SELECT NULL, f.panel, f.seq, f.payload, (SELECT MAX(m.seq) FROM frames m WHERE m.panel = f.panel)
+         FROM frames f WHERE (f.panel, f.seq) IN (SELECT p, s FROM unnest($1::text[], $2::bigint[]) AS k(p, s))`,
       [cols.panel, cols.seq, cols.kid, cols.sent, cols.payload, cols.frame, cols.evidence, at, receiver, sf.map((x) => x.digest), sf.map((x) => x.bytes)],
     );
-    const ids = new Map(inserted.rows.map((r) => [`${r.panel}\u0000${r.seq}`, r.id]));
+    const inserted = result.rows.filter((r) => r.id !== null);
+    const before = new Map(result.rows.filter((r) => r.id === null).map((r) => [`${r.panel}\u0000${r.seq}`, r]));
+    const ids = new Map(inserted.map((r) => [`${r.panel}\u0000${r.seq}`, r.id!]));
+    // A reused seq: the panel numbers on above everything stored, this batch's new rows included.
+    const highest = new Map<string, number>();
+    for (const r of result.rows) highest.set(r.panel, Math.max(highest.get(r.panel) ?? -1, Number(r.high ?? r.seq)));
     const out: StoreOutcome[] = new Array(frames.length);
     const news: NewFrame[] = [];
     const slots: number[] = [];
@@ -79,7 +94,8 @@ export class PgFrames implements FramesPort {
       const k = `${f.panel}\u0000${f.seq}`;
       const frameId = ids.get(k);
       if (frameId === undefined) {
-        out[i] = { result: "duplicate" };
+        const old = before.get(k);
+        out[i] = old === undefined || sameContent(old.payload, f.payload) ? { result: "duplicate" } : { result: "reused", next: highest.get(f.panel)! + 1 };
         continue;
       }
       ids.delete(k); // a second copy within the batch is a duplicate

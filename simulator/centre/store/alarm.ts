@@ -5,7 +5,7 @@
 import { CentreError } from "../errors.js";
 
 export type AlarmState = "new" | "taken" | "handled" | "closed";
-export type AlarmKind = "event" | "transmission-fault" | "lost-events" | "flooding";
+export type AlarmKind = "event" | "transmission-fault" | "lost-events" | "flooding" | "trouble";
 export type AlarmAction = "take" | "release" | "handle" | "close";
 
 export interface Alarm {

@@ -2,7 +2,9 @@
  * Durable storage of verified frames with group commit: every frame of a batch is inserted in ONE
  * immediate transaction (SQLite: one fsync per batch instead of per frame), together with the alarms
  * it raises and the panel's last-seen time. UNIQUE(panel, seq) decides duplicates, so the answer is
- * the same whichever receiver, process or restart sees the frame again.
+ * the same whichever receiver, process or restart sees the frame again. A frame under a (panel, seq)
+ * already stored with other content is `reused` (same-content.ts): nothing is stored, and `next` is one
+ * above the panel's highest stored seq, for the panel to number on from.
  *
  * Evidence: a frame of one event keeps its signed bytes on its row. A batch frame's bytes are stored once
  * (signed_frames, keyed by their SHA-256) and each of its event rows references them, so 64 events cost
@@ -14,6 +16,7 @@ import { frameDigest, type UplinkPayload } from "../../../protocol/index.js";
 import { AlarmBook } from "./alarm-book.js";
 import type { Db } from "./db.js";
 import { frameAlarms } from "./frame-alarms.js";
+import { sameContent } from "./same-content.js";
 
 export interface FrameToStore {
   readonly panel: string;
@@ -25,13 +28,19 @@ export interface FrameToStore {
 
 const EMPTY = new Uint8Array(0);
 
-export type StoreOutcome = { readonly result: "stored"; readonly frameId: number; readonly alarms: readonly number[] } | { readonly result: "duplicate" };
+export type StoreOutcome =
+  | { readonly result: "stored"; readonly frameId: number; readonly alarms: readonly number[] }
+  | { readonly result: "duplicate" }
+  /** The seq is taken by other content: nothing stored; `next` = the panel's highest stored seq + 1. */
+  | { readonly result: "reused"; readonly next: number };
 
 export class FrameStore {
   private readonly alarms: AlarmBook;
   private readonly insert;
   private readonly touch;
   private readonly existsStmt;
+  private readonly storedPayload;
+  private readonly highest;
   private readonly batch;
   private readonly findEvidence;
   private readonly addEvidence;
@@ -49,6 +58,8 @@ export class FrameStore {
       .pluck();
     this.touch = db.prepare("UPDATE panels SET last_seen = ? WHERE panel = ? AND (last_seen IS NULL OR last_seen < ?)");
     this.existsStmt = db.prepare("SELECT 1 FROM frames WHERE panel = ? AND seq = ?");
+    this.storedPayload = db.prepare("SELECT payload FROM frames WHERE panel = ? AND seq = ?").pluck();
+    this.highest = db.prepare("SELECT MAX(seq) FROM frames WHERE panel = ?").pluck();
     this.batch = db.transaction((frames: readonly FrameToStore[], at: number, receiver: string) => {
       const out: StoreOutcome[] = [];
       const lastFrame = new Map<string, number>();
@@ -61,7 +72,7 @@ export class FrameStore {
         if (ev === undefined && rows.get(f.frame)! > 1) {
           // The transaction is immediate (the file's one writer), so what this reads stays true until commit.
           if (this.existsStmt.get(f.panel, f.seq) !== undefined) {
-            out.push({ result: "duplicate" });
+            out.push(this.alreadyThere(f));
             continue;
           }
           ev = this.evidenceOf(f.frame);
@@ -70,7 +81,7 @@ export class FrameStore {
         // One row: the bytes on it (evidence NULL). Shared: an empty blob (the column is NOT NULL since v1).
         const r = this.insert.run(f.panel, f.seq, f.kid, f.payload.sent, at, receiver, JSON.stringify(f.payload), ev === undefined ? f.frame : EMPTY, ev ?? null);
         if (r.changes === 0) {
-          out.push({ result: "duplicate" });
+          out.push(this.alreadyThere(f));
           continue;
         }
         const frameId = Number(r.lastInsertRowid);
@@ -100,6 +111,13 @@ export class FrameStore {
   }
 
   /** The stored bytes of a signed frame, found by digest or written now. */
+  /** A (panel, seq) already stored: the same content again is a duplicate, other content a reused seq. */
+  private alreadyThere(f: FrameToStore): StoreOutcome {
+    const stored = this.storedPayload.get(f.panel, f.seq) as string | undefined;
+    if (stored === undefined || sameContent(stored, f.payload)) return { result: "duplicate" };
+    return { result: "reused", next: (this.highest.get(f.panel) as number) + 1 };
+  }
+
   private evidenceOf(frame: Uint8Array): number {
     const digest = frameDigest(frame);
     const id = this.findEvidence.get(digest) as number | undefined;

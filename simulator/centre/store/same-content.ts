@@ -1,0 +1,49 @@
+/**
+ * Whether a frame arriving under a (panel, seq) the centre already holds says what the stored row says:
+ * then it is a resend (a duplicate, ACKed again); else the panel has handed out the number a second time
+ * (its outbox was lost and it started again from 0) and the frame is a `reused` one, never a duplicate:
+ * taking it for one would ACK a real alarm that is then never raised (EN 50136-1 6.3: the transmission
+ * system must not lose alarm messages). What counts is the content: the events (code, q, area,
+ * zone/user, at) or the heartbeat/result body; not `sent`, which a resend may set anew, nor `seqs`, which
+ * a batch frame's rows do not keep (receiver/frame-events.ts). Key order does not count either
+ * (PostgreSQL's jsonb reorders keys).
+ */
+import type { UplinkPayload } from "../../../protocol/index.js";
+
+export function sameContent(stored: unknown, incoming: UplinkPayload): boolean {
+  if (typeof stored === "string") {
+    try {
+      stored = JSON.parse(stored) as unknown;
+    } catch {
+      return false;
+    }
+  }
+  return contentKey(stored) === contentKey(incoming);
+}
+
+/** A 32-bit digest (FNV-1a) of the content sameContent compares: a tag for the receiver's replay window. */
+export function contentTag(payload: UplinkPayload): number {
+  const key = contentKey(payload);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function contentKey(payload: unknown): string {
+  if (payload === null || typeof payload !== "object") return canonical(payload);
+  const { sent: _sent, seqs: _seqs, ...rest } = payload as Record<string, unknown>;
+  return canonical(rest);
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
