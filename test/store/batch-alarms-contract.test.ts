@@ -11,7 +11,7 @@ import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
 import type { CentreStorePort, FrameToStore, StoreOutcome } from "../../simulator/centre/store-pg/port.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
-import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+import { STORE_KINDS, storeBackend, useFreshCentre, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -39,23 +39,14 @@ async function closeAlarm(s: CentreStorePort, id: number, at: number): Promise<v
 }
 
 describe.each(STORE_KINDS)("centre store contract, a batch's alarms (%s)", (kind) => {
-  let backend: StoreBackend;
-  let centre: CentreUnderTest;
   let a: CentreStorePort;
   let b: CentreStorePort;
-
-  beforeAll(async () => {
-    backend = await storeBackend(kind);
-  }, 60_000);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    centre = await backend.fresh();
-    a = await centre.open();
-    b = await centre.open();
+  const centre = useFreshCentre(kind, async (c) => {
+    a = await c.open();
+    b = await c.open();
     await a.registry.addPanel("P1", "SP4", T0);
     await a.registry.addPanel("P2", "SP2", T0);
   });
-  afterEach(() => centre.close());
 
   it("many alarms in one batch: one alarm per (panel, zone), each frame on its own, outcomes in input order", async () => {
     // 2 panels x 10 zones x 2 reports, shuffled (a fixed permutation): 40 frames, 20 faults.

@@ -11,7 +11,7 @@ import { PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations
 import { SQLITE_SCHEMA_VERSION } from "../../simulator/centre/store/sqlite-migrations.js";
 import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
 import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
-import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const GRACE = 60_000;
@@ -23,23 +23,14 @@ const beats = (panel: string, ...seqs: number[]) => seqs.map((s) => frame(heartb
 const gapAlarm = (from: number, to: number) => ({ kind: "lost-events" as const, key: `lost-events:${from}-${to}`, title: `possible lost events ${from}-${to}`, priority: Priority.Urgent });
 
 describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
-  let backend: StoreBackend;
-  let centre: CentreUnderTest;
   let a: CentreStorePort;
   let b: CentreStorePort;
-
-  beforeAll(async () => {
-    backend = await storeBackend(kind);
-  }, 60_000);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    centre = await backend.fresh();
-    a = await centre.open();
-    b = await centre.open();
+  const centre = useFreshCentre(kind, async (c) => {
+    a = await c.open();
+    b = await c.open();
     await a.registry.addPanel("P1", "SP4", T0);
     await a.registry.addPanel("P2", "SP2", T0);
   });
-  afterEach(() => centre.close());
 
   it("is migrated to this build's newest schema at open", async () => {
     expect(await a.schemaVersion()).toBe(kind === "postgres" ? PG_SCHEMA_VERSION : SQLITE_SCHEMA_VERSION);
@@ -51,7 +42,7 @@ describe.each(STORE_KINDS)("centre store contract (%s)", (kind) => {
       expect((await a.frames.store(beats("P1", 0, 1), T0, "r1")).map((o) => o.result)).toEqual(["stored", "stored"]);
       expect((await b.frames.store(beats("P1", 1, 2), T0 + 1, "r2")).map((o) => o.result)).toEqual(["duplicate", "stored"]);
       await Promise.all([a.close(), b.close()]);
-      const c = await centre.open();
+      const c = await centre().open();
       expect((await c.frames.store(beats("P1", 0, 2, 3), T0 + 2, "r3")).map((o) => o.result)).toEqual(["duplicate", "duplicate", "stored"]);
       expect(await c.frames.count("P1")).toBe(4);
       expect(await c.frames.has("P1", 3)).toBe(true);

@@ -10,7 +10,7 @@ import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
 import type { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 import type { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
-import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const keys = generateEd25519();
@@ -33,22 +33,13 @@ async function keptFrames(s: CentreStorePort): Promise<number> {
 }
 
 describe.each(STORE_KINDS)("centre store contract, evidence (%s)", (kind) => {
-  let backend: StoreBackend;
-  let centre: CentreUnderTest;
   let a: CentreStorePort;
   let b: CentreStorePort;
-
-  beforeAll(async () => {
-    backend = await storeBackend(kind);
-  }, 60_000);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    centre = await backend.fresh();
-    a = await centre.open();
-    b = await centre.open();
+  const centre = useFreshCentre(kind, async (c) => {
+    a = await c.open();
+    b = await c.open();
     await a.registry.addPanel("P1", "SP4", T0);
   });
-  afterEach(() => centre.close());
 
   it("a batch frame of 64 events is kept once; every event reads back its bytes, and they verify", async () => {
     const f = batch(Array.from({ length: 64 }, (_, i) => 100 + 2 * i));

@@ -5,28 +5,19 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CentreStorePort, PanelEnrolment } from "../../simulator/centre/store-pg/port.js";
-import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
 const enrolment = (panel: string, serial: string, kid: string): PanelEnrolment => ({ panel, category: "SP4", serial, kid, publicPem: PEM, at: T0 });
 
 describe.each(STORE_KINDS)("centre registry contract: certificates and passwords (%s)", (kind) => {
-  let backend: StoreBackend;
-  let centre: CentreUnderTest;
   let a: CentreStorePort;
   let b: CentreStorePort;
-
-  beforeAll(async () => {
-    backend = await storeBackend(kind);
-  }, 60_000);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    centre = await backend.fresh();
-    a = await centre.open();
-    b = await centre.open();
+  const centre = useFreshCentre(kind, async (c) => {
+    a = await c.open();
+    b = await c.open();
   });
-  afterEach(() => centre.close());
 
   it("enrolment registers the panel, its certificate and its frame key together", async () => {
     await a.registry.enrolPanel(enrolment("P1", "0A1B", "kid-1"));

@@ -8,7 +8,7 @@ import type { Event, UplinkPayload } from "../../protocol/index.js";
 import { PROTOCOL_VERSION, Qualifier } from "../../protocol/index.js";
 import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";
 import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
-import { STORE_KINDS, storeBackend, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
+import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const ev = (zone: number, at = T0, q: Qualifier = Qualifier.New): Event => ({ code: 130, q, area: 1, zone, at });
@@ -17,22 +17,13 @@ const events = (panel: string, seq: number, sent: number, ...e: Event[]) => fram
 const beat = (panel: string, seq: number, sent: number, outbox: number) => frame({ v: PROTOCOL_VERSION, panel, seq, sent, heartbeat: { areas: [{ area: 1, mode: "away" }], troubles: [], outbox } });
 
 describe.each(STORE_KINDS)("centre store contract, a reused sequence number (%s)", (kind) => {
-  let backend: StoreBackend;
-  let centre: CentreUnderTest;
   let s: CentreStorePort;
-
-  beforeAll(async () => {
-    backend = await storeBackend(kind);
-  }, 60_000);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    centre = await backend.fresh();
-    s = await centre.open();
+  const centre = useFreshCentre(kind, async (c) => {
+    s = await c.open();
     await s.registry.addPanel("P1", "SP4", T0);
     await s.registry.addPanel("P2", "SP4", T0);
     await s.frames.store([events("P1", 0, T0, ev(1)), events("P1", 1, T0, ev(2)), beat("P1", 2, T0, 0), events("P1", 7, T0, ev(3))], T0, "r1");
   });
-  afterEach(() => centre.close());
 
   it("the same events again, sent later (a resend): duplicate", async () => {
     const out = await s.frames.store([events("P1", 0, T0 + 5_000, ev(1)), beat("P1", 2, T0 + 9_000, 0)], T0 + 10_000, "r1");

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 import { PgCentreStore, type PgStoreOptions } from "../../simulator/centre/store-pg/pg-store.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
@@ -58,4 +59,24 @@ export async function storeBackend(kind: StoreKind): Promise<StoreBackend> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The hooks of a store contract file, for one kind of store: the backend for the file (a throwaway
+ * PostgreSQL cluster, or nothing for SQLite), a fresh centre for each test, set up by `setUp` (open the
+ * connections the test uses, register panels), closed after it. Returns the centre of the running test.
+ */
+export function useFreshCentre(kind: StoreKind, setUp: (centre: CentreUnderTest) => Promise<void>): () => CentreUnderTest {
+  let backend: StoreBackend;
+  let centre: CentreUnderTest;
+  beforeAll(async () => {
+    backend = await storeBackend(kind);
+  }, 60_000);
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    centre = await backend.fresh();
+    await setUp(centre);
+  });
+  afterEach(() => centre.close());
+  return () => centre;
 }
