@@ -1,7 +1,8 @@
 /**
  * Versioned schema of the PostgreSQL centre store: a schema_version table and an ordered migration list,
  * applied at open. Version 1 is the tables of the SQLite store (db.ts) in PostgreSQL types; version 2 adds
- * what many receivers need; version 3 stores each signed frame's bytes once (as SQLite's version 3).
+ * what many receivers need; version 3 stores each signed frame's bytes once (as SQLite's version 3);
+ * version 4 indexes frame keys by panel (as SQLite's version 4).
  * Each migration runs in its own transaction under a transaction-level advisory lock, so receivers
  * starting together apply it once.
  */
@@ -109,6 +110,13 @@ ALTER TABLE frames
   ALTER COLUMN frame DROP NOT NULL;
 UPDATE frames SET evidence = sha256(frame), frame = NULL WHERE sha256(frame) IN (SELECT digest FROM signed_frames);
 ALTER TABLE frames ADD CONSTRAINT frames_evidence_once CHECK ((frame IS NULL) <> (evidence IS NULL));`,
+  },
+  {
+    version: 4,
+    name: "frame keys by panel, for a panel's retired flag and its revocation",
+    // registry.ts PANEL_SELECT asks, for every panel it reads, whether it has revoked and live keys; without
+    // this index a read of all panels (supervision start, the gap sweep) scans frame_keys once per panel.
+    sql: "CREATE INDEX frame_keys_panel ON frame_keys(panel);",
   },
 ];
 

@@ -47,6 +47,13 @@ INSERT INTO signed_frames (digest, frame) SELECT sha256(frame), frame FROM frame
 UPDATE frames SET evidence = (SELECT s.id FROM signed_frames s WHERE s.digest = sha256(frames.frame)), frame = X''
   WHERE sha256(frame) IN (SELECT digest FROM signed_frames);`,
   },
+  {
+    version: 4,
+    name: "frame keys by panel, for a panel's retired flag and its revocation",
+    // registry.ts PANEL_SELECT asks, for every panel it reads, whether it has revoked and live keys; without
+    // this index a read of all panels (supervision start, the gap sweep) scans frame_keys once per panel.
+    sql: "CREATE INDEX frame_keys_panel ON frame_keys(panel);",
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
