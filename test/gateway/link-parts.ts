@@ -1,8 +1,9 @@
 /** The Link's parts (send window, path prober, downlink context) on fake time over fake paths, for unit tests. */
 import { EventEmitter } from "node:events";
-import { MapKeyRing, frameRef, openUplink, type UplinkPayload } from "../../protocol/index.js";
+import { Cid, MapKeyRing, Qualifier, frameRef, openUplink, type Event, type UplinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { openDatabase } from "../../gateway/database.js";
+import { handleAck } from "../../gateway/downlink/ack.js";
 import type { DownlinkContext } from "../../gateway/downlink/context.js";
 import type { LinkEvents } from "../../gateway/link-events.js";
 import type { LinkPath, PathState } from "../../gateway/link-path.js";
@@ -98,4 +99,16 @@ export function linkParts(o: PartsOptions = {}) {
   /** The seqs with the refs of their last frames, as the centre's ACK names them. */
   const refs = (seqs: readonly number[]): string[] => seqs.map(ref);
   return { clock, keys, ring, db, outbox, events, record, paths, window, prober, ctx, pump, carried, ref, refs, offset: () => offsetMs };
+}
+
+/** Parts past the hello (its ACK opened the window), with `n` burglary events (zones 1..n) in flight. */
+export function flowing(n: number) {
+  const p = linkParts({ ackTimeoutMs: 1000 });
+  p.prober.reselect();
+  const hello = p.carried()[0]!.seq;
+  handleAck(p.ctx, 0, [hello], p.refs([hello]));
+  const events: Event[] = Array.from({ length: n }, (_, i) => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone: i + 1, at: 1_700_000_000_000 }));
+  const seqs = p.outbox.enqueueMany(events);
+  p.pump();
+  return { ...p, seqs };
 }
