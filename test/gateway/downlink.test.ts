@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Cid, Qualifier, sealDownlink, type Command, type DownlinkPayload, type Event } from "../../protocol/index.js";
+import { sealDownlink, type Command, type DownlinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { CommandGuard } from "../../gateway/command-guard.js";
 import { openDatabase } from "../../gateway/database.js";
@@ -10,8 +10,8 @@ import { routeDownlink } from "../../gateway/downlink/route-downlink.js";
 import { clockOffset } from "../../gateway/downlink/time-sync.js";
 import type { GatewayError } from "../../gateway/errors.js";
 import { flowing, linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 
 describe("ACK (downlink/ack.ts): only the signed ACK naming a seq removes it", () => {
   it("removes the named items from the outbox and the window, reports the RTT, opens the window, refills", () => {

@@ -1,6 +1,6 @@
 /** The Link's parts (send window, path prober, downlink context) on fake time over fake paths, for unit tests. */
 import { EventEmitter } from "node:events";
-import { Cid, MapKeyRing, Qualifier, frameRef, openUplink, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { MapKeyRing, frameRef, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { openDatabase } from "../../gateway/database.js";
 import { handleAck } from "../../gateway/downlink/ack.js";
@@ -10,6 +10,7 @@ import type { LinkPath, PathState } from "../../gateway/link-path.js";
 import { Outbox } from "../../gateway/outbox.js";
 import { PathProber } from "../../gateway/path-prober.js";
 import { SendWindow } from "../../gateway/send-window.js";
+import { burglary } from "./burglary.js";
 import { testKeys } from "./keys.js";
 
 export interface FakePath {
@@ -107,8 +108,7 @@ export function flowing(n: number) {
   p.prober.reselect();
   const hello = p.carried()[0]!.seq;
   handleAck(p.ctx, 0, [hello], p.refs([hello]));
-  const events: Event[] = Array.from({ length: n }, (_, i) => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone: i + 1, at: 1_700_000_000_000 }));
-  const seqs = p.outbox.enqueueMany(events);
+  const seqs = p.outbox.enqueueMany(Array.from({ length: n }, (_, i) => burglary(i + 1)));
   p.pump();
   return { ...p, seqs };
 }

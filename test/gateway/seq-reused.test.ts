@@ -14,10 +14,10 @@ import { handleAck } from "../../gateway/downlink/ack.js";
 import { handleNak } from "../../gateway/downlink/nak.js";
 import { routeDownlink } from "../../gateway/downlink/route-downlink.js";
 import { Outbox } from "../../gateway/outbox.js";
+import { burglary } from "./burglary.js";
 import { flowing, linkParts } from "./link-parts.js";
 
 const at = 1_700_000_000_000;
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
 const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at });
 
 const dirs: string[] = [];
