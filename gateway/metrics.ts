@@ -51,31 +51,24 @@ export class Tally<L extends string = never> {
 
 /** A histogram that counts into its buckets until the registry exists, then observes into prom-client's. */
 export class RttHistogram {
-  readonly #count = RTT_BUCKETS.map(() => 0);
-  readonly #sum = RTT_BUCKETS.map(() => 0);
-  #over = { count: 0, sum: 0 };
+  /** Per bucket, then one past the last (+Inf). */
+  readonly #count = [...RTT_BUCKETS, Infinity].map(() => 0);
+  readonly #sum = [...RTT_BUCKETS, Infinity].map(() => 0);
   #prom: PromHistogram | undefined;
 
   observe(v: number): void {
     if (this.#prom) return this.#prom.observe(v);
     const i = RTT_BUCKETS.findIndex((le) => v <= le);
-    const b = i < 0 ? this.#over : undefined;
-    if (b) {
-      b.count++;
-      b.sum += v;
-    } else {
-      this.#count[i]!++;
-      this.#sum[i]! += v;
-    }
+    const b = i < 0 ? RTT_BUCKETS.length : i;
+    this.#count[b]!++;
+    this.#sum[b]! += v;
   }
 
   /** Hands over to prom-client: each bucket's observations replayed at their mean (same bucket, same sum). */
   attach(h: PromHistogram): void {
-    const replay = (count: number, sum: number) => {
-      for (let k = 0; k < count; k++) h.observe(sum / count);
-    };
-    RTT_BUCKETS.forEach((_, i) => replay(this.#count[i]!, this.#sum[i]!));
-    replay(this.#over.count, this.#over.sum);
+    this.#count.forEach((count, i) => {
+      for (let k = 0; k < count; k++) h.observe(this.#sum[i]! / count);
+    });
     this.#prom = h;
   }
 }

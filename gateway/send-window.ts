@@ -191,11 +191,6 @@ export class SendWindow {
     return this.outside.get(seq)?.find((s) => s.ref === ref)?.seqs;
   }
 
-  /** Whether an answer naming (seq, ref) answers one of our transmissions still awaited (see covered). */
-  answers(seq: number, ref: string): boolean {
-    return this.covered(seq, ref) !== undefined;
-  }
-
   /**
    * Take the frames an ACK answers off the window: only pairs naming one of our transmissions count.
    * Returns the event seqs answered (for the outbox: every seq the answered frames carried) and the

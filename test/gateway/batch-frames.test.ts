@@ -5,8 +5,8 @@ import { handleNak } from "../../gateway/downlink/nak.js";
 import { groupFrames } from "../../gateway/frame-groups.js";
 import type { OutboxRecord } from "../../gateway/outbox-record.js";
 import { linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at: 1_700_000_000_000 });
 
 /** The event seqs a carried frame holds: its `seqs` (a batch) or its own seq. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Cid, Qualifier, sealDownlink, type Command, type DownlinkPayload, type Event } from "../../protocol/index.js";
+import { sealDownlink, type Command, type DownlinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { CommandGuard } from "../../gateway/command-guard.js";
 import { openDatabase } from "../../gateway/database.js";
@@ -9,20 +9,9 @@ import { handleNak } from "../../gateway/downlink/nak.js";
 import { routeDownlink } from "../../gateway/downlink/route-downlink.js";
 import { clockOffset } from "../../gateway/downlink/time-sync.js";
 import type { GatewayError } from "../../gateway/errors.js";
-import { linkParts } from "./link-parts.js";
+import { flowing, linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
-
-/** Parts past the hello, with `n` events in flight. */
-function flowing(n: number) {
-  const p = linkParts({ ackTimeoutMs: 1000 });
-  p.prober.reselect();
-  const hello = p.carried()[0]!.seq;
-  handleAck(p.ctx, 0, [hello], p.refs([hello]));
-  const seqs = p.outbox.enqueueMany(Array.from({ length: n }, (_, i) => burglary(i + 1)));
-  p.pump();
-  return { ...p, seqs };
-}
 
 describe("ACK (downlink/ack.ts): only the signed ACK naming a seq removes it", () => {
   it("removes the named items from the outbox and the window, reports the RTT, opens the window, refills", () => {

@@ -3,12 +3,14 @@ import { EventEmitter } from "node:events";
 import { MapKeyRing, frameRef, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { openDatabase } from "../../gateway/database.js";
+import { handleAck } from "../../gateway/downlink/ack.js";
 import type { DownlinkContext } from "../../gateway/downlink/context.js";
 import type { LinkEvents } from "../../gateway/link-events.js";
 import type { LinkPath, PathState } from "../../gateway/link-path.js";
 import { Outbox } from "../../gateway/outbox.js";
 import { PathProber } from "../../gateway/path-prober.js";
 import { SendWindow } from "../../gateway/send-window.js";
+import { burglary } from "./burglary.js";
 import { testKeys } from "./keys.js";
 
 export interface FakePath {
@@ -98,4 +100,15 @@ export function linkParts(o: PartsOptions = {}) {
   /** The seqs with the refs of their last frames, as the centre's ACK names them. */
   const refs = (seqs: readonly number[]): string[] => seqs.map(ref);
   return { clock, keys, ring, db, outbox, events, record, paths, window, prober, ctx, pump, carried, ref, refs, offset: () => offsetMs };
+}
+
+/** Parts past the hello (its ACK opened the window), with `n` burglary events (zones 1..n) in flight. */
+export function flowing(n: number) {
+  const p = linkParts({ ackTimeoutMs: 1000 });
+  p.prober.reselect();
+  const hello = p.carried()[0]!.seq;
+  handleAck(p.ctx, 0, [hello], p.refs([hello]));
+  const seqs = p.outbox.enqueueMany(Array.from({ length: n }, (_, i) => burglary(i + 1)));
+  p.pump();
+  return { ...p, seqs };
 }

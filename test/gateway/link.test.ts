@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
 import type { Gateway } from "../../gateway/gateway.js";
 import { harness, PANEL } from "./sim-harness.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number, at = 1_700_000_000_000): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
 const openClose = (user: number, at = 1_700_000_000_000): Event => ({ code: Cid.OpenClose, q: Qualifier.Restore, area: 1, user, at });
 
 /** Event frames (not heartbeats) published on a broker, in order. */

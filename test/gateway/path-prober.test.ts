@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 const NEVER = 1e12;
 
 describe("path choice (EN 50136-1 dual path: the primary whenever it is up and healthy)", () => {

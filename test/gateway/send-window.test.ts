@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Cid, Qualifier, type Event } from "../../protocol/index.js";
 import { linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at: 1_700_000_000_000 });
 
 /** Parts with the window filled straight from the outbox (no hello: the prober is not asked). */

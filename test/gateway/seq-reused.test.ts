@@ -14,10 +14,10 @@ import { handleAck } from "../../gateway/downlink/ack.js";
 import { handleNak } from "../../gateway/downlink/nak.js";
 import { routeDownlink } from "../../gateway/downlink/route-downlink.js";
 import { Outbox } from "../../gateway/outbox.js";
-import { linkParts } from "./link-parts.js";
+import { burglary } from "./burglary.js";
+import { flowing, linkParts } from "./link-parts.js";
 
 const at = 1_700_000_000_000;
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at });
 const openClose = (user: number): Event => ({ code: Cid.OpenClose, q: Qualifier.New, area: 1, user, at });
 
 const dirs: string[] = [];
@@ -83,17 +83,6 @@ describe("Outbox.renumber: the lowest pending seq becomes next, in one transacti
     expect(outbox.nextSeq).toBe(2);
   });
 });
-
-/** Parts past the hello, with `n` events in flight. */
-function flowing(n: number) {
-  const p = linkParts({ ackTimeoutMs: 1000 });
-  p.prober.reselect();
-  const hello = p.carried()[0]!.seq;
-  handleAck(p.ctx, 0, [hello], p.refs([hello]));
-  const seqs = p.outbox.enqueueMany(Array.from({ length: n }, (_, i) => burglary(i + 1)));
-  p.pump();
-  return { ...p, seqs };
-}
 
 describe("NAK seq-reused (downlink/nak.ts)", () => {
   it("naming our frame: the outbox renumbers from next, the window's frames go again under the new numbers, a warning", () => {

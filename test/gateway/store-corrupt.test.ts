@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Cid, Qualifier, type Event } from "../../protocol/index.js";
+import type { Event } from "../../protocol/index.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { claimOwner, openDatabase, readMeta } from "../../gateway/database.js";
 import { CommandGuard } from "../../gateway/command-guard.js";
 import { isGatewayError, type GatewayError } from "../../gateway/errors.js";
 import { Outbox } from "../../gateway/outbox.js";
 import { harness } from "./sim-harness.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 
 function caught(fn: () => unknown): GatewayError {
   try {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Cid, openUplink, Qualifier, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { Cid, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
 import { harness, PANEL } from "./sim-harness.js";
+import { burglary } from "./burglary.js";
 
-const burglary = (zone: number): Event => ({ code: Cid.Burglary, q: Qualifier.New, area: 1, zone, at: 1_700_000_000_000 });
 
 function heartbeats(h: ReturnType<typeof harness>, broker = 0): (UplinkPayload & { heartbeat: unknown })[] {
   return h.brokers[broker]!.published

@@ -3,19 +3,12 @@
  * the fifth element of the NAK array; every other NAK keeps its three-element form.
  */
 import { describe, expect, it } from "vitest";
-import { decodeDownlinkPayload, encodeDownlinkPayload, isProtocolError } from "../../protocol/index.js";
+import { decodeDownlinkPayload, encodeDownlinkPayload } from "../../protocol/index.js";
 import { decodeCanonical, encodeCanonical } from "../../protocol/cbor.js";
+import { codeOf } from "./code-of.js";
 
 const head = { v: 1, panel: "p1", sent: 1_700_000_000_000 } as const;
 const ref = "0123456789abcdef";
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return isProtocolError(e) ? e.code : "untyped";
-  }
-};
 
 describe("NAK seq-reused carries next", () => {
   it("round-trips with next; a stale NAK round-trips without it", () => {

@@ -5,18 +5,10 @@
  */
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateEd25519, publicKeyFromPem, isProtocolError } from "../../protocol/index.js";
+import { generateEd25519, publicKeyFromPem } from "../../protocol/index.js";
+import { codeOf as code } from "./code-of.js";
 
 const openssl = (pem: string) => createPublicKey({ key: pem, format: "pem" });
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isProtocolError(e) ? e.code : "untyped";
-  }
-  return undefined;
-}
 
 describe("publicKeyFromPem", () => {
   it("gives the key OpenSSL reads from the same PEM, for many keys, with LF and CRLF line ends", () => {
