@@ -17,7 +17,7 @@ import { createCrl } from "../pki/pki-crl.js";
 import type { CentreDir } from "../pki/provisioning.js";
 
 export const CRL_FILE = "crl.pem";
-export const BROKER_CONF = "broker.json";
+const BROKER_CONF = "broker.json";
 const DAY = 86_400_000;
 
 export interface BrokerSettings {
@@ -27,7 +27,7 @@ export interface BrokerSettings {
   readonly crlDays: number;
 }
 
-export const DEFAULT_BROKER: BrokerSettings = { port: 8883, host: "127.0.0.1", crlDays: 30 };
+const DEFAULT_BROKER: BrokerSettings = { port: 8883, host: "127.0.0.1", crlDays: 30 };
 
 export function brokerSettings(c: CentreDir): BrokerSettings {
   const f = join(c.dir, BROKER_CONF);

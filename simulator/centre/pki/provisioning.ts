@@ -114,7 +114,7 @@ export interface ProvisionPanelOptions {
 }
 
 /** The bundle's files that hold keys: never overwritten without `force`. */
-export const BUNDLE_KEYS = ["panel.key.pem", "frame.key.pem"] as const;
+const BUNDLE_KEYS = ["panel.key.pem", "frame.key.pem"] as const;
 
 /** Refuse to overwrite a key file unless forced (a panel still using it would be locked out). */
 export function refuseOverwrite(dir: string, files: readonly string[], force: boolean | undefined): void {
