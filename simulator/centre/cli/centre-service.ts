@@ -146,6 +146,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const queue = new OperatorQueue(store);
     const metrics = centreMetrics(queue);
     const receivers: Receiver[] = [];
+    const centreKey = centreSigner(centre);
     for (const c of creds) {
       let rs = store;
       if (store.kind === "sqlite") {
@@ -157,7 +158,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       const r = new Receiver({
         url,
         store: rs,
-        centreKey: centreSigner(centre),
+        centreKey,
         name: c.name,
         logger,
         connect: { key: c.key, cert: c.cert, ca: centre.ca.certPem, protocolVersion },
