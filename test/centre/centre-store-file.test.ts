@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { recordedStore, recordStore, redactedStore, STORE_FILE, storeFileWarning } from "../../simulator/centre/pki/centre-store-file.js";
+import { recordedStore, recordStore, STORE_FILE, storeFileWarning } from "../../simulator/centre/pki/centre-store-file.js";
+import { redactedLocation } from "../../simulator/centre/store-pg/store-location.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -32,9 +33,9 @@ describe("DIR/store.json", () => {
   });
 
   it("a URL's password is replaced in what is shown; paths and URLs without one are left alone", () => {
-    expect(redactedStore("postgres://alarm:s3cret@db:5432/centre")).toBe("postgres://alarm:***@db:5432/centre");
-    expect(redactedStore("postgres://alarm@db/centre")).toBe("postgres://alarm@db/centre");
-    expect(redactedStore("/var/lib/centre/centre.db")).toBe("/var/lib/centre/centre.db");
+    expect(redactedLocation("postgres://alarm:s3cret@db:5432/centre")).toBe("postgres://alarm:***@db:5432/centre");
+    expect(redactedLocation("postgres://alarm@db/centre")).toBe("postgres://alarm@db/centre");
+    expect(redactedLocation("/var/lib/centre/centre.db")).toBe("/var/lib/centre/centre.db");
   });
 
   it("a broken file's error names the file and its position, never the text (which may hold the password)", () => {

@@ -17,6 +17,7 @@ import type { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js"
 import { makeCentre, type CentreFixture } from "../centre/fixture.js";
 import { TestPanel, burglary } from "../centre/test-panel.js";
 import { createDatabase, startPostgres, type TestPostgres } from "../support/postgres.js";
+import { until } from "../gateway/until.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const PANELS = 100;
@@ -87,14 +88,6 @@ function stats(c: ChildProcess): Promise<Stats> {
     c.once("message", (m) => resolve(m as Stats));
     c.send("stats");
   });
-}
-
-async function until(cond: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const give = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > give) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("two receivers on PostgreSQL behind Mosquitto", () => {

@@ -17,7 +17,7 @@ import { createCrl } from "../pki/pki-crl.js";
 import type { CentreDir } from "../pki/provisioning.js";
 
 export const CRL_FILE = "crl.pem";
-export const BROKER_CONF = "broker.json";
+const BROKER_CONF = "broker.json";
 const DAY = 86_400_000;
 
 export interface BrokerSettings {
@@ -27,7 +27,7 @@ export interface BrokerSettings {
   readonly crlDays: number;
 }
 
-export const DEFAULT_BROKER: BrokerSettings = { port: 8883, host: "127.0.0.1", crlDays: 30 };
+const DEFAULT_BROKER: BrokerSettings = { port: 8883, host: "127.0.0.1", crlDays: 30 };
 
 export function brokerSettings(c: CentreDir): BrokerSettings {
   const f = join(c.dir, BROKER_CONF);
@@ -45,7 +45,7 @@ export async function certificateHolders(registry: RegistryPort): Promise<{ pane
 /** Write crl.pem, dynamic-security.json and mosquitto.conf from the registry (either store); returns the settings used. */
 export async function writeBrokerFiles(c: CentreDir, registry: RegistryPort, change: Partial<BrokerSettings> = {}, now = Date.now()): Promise<BrokerSettings> {
   const s = { ...brokerSettings(c), ...change };
-  const [revoked, h] = [await registry.revokedCertificates(), await certificateHolders(registry)];
+  const [revoked, h] = await Promise.all([registry.revokedCertificates(), certificateHolders(registry)]);
   writeFileSync(join(c.dir, BROKER_CONF), JSON.stringify(s, null, 2) + "\n");
   writeFileSync(join(c.dir, CRL_FILE), createCrl(c.ca, revoked, now, s.crlDays));
   const cfg = dynsecConfig({ panels: h.panels, receivers: h.receivers, operators: h.operators, disabled: h.revoked });

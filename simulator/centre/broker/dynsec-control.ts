@@ -18,7 +18,7 @@ export interface ControlConnection {
 
 type Reply = { responses?: { command: string; error?: string }[] };
 
-export async function dynsecSend(c: ControlConnection, body: { commands: object[] }, timeoutMs = 5000): Promise<void> {
+async function dynsecSend(c: ControlConnection, body: { commands: object[] }, timeoutMs = 5000): Promise<void> {
   const client = await mqtt.connectAsync(c.url, { key: c.key, cert: c.cert, ca: c.ca, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: timeoutMs });
   try {
     const reply = new Promise<Reply>((resolve, reject) => {

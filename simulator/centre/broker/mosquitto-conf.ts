@@ -15,7 +15,7 @@ const PLUGIN_PATHS = [
   "/usr/lib/mosquitto_dynamic_security.so",
 ];
 
-export function dynsecPlugin(): string {
+function dynsecPlugin(): string {
   return PLUGIN_PATHS.find((p) => existsSync(p)) ?? PLUGIN_PATHS[0]!;
 }
 

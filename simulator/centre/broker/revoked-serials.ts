@@ -22,7 +22,7 @@ export interface RevokedSerialsOptions {
   readonly logger?: Logger;
 }
 
-export const DEFAULT_REVOCATION_PERIOD_MS = 2_000;
+const DEFAULT_REVOCATION_PERIOD_MS = 2_000;
 
 export class RevokedSerials {
   readonly everyMs: number;

@@ -21,7 +21,7 @@ import { isCategoryName } from "../../../protocol/supervision.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { CentreStorePort, RegistryPort } from "../store-pg/port.js";
-import { redactedStore } from "../pki/centre-store-file.js";
+import { redactedLocation } from "../store-pg/store-location.js";
 import { CentreError } from "../errors.js";
 import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control.js";
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
@@ -104,7 +104,7 @@ async function refuseAnotherCentresStore(registry: RegistryPort, location: strin
   const panels = holders.filter((h) => h.role === "panel").length;
   throw new CentreError(
     "already-exists",
-    `${redactedStore(location)} holds another centre's registry already (${holders.length} certificate holder(s), ${panels} panel(s)): a new centre needs its own database; another machine of that centre copies its centre directory instead of --init`,
+    `${redactedLocation(location)} holds another centre's registry already (${holders.length} certificate holder(s), ${panels} panel(s)): a new centre needs its own database; another machine of that centre copies its centre directory instead of --init`,
   );
 }
 
@@ -194,7 +194,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
       writeFileSync(join(out, "ca.cert.pem"), centre.ca.certPem);
       print(`issued ${a.client} certificate for ${a.name} -> ${out}`);
     } else if (a.init) {
-      print(`centre directory ready: ${centre.dir} (store ${redactedStore(centre.store)})`);
+      print(`centre directory ready: ${centre.dir} (store ${redactedLocation(centre.store)})`);
     }
     const receivers = intFlag("receivers", a.receivers, 1, 64) ?? (a.init ? 1 : 0);
     for (let n = 1; n <= receivers; n++) if ((await receiverCredentials(centre, registry, n, true)).issued) print(`issued receiver certificate ${receiverName(n)} -> ${join(centre.dir, "receivers")}`);

@@ -27,7 +27,7 @@ import { openCentreStore } from "../store-pg/open-store.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { startCentreRevocation } from "../broker/centre-revocation.js";
 import { startBrokerThread, type BrokerThread } from "../broker/broker-thread.js";
-import { redactedStore } from "../pki/centre-store-file.js";
+import { redactedLocation } from "../store-pg/store-location.js";
 import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import type { Logger } from "../logger.js";
@@ -88,7 +88,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
   const { centre, logger } = o;
   const location = o.store ?? centre.store;
   const store = await openCentreStore(location);
-  logger.log("info", "centre store", { kind: store.kind, store: redactedStore(location) });
+  logger.log("info", "centre store", { kind: store.kind, store: redactedLocation(location) });
   const opened: { close(): Promise<void> | void }[] = [{ close: () => store.close() }];
   let closing = false;
   let brokerThread: BrokerThread | undefined;
@@ -146,6 +146,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const queue = new OperatorQueue(store);
     const metrics = centreMetrics(queue);
     const receivers: Receiver[] = [];
+    const centreKey = centreSigner(centre);
     for (const c of creds) {
       let rs = store;
       if (store.kind === "sqlite") {
@@ -157,7 +158,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       const r = new Receiver({
         url,
         store: rs,
-        centreKey: centreSigner(centre),
+        centreKey,
         name: c.name,
         logger,
         connect: { key: c.key, cert: c.cert, ca: centre.ca.certPem, protocolVersion },

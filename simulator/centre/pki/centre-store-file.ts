@@ -60,6 +60,3 @@ export function recordStore(dir: string, location: string): void {
   writeFileSync(f, JSON.stringify({ store: location }, null, 2) + "\n", { mode: 0o600 });
   chmodSync(f, 0o600); // writeFileSync's mode applies only to a new file
 }
-
-/** A store location fit for logs and messages: a URL's password replaced by "***". */
-export const redactedStore = redactedLocation;

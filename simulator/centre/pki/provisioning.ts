@@ -21,7 +21,8 @@ import { CentreStore } from "../store/centre-store.js";
 import { hashPasswordSync } from "../store/password-hash.js";
 import { CentreError } from "../errors.js";
 import type { RegistryPort } from "../store-pg/port.js";
-import { recordedStore, recordStore, redactedStore, SQLITE_FILE } from "./centre-store-file.js";
+import { recordedStore, recordStore, SQLITE_FILE } from "./centre-store-file.js";
+import { redactedLocation } from "../store-pg/store-location.js";
 
 export interface CentreDir {
   readonly dir: string;
@@ -53,7 +54,7 @@ export function initCentre(dir: string, now = Date.now(), serverNames: readonly 
   const fresh = !existsSync(join(dir, "centre.json"));
   if (store !== undefined && !fresh) {
     const had = recordedStore(dir) ?? join(dir, SQLITE_FILE);
-    if (had !== store) throw new CentreError("already-exists", `${dir} is a centre on another store already (${redactedStore(had)}); its registry stays there`);
+    if (had !== store) throw new CentreError("already-exists", `${dir} is a centre on another store already (${redactedLocation(had)}); its registry stays there`);
   }
   mkdirSync(dir, { recursive: true });
   if (store !== undefined && store !== join(dir, SQLITE_FILE)) recordStore(dir, store);
@@ -113,7 +114,7 @@ export interface ProvisionPanelOptions {
 }
 
 /** The bundle's files that hold keys: never overwritten without `force`. */
-export const BUNDLE_KEYS = ["panel.key.pem", "frame.key.pem"] as const;
+const BUNDLE_KEYS = ["panel.key.pem", "frame.key.pem"] as const;
 
 /** Refuse to overwrite a key file unless forced (a panel still using it would be locked out). */
 export function refuseOverwrite(dir: string, files: readonly string[], force: boolean | undefined): void {

@@ -92,7 +92,12 @@ export class Supervisor {
   private armAt(panel: string, due: number | undefined): void {
     if (due === undefined || !this.running) return;
     this.timers.get(panel)?.cancel();
-    this.timers.set(panel, this.clock.schedule(due - this.clock.now(), () => this.track(() => this.expire(panel), () => this.retry(() => this.arm(panel)))));
+    this.timers.set(panel, this.expireIn(panel, due - this.clock.now()));
+  }
+
+  /** A timer that runs expire(panel) in `ms`; a store failure there re-arms from the store after RETRY_MS. */
+  private expireIn(panel: string, ms: number): Timer {
+    return this.clock.schedule(ms, () => this.track(() => this.expire(panel), () => this.retry(() => this.arm(panel))));
   }
 
   private async expire(panel: string): Promise<void> {
@@ -117,7 +122,7 @@ export class Supervisor {
       this.onFault({ panel, alarmId: id, lastSeen, deadline: due });
     }
     // Still silent after another full period: remind (joins the open alarm, or opens a new one if closed).
-    if (this.running && !this.timers.has(panel)) this.timers.set(panel, this.clock.schedule(supervisionMs(p.category), () => this.track(() => this.expire(panel), () => this.retry(() => this.arm(panel)))));
+    if (this.running && !this.timers.has(panel)) this.timers.set(panel, this.expireIn(panel, supervisionMs(p.category)));
   }
 
   /** Run `fn`; if the store fails it, log and call `again` after RETRY_MS (a lost database must not end supervision). */
