@@ -9,7 +9,7 @@ import type { OpenDbOptions } from "../store/db.js";
 import { CentreError } from "../errors.js";
 import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions, RegistryPort, AlarmsPort } from "./port.js";
 import type { Leadership } from "./leadership.js";
-import { migrateSqlite, sqliteSchemaVersion } from "../store/sqlite-migrations.js";
+import { sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
 import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
@@ -134,8 +134,7 @@ export class SqliteCentreStore implements CentreStorePort {
   static open(path: string, opts: OpenDbOptions & { now?: () => number } = {}): SqliteCentreStore {
     let store: CentreStore | undefined;
     try {
-      store = CentreStore.open(path, opts);
-      migrateSqlite(store.db, (opts.now ?? Date.now)());
+      store = CentreStore.open(path, opts); // migrated to the newest schema there
       return new SqliteCentreStore(store);
     } catch (e) {
       store?.close();
@@ -144,15 +143,11 @@ export class SqliteCentreStore implements CentreStorePort {
   }
 
   /**
-   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools): migrated like
-   * `open`, but borrowed, so `close()` leaves it open for its owner.
+   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools), already at the
+   * newest schema (CentreStore.open migrates), but borrowed, so `close()` leaves it open for its owner.
+   * `_now` is unused: it was the migration time, and is kept only for the callers that still pass it.
    */
-  static over(store: CentreStore, now: () => number = Date.now): SqliteCentreStore {
-    try {
-      migrateSqlite(store.db, now());
-    } catch (e) {
-      throw sqliteStoreError(e);
-    }
+  static over(store: CentreStore, _now?: () => number): SqliteCentreStore {
     const port = new SqliteCentreStore(store);
     port.borrowed = true;
     return port;
