@@ -50,19 +50,14 @@ export class SqliteCentreStore implements CentreStorePort {
 
   private constructor(readonly store: CentreStore) {
     const { db, registry, alarms, frames } = store;
-    const frameKeyStmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
-    const frameKey = (kid: string) => {
-      const row = frameKeyStmt.get(kid) as { panel: string; public_pem: string } | undefined;
-      return row && { panel: row.panel, publicPem: row.public_pem };
-    };
     this.registry = {
       addPanel: (panel, category, at) => guard(() => registry.addPanel(panel, category, at)),
       addFrameKey: (kid, panel, pem, at) => guard(() => registry.addFrameKey(kid, panel, pem, at)),
       panel: (panel) => guard(() => registry.panel(panel)),
       panels: () => guard(() => registry.panels()),
       setStatus: (panel, status, at) => guard(() => registry.setStatus(panel, status, at)),
-      frameKey: (kid) => guard(() => frameKey(kid)),
-      frameKeyNow: (kid) => now(() => frameKey(kid)),
+      frameKey: (kid) => guard(() => registry.frameKey(kid)),
+      frameKeyNow: (kid) => now(() => registry.frameKey(kid)),
       revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
       enrolPanel: async (e, password) => {
         const hash = password === undefined ? undefined : await hashPassword(password);
