@@ -6,7 +6,7 @@
  */
 import { toAlarm, type AlarmRow } from "../store/alarm-book.js";
 import type { UplinkPayload } from "../../../protocol/index.js";
-import { nextAlarmState, type Alarm, type AlarmAction, type AlarmState } from "../store/alarm.js";
+import { operatorStep, type Alarm, type AlarmAction, type AlarmState } from "../store/alarm.js";
 import type { AlarmFrame, AlarmLogEntry, RaiseInput } from "../store/alarm-book.js";
 import { CentreError } from "../errors.js";
 import type { PgDb, Tx } from "./pg-db.js";
@@ -74,9 +74,7 @@ export class PgAlarms implements AlarmsPort {
     return this.db.tx(async (c) => {
       const row = (await c.query<AlarmRow>("SELECT * FROM alarms WHERE id = $1 FOR UPDATE", [id])).rows[0];
       if (!row) throw new CentreError("unknown-alarm", `no alarm ${id}`);
-      if (action !== "take" && row.operator !== operator) throw new CentreError("not-owner", `alarm ${id} is ${row.operator ? `taken by ${row.operator}` : "not taken"}`);
-      const state = nextAlarmState(row.state, action);
-      const owner = state === "new" ? null : operator;
+      const { state, owner } = operatorStep(row, action, operator);
       const updated = (await c.query<AlarmRow>("UPDATE alarms SET state = $1, operator = $2, updated_at = $3 WHERE id = $4 RETURNING *", [state, owner, at, id])).rows[0]!;
       await log(c, id, at, state, owner, note);
       return toAlarm(updated);

@@ -3,7 +3,7 @@
  * wrapped so callers are written once for both stores. Errors become StoreErrors (a busy or unreadable
  * file: store-unavailable; a refused write: store-failed); CentreErrors pass as they are.
  */
-import { nextAlarmState } from "../store/alarm.js";
+import { operatorStep } from "../store/alarm.js";
 import { CentreStore } from "../store/centre-store.js";
 import type { OpenDbOptions } from "../store/db.js";
 import { CentreError } from "../errors.js";
@@ -108,10 +108,8 @@ export class SqliteCentreStore implements CentreStorePort {
 
     // operator-queue.ts's step, as one immediate transaction: two operators cannot take one alarm.
     const step = db.transaction((id: number, action: Parameters<AlarmsPort["transition"]>[1], operator: string, at: number, note: string | null) => {
-      const a = alarms.get(id);
-      if (action !== "take" && a.operator !== operator) throw new CentreError("not-owner", `alarm ${id} is ${a.operator ? `taken by ${a.operator}` : "not taken"}`);
-      const state = nextAlarmState(a.state, action);
-      alarms.setState(id, state, state === "new" ? null : operator, at, note);
+      const { state, owner } = operatorStep(alarms.get(id), action, operator);
+      alarms.setState(id, state, owner, at, note);
       return alarms.get(id);
     });
     const raise = db.transaction((r: Parameters<AlarmsPort["raise"]>[0]) => alarms.raise(r));
