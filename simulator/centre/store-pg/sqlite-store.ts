@@ -11,6 +11,7 @@ import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions
 import type { Leadership } from "./leadership.js";
 import { sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
+import { seqGaps } from "../store/seq-gaps.js";
 import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
 
@@ -87,12 +88,9 @@ export class SqliteCentreStore implements CentreStorePort {
       const c = (checked.get(panel) as { c: number | null } | undefined)?.c;
       const base = c ?? (first.get(panel) as { m: number }).m - 1;
       if (high <= base) return [];
-      const found: GapFound[] = [];
-      let expect = base + 1;
-      for (const s of seqs.all(panel, base, high) as number[]) {
-        if (s > expect) found.push({ panel, from: expect, to: s - 1, alarmId: alarms.raise({ panel, ...alarm(expect, s - 1), at: now }).id });
-        expect = s + 1;
-      }
+      const found = seqGaps(base, seqs.all(panel, base, high) as number[]).map(
+        ({ from, to }): GapFound => ({ panel, from, to, alarmId: alarms.raise({ panel, ...alarm(from, to), at: now }).id }),
+      );
       mark.run(high, panel);
       return found;
     });
