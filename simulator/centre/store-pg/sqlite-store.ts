@@ -16,13 +16,13 @@ import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
 
 /** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */
-const UNAVAILABLE = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"]);
+const UNAVAILABLE = ["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"];
 
-export function sqliteStoreError(e: unknown): unknown {
+function sqliteStoreError(e: unknown): unknown {
   if (e instanceof CentreError || e instanceof StoreError) return e;
   const code = (e as { code?: unknown }).code;
   const msg = (e as Error).message ?? String(e);
-  if (typeof code === "string" && [...UNAVAILABLE].some((c) => code.startsWith(c))) return new StoreError("store-unavailable", `${code}: ${msg}`);
+  if (typeof code === "string" && UNAVAILABLE.some((c) => code.startsWith(c))) return new StoreError("store-unavailable", `${code}: ${msg}`);
   if (e instanceof TypeError && /database connection is not open/.test(msg)) return new StoreError("store-unavailable", msg);
   return new StoreError("store-failed", typeof code === "string" ? `${code}: ${msg}` : msg);
 }
