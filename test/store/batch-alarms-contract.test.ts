@@ -4,7 +4,7 @@
  * what is open; the whole batch rolls back when its alarm part fails. On PostgreSQL, a batch costs the same
  * number of statements whatever its size (the alarms are written set-based, not one by one).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Event, UplinkPayload } from "../../protocol/index.js";
 import { Qualifier } from "../../protocol/index.js";
 import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";

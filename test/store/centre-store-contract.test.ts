@@ -3,7 +3,7 @@
  * Two connections stand for two receivers on two machines; "reopen" for a restart.
  */
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { UplinkPayload } from "../../protocol/index.js";
 import { Priority } from "../../protocol/index.js";
 import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";

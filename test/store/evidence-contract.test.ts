@@ -4,7 +4,7 @@
  * event reads back exactly the bytes its panel signed (the signature verifies over them, RFC 9052 §4.4),
  * and a regrouped resend is the evidence of its new events only.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MapKeyRing, generateEd25519, openUplink, privateKeyFromPem, publicKeyFromPem, sealUplink, type UplinkPayload } from "../../protocol/index.js";
 import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
 import type { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";

@@ -3,7 +3,7 @@
  * the CRL, the broker files and the embedded broker's revoked set are made from), panel enrolment in one
  * transaction, and the plain-TCP demo passwords. Two connections stand for provisioning and the centre.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { CentreStorePort, PanelEnrolment } from "../../simulator/centre/store-pg/port.js";
 import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
 

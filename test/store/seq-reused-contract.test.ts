@@ -3,7 +3,7 @@
  * again at 0), both stores: the same content again is a duplicate (a resend; `sent` may differ), other
  * content is `reused` with `next` = the panel's highest stored seq + 1, and nothing of it is stored.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Event, UplinkPayload } from "../../protocol/index.js";
 import { PROTOCOL_VERSION, Qualifier } from "../../protocol/index.js";
 import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";

@@ -7,7 +7,7 @@ import type { CentreStorePort } from "./port.js";
 import { PgCentreStore, type PgStoreOptions } from "./pg-store.js";
 import { SqliteCentreStore } from "./sqlite-store.js";
 import { StoreError } from "./store-error.js";
-import { isPostgresUrl, redactedLocation } from "./store-location.js";
+import { hasScheme, isPostgresUrl, redactedLocation } from "./store-location.js";
 
 export { isPostgresUrl } from "./store-location.js";
 
@@ -24,8 +24,8 @@ export async function openCentreStore(location: string, opts: PgStoreOptions & O
     if (!host && !/[?&]host=/.test(location)) throw new StoreError("bad-location", "centre store: not a valid postgres:// URL (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)");
     return PgCentreStore.open(location, opts);
   }
-  if (location.trim() === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+  if (location.trim() === "" || hasScheme(location)) {
     throw new StoreError("bad-location", `centre store ${JSON.stringify(redactedLocation(location))}: give a postgres:// URL or a SQLite file path`);
   }
-  return SqliteCentreStore.open(location, { now: opts.now, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+  return SqliteCentreStore.open(location, opts); // it reads `now`, `synchronous` and `checkpoint` only
 }

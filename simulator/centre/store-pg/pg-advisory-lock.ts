@@ -12,7 +12,7 @@ import pg from "pg";
 import type { Leadership } from "./leadership.js";
 
 /** A stable 64-bit lock key for a role name (pg advisory locks take one bigint). */
-export function advisoryKey(name: string): string {
+function advisoryKey(name: string): string {
   return createHash("sha256").update(`open-alarm/${name}`).digest().readBigInt64BE(0).toString();
 }
 

@@ -4,16 +4,13 @@
  * raise it at once: the second insert waits for the first to commit, then finds the open alarm and joins it.
  * Operator steps lock the alarm's row (SELECT ... FOR UPDATE), so two operators cannot take one alarm.
  */
-import { toAlarm, type AlarmRow } from "../store/alarm-book.js";
 import type { UplinkPayload } from "../../../protocol/index.js";
-import { nextAlarmState, type Alarm, type AlarmAction, type AlarmState } from "../store/alarm.js";
-import type { AlarmFrame, AlarmLogEntry, RaiseInput } from "../store/alarm-book.js";
+import { toAlarm, type AlarmFrame, type AlarmLogEntry, type AlarmRow, type OpenAlarm, type RaiseInput } from "../store/alarm-book.js";
+import { operatorStep, type Alarm, type AlarmAction, type AlarmState } from "../store/alarm.js";
 import { CentreError } from "../errors.js";
 import type { PgDb, Tx } from "./pg-db.js";
 import type { AlarmsPort } from "./port.js";
 import { StoreError } from "./store-error.js";
-
-
 
 async function log(c: Tx, id: number, at: number, state: AlarmState, operator: string | null, note: string | null): Promise<void> {
   await c.query("INSERT INTO alarm_log (alarm_id, at, state, operator, note) VALUES ($1, $2, $3, $4, $5)", [id, at, state, operator, note]);
@@ -23,8 +20,8 @@ async function attach(c: Tx, alarmId: number, frameId: number): Promise<void> {
   await c.query("INSERT INTO alarm_frames (alarm_id, frame_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [alarmId, frameId]);
 }
 
-async function openAlarm(c: Tx, panel: string, key: string): Promise<{ id: number; state: AlarmState } | undefined> {
-  return (await c.query<{ id: number; state: AlarmState }>("SELECT id, state FROM alarms WHERE panel = $1 AND key = $2 AND state <> 'closed'", [panel, key])).rows[0];
+async function openAlarm(c: Tx, panel: string, key: string): Promise<OpenAlarm | undefined> {
+  return (await c.query<OpenAlarm>("SELECT id, state FROM alarms WHERE panel = $1 AND key = $2 AND state <> 'closed'", [panel, key])).rows[0];
 }
 
 /** Open a new alarm or join the open one with the same panel and key, inside the caller's transaction. */
@@ -74,9 +71,7 @@ export class PgAlarms implements AlarmsPort {
     return this.db.tx(async (c) => {
       const row = (await c.query<AlarmRow>("SELECT * FROM alarms WHERE id = $1 FOR UPDATE", [id])).rows[0];
       if (!row) throw new CentreError("unknown-alarm", `no alarm ${id}`);
-      if (action !== "take" && row.operator !== operator) throw new CentreError("not-owner", `alarm ${id} is ${row.operator ? `taken by ${row.operator}` : "not taken"}`);
-      const state = nextAlarmState(row.state, action);
-      const owner = state === "new" ? null : operator;
+      const { state, owner } = operatorStep(row, action, operator);
       const updated = (await c.query<AlarmRow>("UPDATE alarms SET state = $1, operator = $2, updated_at = $3 WHERE id = $4 RETURNING *", [state, owner, at, id])).rows[0]!;
       await log(c, id, at, state, owner, note);
       return toAlarm(updated);

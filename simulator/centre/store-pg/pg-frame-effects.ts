@@ -19,6 +19,7 @@
  * - Everything runs in the caller's transaction: a failure anywhere rolls back the whole batch.
  */
 import type { UplinkPayload } from "../../../protocol/index.js";
+import type { OpenAlarm } from "../store/alarm-book.js";
 import { frameAlarms } from "../store/frame-alarms.js";
 import type { AlarmState } from "../store/alarm.js";
 import type { Tx } from "./pg-db.js";
@@ -28,11 +29,6 @@ export interface NewFrame {
   readonly panel: string;
   readonly frameId: number;
   readonly payload: UplinkPayload;
-}
-
-interface OpenAlarm {
-  readonly id: number;
-  readonly state: AlarmState;
 }
 
 /** Raise and join the frames' alarms, log them, mark the panels heard; the alarm ids of each frame, in frameAlarms order. */

@@ -15,6 +15,7 @@
 import { frameDigest } from "../../../protocol/frame-ref.js";
 import type { FrameToStore, StoreOutcome } from "../store/frame-store.js";
 import { sameContent } from "../store/same-content.js";
+import { seqGaps } from "../store/seq-gaps.js";
 import { raiseIn } from "./pg-alarms.js";
 import { frameEffectsIn, type NewFrame } from "./pg-frame-effects.js";
 import type { PgDb, Tx } from "./pg-db.js";
@@ -136,10 +137,8 @@ export class PgFrames implements FramesPort {
       if (high <= base) return [];
       const seqs = await c.query<{ seq: number }>("SELECT seq FROM frames WHERE panel = $1 AND seq > $2 AND seq <= $3 ORDER BY seq", [panel, base, high]);
       const found: GapFound[] = [];
-      let expect = base + 1;
-      for (const { seq } of seqs.rows) {
-        if (seq > expect) found.push({ panel, from: expect, to: seq - 1, alarmId: (await raiseIn(c, { panel, ...alarm(expect, seq - 1), at: now })).id });
-        expect = seq + 1;
+      for (const { from, to } of seqGaps(base, seqs.rows.map((r) => r.seq))) {
+        found.push({ panel, from, to, alarmId: (await raiseIn(c, { panel, ...alarm(from, to), at: now })).id });
       }
       await c.query("UPDATE panels SET gap_checked = $1 WHERE panel = $2", [high, panel]);
       return found;

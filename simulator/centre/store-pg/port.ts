@@ -100,7 +100,7 @@ export interface AlarmsPort {
   /** Open alarms (or all), most urgent first, then oldest first. */
   list(includeClosed?: boolean): Promise<Alarm[]>;
   /**
-   * One operator step in one transaction (alarm.ts nextAlarmState): only the owner may release, handle or
+   * One operator step in one transaction (alarm.ts operatorStep): only the owner may release, handle or
    * close; CentreError unknown-alarm / bad-transition / not-owner otherwise, and nothing is written.
    */
   transition(id: number, action: AlarmAction, operator: string, at: number, note: string | null): Promise<Alarm>;

@@ -3,25 +3,26 @@
  * wrapped so callers are written once for both stores. Errors become StoreErrors (a busy or unreadable
  * file: store-unavailable; a refused write: store-failed); CentreErrors pass as they are.
  */
-import { nextAlarmState } from "../store/alarm.js";
+import { operatorStep } from "../store/alarm.js";
 import { CentreStore } from "../store/centre-store.js";
 import type { OpenDbOptions } from "../store/db.js";
 import { CentreError } from "../errors.js";
 import type { CentreStorePort, FramesPort, GapAlarm, GapFound, LeadershipOptions, RegistryPort, AlarmsPort } from "./port.js";
 import type { Leadership } from "./leadership.js";
-import { migrateSqlite, sqliteSchemaVersion } from "../store/sqlite-migrations.js";
+import { sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
+import { seqGaps } from "../store/seq-gaps.js";
 import { StoreError } from "./store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
 
 /** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */
-const UNAVAILABLE = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"]);
+const UNAVAILABLE = ["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"];
 
-export function sqliteStoreError(e: unknown): unknown {
+function sqliteStoreError(e: unknown): unknown {
   if (e instanceof CentreError || e instanceof StoreError) return e;
   const code = (e as { code?: unknown }).code;
   const msg = (e as Error).message ?? String(e);
-  if (typeof code === "string" && [...UNAVAILABLE].some((c) => code.startsWith(c))) return new StoreError("store-unavailable", `${code}: ${msg}`);
+  if (typeof code === "string" && UNAVAILABLE.some((c) => code.startsWith(c))) return new StoreError("store-unavailable", `${code}: ${msg}`);
   if (e instanceof TypeError && /database connection is not open/.test(msg)) return new StoreError("store-unavailable", msg);
   return new StoreError("store-failed", typeof code === "string" ? `${code}: ${msg}` : msg);
 }
@@ -50,19 +51,14 @@ export class SqliteCentreStore implements CentreStorePort {
 
   private constructor(readonly store: CentreStore) {
     const { db, registry, alarms, frames } = store;
-    const frameKeyStmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
-    const frameKey = (kid: string) => {
-      const row = frameKeyStmt.get(kid) as { panel: string; public_pem: string } | undefined;
-      return row && { panel: row.panel, publicPem: row.public_pem };
-    };
     this.registry = {
       addPanel: (panel, category, at) => guard(() => registry.addPanel(panel, category, at)),
       addFrameKey: (kid, panel, pem, at) => guard(() => registry.addFrameKey(kid, panel, pem, at)),
       panel: (panel) => guard(() => registry.panel(panel)),
       panels: () => guard(() => registry.panels()),
       setStatus: (panel, status, at) => guard(() => registry.setStatus(panel, status, at)),
-      frameKey: (kid) => guard(() => frameKey(kid)),
-      frameKeyNow: (kid) => now(() => frameKey(kid)),
+      frameKey: (kid) => guard(() => registry.frameKey(kid)),
+      frameKeyNow: (kid) => now(() => registry.frameKey(kid)),
       revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
       enrolPanel: async (e, password) => {
         const hash = password === undefined ? undefined : await hashPassword(password);
@@ -92,12 +88,9 @@ export class SqliteCentreStore implements CentreStorePort {
       const c = (checked.get(panel) as { c: number | null } | undefined)?.c;
       const base = c ?? (first.get(panel) as { m: number }).m - 1;
       if (high <= base) return [];
-      const found: GapFound[] = [];
-      let expect = base + 1;
-      for (const s of seqs.all(panel, base, high) as number[]) {
-        if (s > expect) found.push({ panel, from: expect, to: s - 1, alarmId: alarms.raise({ panel, ...alarm(expect, s - 1), at: now }).id });
-        expect = s + 1;
-      }
+      const found = seqGaps(base, seqs.all(panel, base, high) as number[]).map(
+        ({ from, to }): GapFound => ({ panel, from, to, alarmId: alarms.raise({ panel, ...alarm(from, to), at: now }).id }),
+      );
       mark.run(high, panel);
       return found;
     });
@@ -113,10 +106,8 @@ export class SqliteCentreStore implements CentreStorePort {
 
     // operator-queue.ts's step, as one immediate transaction: two operators cannot take one alarm.
     const step = db.transaction((id: number, action: Parameters<AlarmsPort["transition"]>[1], operator: string, at: number, note: string | null) => {
-      const a = alarms.get(id);
-      if (action !== "take" && a.operator !== operator) throw new CentreError("not-owner", `alarm ${id} is ${a.operator ? `taken by ${a.operator}` : "not taken"}`);
-      const state = nextAlarmState(a.state, action);
-      alarms.setState(id, state, state === "new" ? null : operator, at, note);
+      const { state, owner } = operatorStep(alarms.get(id), action, operator);
+      alarms.setState(id, state, owner, at, note);
       return alarms.get(id);
     });
     const raise = db.transaction((r: Parameters<AlarmsPort["raise"]>[0]) => alarms.raise(r));
@@ -134,8 +125,7 @@ export class SqliteCentreStore implements CentreStorePort {
   static open(path: string, opts: OpenDbOptions & { now?: () => number } = {}): SqliteCentreStore {
     let store: CentreStore | undefined;
     try {
-      store = CentreStore.open(path, opts);
-      migrateSqlite(store.db, (opts.now ?? Date.now)());
+      store = CentreStore.open(path, opts); // migrated to the newest schema there
       return new SqliteCentreStore(store);
     } catch (e) {
       store?.close();
@@ -144,15 +134,11 @@ export class SqliteCentreStore implements CentreStorePort {
   }
 
   /**
-   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools): migrated like
-   * `open`, but borrowed, so `close()` leaves it open for its owner.
+   * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools), already at the
+   * newest schema (CentreStore.open migrates), but borrowed, so `close()` leaves it open for its owner.
+   * `_now` is unused: it was the migration time, and is kept only for the callers that still pass it.
    */
-  static over(store: CentreStore, now: () => number = Date.now): SqliteCentreStore {
-    try {
-      migrateSqlite(store.db, now());
-    } catch (e) {
-      throw sqliteStoreError(e);
-    }
+  static over(store: CentreStore, _now?: () => number): SqliteCentreStore {
     const port = new SqliteCentreStore(store);
     port.borrowed = true;
     return port;

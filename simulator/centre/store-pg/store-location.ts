@@ -11,7 +11,7 @@ export function isPostgresUrl(location: string): boolean {
 }
 
 /** Anything of the form `scheme://`: a URL, never a file name. */
-function hasScheme(location: string): boolean {
+export function hasScheme(location: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
 }
 

@@ -42,3 +42,14 @@ export function nextAlarmState(state: AlarmState, action: AlarmAction): AlarmSta
     }
   }
 }
+
+/**
+ * An operator's step on an alarm, as both stores apply it inside their transaction: only the operator
+ * holding it may release, handle or close it (not-owner), then `nextAlarmState` decides; a release leaves
+ * it with no owner.
+ */
+export function operatorStep(a: Pick<Alarm, "id" | "state" | "operator">, action: AlarmAction, operator: string): { state: AlarmState; owner: string | null } {
+  if (action !== "take" && a.operator !== operator) throw new CentreError("not-owner", `alarm ${a.id} is ${a.operator ? `taken by ${a.operator}` : "not taken"}`);
+  const state = nextAlarmState(a.state, action);
+  return { state, owner: state === "new" ? null : operator };
+}

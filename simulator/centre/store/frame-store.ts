@@ -110,7 +110,6 @@ export class FrameStore {
     return this.batch.immediate(frames, at, receiver);
   }
 
-  /** The stored bytes of a signed frame, found by digest or written now. */
   /** A (panel, seq) already stored: the same content again is a duplicate, other content a reused seq. */
   private alreadyThere(f: FrameToStore): StoreOutcome {
     const stored = this.storedPayload.get(f.panel, f.seq) as string | undefined;
@@ -118,6 +117,7 @@ export class FrameStore {
     return { result: "reused", next: (this.highest.get(f.panel) as number) + 1 };
   }
 
+  /** The stored bytes of a signed frame, found by digest or written now. */
   private evidenceOf(frame: Uint8Array): number {
     const digest = frameDigest(frame);
     const id = this.findEvidence.get(digest) as number | undefined;

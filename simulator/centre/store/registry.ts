@@ -87,6 +87,12 @@ export class PanelRegistry {
     this.sql("INSERT INTO frame_keys (kid, panel, public_pem, created_at) VALUES (?, ?, ?, ?)").run(kid, panel, publicPem, at);
   }
 
+  /** The unrevoked frame key `kid`, as its PEM: undefined when unknown or revoked. */
+  frameKey(kid: string): { panel: string; publicPem: string } | undefined {
+    const row = this.sql("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL").get(kid) as { panel: string; public_pem: string } | undefined;
+    return row && { panel: row.panel, publicPem: row.public_pem };
+  }
+
   addCertificate(serial: string, subject: string, role: string, at: number): void {
     this.sql("INSERT INTO certificates (serial, subject, role, issued_at) VALUES (?, ?, ?, ?)").run(serial.toLowerCase(), subject, role, at);
   }
@@ -157,7 +163,7 @@ export class PanelRegistry {
 
   /** A KeyRing over the registered, unrevoked keys; a revocation reaches it within `maxAgeMs`. */
   keyRing(maxAgeMs?: number, now?: () => number): SqliteKeyRing {
-    return new SqliteKeyRing(this.db, maxAgeMs, now);
+    return new SqliteKeyRing((kid) => this.frameKey(kid), maxAgeMs, now);
   }
 }
 
@@ -168,23 +174,20 @@ export class PanelRegistry {
  */
 export class SqliteKeyRing implements KeyRing {
   private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
-  private readonly stmt;
   constructor(
-    db: Db,
+    private readonly frameKey: PanelRegistry["frameKey"],
     private readonly maxAgeMs = 30_000,
     private readonly now: () => number = Date.now,
-  ) {
-    this.stmt = db.prepare("SELECT panel, public_pem FROM frame_keys WHERE kid = ? AND revoked_at IS NULL");
-  }
+  ) {}
 
   lookup(kid: string): RegisteredKey | undefined {
     const t = this.now();
     const hit = this.cache.get(kid);
     if (hit && t - hit.at < this.maxAgeMs) return hit.reg;
     this.cache.delete(kid);
-    const row = this.stmt.get(kid) as { panel: string; public_pem: string } | undefined;
+    const row = this.frameKey(kid);
     if (!row) return undefined;
-    const reg = { panel: row.panel, key: publicKeyFromPem(row.public_pem) };
+    const reg = { panel: row.panel, key: publicKeyFromPem(row.publicPem) };
     this.cache.set(kid, { reg, at: t });
     return reg;
   }
