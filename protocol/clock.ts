@@ -104,6 +104,24 @@ export class FakeClock implements Clock {
     this.#t = Math.max(this.#t, target);
   }
 
+  /**
+   * advance() for timers whose callbacks start asynchronous work that schedules the next timer (a check
+   * that reads a database, then sleeps until the next deadline): fires one due time at a time and awaits
+   * `settled` after each, so a timer set by that work is in place before time moves past it.
+   */
+  async advanceSettling(ms: number, settled: () => Promise<void>): Promise<void> {
+    const target = this.#t + ms;
+    for (;;) {
+      let due: number | undefined;
+      for (const p of this.#pending) if (!p.cancelled && p.at <= target && (due === undefined || p.at < due)) due = p.at;
+      if (due === undefined) break;
+      this.advanceTo(due);
+      await settled();
+    }
+    this.advanceTo(target);
+    await settled();
+  }
+
   /** Timers neither fired nor cancelled. */
   get pending(): number {
     return this.#pending.filter((p) => !p.cancelled).length;

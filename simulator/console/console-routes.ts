@@ -55,16 +55,16 @@ export function consoleRoutes(opts: ConsoleOptions = {}): (app: FastifyInstance,
 
     const Id = z.strictObject({ id: z.coerce.number().int().positive() });
     app.get<{ Params: { id: number } }>("/api/console/installations/:id/panels", { config: { role: "operator" }, schema: { params: Id } }, async (req) => {
-      const inst = s.installations.get(req.params.id);
+      const inst = await s.installations.get(req.params.id);
       const now = s.ctx.clock.now();
       return {
-        armed: s.arm.armed(inst.id),
+        armed: await s.arm.armed(inst.id),
         panels: inst.panels.map((p) => ({ ...(opts.centre ? panelState(opts.centre, p, now) : { panel: p, registered: false, link: "unknown" }), zones: opts.zoneNames?.(p) ?? {} })),
       };
     });
     app.get("/api/console/zones", { config: { role: "operator" } }, async () => {
       const out: Record<string, Readonly<Record<number, string>>> = {};
-      for (const inst of s.installations.list()) for (const p of inst.panels) out[p] = opts.zoneNames?.(p) ?? {};
+      for (const inst of await s.installations.list()) for (const p of inst.panels) out[p] = opts.zoneNames?.(p) ?? {};
       return out;
     });
   };

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { unrefSystemClock } from "../../protocol/clock.js";
 import { SimulatedCommandSender } from "../centre/services/command-sender.js";
+import { SqliteCentreStore } from "../centre/store-pg/sqlite-store.js";
 import { startServices, type RunningServices } from "../centre/services/start-services.js";
 import { simulatedPorts, type SimulatedPorts } from "../centre/services/simulated-ports.js";
 import { consoleRoutes } from "../console/console-routes.js";
@@ -43,11 +44,11 @@ const words = () => randomBytes(6).toString("base64url").replace(/[-_]/g, "x").t
 export async function startDemoCentre(sys: RunningSystem, o: DemoCentreOptions = {}): Promise<DemoCentre> {
   const clock = unrefSystemClock;
   let services: RunningServices | undefined;
-  const commands = new SimulatedCommandSender((panel, cmd) => void services?.services.remote.onResult(panel, sys.panel.remote(cmd)));
+  const commands = new SimulatedCommandSender((panel, cmd) => void services?.services.remote.onResult(panel, sys.panel.remote(cmd)).catch(() => undefined));
   const ports = simulatedPorts(clock, { etaMs: o.guardEtaMs ?? 60_000, onSiteMs: o.guardOnSiteMs ?? 60_000, report: "guard on site: premises checked, a window was open" }, commands);
   const zoneNames = Object.fromEntries(sys.config.zones.map((z) => [z.zone, z.name ?? `zone ${z.zone}`]));
   services = await startServices({
-    centre: sys.centre,
+    centre: SqliteCentreStore.over(sys.centre),
     receiver: sys.receiver,
     ports,
     clock,
@@ -60,20 +61,20 @@ export async function startDemoCentre(sys: RunningSystem, o: DemoCentreOptions =
   const password = o.password ?? `demo-${words()}`;
   const callerPassword = o.callerPassword ?? `call-${words()}`;
   const who = "demo-setup";
-  s.operators.create(who, { username: "operator", password, role: "operator" });
-  s.operators.create(who, { username: "supervisor", password, role: "supervisor" });
+  await s.operators.create(who, { username: "operator", password, role: "operator" });
+  await s.operators.create(who, { username: "supervisor", password, role: "supervisor" });
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  const inst = s.installations.create(who, { name: "Demo House", address: "1 Demo Street, Springfield", timeZone, notes: "the simulated panel of npm start" });
-  s.installations.attachPanel(who, inst.id, sys.panelId);
-  s.installations.setContacts(who, inst.id, [
+  const inst = await s.installations.create(who, { name: "Demo House", address: "1 Demo Street, Springfield", timeZone, notes: "the simulated panel of npm start" });
+  await s.installations.attachPanel(who, inst.id, sys.panelId);
+  await s.installations.setContacts(who, inst.id, [
     { name: "Alex Owner", phone: "+49 30 5550 101" },
     { name: "Sam Neighbour", phone: "+49 30 5550 102" },
   ]);
-  s.installations.setCallerPassword(who, inst.id, callerPassword);
-  s.desk.plans.set(who, inst.id, { burglary: [{ kind: "call-contacts" }, { kind: "guard" }] });
+  await s.installations.setCallerPassword(who, inst.id, callerPassword);
+  await s.desk.plans.set(who, inst.id, { burglary: [{ kind: "call-contacts" }, { kind: "guard" }] });
   // Open all day, every day: the demo's arm and disarm at any hour are inside the agreed hours.
   const day = { open: "00:00", close: "23:59" };
-  s.arm.setSchedule(who, inst.id, { weekly: { sun: day, mon: day, tue: day, wed: day, thu: day, fri: day, sat: day }, graceMinutes: 15 });
+  await s.arm.setSchedule(who, inst.id, { weekly: { sun: day, mon: day, tue: day, wed: day, thu: day, fri: day, sat: day }, graceMinutes: 15 });
   const apiUrl = services.api.url;
   return {
     services,

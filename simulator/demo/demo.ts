@@ -92,7 +92,7 @@ async function scripted(sys: RunningSystem, page: RunningPanelPage, centre: Demo
   const cancelAcked = acknowledged(sys, (e) => e.code === Cid.Cancel);
   keys(sys, `${DEMO_CODE} off`);
   await cancelAcked;
-  for (const i of centre.services.services.desk.queue()) {
+  for (const i of await centre.services.services.desk.queue()) {
     say("centre", `incident #${i.id} for the operators: ${i.title}, ${i.state}; next task: ${i.tasks.find((t) => t.state === "open")?.kind ?? "none"}`);
   }
 }

@@ -114,15 +114,15 @@ describe("the operator console and the panel page in a browser", () => {
     await desk.keyboard.press("Escape");
     await desk.keyboard.press("c");
     await desk.locator("#queue tr.row").first().filter({ hasText: "zone 4 smoke" }).waitFor();
-    const closed = (cls: string) => centre.services.services.desk.book.list({ state: "closed" }).find((i) => i.cls === cls);
-    expect(closed("burglary")).toMatchObject({ outcome: "handled", closedBy: "operator" });
+    const closed = async (cls: string) => (await centre.services.services.desk.book.list({ state: "closed" })).find((i) => i.cls === cls);
+    expect(await closed("burglary")).toMatchObject({ outcome: "handled", closedBy: "operator" });
     // The fire was the smoke detector's test by the owner: taken and closed as false, by keyboard.
     await desk.locator("#queue tr.row.selected", { hasText: "zone 4 smoke" }).focus();
     await desk.keyboard.press("t");
     await desk.locator("#close-false").waitFor();
     await desk.keyboard.press("f");
     await desk.locator("#queue", { hasText: "No open alarms" }).waitFor();
-    expect(closed("fire")).toMatchObject({ outcome: "false-alarm", closedBy: "operator" });
+    expect(await closed("fire")).toMatchObject({ outcome: "false-alarm", closedBy: "operator" });
   });
 
   it("a second alarm is cancelled as false with the caller password", async () => {
@@ -134,7 +134,7 @@ describe("the operator console and the panel page in a browser", () => {
     await desk.fill("#caller-password", CALLER);
     await desk.press("#caller-password", "Enter");
     await desk.locator("#queue", { hasText: "No open alarms" }).waitFor();
-    expect(centre.services.services.desk.book.list({ state: "closed" }).at(-1)).toMatchObject({ outcome: "false-alarm", cancelledByCustomer: true });
+    expect((await centre.services.services.desk.book.list({ state: "closed" })).at(-1)).toMatchObject({ outcome: "false-alarm", cancelledByCustomer: true });
     expect(centre.ports.guard.dispatched).toHaveLength(1);
   });
 
@@ -146,7 +146,7 @@ describe("the operator console and the panel page in a browser", () => {
     await intrusion(3);
     await desk.locator('#history tr[data-outcome="test"]').waitFor();
     await shot(panel, "panel-page.png");
-    expect(centre.services.services.desk.queue()).toEqual([]);
+    expect(await centre.services.services.desk.queue()).toEqual([]);
     expect(centre.ports.guard.dispatched).toHaveLength(1);
     await desk.locator("#link-panel-0001", { hasText: "link up" }).waitFor();
     // The owner forgot the code: changed remotely, typed once, gone from the page as soon as it is sent.

@@ -5,37 +5,37 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiFixture } from "./api-fixture.js";
 
-let f: ReturnType<typeof apiFixture>;
+let f: Awaited<ReturnType<typeof apiFixture>>;
 let inst: number;
-beforeEach(() => {
-  f = apiFixture();
-  inst = f.services.installations.create("bootstrap", { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" }).id;
-  f.services.installations.attachPanel("bootstrap", inst, "P1");
+beforeEach(async () => {
+  f = await apiFixture();
+  inst = (await f.services.installations.create("bootstrap", { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" })).id;
+  await f.services.installations.attachPanel("bootstrap", inst, "P1");
 });
-afterEach(() => f.close());
+afterEach(async () => await f.close());
 
-const alarm = (code: number, zone: number) => {
-  const r = f.services.intake.event({ panel: "P1", code, qualifier: 1, area: 1, zone, at: f.clock.now() });
+const alarm = async (code: number, zone: number) => {
+  const r = await f.services.intake.event({ panel: "P1", code, qualifier: 1, area: 1, zone, at: f.clock.now() });
   if (r.kind !== "incident") throw new Error(`no incident: ${r.kind}`);
   return r.incident.id;
 };
 
 describe("taking an alarm", () => {
   it("the first operator to take it holds it; another's take is a conflict; one's own again is the same take", async () => {
-    const id = alarm(130, 1);
+    const id = await alarm(130, 1);
     const first = await f.call("oli", "POST", `/api/incidents/${id}/take`);
     expect(first.json()).toMatchObject({ incidentId: id, by: "oli" });
     expect((await f.call("sam", "POST", `/api/incidents/${id}/take`)).json()).toMatchObject({ error: "conflict" });
-    f.clock.advance(5_000);
+    await f.advance(5_000);
     expect((await f.call("oli", "POST", `/api/incidents/${id}/take`)).json()).toEqual(first.json());
   });
 
   it("the queue lists open alarms by priority, then age, with the event text and who took them", async () => {
-    const fire = alarm(110, 4);
-    f.clock.advance(1_000);
-    const burglary = alarm(130, 1);
-    f.clock.advance(1_000);
-    const panic = alarm(120, 2);
+    const fire = await alarm(110, 4);
+    await f.advance(1_000);
+    const burglary = await alarm(130, 1);
+    await f.advance(1_000);
+    const panic = await alarm(120, 2);
     await f.call("oli", "POST", `/api/incidents/${burglary}/take`);
     const q = (await f.call("oli", "GET", "/api/queue")).json();
     expect(q.map((x: { incident: { id: number } }) => x.incident.id)).toEqual([burglary, panic, fire]);
@@ -46,14 +46,14 @@ describe("taking an alarm", () => {
 
 describe("EN 50518 alarm-handling figure", () => {
   it("taken at 30 s counts within 30 s, at 30.001 s only within 60 s; at 60.001 s it is missed", async () => {
-    const a = alarm(130, 1);
-    const b = alarm(130, 2);
-    const c = alarm(130, 3);
-    f.clock.advance(30_000);
+    const a = await alarm(130, 1);
+    const b = await alarm(130, 2);
+    const c = await alarm(130, 3);
+    await f.advance(30_000);
     await f.call("oli", "POST", `/api/incidents/${a}/take`);
-    f.clock.advance(1);
+    await f.advance(1);
     await f.call("oli", "POST", `/api/incidents/${b}/take`);
-    f.clock.advance(30_000);
+    await f.advance(30_000);
     await f.call("oli", "POST", `/api/incidents/${c}/take`);
     const o = (await f.call("sam", "GET", "/api/supervisor/overview")).json();
     expect(o.handling).toMatchObject({ alarms: 3, within30s: 1, within60s: 2 });
@@ -62,15 +62,15 @@ describe("EN 50518 alarm-handling figure", () => {
   });
 
   it("an alarm not taken is not judged while inside a limit, counts against it once past; missed at 60.001 s", async () => {
-    const a = alarm(130, 1);
+    const a = await alarm(130, 1);
     const figure = async () => (await f.call("sam", "GET", "/api/supervisor/overview")).json().handling;
-    f.clock.advance(30_000);
+    await f.advance(30_000);
     expect(await figure()).toMatchObject({ alarms: 1, share30s: 1, share60s: 1, missed: [] });
-    f.clock.advance(1);
+    await f.advance(1);
     expect(await figure()).toMatchObject({ share30s: 0, share60s: 1, missed: [] });
-    f.clock.advance(29_999);
+    await f.advance(29_999);
     expect((await figure()).missed).toEqual([]);
-    f.clock.advance(1);
+    await f.advance(1);
     expect(await figure()).toMatchObject({ share30s: 0, share60s: 0, missed: [{ incidentId: a, takenAt: null }] });
   });
 

@@ -1,5 +1,4 @@
-/** The services and their HTTP API on an in-memory database, fake time, simulated ports, a captured log. */
-import Database from "better-sqlite3";
+/** The services and their HTTP API on a fresh database (test/support/services-store.ts), fake time, simulated ports, a captured log. */
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { FakeClock } from "../../protocol/clock.js";
@@ -7,19 +6,20 @@ import { buildServicesApi, REDACT, type ServicesApiOptions } from "../../simulat
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
+import { freshServicesDb } from "../support/services-store.js";
 import { T0 } from "./fixture.js";
 
 export const PASSWORDS = { ada: "ada-admin-pass", sam: "sam-supervisor-pass", oli: "oli-operator-pass" } as const;
 
-export function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
-  const db = new Database(":memory:");
+export async function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
+  const { db, close } = await freshServicesDb();
   const clock = new FakeClock(T0);
   const ports = simulatedPorts(clock, { etaMs: 15 * 60_000, onSiteMs: 10 * 60_000 });
   const { telephony, guard } = ports;
-  const services = new Services(db, clock, ports, { scrypt: TEST_SCRYPT });
-  services.operators.create("bootstrap", { username: "ada", password: PASSWORDS.ada, role: "admin" });
-  services.operators.create("bootstrap", { username: "sam", password: PASSWORDS.sam, role: "supervisor" });
-  services.operators.create("bootstrap", { username: "oli", password: PASSWORDS.oli, role: "operator" });
+  const services = await Services.open(db, clock, ports, { scrypt: TEST_SCRYPT });
+  await services.operators.create("bootstrap", { username: "ada", password: PASSWORDS.ada, role: "admin" });
+  await services.operators.create("bootstrap", { username: "sam", password: PASSWORDS.sam, role: "supervisor" });
+  await services.operators.create("bootstrap", { username: "oli", password: PASSWORDS.oli, role: "operator" });
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -42,6 +42,8 @@ export function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
   return {
     db,
     clock,
+    /** The clock moved on, and what its timers started written. */
+    advance: (ms: number) => clock.advanceSettling(ms, () => services.settled()),
     services,
     app,
     ports,
@@ -52,7 +54,8 @@ export function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
     call,
     close: async () => {
       await app.close();
-      db.close();
+      await services.stop();
+      await close();
     },
   };
 }

@@ -9,12 +9,14 @@ import { addInstallation, freshContext } from "./fixture.js";
 export const ETA = 15 * 60_000;
 export const ON_SITE = 10 * 60_000;
 
-export function deskFixture(opts: { dispatchIncluded?: boolean; start?: number; scrypt?: ScryptParams } = {}) {
-  const f = freshContext(opts.start, opts.scrypt);
-  const { reg, id } = addInstallation(f.ctx, { dispatchIncluded: opts.dispatchIncluded ?? false });
+export async function deskFixture(opts: { dispatchIncluded?: boolean; start?: number; scrypt?: ScryptParams } = {}) {
+  const f = await freshContext(opts.start, opts.scrypt);
+  const { reg, id } = await addInstallation(f.ctx, { dispatchIncluded: opts.dispatchIncluded ?? false });
   const telephony = new SimulatedTelephony();
   const messenger = new SimulatedMessenger();
   const guard = new SimulatedGuardService(f.clock, { etaMs: ETA, onSiteMs: ON_SITE, report: "window broken at the back, police informed" });
   const desk = new IncidentDesk(f.ctx, reg, { telephony, messenger, guard });
-  return { ...f, reg, id, telephony, messenger, guard, desk };
+  /** The clock moved on, and what its timers started written. */
+  const advance = (ms: number) => f.clock.advanceSettling(ms, () => desk.idle());
+  return { ...f, reg, id, telephony, messenger, guard, desk, advance };
 }

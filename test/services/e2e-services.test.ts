@@ -15,6 +15,8 @@ import type { Incident } from "../../simulator/centre/services/incident-schema.j
 import { attachReceiver, type ReceiverAdapter } from "../../simulator/centre/services/receiver-adapter.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
+import { SqliteServicesDb } from "../../simulator/centre/services/sqlite-services-db.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { simulatedPorts, type SimulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { startSystem, type RunningSystem } from "../../simulator/demo/system.js";
 import { e2ePanelConfig } from "../support/e2e-panel-config.js";
@@ -44,15 +46,15 @@ beforeAll(async () => {
   // receiver's broker credentials to itself, so the MQTT sender is tested on its own (remote-support.test.ts).
   const commands = new SimulatedCommandSender((panel, cmd) => void services.remote.onResult(panel, sys.panel.remote(cmd)));
   ports = simulatedPorts(clock, { etaMs: ETA, onSiteMs: ON_SITE, report: "back door forced, police on site" }, commands);
-  services = new Services(sys.centre.db, clock, ports, { scrypt: TEST_SCRYPT });
-  adapter = attachReceiver(sys.receiver, sys.centre, services, log);
+  services = await Services.open(new SqliteServicesDb(sys.centre.db), clock, ports, { scrypt: TEST_SCRYPT });
+  adapter = attachReceiver(sys.receiver, SqliteCentreStore.over(sys.centre), services, log);
   app = buildServicesApi(services, { logger: pino({ level: "silent" }), clock });
-  services.operators.create("bootstrap", { username: "oli", password: "oli-operator-pass", role: "operator" });
-  const inst = services.installations.create("bootstrap", { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" });
+  await services.operators.create("bootstrap", { username: "oli", password: "oli-operator-pass", role: "operator" });
+  const inst = await services.installations.create("bootstrap", { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" });
   installationId = inst.id;
-  services.installations.attachPanel("bootstrap", inst.id, sys.panelId);
-  services.installations.setContacts("bootstrap", inst.id, [{ name: "Anna Miller", phone: "+49 30 1111" }]);
-  services.installations.setCallerPassword("bootstrap", inst.id, "bread-2026");
+  await services.installations.attachPanel("bootstrap", inst.id, sys.panelId);
+  await services.installations.setContacts("bootstrap", inst.id, [{ name: "Anna Miller", phone: "+49 30 1111" }]);
+  await services.installations.setCallerPassword("bootstrap", inst.id, "bread-2026");
   token = (await app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } })).json().token;
 });
 afterAll(async () => {
@@ -88,7 +90,7 @@ async function trip(zone: number, pred: (i: Incident) => boolean): Promise<Incid
   keys("2", "4", "6", "8", "off");
   keys("2", "4", "6", "8", "away");
   expect(sys.panel.view().areas[0]!.phase.kind).toBe("armed");
-  const seen = incidentWhere(pred);
+  const seen = await incidentWhere(pred);
   sys.setZone(zone, true);
   return seen;
 }
@@ -110,7 +112,7 @@ describe("a false alarm cancelled by the customer", () => {
     expect(wrong).toMatchObject({ status: 403, body: { error: "wrong-password", field: "password" } });
     const ok = await api("POST", `/api/incidents/${inc.id}/cancel`, { password: "bread-2026" });
     expect(ok.body).toMatchObject({ state: "closed", outcome: "false-alarm", cancelledByCustomer: true });
-    expect(services.desk.book.billing(installationId, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await services.desk.book.billing(installationId, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 });
 
@@ -123,18 +125,19 @@ describe("from a zone trip to a guard dispatch, its report and its billing recor
     const dispatched = await api("POST", `/api/tasks/${inc.tasks[1]!.id}/run`);
     expect(dispatched.body.tasks[1]).toMatchObject({ state: "in-progress", ref: "guard-1" });
     expect(ports.guard.dispatched[0]).toMatchObject({ incidentId: inc.id, address: "1 Main Street" });
-    clock.advance(ETA);
-    expect(services.desk.get(inc.id).tasks[1]!.outcome).toBe("guard-on-site");
-    clock.advance(ON_SITE);
-    expect(services.desk.get(inc.id).tasks[1]).toMatchObject({ state: "done", outcome: "guard-report", note: "back door forced, police on site" });
+    await clock.advanceSettling(ETA, () => services.settled());
+    expect((await services.desk.get(inc.id)).tasks[1]!.outcome).toBe("guard-on-site");
+    await clock.advanceSettling(ON_SITE, () => services.settled());
+    expect((await services.desk.get(inc.id)).tasks[1]).toMatchObject({ state: "done", outcome: "guard-report", note: "back door forced, police on site" });
     expect((await api("POST", `/api/incidents/${inc.id}/close`, { note: "police took over" })).body.outcome).toBe("handled");
     // The centre's own operator-queue alarm for the same frame is linked to the incident.
     await adapter.settled();
-    const centreAlarm = sys.centre.alarms.list(true).find((a) => a.key === "130:z1" && a.id === services.desk.get(inc.id).centreAlarmId);
+    const linked = (await services.desk.get(inc.id)).centreAlarmId;
+    const centreAlarm = sys.centre.alarms.list(true).find((a) => a.key === "130:z1" && a.id === linked);
     expect(centreAlarm).toBeDefined();
     const report = await api("GET", `/api/installations/${installationId}/report?from=0&to=${clock.now() + 1}`);
     expect(report.status).toBe(403); // reports are for supervisors
-    const r = installationReport(services.desk.book, installationId, 0, clock.now() + 1);
+    const r = await installationReport(services.desk.book, installationId, 0, clock.now() + 1);
     expect(r.totals).toEqual({ alarms: 2, tests: 1, falseAlarms: 1, cancellations: 1, dispatches: 1, billableItems: 1 });
     expect(r.billing).toMatchObject([{ incidentId: inc.id, kind: "guard-dispatch", note: "guard guard-1 to 1 Main Street" }]);
     expect(log.lines.filter((l) => l.level === "error")).toEqual([]);
@@ -145,7 +148,7 @@ describe("remote support at a real panel", () => {
   it("an operator changes user 1's code; the panel's result closes the command; the new code disarms, the old one does not", async () => {
     const r = await api("POST", `/api/installations/${installationId}/remote-commands`, { type: "user-change", panel: sys.panelId, user: 1, code: "135790" });
     expect(r.body).toMatchObject({ type: "user-change", user: 1 });
-    expect(services.remote.get(r.body.id).state).toBe("ok");
+    expect((await services.remote.get(r.body.id)).state).toBe("ok");
     sys.setZone(1, false);
     sys.setZone(2, false);
     expect(sys.panel.view().areas[0]!.phase.kind).not.toBe("disarmed"); // still armed from the guard test

@@ -9,63 +9,63 @@ afterEach(() => close());
 
 const LOCK = 15 * 60_000;
 
-function setup() {
-  const f = deskFixture();
+async function setup() {
+  const f = await deskFixture();
   close = f.close;
   const cancel = new CallerCancel(f.ctx, f.reg, f.desk, f.guard, { limit: 3, lockoutMs: LOCK });
-  const alarm = (zone = 3) => f.desk.open({ installationId: f.id, panel: "P1", cls: "burglary", key: `130:z${zone}`, title: `burglary zone ${zone}`, at: f.clock.now() }).incident;
+  const alarm = async (zone = 3) => (await f.desk.open({ installationId: f.id, panel: "P1", cls: "burglary", key: `130:z${zone}`, title: `burglary zone ${zone}`, at: f.clock.now() })).incident;
   return { ...f, cancel, alarm };
 }
 
 describe("cancellation by the customer", () => {
   it("a wrong caller password is refused and counted; the right one then closes the alarm as a false alarm, not billed", async () => {
-    const f = setup();
-    const inc = f.alarm();
+    const f = await setup();
+    const inc = await f.alarm();
     await expect(f.cancel.cancel("op1", inc.id, "cake-2026")).rejects.toMatchObject({ code: "wrong-password", field: "password" });
-    expect(f.desk.get(inc.id).state).toBe("open");
-    expect(f.ctx.audit.list({ entity: "incident", entityId: inc.id })[0]).toMatchObject({ action: "caller.wrong-password", actor: "op1", after: { wrong: 1 } });
+    expect((await f.desk.get(inc.id)).state).toBe("open");
+    expect((await f.ctx.audit.list({ entity: "incident", entityId: inc.id }))[0]).toMatchObject({ action: "caller.wrong-password", actor: "op1", after: { wrong: 1 } });
     const closed = await f.cancel.cancel("op1", inc.id, "bread-2026");
     expect(closed).toMatchObject({ state: "closed", outcome: "false-alarm", cancelledByCustomer: true, closedBy: "op1" });
     expect(closed.tasks.every((t) => t.state === "cancelled" && t.outcome === "cancelled-by-customer")).toBe(true);
-    expect(f.desk.book.billing(f.id, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await f.desk.book.billing(f.id, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it("locks out after 3 wrong passwords: even the right one is refused until the lock ends (1 ms before: locked; at the end: accepted)", async () => {
-    const f = setup();
-    const inc = f.alarm();
+    const f = await setup();
+    const inc = await f.alarm();
     await expect(f.cancel.cancel("op1", inc.id, "wrong-1")).rejects.toMatchObject({ code: "wrong-password" });
     await expect(f.cancel.cancel("op1", inc.id, "wrong-2")).rejects.toMatchObject({ code: "wrong-password" });
     await expect(f.cancel.cancel("op1", inc.id, "wrong-3")).rejects.toMatchObject({ code: "locked-out", detail: { until: f.clock.now() + LOCK } });
-    f.clock.advance(LOCK - 1);
+    await f.advance(LOCK - 1);
     await expect(f.cancel.cancel("op1", inc.id, "bread-2026")).rejects.toMatchObject({ code: "locked-out" });
-    f.clock.advance(1);
+    await f.advance(1);
     expect((await f.cancel.cancel("op1", inc.id, "bread-2026")).outcome).toBe("false-alarm");
   });
 
   it("a right password resets the count of wrong ones", async () => {
-    const f = setup();
-    await expect(f.cancel.cancel("op1", f.alarm(1).id, "wrong-1")).rejects.toMatchObject({ code: "wrong-password" });
-    await expect(f.cancel.cancel("op1", f.alarm(2).id, "wrong-2")).rejects.toMatchObject({ code: "wrong-password" });
-    await f.cancel.cancel("op1", f.alarm(3).id, "bread-2026");
-    await expect(f.cancel.cancel("op1", f.alarm(4).id, "wrong-3")).rejects.toMatchObject({ code: "wrong-password" });
+    const f = await setup();
+    await expect(f.cancel.cancel("op1", (await f.alarm(1)).id, "wrong-1")).rejects.toMatchObject({ code: "wrong-password" });
+    await expect(f.cancel.cancel("op1", (await f.alarm(2)).id, "wrong-2")).rejects.toMatchObject({ code: "wrong-password" });
+    await f.cancel.cancel("op1", (await f.alarm(3)).id, "bread-2026");
+    await expect(f.cancel.cancel("op1", (await f.alarm(4)).id, "wrong-3")).rejects.toMatchObject({ code: "wrong-password" });
   });
 
   it("a cancellation after the guard left is still billed, and the guard is recalled", async () => {
-    const f = setup();
-    const inc = f.alarm();
-    f.desk.record("op1", inc.tasks[0]!.id, "answered");
+    const f = await setup();
+    const inc = await f.alarm();
+    await f.desk.record("op1", inc.tasks[0]!.id, "answered");
     await f.desk.run("op1", inc.tasks[2]!.id);
-    f.clock.advance(60_000);
+    await f.advance(60_000);
     const closed = await f.cancel.cancel("op1", inc.id, "bread-2026");
     expect(closed.outcome).toBe("false-alarm");
-    expect(f.desk.book.billing(f.id, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
-    f.clock.advance(ETA + ON_SITE);
-    expect(f.desk.get(inc.id).tasks[2]!.outcome).toBe("cancelled-by-customer"); // no report after the recall
+    expect(await f.desk.book.billing(f.id, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
+    await f.advance(ETA + ON_SITE);
+    expect((await f.desk.get(inc.id)).tasks[2]!.outcome).toBe("cancelled-by-customer"); // no report after the recall
   });
 
   it("refuses a cancellation of a closed incident, and an empty password as bad input", async () => {
-    const f = setup();
-    const inc = f.alarm();
+    const f = await setup();
+    const inc = await f.alarm();
     await expect(f.cancel.cancel("op1", inc.id, "")).rejects.toMatchObject({ code: "bad-input", field: "password" });
     await f.cancel.cancel("op1", inc.id, "bread-2026");
     await expect(f.cancel.cancel("op1", inc.id, "bread-2026")).rejects.toMatchObject({ code: "conflict" });
@@ -74,22 +74,22 @@ describe("cancellation by the customer", () => {
 
 describe("installation report", () => {
   it("counts alarms, tests, false alarms, cancellations, dispatches and billable items in [from, to)", async () => {
-    const f = setup();
+    const f = await setup();
     const from = f.clock.now();
-    const a = f.alarm(1); // cancelled by the customer
+    const a = await f.alarm(1); // cancelled by the customer
     await f.cancel.cancel("op1", a.id, "bread-2026");
-    const b = f.alarm(2); // guard dispatched, billed, then handled
-    f.desk.record("op1", b.tasks[0]!.id, "answered");
+    const b = await f.alarm(2); // guard dispatched, billed, then handled
+    await f.desk.record("op1", b.tasks[0]!.id, "answered");
     await f.desk.run("op1", b.tasks[2]!.id);
-    f.clock.advance(ETA + ON_SITE);
-    f.desk.close("op1", b.id);
-    const c = f.alarm(3); // judged false by the operator
-    f.desk.close("op1", c.id, { falseAlarm: true });
-    f.desk.open({ installationId: f.id, panel: "P1", cls: "burglary", key: "t", title: "=SUM(A1) walk test", at: f.clock.now(), test: true });
-    f.clock.advance(1);
+    await f.advance(ETA + ON_SITE);
+    await f.desk.close("op1", b.id);
+    const c = await f.alarm(3); // judged false by the operator
+    await f.desk.close("op1", c.id, { falseAlarm: true });
+    await f.desk.open({ installationId: f.id, panel: "P1", cls: "burglary", key: "t", title: "=SUM(A1) walk test", at: f.clock.now(), test: true });
+    await f.advance(1);
     const to = f.clock.now();
-    f.alarm(4); // after the period
-    const r = installationReport(f.desk.book, f.id, from, to);
+    await f.alarm(4); // after the period
+    const r = await installationReport(f.desk.book, f.id, from, to);
     expect(r.totals).toEqual({ alarms: 3, tests: 1, falseAlarms: 2, cancellations: 1, dispatches: 1, billableItems: 1 });
     const csv = reportCsv(r).split("\r\n");
     expect(csv[0]).toBe("incident,opened_at,class,title,outcome,cancelled_by_customer,guard_dispatched,billable_items");

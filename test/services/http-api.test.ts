@@ -2,14 +2,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { apiFixture } from "./api-fixture.js";
 
-let fx: ReturnType<typeof apiFixture>;
+let fx: Awaited<ReturnType<typeof apiFixture>>;
 afterEach(async () => fx?.close());
 
 const site = { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" };
 
 describe("authentication", () => {
   it("refuses every request without a valid session, unknown routes included", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     for (const [m, u] of [["GET", "/api/installations"], ["POST", "/api/installations"], ["GET", "/api/queue/stream"], ["GET", "/api/nothing-here"], ["GET", "/api/schema"]] as const) {
       const r = await fx.call(null, m, u);
       expect(r.statusCode, `${m} ${u}`).toBe(401);
@@ -20,7 +20,7 @@ describe("authentication", () => {
   });
 
   it("a wrong password is refused; the right one gives a token and an HttpOnly cookie, both of which work", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const bad = await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "nope" } });
     expect(bad.statusCode).toBe(403);
     expect(bad.json()).toEqual({ error: "wrong-password", message: "wrong username or password", field: "password" });
@@ -33,16 +33,16 @@ describe("authentication", () => {
   });
 
   it("a session is valid until 1 ms before its expiry (8 h), refused at it", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     await fx.login("oli");
-    fx.clock.advance(8 * 3_600_000 - 1);
+    await fx.advance(8 * 3_600_000 - 1);
     expect((await fx.call("oli", "GET", "/api/me")).statusCode).toBe(200);
-    fx.clock.advance(1);
+    await fx.advance(1);
     expect((await fx.call("oli", "GET", "/api/me")).statusCode).toBe(401);
   });
 
   it("logout ends the session; a disabled operator's sessions end at once", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     await fx.login("oli");
     expect((await fx.call("oli", "POST", "/api/logout")).statusCode).toBe(200);
     expect((await fx.call("oli", "GET", "/api/me")).statusCode).toBe(401);
@@ -52,21 +52,21 @@ describe("authentication", () => {
   });
 
   it("5 wrong passwords lock the account for 15 min: the right one is refused 1 ms before the end, accepted at it", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     for (let i = 0; i < 5; i++) await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: `wrong-${i}` } });
     const locked = await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } });
     expect(locked.statusCode).toBe(423);
     expect(locked.json().error).toBe("locked-out");
-    fx.clock.advance(15 * 60_000 - 1);
+    await fx.advance(15 * 60_000 - 1);
     expect((await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } })).statusCode).toBe(423);
-    fx.clock.advance(1);
+    await fx.advance(1);
     expect((await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } })).statusCode).toBe(200);
   });
 });
 
 describe("roles", () => {
   it("an operator may read installations but not create one; a supervisor may; only an admin manages operators", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     expect((await fx.call("oli", "GET", "/api/installations")).statusCode).toBe(200);
     const denied = await fx.call("oli", "POST", "/api/installations", site);
     expect(denied.statusCode).toBe(403);
@@ -79,7 +79,7 @@ describe("roles", () => {
 
 describe("bad input", () => {
   it("a field that fails its schema gives 400 {error, message, field} and writes nothing", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const r = await fx.call("sam", "POST", "/api/installations", { ...site, timeZone: "Mars/Olympus" });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: "bad-input", field: "timeZone" });
@@ -94,7 +94,7 @@ describe("bad input", () => {
   });
 
   it("a missing thing is 404 not-found; a conflict is 409", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     expect((await fx.call("oli", "GET", "/api/installations/42")).json()).toMatchObject({ error: "not-found" });
     const a = (await fx.call("sam", "POST", "/api/installations", site)).json();
     const b = (await fx.call("sam", "POST", "/api/installations", site)).json();
@@ -115,7 +115,7 @@ describe("the flow over HTTP", () => {
   }
 
   it("every write is audited with the operator's name; the caller password appears in no log, audit or table", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const id = await installation();
     const audit = (await fx.call("sam", "GET", `/api/audit?entity=installation&entityId=${id}`)).json();
     expect(audit.map((a: { action: string; actor: string }) => `${a.actor} ${a.action}`)).toEqual([
@@ -124,15 +124,15 @@ describe("the flow over HTTP", () => {
       "sam installation.attach-panel",
       "sam installation.create",
     ]);
-    const tables = JSON.stringify(fx.db.prepare("SELECT * FROM svc_audit").all()) + JSON.stringify(fx.db.prepare("SELECT * FROM svc_installations").all());
+    const tables = JSON.stringify((await fx.db.all("SELECT * FROM svc_audit"))) + JSON.stringify((await fx.db.all("SELECT * FROM svc_installations")));
     expect(tables + fx.logLines.join("")).not.toContain("bread-2026");
     expect(fx.logLines.join("")).not.toContain(await fx.login("sam"));
   });
 
   it("an operator cancels an alarm for a caller with a wrong, then the right password; the report counts it", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const id = await installation();
-    const inc = fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
+    const inc = await fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
     if (inc.kind !== "incident") throw new Error(inc.kind);
     const wrong = await fx.call("oli", "POST", `/api/incidents/${inc.incident.id}/cancel`, { password: "cake-2026" });
     expect(wrong.statusCode).toBe(403);
@@ -147,10 +147,10 @@ describe("the flow over HTTP", () => {
   });
 
   it("an operator records a task outcome and runs a call through the telephony port", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     await installation();
     fx.telephony.answer("+49 1");
-    const r = fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
+    const r = await fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
     if (r.kind !== "incident") throw new Error(r.kind);
     const ran = await fx.call("oli", "POST", `/api/tasks/${r.incident.tasks[0]!.id}/run`);
     expect(ran.json().tasks[0]).toMatchObject({ outcome: "answered", operator: "oli" });
@@ -159,7 +159,7 @@ describe("the flow over HTTP", () => {
   });
 
   it("a supervisor agrees a schedule; a bad one is refused with the field", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const id = await installation();
     const day = { open: "08:00", close: "18:00" };
     const weekly = { sun: null, mon: day, tue: day, wed: day, thu: day, fri: day, sat: null };
@@ -171,11 +171,11 @@ describe("the flow over HTTP", () => {
   });
 
   it("lists service tickets and installations due for inspection; an operator closes a ticket", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const id = await installation();
-    fx.services.start();
-    fx.services.intake.event({ panel: "P1", code: 302, qualifier: 1, area: 0, at: fx.clock.now() });
-    fx.clock.advance(3_600_000);
+    await fx.services.start();
+    await fx.services.intake.event({ panel: "P1", code: 302, qualifier: 1, area: 0, at: fx.clock.now() });
+    await fx.advance(3_600_000);
     const [t] = (await fx.call("oli", "GET", "/api/tickets?state=open")).json();
     expect(t).toMatchObject({ fault: "battery", installationId: id });
     expect((await fx.call("oli", "POST", `/api/tickets/${t.id}/close`, { note: "replaced" })).json().state).toBe("closed");
@@ -186,12 +186,12 @@ describe("the flow over HTTP", () => {
   });
 
   it("shows the plan and contact list in force when the alarm came, after both have changed", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const id = await installation();
     await fx.call("sam", "PUT", `/api/installations/${id}/plan`, { burglary: [{ kind: "call-contacts" }, { kind: "police" }] });
-    const r = fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
+    const r = await fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
     if (r.kind !== "incident") throw new Error(r.kind);
-    fx.clock.advance(1000);
+    await fx.advance(1000);
     await fx.call("sam", "PUT", `/api/installations/${id}/plan`, { burglary: [{ kind: "guard" }] });
     await fx.call("sam", "PUT", `/api/installations/${id}/contacts`, [{ name: "Somebody Else", phone: "+49 9" }]);
     const shown = (await fx.call("oli", "GET", `/api/incidents/${r.incident.id}/plan`)).json();
@@ -204,7 +204,7 @@ describe("the flow over HTTP", () => {
   });
 
   it("GET /api/schema lists the routes with their JSON Schemas and roles", async () => {
-    fx = apiFixture();
+    fx = await apiFixture();
     const docs = (await fx.call("oli", "GET", "/api/schema")).json() as { method: string; url: string; role: string | null; schema: { body?: { required?: string[] } } }[];
     const login = docs.find((d) => d.url === "/api/login")!;
     expect(login.role).toBeNull();
@@ -215,9 +215,9 @@ describe("the flow over HTTP", () => {
 
 describe("live queue (server-sent events)", () => {
   it("listens on loopback; sends a snapshot, then each incident as it opens, then keep-alives on the clock", async () => {
-    fx = apiFixture({ keepAliveMs: 10_000 });
-    const inst = fx.services.installations.create("t", site);
-    fx.services.installations.attachPanel("t", inst.id, "P1");
+    fx = await apiFixture({ keepAliveMs: 10_000 });
+    const inst = await fx.services.installations.create("t", site);
+    await fx.services.installations.attachPanel("t", inst.id, "P1");
     await fx.app.listen({ host: "127.0.0.1", port: 0 });
     const addr = fx.app.server.address() as { address: string; port: number };
     expect(addr.address).toBe("127.0.0.1");
@@ -231,11 +231,11 @@ describe("live queue (server-sent events)", () => {
       while (!text.includes(needle)) text += new TextDecoder().decode((await reader.read()).value);
     };
     await readUntil("event: snapshot\ndata: []\n\n");
-    fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
+    await fx.services.intake.event({ panel: "P1", code: 130, qualifier: 1, area: 1, zone: 3, at: fx.clock.now() });
     await readUntil("event: incident\n");
     await readUntil("\n\n");
     expect(text).toContain('"title":"burglary zone 3 area 1"');
-    fx.clock.advance(10_000);
+    await fx.advance(10_000);
     await readUntil(": keep-alive\n\n");
     ctl.abort();
   });

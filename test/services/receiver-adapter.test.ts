@@ -7,6 +7,8 @@ import { attachReceiver } from "../../simulator/centre/services/receiver-adapter
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
+import { SqliteServicesDb } from "../../simulator/centre/services/sqlite-services-db.js";
+import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import type { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import type { ReceiverEvents } from "../../simulator/centre/receiver/receiver-events.js";
 import { FakeClock } from "../../protocol/clock.js";
@@ -14,15 +16,15 @@ import { FakeClock } from "../../protocol/clock.js";
 let close = () => {};
 afterEach(() => close());
 
-function setup() {
+async function setup() {
   const centre = CentreStore.open(":memory:");
   const clock = new FakeClock();
-  const services = new Services(centre.db, clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
-  const inst = services.installations.create("t", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
-  services.installations.attachPanel("t", inst.id, "P1");
+  const services = await Services.open(new SqliteServicesDb(centre.db), clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
+  const inst = await services.installations.create("t", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
+  await services.installations.attachPanel("t", inst.id, "P1");
   const receiver = new EventEmitter<ReceiverEvents>();
   const log = new MemoryLogger();
-  const adapter = attachReceiver(receiver as unknown as Receiver, centre, services, log);
+  const adapter = attachReceiver(receiver as unknown as Receiver, SqliteCentreStore.over(centre), services, log);
   close = () => (adapter.detach(), centre.close());
   const stored = (seq: number, code: number, zone?: number) =>
     receiver.emit("stored", "P1", seq, { v: 1, panel: "P1", seq, sent: clock.now(), events: [{ code, q: 1, area: 1, ...(zone !== undefined ? { zone } : {}), at: clock.now() }] });
@@ -31,16 +33,16 @@ function setup() {
 
 describe("receiver adapter", () => {
   it("does nothing inside the receiver's handler; the events are handled afterwards, in order", async () => {
-    const f = setup();
+    const f = await setup();
     f.stored(1, 130, 3);
     f.stored(2, 110, 4);
-    expect(f.services.desk.queue()).toEqual([]);
+    expect(await f.services.desk.queue()).toEqual([]);
     await f.settled();
-    expect(f.services.desk.queue().map((i) => i.key)).toEqual(["130:z3", "110:z4"]);
+    expect((await f.services.desk.queue()).map((i) => i.key)).toEqual(["130:z3", "110:z4"]);
   });
 
   it("passes a command result to remote support, and logs a failure instead of throwing into the receiver", async () => {
-    const f = setup();
+    const f = await setup();
     f.receiver.emit("stored", "P1", 1, { v: 1, panel: "P1", seq: 1, sent: 0, result: { id: "unknown-command", ok: true } });
     f.receiver.emit("alarm", 999); // no such centre alarm: the lookup fails
     await f.settled();
@@ -48,15 +50,15 @@ describe("receiver adapter", () => {
   });
 
   it("opens a supervision incident and a ticket on a transmission fault; traffic clears the ticket", async () => {
-    const f = setup();
-    f.services.start();
+    const f = await setup();
+    await f.services.start();
     f.receiver.emit("transmission-fault", { panel: "P1", alarmId: 7, lastSeen: 0, deadline: f.clock.now() });
     await f.settled();
-    expect(f.services.desk.queue()).toMatchObject([{ cls: "supervision", centreAlarmId: 7 }]);
-    expect(f.services.tickets.list("open")).toHaveLength(1);
+    expect(await f.services.desk.queue()).toMatchObject([{ cls: "supervision", centreAlarmId: 7 }]);
+    expect(await f.services.tickets.list("open")).toHaveLength(1);
     f.stored(1, 602); // a periodic test report: traffic
     await f.settled();
-    expect(f.services.tickets.list("open")).toEqual([]);
+    expect(await f.services.tickets.list("open")).toEqual([]);
     f.services.stop();
   });
 });

@@ -8,15 +8,15 @@ import { apiFixture } from "./api-fixture.js";
 /** The digits on their own (not inside a longer number, a decimal or a hex id such as a UUID). */
 const standalone = (digits: string) => new RegExp(`(?<![0-9a-f.])${digits}(?![0-9a-f.])`);
 
-let fx: ReturnType<typeof apiFixture>;
+let fx: Awaited<ReturnType<typeof apiFixture>>;
 afterEach(async () => fx?.close());
 
 const TTL = 10 * 60_000;
 
 async function setup() {
-  fx = apiFixture();
-  const inst = fx.services.installations.create("sam", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
-  fx.services.installations.attachPanel("sam", inst.id, "P1");
+  fx = await apiFixture();
+  const inst = await fx.services.installations.create("sam", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
+  await fx.services.installations.attachPanel("sam", inst.id, "P1");
   return inst.id;
 }
 
@@ -28,13 +28,13 @@ describe("remote support over the API", () => {
     const cmd = r.json();
     expect(cmd).toMatchObject({ type: "user-change", user: 4, state: "sent", requestedBy: "oli", expiresAt: fx.clock.now() + TTL });
     expect(fx.ports.commands.sent).toEqual([{ panel: "P1", cmd: { id: cmd.id, exp: cmd.expiresAt, type: "user-change", user: 4, code: "482916" } }]);
-    fx.services.remote.onResult("P1", { id: cmd.id, ok: true });
-    expect(fx.services.remote.get(cmd.id)).toMatchObject({ state: "ok", doneAt: fx.clock.now() });
+    await fx.services.remote.onResult("P1", { id: cmd.id, ok: true });
+    expect(await fx.services.remote.get(cmd.id)).toMatchObject({ state: "ok", doneAt: fx.clock.now() });
     const everything =
       r.body +
       fx.logLines.join("") +
-      JSON.stringify(fx.db.prepare("SELECT * FROM svc_audit").all()) +
-      JSON.stringify(fx.db.prepare("SELECT * FROM svc_remote_commands").all()) +
+      JSON.stringify((await fx.db.all("SELECT * FROM svc_audit"))) +
+      JSON.stringify((await fx.db.all("SELECT * FROM svc_remote_commands"))) +
       (await fx.call("oli", "GET", `/api/installations/${id}/remote-commands`)).body;
     expect(everything).not.toMatch(standalone("482916"));
   });
@@ -44,27 +44,27 @@ describe("remote support over the API", () => {
     const spec = { user: 7, code: "5599", name: "cleaner", areas: [1], perms: ["disarm"] };
     const cmd = (await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-add", panel: "P1", spec })).json();
     expect((fx.ports.commands.sent[0]!.cmd as Extract<Command, { type: "user-add" }>).spec).toEqual(spec);
-    fx.services.remote.onResult("P1", { id: cmd.id, ok: false, error: "user-exists" });
-    expect(fx.services.remote.get(cmd.id)).toMatchObject({ state: "failed", error: "user-exists" });
-    expect(fx.logLines.join("") + JSON.stringify(fx.db.prepare("SELECT * FROM svc_audit").all())).not.toMatch(standalone("5599"));
+    await fx.services.remote.onResult("P1", { id: cmd.id, ok: false, error: "user-exists" });
+    expect(await fx.services.remote.get(cmd.id)).toMatchObject({ state: "failed", error: "user-exists" });
+    expect(fx.logLines.join("") + JSON.stringify((await fx.db.all("SELECT * FROM svc_audit")))).not.toMatch(standalone("5599"));
   });
 
   it("unanswered: still sent 1 ms before the expiry, expired at it; a late result changes nothing", async () => {
     const id = await setup();
     const cmd = (await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-delete", panel: "P1", user: 3 })).json();
-    fx.clock.advance(TTL - 1);
-    expect(fx.services.remote.get(cmd.id).state).toBe("sent");
-    fx.clock.advance(1);
-    expect(fx.services.remote.get(cmd.id).state).toBe("expired");
-    expect(fx.services.remote.onResult("P1", { id: cmd.id, ok: true })).toBeUndefined();
-    expect(fx.services.remote.get(cmd.id).state).toBe("expired");
+    await fx.advance(TTL - 1);
+    expect((await fx.services.remote.get(cmd.id)).state).toBe("sent");
+    await fx.advance(1);
+    expect((await fx.services.remote.get(cmd.id)).state).toBe("expired");
+    expect(await fx.services.remote.onResult("P1", { id: cmd.id, ok: true })).toBeUndefined();
+    expect((await fx.services.remote.get(cmd.id)).state).toBe("expired");
   });
 
   it("a result naming the command from another panel is ignored", async () => {
     const id = await setup();
     const cmd = (await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-delete", panel: "P1", user: 3 })).json();
-    expect(fx.services.remote.onResult("P2", { id: cmd.id, ok: true })).toBeUndefined();
-    expect(fx.services.remote.get(cmd.id).state).toBe("sent");
+    expect(await fx.services.remote.onResult("P2", { id: cmd.id, ok: true })).toBeUndefined();
+    expect((await fx.services.remote.get(cmd.id)).state).toBe("sent");
   });
 
   it("refuses a code that is not 4-8 digits and a panel of another installation, naming the field; nothing is sent", async () => {
@@ -75,7 +75,7 @@ describe("remote support over the API", () => {
     const other = await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-delete", panel: "P9", user: 4 });
     expect(other.json()).toMatchObject({ error: "bad-input", field: "panel" });
     expect(fx.ports.commands.sent).toEqual([]);
-    expect(fx.services.remote.list(id)).toEqual([]);
+    expect(await fx.services.remote.list(id)).toEqual([]);
   });
 
   it("a sender that fails gives port-failed and the command is recorded as failed", async () => {
@@ -86,7 +86,7 @@ describe("remote support over the API", () => {
     const r = await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-delete", panel: "P1", user: 3 });
     expect(r.statusCode).toBe(502);
     expect(r.json().error).toBe("port-failed");
-    expect(fx.services.remote.list(id).map((c) => c.state)).toEqual(["failed"]);
+    expect((await fx.services.remote.list(id)).map((c) => c.state)).toEqual(["failed"]);
   });
 });
 

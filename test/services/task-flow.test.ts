@@ -54,12 +54,12 @@ let close = () => {};
 afterEach(() => close());
 
 describe("duress from the panel", () => {
-  it("a duress code (121) opens a hold-up incident whose first task is the police, not the premises", () => {
-    const f = deskFixture();
+  it("a duress code (121) opens a hold-up incident whose first task is the police, not the premises", async () => {
+    const f = await deskFixture();
     close = f.close;
-    f.desk.plans.set("sup1", f.id, { "hold-up": [{ kind: "police" }, { kind: "call-premises", phone: "+49 30 9999" }] });
+    await f.desk.plans.set("sup1", f.id, { "hold-up": [{ kind: "police" }, { kind: "call-premises", phone: "+49 30 9999" }] });
     const intake = new AlarmIntake(f.reg, f.desk, new TestNotices(f.ctx));
-    const r = intake.event({ panel: "P1", code: 121, qualifier: 1, area: 1, user: 2, at: f.clock.now() });
+    const r = await intake.event({ panel: "P1", code: 121, qualifier: 1, area: 1, user: 2, at: f.clock.now() });
     expect(r.kind).toBe("incident");
     if (r.kind === "incident") expect(r.incident).toMatchObject({ cls: "hold-up", key: "121:u2", tasks: [{ kind: "police", state: "open" }, { kind: "call-premises", state: "pending" }] });
   });

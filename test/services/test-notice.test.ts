@@ -7,92 +7,92 @@ import { deskFixture } from "./desk.js";
 let close = () => {};
 afterEach(() => close());
 
-function setup() {
-  const f = deskFixture();
+async function setup() {
+  const f = await deskFixture();
   close = f.close;
   const notices = new TestNotices(f.ctx);
   const intake = new AlarmIntake(f.reg, f.desk, notices);
-  const trip = (zone: number, code = 130) => intake.event({ panel: "P1", code, qualifier: 1, area: 1, zone, at: f.clock.now() });
+  const trip = async (zone: number, code = 130) => await intake.event({ panel: "P1", code, qualifier: 1, area: 1, zone, at: f.clock.now() });
   return { ...f, notices, intake, trip };
 }
 
 const HOUR = 3_600_000;
 
 describe("test notice window", () => {
-  it("an alarm at the window's last millisecond is a test; at its end it is an alarm again", () => {
-    const f = setup();
-    const n = f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
-    f.clock.advance(HOUR - 1);
-    const inside = f.trip(3);
+  it("an alarm at the window's last millisecond is a test; at its end it is an alarm again", async () => {
+    const f = await setup();
+    const n = await f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
+    await f.advance(HOUR - 1);
+    const inside = await f.trip(3);
     expect(inside.kind).toBe("test");
     if (inside.kind === "test") expect(inside.incident).toMatchObject({ state: "closed", outcome: "test", tasks: [] });
-    f.clock.advance(1);
-    const after = f.trip(3);
+    await f.advance(1);
+    const after = await f.trip(3);
     expect(after.kind).toBe("incident");
     if (after.kind === "incident") expect(after.incident.tasks.length).toBeGreaterThan(0);
-    expect(f.notices.active(f.id, f.clock.now())).toEqual([]);
-    expect(f.notices.get(n.id).end).toBe(n.start + HOUR);
+    expect(await f.notices.active(f.id, f.clock.now())).toEqual([]);
+    expect((await f.notices.get(n.id)).end).toBe(n.start + HOUR);
   });
 
-  it("an alarm 1 ms before the announced start is handled normally", () => {
-    const f = setup();
-    f.notices.announce("customer", f.id, { start: f.clock.now() + 1, durationMs: HOUR });
-    expect(f.trip(3).kind).toBe("incident");
-    f.clock.advance(1);
-    expect(f.trip(4).kind).toBe("test");
+  it("an alarm 1 ms before the announced start is handled normally", async () => {
+    const f = await setup();
+    await f.notices.announce("customer", f.id, { start: f.clock.now() + 1, durationMs: HOUR });
+    expect((await f.trip(3)).kind).toBe("incident");
+    await f.advance(1);
+    expect((await f.trip(4)).kind).toBe("test");
   });
 
-  it("an alarm outside the announced zones is handled normally", () => {
-    const f = setup();
-    f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR, zones: [3, 4] });
-    expect(f.trip(4).kind).toBe("test");
-    expect(f.trip(5).kind).toBe("incident");
+  it("an alarm outside the announced zones is handled normally", async () => {
+    const f = await setup();
+    await f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR, zones: [3, 4] });
+    expect((await f.trip(4)).kind).toBe("test");
+    expect((await f.trip(5)).kind).toBe("incident");
   });
 
-  it("an alarm of a class not announced is handled normally (fire during a burglary test)", () => {
-    const f = setup();
-    f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR, classes: ["burglary"] });
-    expect(f.trip(3, 130).kind).toBe("test");
-    expect(f.trip(3, 110).kind).toBe("incident");
+  it("an alarm of a class not announced is handled normally (fire during a burglary test)", async () => {
+    const f = await setup();
+    await f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR, classes: ["burglary"] });
+    expect((await f.trip(3, 130)).kind).toBe("test");
+    expect((await f.trip(3, 110)).kind).toBe("incident");
   });
 
-  it("never dispatches a guard for a test alarm", () => {
-    const f = setup();
-    f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
-    f.trip(3);
-    expect(f.desk.queue()).toEqual([]);
+  it("never dispatches a guard for a test alarm", async () => {
+    const f = await setup();
+    await f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
+    await f.trip(3);
+    expect(await f.desk.queue()).toEqual([]);
     expect(f.guard.dispatched).toEqual([]);
   });
 
-  it("a cancelled notice stops covering from its cancellation on", () => {
-    const f = setup();
-    const n = f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
-    f.clock.advance(1000);
-    f.notices.cancel("installer", n.id);
-    expect(f.trip(3).kind).toBe("incident");
-    expect(() => f.notices.cancel("installer", n.id)).toThrow(expect.objectContaining({ code: "conflict" }));
+  it("a cancelled notice stops covering from its cancellation on", async () => {
+    const f = await setup();
+    const n = await f.notices.announce("installer", f.id, { start: f.clock.now(), durationMs: HOUR });
+    await f.advance(1000);
+    await f.notices.cancel("installer", n.id);
+    expect((await f.trip(3)).kind).toBe("incident");
+    await expect(f.notices.cancel("installer", n.id)).rejects.toThrow(expect.objectContaining({ code: "conflict" }));
   });
 
-  it("refuses a window already over, a zero duration and an unknown class, naming the field", () => {
-    const f = setup();
-    expect(() => f.notices.announce("c", f.id, { start: f.clock.now() - HOUR, durationMs: HOUR })).toThrow(expect.objectContaining({ code: "bad-input", field: "start" }));
-    expect(() => f.notices.announce("c", f.id, { start: f.clock.now(), durationMs: 0 })).toThrow(expect.objectContaining({ code: "bad-input", field: "durationMs" }));
-    expect(() => f.notices.announce("c", f.id, { start: f.clock.now(), durationMs: HOUR, classes: ["party" as "fire"] })).toThrow(expect.objectContaining({ code: "bad-input", field: "classes.0" }));
-    expect(f.notices.list(f.id)).toEqual([]);
+  it("refuses a window already over, a zero duration and an unknown class, naming the field", async () => {
+    const f = await setup();
+    await expect(f.notices.announce("c", f.id, { start: f.clock.now() - HOUR, durationMs: HOUR })).rejects.toThrow(expect.objectContaining({ code: "bad-input", field: "start" }));
+    await expect(f.notices.announce("c", f.id, { start: f.clock.now(), durationMs: 0 })).rejects.toThrow(expect.objectContaining({ code: "bad-input", field: "durationMs" }));
+    await expect(f.notices.announce("c", f.id, { start: f.clock.now(), durationMs: HOUR, classes: ["party" as "fire"] })).rejects.toThrow(expect.objectContaining({ code: "bad-input", field: "classes.0" }));
+    expect(await f.notices.list(f.id)).toEqual([]);
   });
 });
 
 describe("tests reported by the panel", () => {
-  it("a walk test (607) is recorded as a test and never dispatched, without any notice", () => {
-    const f = setup();
-    const r = f.intake.event({ panel: "P1", code: 607, qualifier: 1, area: 1, zone: 3, at: f.clock.now() });
+  it("a walk test (607) is recorded as a test and never dispatched, without any notice", async () => {
+    const f = await setup();
+    const r = await f.intake.event({ panel: "P1", code: 607, qualifier: 1, area: 1, zone: 3, at: f.clock.now() });
     expect(r.kind).toBe("test");
-    expect(f.desk.queue()).toEqual([]);
+    expect(await f.desk.queue()).toEqual([]);
   });
 
-  it("a periodic test report is passed on, not an incident; an unknown panel is ignored", () => {
-    const f = setup();
-    expect(f.intake.event({ panel: "P1", code: 602, qualifier: 1, area: 0, at: f.clock.now() }).kind).toBe("passed-on");
-    expect(f.intake.event({ panel: "P9", code: 130, qualifier: 1, area: 1, zone: 1, at: f.clock.now() }).kind).toBe("unregistered");
+  it("a periodic test report is passed on, not an incident; an unknown panel is ignored", async () => {
+    const f = await setup();
+    expect((await f.intake.event({ panel: "P1", code: 602, qualifier: 1, area: 0, at: f.clock.now() })).kind).toBe("passed-on");
+    expect((await f.intake.event({ panel: "P9", code: 130, qualifier: 1, area: 1, zone: 1, at: f.clock.now() })).kind).toBe("unregistered");
   });
 });

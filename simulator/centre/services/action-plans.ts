@@ -13,29 +13,29 @@ export class ActionPlans {
     this.docs = new Documents(ctx.db);
   }
 
-  set(actor: string, installation: number, plan: unknown): Versioned<ActionPlan> {
+  async set(actor: string, installation: number, plan: unknown): Promise<Versioned<ActionPlan>> {
     const v = parseInput(ActionPlan, plan, "plan");
-    return inTx(this.ctx.db, () => {
-      if (!new InstallationRepo(this.ctx.db).exists(installation)) throw notFound(`installation ${installation}`);
+    return await inTx(this.ctx.db, async () => {
+      if (!await new InstallationRepo(this.ctx.db).exists(installation)) throw notFound(`installation ${installation}`);
       const now = this.ctx.clock.now();
-      const before = this.at(installation, now);
-      const version = this.docs.put(installation, "plan", v, now, actor);
-      this.ctx.audit.record({ at: now, actor, action: "plan.set", entity: "installation", entityId: installation, before: before ?? null, after: { version, plan: v } });
+      const before = await this.at(installation, now);
+      const version = await this.docs.put(installation, "plan", v, now, actor);
+      await this.ctx.audit.record({ at: now, actor, action: "plan.set", entity: "installation", entityId: installation, before: before ?? null, after: { version, plan: v } });
       return { version, validFrom: now, actor, body: v };
     });
   }
 
-  at(installation: number, at: number): Versioned<ActionPlan> | undefined {
-    return this.docs.at(installation, "plan", at, ActionPlan);
+  async at(installation: number, at: number): Promise<Versioned<ActionPlan> | undefined> {
+    return await this.docs.at(installation, "plan", at, ActionPlan);
   }
 
-  version(installation: number, version: number): Versioned<ActionPlan> | undefined {
-    return this.docs.version(installation, "plan", version, ActionPlan);
+  async version(installation: number, version: number): Promise<Versioned<ActionPlan> | undefined> {
+    return await this.docs.version(installation, "plan", version, ActionPlan);
   }
 
   /** The steps for a class at `at`: the installation's own, else the default. */
-  steps(installation: number, cls: ServiceClass, at: number): { version: number | null; steps: PlanStep[] } {
-    const p = this.at(installation, at);
+  async steps(installation: number, cls: ServiceClass, at: number): Promise<{ version: number | null; steps: PlanStep[] }> {
+    const p = await this.at(installation, at);
     const own = p?.body[cls];
     return own ? { version: p.version, steps: own } : { version: p?.version ?? null, steps: DEFAULT_PLAN[cls] };
   }

@@ -42,40 +42,38 @@ export class AlarmHandling {
   ) {}
 
   /** The first take wins; taking again one's own is a no-op, another's is a conflict. */
-  take(actor: string, incidentId: number): Take {
-    const t = inTx(this.ctx.db, () => {
-      const inc = this.desk.get(incidentId);
+  async take(actor: string, incidentId: number): Promise<Take> {
+    const t = await inTx(this.ctx.db, async () => {
+      const inc = await this.desk.get(incidentId);
       if (inc.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is closed`);
-      const held = this.takeOf(incidentId);
+      const held = await this.takeOf(incidentId);
       if (held) {
         if (held.by !== actor) throw new ServicesError("conflict", `incident ${incidentId} is taken by ${held.by}`);
         return held;
       }
       const at = this.ctx.clock.now();
-      this.ctx.audit.record({ at, actor, action: TAKE_ACTION, entity: "incident", entityId: incidentId, after: { takenBy: actor } });
+      await this.ctx.audit.record({ at, actor, action: TAKE_ACTION, entity: "incident", entityId: incidentId, after: { takenBy: actor } });
       return { incidentId, by: actor, at };
     });
-    this.desk.announce(incidentId);
+    await this.desk.announce(incidentId);
     return t;
   }
 
-  takeOf(incidentId: number): Take | undefined {
-    const r = this.ctx.db.prepare("SELECT actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id = ? ORDER BY id LIMIT 1").get(TAKE_ACTION, String(incidentId)) as
-      | { actor: string; at: number }
-      | undefined;
+  async takeOf(incidentId: number): Promise<Take | undefined> {
+    const r = await this.ctx.db.get<{ actor: string; at: number }>("SELECT actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id = ? ORDER BY id LIMIT 1", TAKE_ACTION, String(incidentId));
     return r && { incidentId, by: r.actor, at: r.at };
   }
 
   /** EN 50518 alarm-handling figure over the alarms opened in [from, to), judged at `now`. */
-  figure(from: number, to: number, now = this.ctx.clock.now()): HandlingFigure {
-    const alarms = this.desk.book.list({ from, to }).filter((i: Incident) => i.outcome !== "test");
+  async figure(from: number, to: number, now = this.ctx.clock.now()): Promise<HandlingFigure> {
+    const alarms = (await this.desk.book.list({ from, to })).filter((i: Incident) => i.outcome !== "test");
     let within30s = 0;
     let within60s = 0;
     let judged30s = 0;
     let judged60s = 0;
     const missed: HandlingFigure["missed"][number][] = [];
     for (const i of alarms) {
-      const t = this.takeOf(i.id);
+      const t = await this.takeOf(i.id);
       const wait = t ? t.at - i.openedAt : now - i.openedAt;
       if (t || wait > 30_000) judged30s++;
       if (t || wait > 60_000) judged60s++;

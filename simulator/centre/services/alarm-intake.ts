@@ -25,7 +25,7 @@ export interface PanelEvent {
 
 /** Other services that want a share of the events (arm/disarm supervision, service tickets). */
 export interface EventListener {
-  onEvent(installationId: number, e: PanelEvent): void;
+  onEvent(installationId: number, e: PanelEvent): Promise<void>;
 }
 
 export type IntakeResult =
@@ -56,10 +56,10 @@ export class AlarmIntake {
     this.listeners.push(l);
   }
 
-  event(e: PanelEvent, centreAlarmId?: number): IntakeResult {
-    const installationId = this.installations.byPanel(e.panel);
+  async event(e: PanelEvent, centreAlarmId?: number): Promise<IntakeResult> {
+    const installationId = await this.installations.byPanel(e.panel);
     if (installationId === undefined) return { kind: "unregistered" };
-    for (const l of this.listeners) l.onEvent(installationId, e);
+    for (const l of this.listeners) await l.onEvent(installationId, e);
     const role = eventRole(e.code);
     const base = { installationId, panel: e.panel, centreAlarmId: centreAlarmId ?? null, key: eventKey(e), title: describe(e), at: e.at };
     switch (role.kind) {
@@ -67,13 +67,13 @@ export class AlarmIntake {
         // A walk test (607) and a manual test report (601) are tests by the panel's own word. Periodic
         // test reports (602, 608) are the receiver's supervision traffic, not incidents.
         if (e.code !== 607 && e.code !== 601) return { kind: "passed-on" };
-        return { kind: "test", incident: this.desk.open({ ...base, cls: "technical", test: true }).incident };
+        return { kind: "test", incident: (await this.desk.open({ ...base, cls: "technical", test: true })).incident };
       }
       case "alarm": {
         if (e.qualifier === Qualifier.Restore) return { kind: "passed-on" };
-        const notice = this.notices.covering(installationId, { cls: role.cls, zone: e.zone }, e.at);
-        if (notice) return { kind: "test", incident: this.desk.open({ ...base, cls: role.cls, title: `${base.title} (test notice ${notice.id})`, test: true }).incident };
-        const r = this.desk.open({ ...base, cls: role.cls });
+        const notice = await this.notices.covering(installationId, { cls: role.cls, zone: e.zone }, e.at);
+        if (notice) return { kind: "test", incident: (await this.desk.open({ ...base, cls: role.cls, title: `${base.title} (test notice ${notice.id})`, test: true })).incident };
+        const r = await this.desk.open({ ...base, cls: role.cls });
         return { kind: "incident", incident: r.incident, created: r.created };
       }
       case "open-close":

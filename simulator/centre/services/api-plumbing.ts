@@ -55,7 +55,7 @@ export function installPlumbing(app: FastifyInstance, services: Services): void 
   app.addHook("onRequest", async (req: FastifyRequest) => {
     const cfg = req.routeOptions.config;
     if (cfg.public) return;
-    req.session = services.operators.session(tokenOf(req));
+    req.session = await services.operators.session(tokenOf(req));
     if (!cfg.role || !mayAct(req.session.role, cfg.role)) throw new ServicesError("forbidden", `${req.session.role} may not ${req.method} ${req.routeOptions.url ?? req.url}`);
   });
 

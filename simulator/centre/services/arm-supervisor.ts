@@ -35,32 +35,42 @@ export class ArmSupervisor implements EventListener {
   ) {
     this.docs = new Documents(ctx.db);
     this.repo = new ArmStateRepo(ctx.db);
-    this.loop = new CheckLoop(clock, () => this.check(), (now) => {
-      const next = this.nextDeadline(now);
+    this.loop = new CheckLoop(
+      clock,
+      async () => await this.check(),
+      async (now) => {
+      const next = await this.nextDeadline(now);
       return Math.min(next === undefined ? MAX_SLEEP_MS : next - now, MAX_SLEEP_MS);
-    });
+      },
+      (e) => this.ctx.events.emit("failed", "arm-timer", e),
+    );
   }
 
-  setSchedule(actor: string, installationId: number, input: ScheduleInput): Versioned<Schedule> {
+  async setSchedule(actor: string, installationId: number, input: ScheduleInput): Promise<Versioned<Schedule>> {
     const v = parseInput(Schedule, input, "schedule");
-    const r = inTx(this.ctx.db, () => {
-      this.installations.get(installationId);
+    const r = await inTx(this.ctx.db, async () => {
+      await this.installations.get(installationId);
       const now = this.ctx.clock.now();
-      const before = this.scheduleAt(installationId, now);
-      const version = this.docs.put(installationId, "schedule", v, now, actor);
-      this.ctx.audit.record({ at: now, actor, action: "schedule.set", entity: "installation", entityId: installationId, before: before ?? null, after: { version, schedule: v } });
+      const before = await this.scheduleAt(installationId, now);
+      const version = await this.docs.put(installationId, "schedule", v, now, actor);
+      await this.ctx.audit.record({ at: now, actor, action: "schedule.set", entity: "installation", entityId: installationId, before: before ?? null, after: { version, schedule: v } });
       return { version, validFrom: now, actor, body: v };
     });
-    this.loop.replan();
+    await this.loop.replan();
     return r;
   }
 
-  scheduleAt(installationId: number, at: number): Versioned<Schedule> | undefined {
-    return this.docs.at(installationId, "schedule", at, Schedule);
+  async scheduleAt(installationId: number, at: number): Promise<Versioned<Schedule> | undefined> {
+    return await this.docs.at(installationId, "schedule", at, Schedule);
   }
 
-  armed(installationId: number): boolean {
-    return this.repo.armed(installationId);
+  async armed(installationId: number): Promise<boolean> {
+    return await this.repo.armed(installationId);
+  }
+
+  /** Resolves once no check is under way (tests: after advancing the clock). */
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   start(): void {
@@ -72,18 +82,18 @@ export class ArmSupervisor implements EventListener {
   }
 
   /** From the alarm intake: openings and closings. */
-  onEvent(installationId: number, e: PanelEvent): void {
+  async onEvent(installationId: number, e: PanelEvent): Promise<void> {
     if (eventRole(e.code).kind !== "open-close") return;
     if (e.qualifier !== Qualifier.New && e.qualifier !== Qualifier.Restore) return;
     const armed = e.qualifier === Qualifier.Restore;
-    inTx(this.ctx.db, () => this.repo.setArmed(installationId, armed, e.at));
+    await inTx(this.ctx.db, async () => await this.repo.setArmed(installationId, armed, e.at));
     if (armed) return;
-    const s = this.scheduleAt(installationId, e.at);
+    const s = await this.scheduleAt(installationId, e.at);
     if (!s) return;
-    const tz = this.installations.get(installationId).timeZone;
+    const tz = (await this.installations.get(installationId)).timeZone;
     if (openingAllowed(s.body, e.at, tz)) return;
     const { date } = toLocal(e.at, tz);
-    this.desk.open({
+    await this.desk.open({
       installationId,
       panel: e.panel,
       cls: "arm-schedule",
@@ -95,29 +105,29 @@ export class ArmSupervisor implements EventListener {
   }
 
   /** Judges every closing deadline that has passed and not been judged; then sleeps until the next one. */
-  check(): void {
+  async check(): Promise<void> {
     const now = this.clock.now();
-    for (const inst of this.installations.list()) {
-      const s = this.scheduleAt(inst.id, now);
+    for (const inst of await this.installations.list()) {
+      const s = await this.scheduleAt(inst.id, now);
       if (!s) continue;
       const today = toLocal(now, inst.timeZone).date;
       for (const date of [addDays(today, -1), today]) {
         const deadline = closeDeadline(s.body, date, inst.timeZone);
         // Only deadlines under this schedule: none from before it was agreed.
         if (deadline === null || deadline > now || deadline < s.validFrom) continue;
-        const armed = this.armed(inst.id);
-        const judged = !inTx(this.ctx.db, () => this.repo.judgeClosing(inst.id, date, now, armed));
+        const armed = await this.armed(inst.id);
+        const judged = !await inTx(this.ctx.db, async () => await this.repo.judgeClosing(inst.id, date, now, armed));
         if (judged || armed) continue;
-        this.desk.open({ installationId: inst.id, panel: null, cls: "arm-schedule", key: `closing:${date}`, title: `not armed by the agreed closing time (${date})`, at: deadline, steps: [{ kind: "call-contacts" }] });
+        await this.desk.open({ installationId: inst.id, panel: null, cls: "arm-schedule", key: `closing:${date}`, title: `not armed by the agreed closing time (${date})`, at: deadline, steps: [{ kind: "call-contacts" }] });
       }
     }
   }
 
   /** The next closing deadline after `now` over all installations, within the next week. */
-  nextDeadline(now: number): number | undefined {
+  async nextDeadline(now: number): Promise<number | undefined> {
     let next: number | undefined;
-    for (const inst of this.installations.list()) {
-      const s = this.scheduleAt(inst.id, now);
+    for (const inst of await this.installations.list()) {
+      const s = await this.scheduleAt(inst.id, now);
       if (!s) continue;
       const today = toLocal(now, inst.timeZone).date;
       for (let d = -1; d <= 7; d++) {

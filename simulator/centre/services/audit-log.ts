@@ -2,7 +2,7 @@
  * Every write of the services leaves one audit row: who, when, what, the entity before and after. It runs
  * inside the action's transaction, so an action and its audit commit together or not at all.
  */
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 
 export interface AuditEntry {
   readonly id: number;
@@ -37,22 +37,20 @@ interface Row {
 }
 
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
-  record(e: AuditInput): void {
-    this.db
-      .prepare("INSERT INTO svc_audit (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(e.at, e.actor, e.action, e.entity, String(e.entityId), e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after));
+  async record(e: AuditInput): Promise<void> {
+    await this.db.run("INSERT INTO svc_audit (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)", e.at, e.actor, e.action, e.entity, String(e.entityId), e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after));
   }
 
   /** Newest first; optionally one entity's history. */
-  list(filter: { entity?: string; entityId?: string | number; limit?: number } = {}): AuditEntry[] {
+  async list(filter: { entity?: string; entityId?: string | number; limit?: number } = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.entity !== undefined) (where.push("entity = ?"), args.push(filter.entity));
     if (filter.entityId !== undefined) (where.push("entity_id = ?"), args.push(String(filter.entityId)));
     const sql = `SELECT * FROM svc_audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, filter.limit ?? 1000) as Row[];
+    const rows = await this.db.all<Row>(sql, ...args, filter.limit ?? 1000);
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

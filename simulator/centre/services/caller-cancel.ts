@@ -38,37 +38,37 @@ export class CallerCancel {
   }
 
   /** Until when the installation's phone cancellation is locked, if it is. */
-  lockedUntil(installationId: number): number | null {
-    const until = this.installations.repo.callerLockout(installationId).lockedUntil;
+  async lockedUntil(installationId: number): Promise<number | null> {
+    const until = (await this.installations.repo.callerLockout(installationId)).lockedUntil;
     return until !== null && this.ctx.clock.now() < until ? until : null;
   }
 
   async cancel(actor: string, incidentId: number, password: string, note?: string): Promise<Incident> {
     const pw = parseInput(CallerPassword, password, "password");
-    const inc = this.desk.get(incidentId);
+    const inc = await this.desk.get(incidentId);
     if (inc.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is already closed`);
-    const hash = this.installations.callerPasswordHash(inc.installationId);
+    const hash = await this.installations.callerPasswordHash(inc.installationId);
     if (hash === null) throw new ServicesError("conflict", `installation ${inc.installationId} has no caller password`, "password");
-    const locked = this.lockedUntil(inc.installationId);
+    const locked = await this.lockedUntil(inc.installationId);
     if (locked !== null) throw new ServicesError("locked-out", `caller password locked until ${new Date(locked).toISOString()}`, "password", { until: locked });
-    if (!verifySecret(pw, hash)) throw this.wrong(actor, inc.installationId, incidentId);
+    if (!verifySecret(pw, hash)) throw await this.wrong(actor, inc.installationId, incidentId);
     const guards = inc.tasks.filter((t) => t.kind === "guard" && t.state === "in-progress" && t.ref !== null).map((t) => t.ref!);
-    inTx(this.ctx.db, () => {
-      this.installations.repo.clearCallerLockout(inc.installationId);
-      this.desk.closeInTx(actor, incidentId, "false-alarm", "cancelled-by-customer", note ?? "cancelled by the customer (caller password checked)", true);
+    await inTx(this.ctx.db, async () => {
+      await this.installations.repo.clearCallerLockout(inc.installationId);
+      await this.desk.closeInTx(actor, incidentId, "false-alarm", "cancelled-by-customer", note ?? "cancelled by the customer (caller password checked)", true);
     });
     for (const ref of guards) await this.guard.recall(ref).catch(() => undefined); // the dispatch stays billed either way
     return this.desk.announce(incidentId);
   }
 
   /** Counts a wrong password (committed, though the call fails) and returns the error to throw. */
-  private wrong(actor: string, installationId: number, incidentId: number): ServicesError {
-    return inTx(this.ctx.db, () => {
+  private async wrong(actor: string, installationId: number, incidentId: number): Promise<ServicesError> {
+    return await inTx(this.ctx.db, async () => {
       const now = this.ctx.clock.now();
-      const wrong = this.installations.repo.callerLockout(installationId).wrong + 1;
+      const wrong = (await this.installations.repo.callerLockout(installationId)).wrong + 1;
       const lock = wrong >= this.limit;
-      this.installations.repo.setCallerLockout(installationId, lock ? 0 : wrong, lock ? now + this.lockoutMs : null);
-      this.ctx.audit.record({ at: now, actor, action: lock ? "caller.locked-out" : "caller.wrong-password", entity: "incident", entityId: incidentId, after: { installationId, wrong } });
+      await this.installations.repo.setCallerLockout(installationId, lock ? 0 : wrong, lock ? now + this.lockoutMs : null);
+      await this.ctx.audit.record({ at: now, actor, action: lock ? "caller.locked-out" : "caller.wrong-password", entity: "incident", entityId: incidentId, after: { installationId, wrong } });
       return lock
         ? new ServicesError("locked-out", `wrong caller password; locked for ${Math.round(this.lockoutMs / 60_000)} min`, "password", { until: now + this.lockoutMs })
         : new ServicesError("wrong-password", `wrong caller password (${wrong} of ${this.limit})`, "password");

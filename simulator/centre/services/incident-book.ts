@@ -2,7 +2,7 @@
 import { Incident, Task, TaskTarget, type IncidentClass, type IncidentOutcome } from "./incident-schema.js";
 import { camelRow } from "./camel-row.js";
 import type { TaskSpec } from "./plan-tasks.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 import { notFound } from "./services-error.js";
 import type { TaskChange } from "./task-flow.js";
 
@@ -62,90 +62,89 @@ interface TaskRow {
 }
 
 export class IncidentBook {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
-  insert(n: NewIncident): number {
-    return Number(
-      this.db
-        .prepare(
-          "INSERT INTO svc_incidents (installation_id, panel, centre_alarm_id, class, key, title, state, outcome, opened_at, closed_at, closed_by, plan_version, contacts_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(n.installationId, n.panel, n.centreAlarmId, n.cls, n.key, n.title, n.test ? "closed" : "open", n.test ? "test" : null, n.at, n.test ? n.at : null, n.test ? "system" : null, n.planVersion, n.contactsVersion).lastInsertRowid,
+  async insert(n: NewIncident): Promise<number> {
+    return await this.db.insert(
+      "INSERT INTO svc_incidents (installation_id, panel, centre_alarm_id, class, key, title, state, outcome, opened_at, closed_at, closed_by, plan_version, contacts_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      n.installationId, n.panel, n.centreAlarmId, n.cls, n.key, n.title, n.test ? "closed" : "open", n.test ? "test" : null, n.at, n.test ? n.at : null, n.test ? "system" : null, n.planVersion, n.contactsVersion,
     );
   }
 
-  openId(installationId: number, key: string): number | undefined {
-    return (this.db.prepare("SELECT id FROM svc_incidents WHERE installation_id = ? AND key = ? AND state = 'open'").get(installationId, key) as { id: number } | undefined)?.id;
+  async openId(installationId: number, key: string): Promise<number | undefined> {
+    return ((await this.db.get<{ id: number }>("SELECT id FROM svc_incidents WHERE installation_id = ? AND key = ? AND state = 'open'", installationId, key)))?.id;
   }
 
-  addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): void {
-    const st = this.db.prepare("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
-    specs.forEach((s, i) => st.run(incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at));
+  async addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): Promise<void> {
+    for (const [i, s] of specs.entries()) {
+      await this.db.run("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)", incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at);
+    }
   }
 
-  setCentreAlarm(id: number, alarmId: number): void {
-    this.db.prepare("UPDATE svc_incidents SET centre_alarm_id = ? WHERE id = ? AND centre_alarm_id IS NULL").run(alarmId, id);
+  async setCentreAlarm(id: number, alarmId: number): Promise<void> {
+    await this.db.run("UPDATE svc_incidents SET centre_alarm_id = ? WHERE id = ? AND centre_alarm_id IS NULL", alarmId, id);
   }
 
-  get(id: number): Incident {
-    const r = this.db.prepare("SELECT * FROM svc_incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+  async get(id: number): Promise<Incident> {
+    const r = await this.db.get<IncidentRow>("SELECT * FROM svc_incidents WHERE id = ?", id);
     if (!r) throw notFound(`incident ${id}`);
     return this.toIncident(r);
   }
 
-  list(f: { state?: "open" | "closed"; installationId?: number; from?: number; to?: number } = {}): Incident[] {
+  async list(f: { state?: "open" | "closed"; installationId?: number; from?: number; to?: number } = {}): Promise<Incident[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.state) (where.push("state = ?"), args.push(f.state));
     if (f.installationId !== undefined) (where.push("installation_id = ?"), args.push(f.installationId));
     if (f.from !== undefined) (where.push("opened_at >= ?"), args.push(f.from));
     if (f.to !== undefined) (where.push("opened_at < ?"), args.push(f.to));
-    const rows = this.db.prepare(`SELECT * FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`).all(...args) as IncidentRow[];
-    return rows.map((r) => this.toIncident(r));
+    const rows = await this.db.all<IncidentRow>(`SELECT * FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`, ...args);
+    return Promise.all(rows.map((r) => this.toIncident(r)));
   }
 
-  task(id: number): Task {
-    const r = this.db.prepare("SELECT * FROM svc_tasks WHERE id = ?").get(id) as TaskRow | undefined;
+  async task(id: number): Promise<Task> {
+    const r = await this.db.get<TaskRow>("SELECT * FROM svc_tasks WHERE id = ?", id);
     if (!r) throw notFound(`task ${id}`);
     return toTask(r);
   }
 
-  tasks(incidentId: number): Task[] {
-    return (this.db.prepare("SELECT * FROM svc_tasks WHERE incident_id = ? ORDER BY id").all(incidentId) as TaskRow[]).map(toTask);
+  async tasks(incidentId: number): Promise<Task[]> {
+    return (await this.db.all<TaskRow>("SELECT * FROM svc_tasks WHERE incident_id = ? ORDER BY id", incidentId)).map(toTask);
   }
 
-  apply(changes: readonly TaskChange[], operator: string | null, at: number, note: { id: number; text: string } | null): void {
-    const st = this.db.prepare("UPDATE svc_tasks SET state = ?, outcome = COALESCE(?, outcome), operator = COALESCE(?, operator), updated_at = ? WHERE id = ?");
-    for (const c of changes) st.run(c.state, c.outcome ?? null, c.state === "open" ? null : operator, at, c.id);
-    if (note) this.db.prepare("UPDATE svc_tasks SET note = ? WHERE id = ?").run(note.text, note.id);
+  async apply(changes: readonly TaskChange[], operator: string | null, at: number, note: { id: number; text: string } | null): Promise<void> {
+    for (const c of changes) {
+      await this.db.run("UPDATE svc_tasks SET state = ?, outcome = COALESCE(?, outcome), operator = COALESCE(?, operator), updated_at = ? WHERE id = ?", c.state, c.outcome ?? null, c.state === "open" ? null : operator, at, c.id);
+    }
+    if (note) await this.db.run("UPDATE svc_tasks SET note = ? WHERE id = ?", note.text, note.id);
   }
 
-  setRef(taskId: number, ref: string): void {
-    this.db.prepare("UPDATE svc_tasks SET ref = ? WHERE id = ?").run(ref, taskId);
+  async setRef(taskId: number, ref: string): Promise<void> {
+    await this.db.run("UPDATE svc_tasks SET ref = ? WHERE id = ?", ref, taskId);
   }
 
-  close(id: number, outcome: IncidentOutcome, actor: string, at: number, byCustomer = false): void {
-    this.db.prepare("UPDATE svc_incidents SET state = 'closed', outcome = ?, closed_at = ?, closed_by = ?, cancelled_by_customer = ? WHERE id = ?").run(outcome, at, actor, byCustomer ? 1 : 0, id);
+  async close(id: number, outcome: IncidentOutcome, actor: string, at: number, byCustomer = false): Promise<void> {
+    await this.db.run("UPDATE svc_incidents SET state = 'closed', outcome = ?, closed_at = ?, closed_by = ?, cancelled_by_customer = ? WHERE id = ?", outcome, at, actor, byCustomer ? 1 : 0, id);
   }
 
-  addBilling(installationId: number, incidentId: number | null, kind: string, at: number, note: string): number {
-    return Number(this.db.prepare("INSERT INTO svc_billing (installation_id, incident_id, kind, at, note) VALUES (?, ?, ?, ?, ?)").run(installationId, incidentId, kind, at, note).lastInsertRowid);
+  async addBilling(installationId: number, incidentId: number | null, kind: string, at: number, note: string): Promise<number> {
+    return await this.db.insert("INSERT INTO svc_billing (installation_id, incident_id, kind, at, note) VALUES (?, ?, ?, ?, ?)", installationId, incidentId, kind, at, note);
   }
 
-  billing(installationId: number, from: number, to: number): BillingItem[] {
-    const rows = this.db.prepare("SELECT * FROM svc_billing WHERE installation_id = ? AND at >= ? AND at < ? ORDER BY at, id").all(installationId, from, to) as {
+  async billing(installationId: number, from: number, to: number): Promise<BillingItem[]> {
+    const rows = await this.db.all<{
       id: number;
       installation_id: number;
       incident_id: number | null;
       kind: string;
       at: number;
       note: string;
-    }[];
+    }>("SELECT * FROM svc_billing WHERE installation_id = ? AND at >= ? AND at < ? ORDER BY at, id", installationId, from, to);
     return rows.map((r) => ({ id: r.id, installationId: r.installation_id, incidentId: r.incident_id, kind: r.kind, at: r.at, note: r.note }));
   }
 
-  private toIncident({ class: cls, cancelled_by_customer, ...r }: IncidentRow): Incident {
-    return Incident.parse({ ...camelRow(r), cls, cancelledByCustomer: cancelled_by_customer === 1, tasks: this.tasks(r.id) });
+  private async toIncident({ class: cls, cancelled_by_customer, ...r }: IncidentRow): Promise<Incident> {
+    return Incident.parse({ ...camelRow(r), cls, cancelledByCustomer: cancelled_by_customer === 1, tasks: await this.tasks(r.id) });
   }
 }
 

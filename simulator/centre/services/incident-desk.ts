@@ -42,6 +42,7 @@ const SYSTEM = "system";
 export class IncidentDesk {
   readonly book: IncidentBook;
   readonly plans: ActionPlans;
+  private readonly reports = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -53,18 +54,18 @@ export class IncidentDesk {
   }
 
   /** Opens an incident, or joins the open one with the same key (no new tasks). */
-  open(o: OpenIncident): { incident: Incident; created: boolean } {
-    const r = inTx(this.ctx.db, () => {
-      const open = o.test ? undefined : this.book.openId(o.installationId, o.key);
+  async open(o: OpenIncident): Promise<{ incident: Incident; created: boolean }> {
+    const r = await inTx(this.ctx.db, async () => {
+      const open = o.test ? undefined : await this.book.openId(o.installationId, o.key);
       if (open !== undefined) {
-        if (o.centreAlarmId != null) this.book.setCentreAlarm(open, o.centreAlarmId);
-        this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: "incident.join", entity: "incident", entityId: open, after: { title: o.title, at: o.at } });
+        if (o.centreAlarmId != null) await this.book.setCentreAlarm(open, o.centreAlarmId);
+        await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: "incident.join", entity: "incident", entityId: open, after: { title: o.title, at: o.at } });
         return { id: open, created: false };
       }
-      const inst = this.installations.get(o.installationId);
-      const plan = o.cls === "arm-schedule" ? { version: null, steps: o.steps ?? [] } : this.plans.steps(o.installationId, o.cls, o.at);
-      const contacts = this.installations.contactsAt(o.installationId, o.at);
-      const id = this.book.insert({
+      const inst = await this.installations.get(o.installationId);
+      const plan = o.cls === "arm-schedule" ? { version: null, steps: o.steps ?? [] } : await this.plans.steps(o.installationId, o.cls, o.at);
+      const contacts = await this.installations.contactsAt(o.installationId, o.at);
+      const id = await this.book.insert({
         installationId: o.installationId,
         panel: o.panel,
         centreAlarmId: o.centreAlarmId ?? null,
@@ -76,35 +77,35 @@ export class IncidentDesk {
         contactsVersion: contacts?.version ?? null,
         test: o.test ?? false,
       });
-      if (!o.test) this.book.addTasks(id, planTasks(o.cls, o.steps ?? plan.steps, contacts?.body ?? [], toLocal(o.at, inst.timeZone).minutes), this.ctx.clock.now());
-      const after = this.book.get(id);
-      this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: o.test ? "incident.test" : "incident.open", entity: "incident", entityId: id, after });
+      if (!o.test) await this.book.addTasks(id, planTasks(o.cls, o.steps ?? plan.steps, contacts?.body ?? [], toLocal(o.at, inst.timeZone).minutes), this.ctx.clock.now());
+      const after = await this.book.get(id);
+      await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: SYSTEM, action: o.test ? "incident.test" : "incident.open", entity: "incident", entityId: id, after });
       return { id, created: true };
     });
-    return { incident: this.announce(r.id), created: r.created };
+    return { incident: await this.announce(r.id), created: r.created };
   }
 
   /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
-  linkCentreAlarm(installationId: number, key: string, alarmId: number): void {
-    inTx(this.ctx.db, () => {
-      const id = this.book.openId(installationId, key);
-      if (id !== undefined) this.book.setCentreAlarm(id, alarmId);
+  async linkCentreAlarm(installationId: number, key: string, alarmId: number): Promise<void> {
+    await inTx(this.ctx.db, async () => {
+      const id = await this.book.openId(installationId, key);
+      if (id !== undefined) await this.book.setCentreAlarm(id, alarmId);
     });
   }
 
-  get(id: number): Incident {
-    return this.book.get(id);
+  async get(id: number): Promise<Incident> {
+    return await this.book.get(id);
   }
 
   /** The operators' live queue: open incidents, oldest first. */
-  queue(): Incident[] {
-    return this.book.list({ state: "open" });
+  async queue(): Promise<Incident[]> {
+    return await this.book.list({ state: "open" });
   }
 
   /** An operator records a task's outcome; the next task opens. */
-  record(actor: string, taskId: number, outcome: unknown, note?: string): Incident {
+  async record(actor: string, taskId: number, outcome: unknown, note?: string): Promise<Incident> {
     const o = parseInput(TaskOutcome, outcome, "outcome");
-    return this.announce(inTx(this.ctx.db, () => this.recordInTx(actor, taskId, o, note ?? null)));
+    return this.announce(await inTx(this.ctx.db, async () => await this.recordInTx(actor, taskId, o, note ?? null)));
   }
 
   /**
@@ -113,8 +114,8 @@ export class IncidentDesk {
    * transaction, so a provider failure leaves nothing written.
    */
   async run(actor: string, taskId: number): Promise<Incident> {
-    const t = this.book.task(taskId);
-    const inc = this.book.get(t.incidentId);
+    const t = await this.book.task(taskId);
+    const inc = await this.book.get(t.incidentId);
     if (inc.state !== "open") throw new ServicesError("conflict", `incident ${inc.id} is closed`);
     if (t.state !== "open") throw new ServicesError("conflict", `task ${taskId} is ${t.state}`);
     switch (t.kind) {
@@ -128,7 +129,7 @@ export class IncidentDesk {
       }
       case "notify": {
         if (!t.target.to || !t.target.channel) throw new ServicesError("bad-input", `task ${taskId} has no address`, "target");
-        await this.port(() => this.ports.messenger.send({ channel: t.target.channel!, to: t.target.to!, text: `Alarm at ${this.installations.get(inc.installationId).name}: ${inc.title}` }));
+        await this.port(async () => this.ports.messenger.send({ channel: t.target.channel!, to: t.target.to!, text: `Alarm at ${(await this.installations.get(inc.installationId)).name}: ${inc.title}` }));
         return this.record(actor, taskId, "sent", `${t.target.channel} to ${t.target.to}`);
       }
       case "guard":
@@ -144,77 +145,88 @@ export class IncidentDesk {
    * Closes an incident by hand once its work is done (as a false alarm when the operator found it one);
    * tasks still waiting are cancelled.
    */
-  close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Incident {
-    return this.announce(inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
+  async close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Promise<Incident> {
+    return this.announce(await inTx(this.ctx.db, async () => await this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
   }
 
   /** For the other services' transactions (false alarm, cancellation). */
-  closeInTx(actor: string, incidentId: number, outcome: IncidentOutcome, taskOutcome: TaskOutcome, note?: string, byCustomer = false): number {
-    const before = this.book.get(incidentId);
+  async closeInTx(actor: string, incidentId: number, outcome: IncidentOutcome, taskOutcome: TaskOutcome, note?: string, byCustomer = false): Promise<number> {
+    const before = await this.book.get(incidentId);
     if (before.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is already closed`);
     const now = this.ctx.clock.now();
-    this.book.apply(closeAll(before.tasks, taskOutcome), actor, now, null);
-    this.book.close(incidentId, outcome, actor, now, byCustomer);
-    this.ctx.audit.record({ at: now, actor, action: `incident.close`, entity: "incident", entityId: incidentId, before, after: { ...this.book.get(incidentId), note: note ?? null } });
+    await this.book.apply(closeAll(before.tasks, taskOutcome), actor, now, null);
+    await this.book.close(incidentId, outcome, actor, now, byCustomer);
+    await this.ctx.audit.record({ at: now, actor, action: `incident.close`, entity: "incident", entityId: incidentId, before, after: { ...await this.book.get(incidentId), note: note ?? null } });
     return incidentId;
   }
 
   /** Publishes the incident's state after commit. */
-  announce(id: number): Incident {
-    const inc = this.book.get(id);
+  async announce(id: number): Promise<Incident> {
+    const inc = await this.book.get(id);
     this.ctx.events.emit("incident", inc);
     return inc;
   }
 
-  private recordInTx(actor: string, taskId: number, outcome: TaskOutcome, note: string | null): number {
-    const t = this.book.task(taskId);
-    const before = this.book.get(t.incidentId);
+  private async recordInTx(actor: string, taskId: number, outcome: TaskOutcome, note: string | null): Promise<number> {
+    const t = await this.book.task(taskId);
+    const before = await this.book.get(t.incidentId);
     if (before.state !== "open") throw new ServicesError("conflict", `incident ${before.id} is closed`);
     const changes = afterOutcome(before.tasks, taskId, outcome);
     const now = this.ctx.clock.now();
-    this.book.apply(changes, actor, now, note === null ? null : { id: taskId, text: note });
-    this.ctx.audit.record({ at: now, actor, action: "task.outcome", entity: "task", entityId: taskId, before: t, after: this.book.task(taskId) });
+    await this.book.apply(changes, actor, now, note === null ? null : { id: taskId, text: note });
+    await this.ctx.audit.record({ at: now, actor, action: "task.outcome", entity: "task", entityId: taskId, before: t, after: await this.book.task(taskId) });
     return t.incidentId;
   }
 
+  /** Resolves once no report from a provider is being written (tests: after advancing the clock). */
+  async idle(): Promise<void> {
+    while (this.reports.size > 0) await Promise.all(this.reports);
+  }
+
+  /** A provider's report arrives outside any request: written in the background, a failure announced. */
+  private inbound(what: string, work: Promise<void>): void {
+    const job = work.catch((e: unknown) => void this.ctx.events.emit("failed", what, e)).finally(() => this.reports.delete(job));
+    this.reports.add(job);
+  }
+
   private async dispatchGuard(actor: string, t: Task, inc: Incident): Promise<Incident> {
-    const inst = this.installations.get(inc.installationId);
+    const inst = await this.installations.get(inc.installationId);
     const d = await this.port(() =>
       this.ports.guard.dispatch(
         { incidentId: inc.id, installationId: inst.id, address: inst.address, reason: inc.title },
         {
-          arrived: () => this.fromGuard(t.id, "guard-on-site", "guard on site"),
-          report: (text) => this.fromGuard(t.id, "guard-report", text),
+          arrived: () => this.inbound("guard-on-site", this.fromGuard(t.id, "guard-on-site", "guard on site")),
+          report: (text) => this.inbound("guard-report", this.fromGuard(t.id, "guard-report", text)),
         },
       ),
     );
-    const id = inTx(this.ctx.db, () => {
+    const id = await inTx(this.ctx.db, async () => {
       const now = this.ctx.clock.now();
-      const cur = this.book.task(t.id);
+      const cur = await this.book.task(t.id);
       if (cur.state !== "open") throw new ServicesError("conflict", `task ${t.id} is ${cur.state}`);
-      this.book.apply([{ id: t.id, state: "in-progress" }], actor, now, { id: t.id, text: `guard ${d.ref} dispatched, ETA ${Math.round(d.etaMs / 60_000)} min` });
-      this.book.setRef(t.id, d.ref);
+      await this.book.apply([{ id: t.id, state: "in-progress" }], actor, now, { id: t.id, text: `guard ${d.ref} dispatched, ETA ${Math.round(d.etaMs / 60_000)} min` });
+      await this.book.setRef(t.id, d.ref);
       // A dispatch is billed when it leaves, unless the subscription includes it; a later cancellation
       // by the customer does not take the charge back.
       let billing: number | null = null;
-      if (!inst.dispatchIncluded) billing = this.book.addBilling(inst.id, inc.id, "guard-dispatch", now, `guard ${d.ref} to ${inst.address}`);
-      this.ctx.audit.record({ at: now, actor, action: "task.guard-dispatch", entity: "task", entityId: t.id, before: t, after: { ...this.book.task(t.id), billing } });
+      if (!inst.dispatchIncluded) billing = await this.book.addBilling(inst.id, inc.id, "guard-dispatch", now, `guard ${d.ref} to ${inst.address}`);
+      await this.ctx.audit.record({ at: now, actor, action: "task.guard-dispatch", entity: "task", entityId: t.id, before: t, after: { ...await this.book.task(t.id), billing } });
       return inc.id;
     });
     return this.announce(id);
   }
 
   /** The guard service reports in; after a cancellation the task is no longer waiting and it is only audited. */
-  private fromGuard(taskId: number, outcome: "guard-on-site" | "guard-report", text: string): void {
-    const id = inTx(this.ctx.db, () => {
-      const t = this.book.task(taskId);
+  private async fromGuard(taskId: number, outcome: "guard-on-site" | "guard-report", text: string): Promise<void> {
+    const id = await inTx(this.ctx.db, async () => {
+      const t = await this.book.task(taskId);
       if (t.state !== "in-progress") {
-        this.ctx.audit.record({ at: this.ctx.clock.now(), actor: "guard-service", action: `task.${outcome}.late`, entity: "task", entityId: taskId, after: { text } });
+        await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: "guard-service", action: `task.${outcome}.late`, entity: "task", entityId: taskId, after: { text } });
         return null;
       }
       return this.recordInTx("guard-service", taskId, outcome, text);
     });
-    if (id !== null) this.announce(id);
+    if (id !== null) await this.announce(id);
   }
 
   private async port<T>(fn: () => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@
  * place its SQL lives, so another store (PostgreSQL) replaces this file, not the rules.
  */
 import type { Installation } from "./installation-schema.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 
 interface Row {
   id: number;
@@ -21,78 +21,72 @@ interface Row {
 export type InstallationFields = Pick<Installation, "name" | "address" | "notes" | "timeZone" | "dispatchIncluded" | "lastInspection">;
 
 export class InstallationRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
-  insert(v: InstallationFields, at: number): number {
+  async insert(v: InstallationFields, at: number): Promise<number> {
     return Number(
-      this.db
-        .prepare("INSERT INTO svc_installations (name, address, notes, time_zone, dispatch_included, last_inspection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .run(v.name, v.address, v.notes, v.timeZone, v.dispatchIncluded ? 1 : 0, v.lastInspection, at, at).lastInsertRowid,
+      (await this.db.insert("INSERT INTO svc_installations (name, address, notes, time_zone, dispatch_included, last_inspection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", v.name, v.address, v.notes, v.timeZone, v.dispatchIncluded ? 1 : 0, v.lastInspection, at, at)),
     );
   }
 
-  update(id: number, v: InstallationFields, at: number): void {
-    this.db
-      .prepare("UPDATE svc_installations SET name = ?, address = ?, notes = ?, time_zone = ?, dispatch_included = ?, last_inspection = ?, updated_at = ? WHERE id = ?")
-      .run(v.name, v.address, v.notes, v.timeZone, v.dispatchIncluded ? 1 : 0, v.lastInspection, at, id);
+  async update(id: number, v: InstallationFields, at: number): Promise<void> {
+    await this.db.run("UPDATE svc_installations SET name = ?, address = ?, notes = ?, time_zone = ?, dispatch_included = ?, last_inspection = ?, updated_at = ? WHERE id = ?", v.name, v.address, v.notes, v.timeZone, v.dispatchIncluded ? 1 : 0, v.lastInspection, at, id);
   }
 
-  touch(id: number, at: number): void {
-    this.db.prepare("UPDATE svc_installations SET updated_at = ? WHERE id = ?").run(at, id);
+  async touch(id: number, at: number): Promise<void> {
+    await this.db.run("UPDATE svc_installations SET updated_at = ? WHERE id = ?", at, id);
   }
 
-  get(id: number): Installation | undefined {
-    const r = this.db.prepare("SELECT * FROM svc_installations WHERE id = ?").get(id) as Row | undefined;
-    return r && this.toInstallation(r);
+  async get(id: number): Promise<Installation | undefined> {
+    const r = await this.db.get<Row>("SELECT * FROM svc_installations WHERE id = ?", id);
+    return r && await this.toInstallation(r);
   }
 
-  exists(id: number): boolean {
-    return this.db.prepare("SELECT 1 FROM svc_installations WHERE id = ?").get(id) !== undefined;
+  async exists(id: number): Promise<boolean> {
+    return (await this.db.get("SELECT 1 FROM svc_installations WHERE id = ?", id)) !== undefined;
   }
 
-  list(): Installation[] {
-    return (this.db.prepare("SELECT * FROM svc_installations ORDER BY id").all() as Row[]).map((r) => this.toInstallation(r));
+  async list(): Promise<Installation[]> {
+    return Promise.all((await this.db.all<Row>("SELECT * FROM svc_installations ORDER BY id")).map((r) => this.toInstallation(r)));
   }
 
-  panelOwner(panel: string): number | undefined {
-    return (this.db.prepare("SELECT installation_id AS id FROM svc_installation_panels WHERE panel = ?").get(panel) as { id: number } | undefined)?.id;
+  async panelOwner(panel: string): Promise<number | undefined> {
+    return ((await this.db.get<{ id: number }>("SELECT installation_id AS id FROM svc_installation_panels WHERE panel = ?", panel)))?.id;
   }
 
-  attachPanel(id: number, panel: string): void {
-    this.db.prepare("INSERT INTO svc_installation_panels (panel, installation_id) VALUES (?, ?)").run(panel, id);
+  async attachPanel(id: number, panel: string): Promise<void> {
+    await this.db.run("INSERT INTO svc_installation_panels (panel, installation_id) VALUES (?, ?)", panel, id);
   }
 
   /** False when the panel was not on the installation. */
-  detachPanel(id: number, panel: string): boolean {
-    return this.db.prepare("DELETE FROM svc_installation_panels WHERE panel = ? AND installation_id = ?").run(panel, id).changes > 0;
+  async detachPanel(id: number, panel: string): Promise<boolean> {
+    return (await this.db.run("DELETE FROM svc_installation_panels WHERE panel = ? AND installation_id = ?", panel, id)) > 0;
   }
 
-  setCallerHash(id: number, hash: string, at: number): void {
-    this.db.prepare("UPDATE svc_installations SET caller_password_hash = ?, updated_at = ? WHERE id = ?").run(hash, at, id);
+  async setCallerHash(id: number, hash: string, at: number): Promise<void> {
+    await this.db.run("UPDATE svc_installations SET caller_password_hash = ?, updated_at = ? WHERE id = ?", hash, at, id);
   }
 
-  callerHash(id: number): string | null {
-    return (this.db.prepare("SELECT caller_password_hash AS h FROM svc_installations WHERE id = ?").get(id) as { h: string | null } | undefined)?.h ?? null;
+  async callerHash(id: number): Promise<string | null> {
+    return ((await this.db.get<{ h: string | null }>("SELECT caller_password_hash AS h FROM svc_installations WHERE id = ?", id)))?.h ?? null;
   }
 
   /** Wrong caller passwords so far and the lock, per installation. */
-  callerLockout(id: number): { wrong: number; lockedUntil: number | null } {
-    const r = this.db.prepare("SELECT wrong, locked_until FROM svc_caller_lockout WHERE installation_id = ?").get(id) as { wrong: number; locked_until: number | null } | undefined;
+  async callerLockout(id: number): Promise<{ wrong: number; lockedUntil: number | null }> {
+    const r = await this.db.get<{ wrong: number; locked_until: number | null }>("SELECT wrong, locked_until FROM svc_caller_lockout WHERE installation_id = ?", id);
     return { wrong: r?.wrong ?? 0, lockedUntil: r?.locked_until ?? null };
   }
 
-  setCallerLockout(id: number, wrong: number, lockedUntil: number | null): void {
-    this.db
-      .prepare("INSERT INTO svc_caller_lockout (installation_id, wrong, locked_until) VALUES (?, ?, ?) ON CONFLICT(installation_id) DO UPDATE SET wrong = excluded.wrong, locked_until = excluded.locked_until")
-      .run(id, wrong, lockedUntil);
+  async setCallerLockout(id: number, wrong: number, lockedUntil: number | null): Promise<void> {
+    await this.db.run("INSERT INTO svc_caller_lockout (installation_id, wrong, locked_until) VALUES (?, ?, ?) ON CONFLICT(installation_id) DO UPDATE SET wrong = excluded.wrong, locked_until = excluded.locked_until", id, wrong, lockedUntil);
   }
 
-  clearCallerLockout(id: number): void {
-    this.db.prepare("DELETE FROM svc_caller_lockout WHERE installation_id = ?").run(id);
+  async clearCallerLockout(id: number): Promise<void> {
+    await this.db.run("DELETE FROM svc_caller_lockout WHERE installation_id = ?", id);
   }
 
-  private toInstallation(r: Row): Installation {
-    const panels = (this.db.prepare("SELECT panel FROM svc_installation_panels WHERE installation_id = ? ORDER BY panel").all(r.id) as { panel: string }[]).map((p) => p.panel);
+  private async toInstallation(r: Row): Promise<Installation> {
+    const panels = (await this.db.all<{ panel: string }>("SELECT panel FROM svc_installation_panels WHERE installation_id = ? ORDER BY panel", r.id)).map((p) => p.panel);
     return {
       id: r.id,
       name: r.name,

@@ -35,9 +35,9 @@ export const InstallationReport = z.strictObject({
 });
 export type InstallationReport = z.infer<typeof InstallationReport>;
 
-export function installationReport(book: IncidentBook, installationId: number, from: number, to: number): InstallationReport {
-  const incidents = book.list({ installationId, from, to });
-  const billing = book.billing(installationId, from, to);
+export async function installationReport(book: IncidentBook, installationId: number, from: number, to: number): Promise<InstallationReport> {
+  const incidents = await book.list({ installationId, from, to });
+  const billing = await book.billing(installationId, from, to);
   const rows: ReportRow[] = incidents.map((i) => ({
     incident: i.id,
     openedAt: i.openedAt,

@@ -32,121 +32,121 @@ export class Installations {
     this.repo = new InstallationRepo(ctx.db);
   }
 
-  create(actor: string, input: InstallationInput): Installation {
+  async create(actor: string, input: InstallationInput): Promise<Installation> {
     const v = parseInput(InstallationInput, input);
-    return inTx(this.ctx.db, () => {
+    return await inTx(this.ctx.db, async () => {
       const now = this.ctx.clock.now();
-      const id = this.repo.insert(v, now);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: "installation.create", entity: "installation", entityId: id, after });
+      const id = await this.repo.insert(v, now);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: "installation.create", entity: "installation", entityId: id, after });
       return after;
     });
   }
 
-  update(actor: string, id: number, patch: InstallationPatch): Installation {
+  async update(actor: string, id: number, patch: InstallationPatch): Promise<Installation> {
     const v = parseInput(InstallationPatch, patch);
-    return inTx(this.ctx.db, () => {
-      const before = this.get(id);
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
       const now = this.ctx.clock.now();
       const next = { ...before, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) } as Installation;
-      this.repo.update(id, next, now);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: "installation.update", entity: "installation", entityId: id, before, after });
+      await this.repo.update(id, next, now);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: "installation.update", entity: "installation", entityId: id, before, after });
       return after;
     });
   }
 
-  get(id: number): Installation {
-    const i = this.repo.get(id);
+  async get(id: number): Promise<Installation> {
+    const i = await this.repo.get(id);
     if (!i) throw notFound(`installation ${id}`);
     return i;
   }
 
-  list(): Installation[] {
-    return this.repo.list();
+  async list(): Promise<Installation[]> {
+    return await this.repo.list();
   }
 
   /** The installation a panel belongs to, if it is registered to one. */
-  byPanel(panel: string): number | undefined {
-    return this.repo.panelOwner(panel);
+  async byPanel(panel: string): Promise<number | undefined> {
+    return await this.repo.panelOwner(panel);
   }
 
-  attachPanel(actor: string, id: number, panel: string): Installation {
+  async attachPanel(actor: string, id: number, panel: string): Promise<Installation> {
     const { panel: p } = parseInput(PanelRef, { panel });
-    return inTx(this.ctx.db, () => {
-      const before = this.get(id);
-      const owner = this.byPanel(p);
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
+      const owner = await this.byPanel(p);
       if (owner !== undefined) throw new ServicesError("conflict", `panel ${p} belongs to installation ${owner}`, "panel");
-      this.repo.attachPanel(id, p);
+      await this.repo.attachPanel(id, p);
       return this.touched(actor, "installation.attach-panel", before);
     });
   }
 
-  detachPanel(actor: string, id: number, panel: string): Installation {
-    return inTx(this.ctx.db, () => {
-      const before = this.get(id);
-      if (!this.repo.detachPanel(id, panel)) throw notFound(`panel ${panel} on installation ${id}`);
+  async detachPanel(actor: string, id: number, panel: string): Promise<Installation> {
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
+      if (!await this.repo.detachPanel(id, panel)) throw notFound(`panel ${panel} on installation ${id}`);
       return this.touched(actor, "installation.detach-panel", before);
     });
   }
 
   /** Stored as a salted scrypt hash only; the audit says that it changed, never what to. */
-  setCallerPassword(actor: string, id: number, password: string): void {
+  async setCallerPassword(actor: string, id: number, password: string): Promise<void> {
     const p = parseInput(CallerPassword, password, "password");
     const hash = hashSecret(p, this.ctx.scrypt);
-    inTx(this.ctx.db, () => {
-      this.get(id);
-      this.repo.setCallerHash(id, hash, this.ctx.clock.now());
-      this.repo.clearCallerLockout(id);
-      this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "installation.caller-password", entity: "installation", entityId: id, after: { callerPassword: "changed" } });
+    await inTx(this.ctx.db, async () => {
+      await this.get(id);
+      await this.repo.setCallerHash(id, hash, this.ctx.clock.now());
+      await this.repo.clearCallerLockout(id);
+      await this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "installation.caller-password", entity: "installation", entityId: id, after: { callerPassword: "changed" } });
     });
   }
 
-  callerPasswordHash(id: number): string | null {
-    return this.repo.callerHash(id);
+  async callerPasswordHash(id: number): Promise<string | null> {
+    return await this.repo.callerHash(id);
   }
 
   /** A new version of the contact list, in force from now; earlier alarms keep theirs. */
-  setContacts(actor: string, id: number, contacts: Contact[]): Versioned<Contact[]> {
+  async setContacts(actor: string, id: number, contacts: Contact[]): Promise<Versioned<Contact[]>> {
     const v = parseInput(Contacts, contacts, "contacts");
-    return inTx(this.ctx.db, () => {
-      this.get(id);
+    return await inTx(this.ctx.db, async () => {
+      await this.get(id);
       const now = this.ctx.clock.now();
-      const before = this.contactsAt(id, now);
-      const version = this.documents.put(id, "contacts", v, now, actor);
-      this.ctx.audit.record({ at: now, actor, action: "installation.contacts", entity: "installation", entityId: id, before: before ?? null, after: { version, contacts: v } });
+      const before = await this.contactsAt(id, now);
+      const version = await this.documents.put(id, "contacts", v, now, actor);
+      await this.ctx.audit.record({ at: now, actor, action: "installation.contacts", entity: "installation", entityId: id, before: before ?? null, after: { version, contacts: v } });
       return { version, validFrom: now, actor, body: v };
     });
   }
 
-  contactsAt(id: number, at: number): Versioned<Contact[]> | undefined {
-    return this.documents.at(id, "contacts", at, Contacts);
+  async contactsAt(id: number, at: number): Promise<Versioned<Contact[]> | undefined> {
+    return await this.documents.at(id, "contacts", at, Contacts);
   }
 
-  recordInspection(actor: string, id: number, date: string): Installation {
+  async recordInspection(actor: string, id: number, date: string): Promise<Installation> {
     const d = parseInput(IsoDate, date, "date");
-    return this.update(actor, id, { lastInspection: d });
+    return await this.update(actor, id, { lastInspection: d });
   }
 
   /**
    * Installations whose annual inspection is due by `at` + `withinDays` (never inspected counts as due),
    * most overdue first.
    */
-  dueInspections(at: number, withinDays = 30): { installation: Installation; dueDate: string | null }[] {
+  async dueInspections(at: number, withinDays = 30): Promise<{ installation: Installation; dueDate: string | null }[]> {
     const horizon = new Date(at + withinDays * 86_400_000).toISOString().slice(0, 10);
     const out: { installation: Installation; dueDate: string | null }[] = [];
-    for (const i of this.list()) {
+    for (const i of await this.list()) {
       const due = i.lastInspection === null ? null : addMonths(i.lastInspection, INSPECTION_INTERVAL_MONTHS);
       if (due === null || due <= horizon) out.push({ installation: i, dueDate: due });
     }
     return out.sort((a, b) => (a.dueDate ?? "").localeCompare(b.dueDate ?? ""));
   }
 
-  private touched(actor: string, action: string, before: Installation): Installation {
+  private async touched(actor: string, action: string, before: Installation): Promise<Installation> {
     const now = this.ctx.clock.now();
-    this.repo.touch(before.id, now);
-    const after = this.get(before.id);
-    this.ctx.audit.record({ at: now, actor, action, entity: "installation", entityId: before.id, before, after });
+    await this.repo.touch(before.id, now);
+    const after = await this.get(before.id);
+    await this.ctx.audit.record({ at: now, actor, action, entity: "installation", entityId: before.id, before, after });
     return after;
   }
 

@@ -1,6 +1,6 @@
 /** Operator and session rows: the one place their SQL lives; runs inside the caller's transaction. */
 import type { Role, Session } from "./operators.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 
 export interface OperatorRow {
   username: string;
@@ -13,49 +13,47 @@ export interface OperatorRow {
 }
 
 export class OperatorRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
-  insert(username: string, hash: string, role: Role, at: number): void {
-    this.db.prepare("INSERT INTO svc_operators (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)").run(username, hash, role, at);
+  async insert(username: string, hash: string, role: Role, at: number): Promise<void> {
+    await this.db.run("INSERT INTO svc_operators (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)", username, hash, role, at);
   }
 
-  get(username: string): OperatorRow | undefined {
-    return this.db.prepare("SELECT * FROM svc_operators WHERE username = ?").get(username) as OperatorRow | undefined;
+  async get(username: string): Promise<OperatorRow | undefined> {
+    return this.db.get<OperatorRow>("SELECT * FROM svc_operators WHERE username = ?", username);
   }
 
-  usernames(): string[] {
-    return (this.db.prepare("SELECT username FROM svc_operators ORDER BY username").all() as { username: string }[]).map((r) => r.username);
+  async usernames(): Promise<string[]> {
+    return (await this.db.all<{ username: string }>("SELECT username FROM svc_operators ORDER BY username")).map((r) => r.username);
   }
 
-  setDisabled(username: string, disabled: boolean): void {
-    this.db.prepare("UPDATE svc_operators SET disabled = ? WHERE username = ?").run(disabled ? 1 : 0, username);
+  async setDisabled(username: string, disabled: boolean): Promise<void> {
+    await this.db.run("UPDATE svc_operators SET disabled = ? WHERE username = ?", disabled ? 1 : 0, username);
   }
 
-  setWrong(username: string, wrong: number, lockedUntil: number | null): void {
-    this.db.prepare("UPDATE svc_operators SET wrong = ?, locked_until = ? WHERE username = ?").run(wrong, lockedUntil, username);
+  async setWrong(username: string, wrong: number, lockedUntil: number | null): Promise<void> {
+    await this.db.run("UPDATE svc_operators SET wrong = ?, locked_until = ? WHERE username = ?", wrong, lockedUntil, username);
   }
 
-  insertSession(tokenHash: string, username: string, at: number, expiresAt: number): void {
-    this.db.prepare("INSERT INTO svc_sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)").run(tokenHash, username, at, expiresAt);
+  async insertSession(tokenHash: string, username: string, at: number, expiresAt: number): Promise<void> {
+    await this.db.run("INSERT INTO svc_sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)", tokenHash, username, at, expiresAt);
   }
 
   /** The session of a token hash, for an operator not disabled (expiry is the caller's to judge). */
-  session(tokenHash: string): Session | undefined {
-    const r = this.db
-      .prepare("SELECT s.username, o.role, s.expires_at FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.token_hash = ? AND o.disabled = 0")
-      .get(tokenHash) as { username: string; role: Role; expires_at: number } | undefined;
+  async session(tokenHash: string): Promise<Session | undefined> {
+    const r = await this.db.get<{ username: string; role: Role; expires_at: number }>("SELECT s.username, o.role, s.expires_at FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.token_hash = ? AND o.disabled = 0", tokenHash);
     return r && { username: r.username, role: r.role, expiresAt: r.expires_at };
   }
 
-  endSession(tokenHash: string): void {
-    this.db.prepare("DELETE FROM svc_sessions WHERE token_hash = ?").run(tokenHash);
+  async endSession(tokenHash: string): Promise<void> {
+    await this.db.run("DELETE FROM svc_sessions WHERE token_hash = ?", tokenHash);
   }
 
-  endSessionsOf(username: string): void {
-    this.db.prepare("DELETE FROM svc_sessions WHERE username = ?").run(username);
+  async endSessionsOf(username: string): Promise<void> {
+    await this.db.run("DELETE FROM svc_sessions WHERE username = ?", username);
   }
 
-  endSessionsBefore(at: number): void {
-    this.db.prepare("DELETE FROM svc_sessions WHERE expires_at <= ?").run(at);
+  async endSessionsBefore(at: number): Promise<void> {
+    await this.db.run("DELETE FROM svc_sessions WHERE expires_at <= ?", at);
   }
 }

@@ -61,91 +61,91 @@ export class Operators {
     this.repo = new OperatorRepo(ctx.db);
   }
 
-  create(actor: string, input: OperatorInput): Operator {
+  async create(actor: string, input: OperatorInput): Promise<Operator> {
     const v = parseInput(OperatorInput, input);
     const hash = hashSecret(v.password, this.ctx.scrypt);
-    return inTx(this.ctx.db, () => {
-      if (this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
+    return await inTx(this.ctx.db, async () => {
+      if (await this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
       const now = this.ctx.clock.now();
-      this.repo.insert(v.username, hash, v.role, now);
-      const after = this.get(v.username);
-      this.ctx.audit.record({ at: now, actor, action: "operator.create", entity: "operator", entityId: v.username, after });
+      await this.repo.insert(v.username, hash, v.role, now);
+      const after = await this.get(v.username);
+      await this.ctx.audit.record({ at: now, actor, action: "operator.create", entity: "operator", entityId: v.username, after });
       return after;
     });
   }
 
   /** Disabling ends the operator's sessions at once. */
-  setDisabled(actor: string, username: string, disabled: boolean): Operator {
-    return inTx(this.ctx.db, () => {
-      const before = this.get(username);
-      this.repo.setDisabled(username, disabled);
-      if (disabled) this.repo.endSessionsOf(username);
-      const after = this.get(username);
-      this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "operator.disable", entity: "operator", entityId: username, before, after });
+  async setDisabled(actor: string, username: string, disabled: boolean): Promise<Operator> {
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(username);
+      await this.repo.setDisabled(username, disabled);
+      if (disabled) await this.repo.endSessionsOf(username);
+      const after = await this.get(username);
+      await this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "operator.disable", entity: "operator", entityId: username, before, after });
       return after;
     });
   }
 
-  get(username: string): Operator {
-    const r = this.row(username);
+  async get(username: string): Promise<Operator> {
+    const r = await this.row(username);
     if (!r) throw notFound(`operator ${username}`);
     return { username: r.username, role: r.role, disabled: r.disabled === 1, createdAt: r.created_at };
   }
 
-  list(): Operator[] {
-    return this.repo.usernames().map((u) => this.get(u));
+  async list(): Promise<Operator[]> {
+    return Promise.all((await this.repo.usernames()).map((u) => this.get(u)));
   }
 
   /** A new session token (returned once, stored only as its hash). */
-  login(input: unknown): { token: string; session: Session } {
+  async login(input: unknown): Promise<{ token: string; session: Session }> {
     const v = parseInput(LoginInput, input);
     const now = this.ctx.clock.now();
-    const r = this.row(v.username);
+    const r = await this.row(v.username);
     // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
     const ok = verifySecret(v.password, r?.password_hash ?? this.dummyHash) && r !== undefined;
     if (r && r.locked_until !== null && now < r.locked_until) throw new ServicesError("locked-out", "account locked after wrong passwords", "password", { until: r.locked_until });
     if (!ok || !r || r.disabled) {
-      if (r) this.countWrong(r, now);
+      if (r) await this.countWrong(r, now);
       throw new ServicesError("wrong-password", "wrong username or password", "password");
     }
     const token = randomBytes(32).toString("base64url");
     const session: Session = { username: r.username, role: r.role, expiresAt: now + this.sessionMs };
-    inTx(this.ctx.db, () => {
-      this.repo.setWrong(r.username, 0, null);
-      this.repo.endSessionsBefore(now);
-      this.repo.insertSession(sha256(token), r.username, now, session.expiresAt);
-      this.ctx.audit.record({ at: now, actor: r.username, action: "operator.login", entity: "operator", entityId: r.username });
+    await inTx(this.ctx.db, async () => {
+      await this.repo.setWrong(r.username, 0, null);
+      await this.repo.endSessionsBefore(now);
+      await this.repo.insertSession(sha256(token), r.username, now, session.expiresAt);
+      await this.ctx.audit.record({ at: now, actor: r.username, action: "operator.login", entity: "operator", entityId: r.username });
     });
     return { token, session };
   }
 
   /** The session of a token: valid until its expiry (exclusive), for an operator not disabled. */
-  session(token: string | undefined): Session {
+  async session(token: string | undefined): Promise<Session> {
     if (!token) throw new ServicesError("unauthenticated", "log in first");
-    const r = this.repo.session(sha256(token));
+    const r = await this.repo.session(sha256(token));
     if (!r || this.ctx.clock.now() >= r.expiresAt) throw new ServicesError("unauthenticated", "session expired or unknown");
     return r;
   }
 
-  logout(token: string): void {
-    inTx(this.ctx.db, () => {
-      const s = this.session(token);
-      this.repo.endSession(sha256(token));
-      this.ctx.audit.record({ at: this.ctx.clock.now(), actor: s.username, action: "operator.logout", entity: "operator", entityId: s.username });
+  async logout(token: string): Promise<void> {
+    await inTx(this.ctx.db, async () => {
+      const s = await this.session(token);
+      await this.repo.endSession(sha256(token));
+      await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: s.username, action: "operator.logout", entity: "operator", entityId: s.username });
     });
   }
 
-  private countWrong(r: OperatorRow, now: number): void {
-    inTx(this.ctx.db, () => {
+  private async countWrong(r: OperatorRow, now: number): Promise<void> {
+    await inTx(this.ctx.db, async () => {
       const wrong = r.wrong + 1;
       const lock = wrong >= this.wrongLimit;
-      this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : r.locked_until);
-      this.ctx.audit.record({ at: now, actor: r.username, action: lock ? "operator.locked-out" : "operator.wrong-password", entity: "operator", entityId: r.username, after: { wrong } });
+      await this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : r.locked_until);
+      await this.ctx.audit.record({ at: now, actor: r.username, action: lock ? "operator.locked-out" : "operator.wrong-password", entity: "operator", entityId: r.username, after: { wrong } });
     });
   }
 
-  private row(username: string): OperatorRow | undefined {
-    return this.repo.get(username);
+  private async row(username: string): Promise<OperatorRow | undefined> {
+    return await this.repo.get(username);
   }
 
 }

@@ -7,11 +7,10 @@
  *   transmission-fault -> a supervision incident and a service ticket
  *   lost-events        -> a supervision incident
  * The receiver emits `stored` between its group commit and its ACKs, so the services' work (a durable
- * transaction per event, a few ms each) is queued and done afterwards, in order, in slices that yield to
- * the event loop: the panel's ACK never waits for the services (SIA DC-09 ACK timing). A failure inside the
- * services is logged, never thrown into the receiver (it would stop storing frames).
+ * transaction per event) is queued and done afterwards, in order, one job at a time; it is asynchronous, so
+ * the panel's ACK never waits for the services (SIA DC-09 ACK timing). A failure inside the services is
+ * logged, never thrown into the receiver (it would stop storing frames).
  */
-import type { CentreStore } from "../store/centre-store.js";
 import type { Logger } from "../logger.js";
 import type { Receiver } from "../receiver/receiver.js";
 import type { ReceiverEvents } from "../receiver/receiver-events.js";
@@ -26,66 +25,57 @@ export interface ReceiverAdapter {
 /** Work done per turn of the event loop before yielding. */
 const SLICE_MS = 10;
 
-export function attachReceiver(receiver: Receiver, centre: CentreStore, services: Services, log: Logger): ReceiverAdapter {
-  const queue: (() => void)[] = [];
-  let scheduled = false;
+/** The one thing the adapter reads from the centre's store: an operator-queue alarm's panel and key. */
+export interface AlarmLookup {
+  readonly alarms: { get(id: number): Promise<{ readonly panel: string; readonly key: string }> };
+}
+
+export function attachReceiver(receiver: Receiver, centre: AlarmLookup, services: Services, log: Logger): ReceiverAdapter {
+  // One job at a time, in the order the receiver reported: each job's transactions commit before the next
+  // starts, so a restore never overtakes its alarm.
+  let tail: Promise<void> = Promise.resolve();
+  let pending = 0;
   let detached = false;
-  let waiters: (() => void)[] = [];
-  const drain = (): void => {
-    scheduled = false;
-    const until = performance.now() + SLICE_MS;
-    while (queue.length > 0 && !detached) {
-      queue.shift()!();
-      if (performance.now() >= until) break;
-    }
-    if (queue.length > 0 && !detached) return schedule();
-    const w = waiters;
-    waiters = [];
-    for (const f of w) f();
-  };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(drain);
-  };
   const guard =
-    <A extends unknown[]>(what: string, fn: (...a: A) => void) =>
+    <A extends unknown[]>(what: string, fn: (...a: A) => Promise<void>) =>
     (...a: A): void => {
-      queue.push(() => {
+      pending++;
+      tail = tail.then(async () => {
         try {
-          fn(...a);
+          if (!detached) await fn(...a);
         } catch (e) {
           log.log("error", `services: ${what} failed`, { error: (e as Error).message });
+        } finally {
+          pending--;
         }
       });
-      schedule();
     };
 
-  const stored = guard("stored", (...[panel, , payload]: ReceiverEvents["stored"]) => {
+  const stored = guard("stored", async (...[panel, , payload]: ReceiverEvents["stored"]) => {
     const now = services.ctx.clock.now();
-    services.tickets.heard(panel, now);
+    await services.tickets.heard(panel, now);
     if ("events" in payload) {
-      for (const e of payload.events) services.intake.event({ panel, code: e.code, qualifier: e.q, area: e.area, zone: e.zone, user: e.user, at: e.at });
-    } else if ("result" in payload) services.remote.onResult(panel, payload.result);
+      for (const e of payload.events) await services.intake.event({ panel, code: e.code, qualifier: e.q, area: e.area, zone: e.zone, user: e.user, at: e.at });
+    } else if ("result" in payload) await services.remote.onResult(panel, payload.result);
   });
 
-  const alarm = guard("alarm", (...[alarmId]: ReceiverEvents["alarm"]) => {
-    const a = centre.alarms.get(alarmId);
-    const installationId = services.installations.byPanel(a.panel);
-    if (installationId !== undefined) services.desk.linkCentreAlarm(installationId, a.key, alarmId);
+  const alarm = guard("alarm", async (...[alarmId]: ReceiverEvents["alarm"]) => {
+    const a = await centre.alarms.get(alarmId);
+    const installationId = await services.installations.byPanel(a.panel);
+    if (installationId !== undefined) await services.desk.linkCentreAlarm(installationId, a.key, alarmId);
   });
 
-  const fault = guard("transmission-fault", (...[f]: ReceiverEvents["transmission-fault"]) => {
-    const installationId = services.installations.byPanel(f.panel);
+  const fault = guard("transmission-fault", async (...[f]: ReceiverEvents["transmission-fault"]) => {
+    const installationId = await services.installations.byPanel(f.panel);
     if (installationId === undefined) return;
-    services.desk.open({ installationId, panel: f.panel, centreAlarmId: f.alarmId, cls: "supervision", key: "transmission-fault", title: "transmission fault: panel not heard", at: f.deadline });
-    services.tickets.transmissionFault(installationId, f.panel, f.deadline);
+    await services.desk.open({ installationId, panel: f.panel, centreAlarmId: f.alarmId, cls: "supervision", key: "transmission-fault", title: "transmission fault: panel not heard", at: f.deadline });
+    await services.tickets.transmissionFault(installationId, f.panel, f.deadline);
   });
 
-  const lost = guard("lost-events", (...[l]: ReceiverEvents["lost-events"]) => {
-    const installationId = services.installations.byPanel(l.panel);
+  const lost = guard("lost-events", async (...[l]: ReceiverEvents["lost-events"]) => {
+    const installationId = await services.installations.byPanel(l.panel);
     if (installationId === undefined) return;
-    services.desk.open({
+    await services.desk.open({
       installationId,
       panel: l.panel,
       centreAlarmId: l.alarmId,
@@ -101,11 +91,11 @@ export function attachReceiver(receiver: Receiver, centre: CentreStore, services
   receiver.on("transmission-fault", fault);
   receiver.on("lost-events", lost);
   return {
-    settled: () => (queue.length === 0 && !scheduled ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    async settled() {
+      while (pending > 0) await tail;
+    },
     detach() {
       detached = true;
-      queue.length = 0;
-      for (const f of waiters.splice(0)) f();
       receiver.off("stored", stored);
       receiver.off("alarm", alarm);
       receiver.off("transmission-fault", fault);

@@ -17,6 +17,7 @@ import { ServicesError, notFound } from "./services-error.js";
 
 export class RemoteSupport {
   private readonly timers = new Map<string, Timer>();
+  private readonly expiring = new Set<Promise<void>>();
   private readonly repo: RemoteCommandRepo;
 
   constructor(
@@ -31,7 +32,7 @@ export class RemoteSupport {
 
   async request(actor: string, installationId: number, input: RemoteRequest): Promise<RemoteCommand> {
     const v = parseInput(RemoteRequest, input);
-    const inst = this.installations.get(installationId);
+    const inst = await this.installations.get(installationId);
     if (!inst.panels.includes(v.panel)) throw new ServicesError("bad-input", `panel ${v.panel} is not on installation ${installationId}`, "panel");
     const now = this.ctx.clock.now();
     const id = randomUUID();
@@ -40,14 +41,14 @@ export class RemoteSupport {
       v.type === "user-add" ? { id, exp, type: v.type, spec: v.spec } : v.type === "user-change" ? { id, exp, type: v.type, user: v.user, code: v.code } : { id, exp, type: v.type, user: v.user };
     const user = v.type === "user-add" ? v.spec.user : v.user;
     // Recorded before sending, so the panel's result can never arrive before its row.
-    inTx(this.ctx.db, () => {
-      this.repo.insert({ id, installationId, panel: v.panel, type: v.type, user, requestedBy: actor, createdAt: now, expiresAt: exp });
-      this.ctx.audit.record({ at: now, actor, action: `remote.${v.type}`, entity: "remote-command", entityId: id, after: this.get(id) });
+    await inTx(this.ctx.db, async () => {
+      await this.repo.insert({ id, installationId, panel: v.panel, type: v.type, user, requestedBy: actor, createdAt: now, expiresAt: exp });
+      await this.ctx.audit.record({ at: now, actor, action: `remote.${v.type}`, entity: "remote-command", entityId: id, after: await this.get(id) });
     });
     try {
       await this.sender.send(v.panel, cmd);
     } catch (e) {
-      this.finish(id, "failed", `not sent: ${(e as Error).message}`, "centre");
+      await this.finish(id, "failed", `not sent: ${(e as Error).message}`, "centre");
       throw new ServicesError("port-failed", `command not sent: ${(e as Error).message}`);
     }
     this.watch(id, exp);
@@ -55,25 +56,25 @@ export class RemoteSupport {
   }
 
   /** The panel's result (an uplink `result`), matched by command id and panel. */
-  onResult(panel: string, r: CommandResult): RemoteCommand | undefined {
-    const row = this.repo.get(r.id);
+  async onResult(panel: string, r: CommandResult): Promise<RemoteCommand | undefined> {
+    const row = await this.repo.get(r.id);
     if (!row || row.panel !== panel || row.state !== "sent") return undefined;
     return this.finish(r.id, r.ok ? "ok" : "failed", r.ok ? null : (r.error ?? "refused by the panel"), `panel:${panel}`);
   }
 
-  get(id: string): RemoteCommand {
-    const c = this.repo.get(id);
+  async get(id: string): Promise<RemoteCommand> {
+    const c = await this.repo.get(id);
     if (!c) throw notFound(`remote command ${id}`);
     return c;
   }
 
-  list(installationId: number): RemoteCommand[] {
-    return this.repo.list(installationId);
+  async list(installationId: number): Promise<RemoteCommand[]> {
+    return await this.repo.list(installationId);
   }
 
   /** After a restart: expire what is overdue, watch the rest. */
-  start(): void {
-    for (const c of this.repo.waiting()) this.watch(c.id, c.expiresAt);
+  async start(): Promise<void> {
+    for (const c of await this.repo.waiting()) this.watch(c.id, c.expiresAt);
   }
 
   stop(): void {
@@ -86,18 +87,30 @@ export class RemoteSupport {
       id,
       this.ctx.clock.schedule(exp - this.ctx.clock.now(), () => {
         this.timers.delete(id);
-        if (this.repo.get(id)?.state === "sent") this.finish(id, "expired", "no result from the panel before the command expired", "system");
+        const job = this.expire(id)
+          .catch((e: unknown) => void this.ctx.events.emit("failed", "remote-command-expiry", e))
+          .finally(() => this.expiring.delete(job));
+        this.expiring.add(job);
       }),
     );
   }
 
-  private finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): RemoteCommand {
-    const after = inTx(this.ctx.db, () => {
-      const before = this.get(id);
+  private async expire(id: string): Promise<void> {
+    if ((await this.repo.get(id))?.state === "sent") await this.finish(id, "expired", "no result from the panel before the command expired", "system");
+  }
+
+  /** Resolves once no expiry is being written (tests: after advancing the clock). */
+  async idle(): Promise<void> {
+    while (this.expiring.size > 0) await Promise.all(this.expiring);
+  }
+
+  private async finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): Promise<RemoteCommand> {
+    const after = await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
       const now = this.ctx.clock.now();
-      this.repo.finish(id, state, error, now);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: `remote.${state}`, entity: "remote-command", entityId: id, before, after });
+      await this.repo.finish(id, state, error, now);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: `remote.${state}`, entity: "remote-command", entityId: id, before, after });
       return after;
     });
     this.timers.get(id)?.cancel();

@@ -11,13 +11,13 @@ const Ok = z.strictObject({ ok: z.literal(true) });
 export function authRoutes(fastify: FastifyInstance, s: Services): void {
   const app = typed(fastify);
   app.post("/api/login", { config: { public: true }, schema: { body: LoginInput, response: { 200: SessionBody } } }, async (req, reply) => {
-    const { token, session } = s.operators.login(req.body);
+    const { token, session } = await s.operators.login(req.body);
     const maxAge = Math.max(0, Math.floor((session.expiresAt - s.ctx.clock.now()) / 1000));
     reply.header("set-cookie", `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/api; Max-Age=${maxAge}`);
     return { token, ...session };
   });
   app.post("/api/logout", { config: { role: "operator" }, schema: { response: { 200: Ok } } }, async (req, reply) => {
-    s.operators.logout(tokenOf(req)!);
+    await s.operators.logout(tokenOf(req)!);
     reply.header("set-cookie", `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/api; Max-Age=0`);
     return { ok: true as const };
   });

@@ -59,11 +59,11 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   const handling = new AlarmHandling(s.ctx, s.desk);
   const op = { role: "operator" as const };
 
-  const item = (incident: Incident): QueueItem => {
+  const item = async (incident: Incident): Promise<QueueItem> => {
     const ev = keyEvent(incident.key);
     const def = ev.code === null ? undefined : eventDef(ev.code);
-    const inst = s.installations.get(incident.installationId);
-    const t = handling.takeOf(incident.id);
+    const inst = await s.installations.get(incident.installationId);
+    const t = await handling.takeOf(incident.id);
     const priority = def?.priority ?? (incident.cls === "arm-schedule" ? Priority.OpenClose : Priority.Urgent);
     return {
       incident,
@@ -80,15 +80,12 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   app.post("/api/incidents/:id/take", { config: op, schema: { params: Id, response: { 200: TakeBody } } }, async (req) => handling.take(who(req).username, req.params.id));
 
   app.get("/api/queue", { config: op, schema: { response: { 200: z.array(QueueItem) } } }, async () =>
-    s.desk
-      .queue()
-      .map(item)
-      .sort((a, b) => a.priority - b.priority || a.incident.openedAt - b.incident.openedAt || a.incident.id - b.incident.id),
+    (await Promise.all((await s.desk.queue()).map(item))).sort((a, b) => a.priority - b.priority || a.incident.openedAt - b.incident.openedAt || a.incident.id - b.incident.id),
   );
 
   app.get("/api/installations/:id/history", { config: op, schema: { params: Id, response: { 200: z.array(QueueItem) } } }, async (req) => {
-    s.installations.get(req.params.id);
-    return s.desk.book.list({ installationId: req.params.id }).reverse().slice(0, 200).map(item);
+    await s.installations.get(req.params.id);
+    return Promise.all((await s.desk.book.list({ installationId: req.params.id })).reverse().slice(0, 200).map(item));
   });
 
   app.get(
@@ -97,16 +94,15 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
     async (req) => {
       const now = s.ctx.clock.now();
       const onDuty = (
-        s.ctx.db
-          .prepare("SELECT s.username, o.role, MIN(s.created_at) AS since, MAX(s.expires_at) AS until FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.expires_at > ? AND o.disabled = 0 GROUP BY s.username ORDER BY s.username")
-          .all(now) as { username: string; role: Role; since: number; until: number }[]
+        (await s.ctx.db.all<{ username: string; role: Role; since: number; until: number }>("SELECT s.username, o.role, MIN(s.created_at) AS since, MAX(s.expires_at) AS until FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.expires_at > ? AND o.disabled = 0 GROUP BY s.username ORDER BY s.username", now))
       ).map((r) => ({ ...r }));
-      const open = s.desk.queue();
+      const open = await s.desk.queue();
+      const names = new Map((await s.installations.list()).map((i) => [i.id, i.name]));
       const openTasks = open
-        .flatMap((i) => i.tasks.filter((t) => t.state === "open" || t.state === "in-progress").map((task) => ({ task, incidentTitle: i.title, installation: s.installations.get(i.installationId).name, waitingMs: Math.max(0, now - i.openedAt) })))
+        .flatMap((i) => i.tasks.filter((t) => t.state === "open" || t.state === "in-progress").map((task) => ({ task, incidentTitle: i.title, installation: names.get(i.installationId) ?? "", waitingMs: Math.max(0, now - i.openedAt) })))
         .sort((a, b) => b.waitingMs - a.waitingMs);
       const lateArm = open.filter((i) => i.cls === "arm-schedule");
-      const f = handling.figure(now - req.query.windowMs, now + 1, now);
+      const f = await handling.figure(now - req.query.windowMs, now + 1, now);
       return { onDuty, openTasks, lateArm, handling: { ...f, missed: [...f.missed] } };
     },
   );

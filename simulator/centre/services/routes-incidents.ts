@@ -31,9 +31,9 @@ export function incidentRoutes(fastify: FastifyInstance, s: Services): void {
     },
     async (req) => {
       // What was in force when the alarm came, whatever has changed since.
-      const inc = s.desk.get(req.params.id);
-      const plan = inc.planVersion === null ? undefined : s.desk.plans.version(inc.installationId, inc.planVersion);
-      const contacts = inc.contactsVersion === null ? undefined : s.installations.documents.version(inc.installationId, "contacts", inc.contactsVersion, Contacts);
+      const inc = await s.desk.get(req.params.id);
+      const plan = inc.planVersion === null ? undefined : await s.desk.plans.version(inc.installationId, inc.planVersion);
+      const contacts = inc.contactsVersion === null ? undefined : await s.installations.documents.version(inc.installationId, "contacts", inc.contactsVersion, Contacts);
       return { planVersion: inc.planVersion, plan: plan?.body ?? null, contactsVersion: inc.contactsVersion, contacts: contacts?.body ?? null };
     },
   );

@@ -37,19 +37,19 @@ export function installationRoutes(fastify: FastifyInstance, s: Services): void 
     reg.setContacts(who(req).username, req.params.id, req.body),
   );
   app.get("/api/installations/:id/contacts", { config: op, schema: { params: Id, querystring: At, response: { 200: Versioned(Contacts) } } }, async (req) => {
-    const v = reg.contactsAt(req.params.id, req.query.at ?? s.ctx.clock.now());
+    const v = await reg.contactsAt(req.params.id, req.query.at ?? s.ctx.clock.now());
     if (!v) throw notFound(`contact list for installation ${req.params.id}`);
     return v;
   });
   app.put("/api/installations/:id/caller-password", { config: sup, schema: { params: Id, body: z.strictObject({ password: CallerPassword }), response: { 200: Ok } } }, async (req) => {
-    reg.setCallerPassword(who(req).username, req.params.id, req.body.password);
+    await reg.setCallerPassword(who(req).username, req.params.id, req.body.password);
     return { ok: true as const };
   });
   app.put("/api/installations/:id/plan", { config: sup, schema: { params: Id, body: ActionPlan, response: { 200: Versioned(ActionPlan) } } }, async (req) =>
     s.desk.plans.set(who(req).username, req.params.id, req.body),
   );
   app.get("/api/installations/:id/plan", { config: op, schema: { params: Id, querystring: At, response: { 200: Versioned(ActionPlan) } } }, async (req) => {
-    const v = s.desk.plans.at(req.params.id, req.query.at ?? s.ctx.clock.now());
+    const v = await s.desk.plans.at(req.params.id, req.query.at ?? s.ctx.clock.now());
     if (!v) throw notFound(`action plan for installation ${req.params.id} (the default plan applies)`);
     return v;
   });
@@ -57,7 +57,7 @@ export function installationRoutes(fastify: FastifyInstance, s: Services): void 
     s.arm.setSchedule(who(req).username, req.params.id, req.body),
   );
   app.get("/api/installations/:id/schedule", { config: op, schema: { params: Id, querystring: At, response: { 200: Versioned(Schedule) } } }, async (req) => {
-    const v = s.arm.scheduleAt(req.params.id, req.query.at ?? s.ctx.clock.now());
+    const v = await s.arm.scheduleAt(req.params.id, req.query.at ?? s.ctx.clock.now());
     if (!v) throw notFound(`schedule for installation ${req.params.id}`);
     return v;
   });
@@ -73,7 +73,7 @@ export function installationRoutes(fastify: FastifyInstance, s: Services): void 
   app.post("/api/installations/:id/test-notices", { config: op, schema: { params: Id, body: TestNoticeInput, response: { 200: TestNotice } } }, async (req) =>
     s.notices.announce(who(req).username, req.params.id, req.body),
   );
-  app.get("/api/installations/:id/test-notices", { config: op, schema: { params: Id, response: { 200: z.array(TestNotice) } } }, async (req) => (reg.get(req.params.id), s.notices.list(req.params.id)));
+  app.get("/api/installations/:id/test-notices", { config: op, schema: { params: Id, response: { 200: z.array(TestNotice) } } }, async (req) => (await reg.get(req.params.id), await s.notices.list(req.params.id)));
   app.delete("/api/test-notices/:id", { config: op, schema: { params: Id, response: { 200: TestNotice } } }, async (req) => s.notices.cancel(who(req).username, req.params.id));
 
   app.get(
@@ -87,8 +87,8 @@ export function installationRoutes(fastify: FastifyInstance, s: Services): void 
       },
     },
     async (req, reply) => {
-      reg.get(req.params.id);
-      const r = installationReport(s.desk.book, req.params.id, req.query.from, req.query.to);
+      await reg.get(req.params.id);
+      const r = await installationReport(s.desk.book, req.params.id, req.query.from, req.query.to);
       if (req.query.format === "json") return r;
       reply.type("text/csv; charset=utf-8").serializer((x: unknown) => String(x));
       return reportCsv(r);

@@ -9,15 +9,17 @@ import type { Incident } from "./incident-schema.js";
 import type { Services } from "./services.js";
 
 export function queueStreamRoutes(app: FastifyInstance, s: Services, clock: Clock, keepAliveMs: number): void {
-  app.get("/api/queue/stream", { config: { role: "operator" } }, (req, reply) => {
+  app.get("/api/queue/stream", { config: { role: "operator" } }, async (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send("snapshot", s.desk.queue());
+    send("snapshot", await s.desk.queue());
     const onIncident = (i: Incident) => send("incident", i);
-    const onTicket = (id: number) => send("ticket", s.tickets.get(id));
-    const onCommand = (id: string) => send("command", s.remote.get(id));
+    // Read after the commit that announced it; a read that fails (the database is away) skips this update,
+    // and the console's next snapshot carries it.
+    const onTicket = (id: number) => void s.tickets.get(id).then((t) => send("ticket", t), (e: unknown) => s.ctx.events.emit("failed", "queue-stream", e));
+    const onCommand = (id: string) => void s.remote.get(id).then((c) => send("command", c), (e: unknown) => s.ctx.events.emit("failed", "queue-stream", e));
     s.ctx.events.on("incident", onIncident);
     s.ctx.events.on("ticket", onTicket);
     s.ctx.events.on("command", onCommand);

@@ -13,6 +13,6 @@ export function remoteRoutes(fastify: FastifyInstance, s: Services): void {
   app.post("/api/installations/:id/remote-commands", { config: op, schema: { params: Id, body: RemoteRequest, response: { 200: RemoteCommand } } }, async (req) =>
     s.remote.request(who(req).username, req.params.id, req.body),
   );
-  app.get("/api/installations/:id/remote-commands", { config: op, schema: { params: Id, response: { 200: z.array(RemoteCommand) } } }, async (req) => (s.installations.get(req.params.id), s.remote.list(req.params.id)));
+  app.get("/api/installations/:id/remote-commands", { config: op, schema: { params: Id, response: { 200: z.array(RemoteCommand) } } }, async (req) => (await s.installations.get(req.params.id), await s.remote.list(req.params.id)));
   app.get("/api/remote-commands/:id", { config: op, schema: { params: z.strictObject({ id: z.string().max(64) }), response: { 200: RemoteCommand } } }, async (req) => s.remote.get(req.params.id));
 }

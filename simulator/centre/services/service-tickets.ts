@@ -27,10 +27,20 @@ export class ServiceTickets implements EventListener {
   ) {
     this.persist = { ...DEFAULT_PERSIST_MS, ...persistMs };
     this.repo = new TicketRepo(ctx.db);
-    this.loop = new CheckLoop(clock, () => this.check(), (now) => {
-      const waiting = this.repo.faultsWithoutTicket();
+    this.loop = new CheckLoop(
+      clock,
+      async () => await this.check(),
+      async (now) => {
+      const waiting = await this.repo.faultsWithoutTicket();
       return waiting.length === 0 ? undefined : Math.min(...waiting.map((f) => f.since + this.persist[f.fault])) - now;
-    });
+      },
+      (e) => this.ctx.events.emit("failed", "ticket-timer", e),
+    );
+  }
+
+  /** Resolves once no check is under way (tests: after advancing the clock). */
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   start(): void {
@@ -41,83 +51,83 @@ export class ServiceTickets implements EventListener {
     this.loop.stop();
   }
 
-  onEvent(installationId: number, e: PanelEvent): void {
+  async onEvent(installationId: number, e: PanelEvent): Promise<void> {
     const kind = faultKind(e.code);
     if (!kind) return;
-    if (e.qualifier === Qualifier.Restore) this.restored(e.panel, eventKey(e), e.at);
-    else this.present(installationId, e.panel, kind, eventKey(e), describe(e), e.at);
+    if (e.qualifier === Qualifier.Restore) await this.restored(e.panel, eventKey(e), e.at);
+    else await this.present(installationId, e.panel, kind, eventKey(e), describe(e), e.at);
   }
 
   /** The receiver's transmission supervision found the panel silent past its reporting time. */
-  transmissionFault(installationId: number, panel: string, at: number): void {
-    this.present(installationId, panel, "supervision", TRANSMISSION_KEY, "transmission fault: panel not heard within its reporting time", at);
+  async transmissionFault(installationId: number, panel: string, at: number): Promise<void> {
+    await this.present(installationId, panel, "supervision", TRANSMISSION_KEY, "transmission fault: panel not heard within its reporting time", at);
   }
 
   /** Any traffic from the panel restores a transmission fault. */
-  heard(panel: string, at: number): void {
-    this.restored(panel, TRANSMISSION_KEY, at);
+  async heard(panel: string, at: number): Promise<void> {
+    await this.restored(panel, TRANSMISSION_KEY, at);
   }
 
-  list(state?: "open" | "closed"): Ticket[] {
-    return this.repo.list(state);
+  async list(state?: "open" | "closed"): Promise<Ticket[]> {
+    return await this.repo.list(state);
   }
 
-  get(id: number): Ticket {
-    const t = this.repo.get(id);
+  async get(id: number): Promise<Ticket> {
+    const t = await this.repo.get(id);
     if (!t) throw notFound(`ticket ${id}`);
     return t;
   }
 
-  close(actor: string, id: number, note?: string): Ticket {
-    return this.closeTicket(id, actor, "by-hand", note);
+  async close(actor: string, id: number, note?: string): Promise<Ticket> {
+    return await this.closeTicket(id, actor, "by-hand", note);
   }
 
-  setRoute(actor: string, id: number, route: Ticket["route"]): Ticket {
-    return inTx(this.ctx.db, () => {
-      const before = this.get(id);
-      this.repo.setRoute(id, route);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "ticket.route", entity: "ticket", entityId: id, before, after });
+  async setRoute(actor: string, id: number, route: Ticket["route"]): Promise<Ticket> {
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
+      await this.repo.setRoute(id, route);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "ticket.route", entity: "ticket", entityId: id, before, after });
       return after;
     });
   }
 
   /** Opens a ticket for every fault present past its persistence time. */
-  check(): void {
+  async check(): Promise<void> {
     const now = this.clock.now();
-    for (const f of this.repo.faultsWithoutTicket()) {
+    for (const f of await this.repo.faultsWithoutTicket()) {
       if (f.since + this.persist[f.fault] > now) continue;
-      const id = inTx(this.ctx.db, () => {
+      const id = await inTx(this.ctx.db, async () => {
         // Another process on the same file may have opened it since the read above.
-        if (!this.repo.faultWaiting(f.id)) return null;
-        const ticket = this.repo.openTicket(f, DEFAULT_ROUTE[f.fault], now);
-        this.ctx.audit.record({ at: now, actor: "system", action: "ticket.open", entity: "ticket", entityId: ticket, after: this.get(ticket) });
+        if (!await this.repo.faultWaiting(f.id)) return null;
+        const ticket = await this.repo.openTicket(f, DEFAULT_ROUTE[f.fault], now);
+        await this.ctx.audit.record({ at: now, actor: "system", action: "ticket.open", entity: "ticket", entityId: ticket, after: await this.get(ticket) });
         return ticket;
       });
       if (id !== null) this.ctx.events.emit("ticket", id);
     }
   }
 
-  private present(installationId: number, panel: string, kind: FaultKind, key: string, title: string, at: number): void {
-    const inserted = inTx(this.ctx.db, () => this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
-    if (inserted) this.loop.replan();
+  private async present(installationId: number, panel: string, kind: FaultKind, key: string, title: string, at: number): Promise<void> {
+    const inserted = await inTx(this.ctx.db, async () => await this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
+    if (inserted) await this.loop.replan();
   }
 
-  private restored(panel: string, key: string, at: number): void {
-    const f = inTx(this.ctx.db, () => this.repo.faultRestored(panel, key, at));
+  private async restored(panel: string, key: string, at: number): Promise<void> {
+    const f = await inTx(this.ctx.db, async () => await this.repo.faultRestored(panel, key, at));
     if (!f) return;
-    if (f.ticketId !== null && this.get(f.ticketId).state === "open") this.closeTicket(f.ticketId, "system", "restored");
-    this.loop.replan();
+    if (f.ticketId !== null && (await this.get(f.ticketId)).state === "open") await this.closeTicket(f.ticketId, "system", "restored");
+    await this.loop.replan();
   }
 
-  private closeTicket(id: number, actor: string, reason: "restored" | "by-hand", note?: string): Ticket {
-    const after = inTx(this.ctx.db, () => {
-      const before = this.get(id);
+  private async closeTicket(id: number, actor: string, reason: "restored" | "by-hand", note?: string): Promise<Ticket> {
+    const after = await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
       if (before.state !== "open") throw new ServicesError("conflict", `ticket ${id} is closed`);
       const now = this.ctx.clock.now();
-      this.repo.close(id, now, actor, reason);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: `ticket.close`, entity: "ticket", entityId: id, before, after: { ...after, note: note ?? null } });
+      await this.repo.close(id, now, actor, reason);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: `ticket.close`, entity: "ticket", entityId: id, before, after: { ...after, note: note ?? null } });
       return after;
     });
     this.ctx.events.emit("ticket", id);

@@ -2,12 +2,12 @@
 import { EventEmitter } from "node:events";
 import type { Clock } from "../../../protocol/clock.js";
 import { AuditLog } from "./audit-log.js";
-import { migrateServices, type Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./secret-hash.js";
 import type { ServicesEventMap } from "./services-events.js";
 
 export interface ServicesContext {
-  readonly db: Db;
+  readonly db: ServicesDb;
   readonly clock: Clock;
   readonly audit: AuditLog;
   /** scrypt cost for new password hashes (tests pass TEST_SCRYPT). */
@@ -16,14 +16,13 @@ export interface ServicesContext {
   readonly events: EventEmitter<ServicesEventMap>;
 }
 
-/** Migrates the services' schema on `db` (the centre's own SQLite file, or ":memory:" in tests). */
-export function servicesContext(db: Db, clock: Clock, scrypt: ScryptParams = DEFAULT_SCRYPT): ServicesContext {
-  migrateServices(db, undefined, clock.now());
-  db.pragma("foreign_keys = ON");
+/** Migrates the services' schema on `db` (the centre's own store: SQLite or PostgreSQL). */
+export async function servicesContext(db: ServicesDb, clock: Clock, scrypt: ScryptParams = DEFAULT_SCRYPT): Promise<ServicesContext> {
+  await db.migrate(clock.now());
   return { db, clock, audit: new AuditLog(db), scrypt, events: new EventEmitter<ServicesEventMap>() };
 }
 
-/** Runs `fn` as one immediate transaction: all of an action and its audit, or nothing. */
-export function inTx<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
+/** Runs `fn` as one write transaction: all of an action and its audit, or nothing (services-db.ts). */
+export async function inTx<T>(db: ServicesDb, fn: () => Promise<T>): Promise<T> {
+  return await db.tx(fn);
 }

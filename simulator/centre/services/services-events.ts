@@ -8,4 +8,6 @@ export interface ServicesEventMap {
   ticket: [ticketId: number];
   /** A remote-support command changed state. */
   command: [commandId: string];
+  /** Work the services do by themselves (a timer's round, a reaction to the receiver) failed; it is retried or logged. */
+  failed: [what: string, error: unknown];
 }

@@ -15,7 +15,7 @@ import { Installations } from "./installations.js";
 import { Operators, type OperatorOptions } from "./operators.js";
 import type { ScryptParams } from "./secret-hash.js";
 import { servicesContext, type ServicesContext } from "./services-context.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 import { TestNotices } from "./test-notices.js";
 
 export interface ServicesOptions {
@@ -33,7 +33,6 @@ export interface AllPorts extends ServicePorts {
 }
 
 export class Services {
-  readonly ctx: ServicesContext;
   readonly installations: Installations;
   readonly desk: IncidentDesk;
   readonly notices: TestNotices;
@@ -44,8 +43,16 @@ export class Services {
   readonly remote: RemoteSupport;
   readonly tickets: ServiceTickets;
 
-  constructor(db: Db, clock: Clock, readonly ports: AllPorts, opts: ServicesOptions = {}) {
-    this.ctx = servicesContext(db, clock, opts.scrypt);
+  /** Migrates the services' schema on `db`, then wires every service over it. */
+  static async open(db: ServicesDb, clock: Clock, ports: AllPorts, opts: ServicesOptions = {}): Promise<Services> {
+    return new Services(await servicesContext(db, clock, opts.scrypt), ports, opts);
+  }
+
+  private constructor(
+    readonly ctx: ServicesContext,
+    readonly ports: AllPorts,
+    opts: ServicesOptions,
+  ) {
     this.installations = new Installations(this.ctx);
     this.desk = new IncidentDesk(this.ctx, this.installations, ports);
     this.notices = new TestNotices(this.ctx);
@@ -60,10 +67,15 @@ export class Services {
   }
 
   /** Starts the timers (arm/disarm deadlines, ticket persistence). */
-  start(): void {
+  async start(): Promise<void> {
     this.arm.start();
-    this.remote.start();
+    await this.remote.start();
     this.tickets.start();
+  }
+
+  /** Resolves once the timers' work in hand is written (tests: after advancing a fake clock). */
+  async settled(): Promise<void> {
+    await Promise.all([this.arm.idle(), this.tickets.idle(), this.remote.idle(), this.desk.idle()]);
   }
 
   stop(): void {

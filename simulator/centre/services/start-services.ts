@@ -5,15 +5,17 @@
  */
 import type { Logger as PinoLogger } from "pino";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
-import type { CentreStore } from "../store/centre-store.js";
+import type { CentreStorePort } from "../store-pg/port.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { Receiver } from "../receiver/receiver.js";
 import { startServicesApi, type RunningServicesApi, type ServicesApiOptions } from "./http-api.js";
 import { attachReceiver } from "./receiver-adapter.js";
+import { servicesDbOf } from "./services-db-of.js";
 import { Services, type AllPorts, type ServicesOptions } from "./services.js";
 
 export interface StartServicesOptions extends ServicesOptions {
-  readonly centre: CentreStore;
+  /** The centre's store: the services' tables go into the same database (services-db-of.ts). */
+  readonly centre: CentreStorePort;
   readonly receiver?: Receiver;
   readonly ports: AllPorts;
   readonly clock?: Clock;
@@ -34,10 +36,12 @@ export interface RunningServices {
 
 export async function startServices(o: StartServicesOptions): Promise<RunningServices> {
   const clock = o.clock ?? unrefSystemClock;
-  const services = new Services(o.centre.db, clock, o.ports, o);
-  if (o.bootstrapAdmin && services.operators.list().length === 0) services.operators.create("bootstrap", { ...o.bootstrapAdmin, role: "admin" });
-  const adapter = o.receiver ? attachReceiver(o.receiver, o.centre, services, o.log ?? silentLogger) : undefined;
-  services.start();
+  const services = await Services.open(servicesDbOf(o.centre), clock, o.ports, o);
+  const log = o.log ?? silentLogger;
+  services.ctx.events.on("failed", (what, e) => log.log("error", `services: ${what} failed`, { error: (e as Error).message }));
+  if (o.bootstrapAdmin && (await services.operators.list()).length === 0) await services.operators.create("bootstrap", { ...o.bootstrapAdmin, role: "admin" });
+  const adapter = o.receiver ? attachReceiver(o.receiver, o.centre, services, log) : undefined;
+  await services.start();
   const api = await startServicesApi(services, {
     clock,
     ...(o.host !== undefined ? { host: o.host } : {}),
@@ -51,7 +55,7 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
     async stop() {
       await api.close();
       adapter?.detach();
-      services.stop();
+      await services.stop();
     },
   };
 }

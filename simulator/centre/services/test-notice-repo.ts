@@ -1,6 +1,6 @@
 /** Test-notice rows: the one place their SQL lives; runs inside the caller's transaction. */
 import { camelRow } from "./camel-row.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 import { TestNotice } from "./test-notice-schema.js";
 
 interface Row {
@@ -16,35 +16,31 @@ interface Row {
 }
 
 export class TestNoticeRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
-  insert(n: Omit<TestNotice, "id" | "cancelledAt">): number {
+  async insert(n: Omit<TestNotice, "id" | "cancelledAt">): Promise<number> {
     return Number(
-      this.db
-        .prepare("INSERT INTO svc_test_notices (installation_id, starts_at, ends_at, zones, classes, announced_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(n.installationId, n.start, n.end, n.zones ? JSON.stringify(n.zones) : null, n.classes ? JSON.stringify(n.classes) : null, n.announcedBy, n.createdAt).lastInsertRowid,
+      (await this.db.insert("INSERT INTO svc_test_notices (installation_id, starts_at, ends_at, zones, classes, announced_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", n.installationId, n.start, n.end, n.zones ? JSON.stringify(n.zones) : null, n.classes ? JSON.stringify(n.classes) : null, n.announcedBy, n.createdAt)),
     );
   }
 
-  cancel(id: number, at: number): void {
-    this.db.prepare("UPDATE svc_test_notices SET cancelled_at = ? WHERE id = ?").run(at, id);
+  async cancel(id: number, at: number): Promise<void> {
+    await this.db.run("UPDATE svc_test_notices SET cancelled_at = ? WHERE id = ?", at, id);
   }
 
-  get(id: number): TestNotice | undefined {
-    const r = this.db.prepare("SELECT * FROM svc_test_notices WHERE id = ?").get(id) as Row | undefined;
+  async get(id: number): Promise<TestNotice | undefined> {
+    const r = await this.db.get<Row>("SELECT * FROM svc_test_notices WHERE id = ?", id);
     return r && toNotice(r);
   }
 
   /** Windows open at `at`: start <= at < end, and not cancelled at or before `at`. */
-  active(installationId: number, at: number): TestNotice[] {
-    const rows = this.db
-      .prepare("SELECT * FROM svc_test_notices WHERE installation_id = ? AND starts_at <= ? AND ends_at > ? AND (cancelled_at IS NULL OR cancelled_at > ?) ORDER BY id")
-      .all(installationId, at, at, at) as Row[];
+  async active(installationId: number, at: number): Promise<TestNotice[]> {
+    const rows = await this.db.all<Row>("SELECT * FROM svc_test_notices WHERE installation_id = ? AND starts_at <= ? AND ends_at > ? AND (cancelled_at IS NULL OR cancelled_at > ?) ORDER BY id", installationId, at, at, at);
     return rows.map(toNotice);
   }
 
-  list(installationId: number): TestNotice[] {
-    return (this.db.prepare("SELECT * FROM svc_test_notices WHERE installation_id = ? ORDER BY starts_at, id").all(installationId) as Row[]).map(toNotice);
+  async list(installationId: number): Promise<TestNotice[]> {
+    return (await this.db.all<Row>("SELECT * FROM svc_test_notices WHERE installation_id = ? ORDER BY starts_at, id", installationId)).map(toNotice);
   }
 }
 

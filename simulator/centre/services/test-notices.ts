@@ -18,50 +18,50 @@ export class TestNotices {
     this.repo = new TestNoticeRepo(ctx.db);
   }
 
-  announce(actor: string, installationId: number, input: TestNoticeInput): TestNotice {
+  async announce(actor: string, installationId: number, input: TestNoticeInput): Promise<TestNotice> {
     const v = parseInput(TestNoticeInput, input);
     const now = this.ctx.clock.now();
     if (v.start + v.durationMs <= now) throw new ServicesError("bad-input", "the test window is already over", "start");
-    return inTx(this.ctx.db, () => {
-      if (!new InstallationRepo(this.ctx.db).exists(installationId)) throw notFound(`installation ${installationId}`);
-      const id = this.repo.insert({ installationId, start: v.start, end: v.start + v.durationMs, zones: v.zones ?? null, classes: v.classes ?? null, announcedBy: actor, createdAt: now });
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: "test-notice.announce", entity: "test-notice", entityId: id, after });
+    return await inTx(this.ctx.db, async () => {
+      if (!await new InstallationRepo(this.ctx.db).exists(installationId)) throw notFound(`installation ${installationId}`);
+      const id = await this.repo.insert({ installationId, start: v.start, end: v.start + v.durationMs, zones: v.zones ?? null, classes: v.classes ?? null, announcedBy: actor, createdAt: now });
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: "test-notice.announce", entity: "test-notice", entityId: id, after });
       return after;
     });
   }
 
   /** Ends a window early. */
-  cancel(actor: string, id: number): TestNotice {
-    return inTx(this.ctx.db, () => {
-      const before = this.get(id);
+  async cancel(actor: string, id: number): Promise<TestNotice> {
+    return await inTx(this.ctx.db, async () => {
+      const before = await this.get(id);
       const now = this.ctx.clock.now();
       if (before.cancelledAt !== null || before.end <= now) throw new ServicesError("conflict", `test notice ${id} is over`);
-      this.repo.cancel(id, now);
-      const after = this.get(id);
-      this.ctx.audit.record({ at: now, actor, action: "test-notice.cancel", entity: "test-notice", entityId: id, before, after });
+      await this.repo.cancel(id, now);
+      const after = await this.get(id);
+      await this.ctx.audit.record({ at: now, actor, action: "test-notice.cancel", entity: "test-notice", entityId: id, before, after });
       return after;
     });
   }
 
-  get(id: number): TestNotice {
-    const n = this.repo.get(id);
+  async get(id: number): Promise<TestNotice> {
+    const n = await this.repo.get(id);
     if (!n) throw notFound(`test notice ${id}`);
     return n;
   }
 
   /** Windows open at `at` (start <= at < end, not cancelled before `at`). */
-  active(installationId: number, at: number): TestNotice[] {
-    return this.repo.active(installationId, at);
+  async active(installationId: number, at: number): Promise<TestNotice[]> {
+    return await this.repo.active(installationId, at);
   }
 
-  list(installationId: number): TestNotice[] {
-    return this.repo.list(installationId);
+  async list(installationId: number): Promise<TestNotice[]> {
+    return await this.repo.list(installationId);
   }
 
   /** The notice that makes this alarm a test, if any: in the window, and in its zones and classes. */
-  covering(installationId: number, alarm: { cls: ServiceClass; zone?: number | undefined }, at: number): TestNotice | undefined {
-    return this.active(installationId, at).find(
+  async covering(installationId: number, alarm: { cls: ServiceClass; zone?: number | undefined }, at: number): Promise<TestNotice | undefined> {
+    return (await this.active(installationId, at)).find(
       (n) => (n.classes === null || n.classes.includes(alarm.cls)) && (n.zones === null || (alarm.zone !== undefined && n.zones.includes(alarm.zone))),
     );
   }

@@ -1,7 +1,7 @@
 /** Fault and ticket rows: the one place their SQL lives; runs inside the caller's transaction. */
 import type { FaultKind, TicketRoute } from "./fault-kind.js";
 import { camelRow } from "./camel-row.js";
-import type { Db } from "./services-db.js";
+import type { ServicesDb } from "./services-db.js";
 import type { Ticket } from "./ticket-schema.js";
 
 interface TicketRow {
@@ -34,60 +34,56 @@ export interface PresentFault {
 type FaultRow = Pick<TicketRow, "id" | "installation_id" | "panel" | "fault" | "key" | "title"> & { since: number };
 
 export class TicketRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ServicesDb) {}
 
   /** Records a fault as present unless it already is; true when recorded now. */
-  faultPresent(f: Omit<PresentFault, "id">): boolean {
+  async faultPresent(f: Omit<PresentFault, "id">): Promise<boolean> {
     return (
-      this.db
-        .prepare("INSERT INTO svc_faults (installation_id, panel, fault, key, title, since) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (panel, key) WHERE restored_at IS NULL DO NOTHING")
-        .run(f.installationId, f.panel, f.fault, f.key, f.title, f.since).changes > 0
+      (await this.db.run("INSERT INTO svc_faults (installation_id, panel, fault, key, title, since) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (panel, key) WHERE restored_at IS NULL DO NOTHING", f.installationId, f.panel, f.fault, f.key, f.title, f.since)) > 0
     );
   }
 
   /** Marks the present fault restored; returns its ticket (if any), or undefined when none was present. */
-  faultRestored(panel: string, key: string, at: number): { ticketId: number | null } | undefined {
-    const f = this.db.prepare("SELECT id, ticket_id FROM svc_faults WHERE panel = ? AND key = ? AND restored_at IS NULL").get(panel, key) as { id: number; ticket_id: number | null } | undefined;
+  async faultRestored(panel: string, key: string, at: number): Promise<{ ticketId: number | null } | undefined> {
+    const f = await this.db.get<{ id: number; ticket_id: number | null }>("SELECT id, ticket_id FROM svc_faults WHERE panel = ? AND key = ? AND restored_at IS NULL", panel, key);
     if (!f) return undefined;
-    this.db.prepare("UPDATE svc_faults SET restored_at = ? WHERE id = ?").run(at, f.id);
+    await this.db.run("UPDATE svc_faults SET restored_at = ? WHERE id = ?", at, f.id);
     return { ticketId: f.ticket_id };
   }
 
-  faultsWithoutTicket(): PresentFault[] {
-    const rows = this.db.prepare("SELECT id, installation_id, panel, fault, key, title, since FROM svc_faults WHERE restored_at IS NULL AND ticket_id IS NULL").all() as FaultRow[];
+  async faultsWithoutTicket(): Promise<PresentFault[]> {
+    const rows = await this.db.all<FaultRow>("SELECT id, installation_id, panel, fault, key, title, since FROM svc_faults WHERE restored_at IS NULL AND ticket_id IS NULL");
     return rows.map(camelRow);
   }
 
   /** Still present and still without a ticket. */
-  faultWaiting(id: number): boolean {
-    return this.db.prepare("SELECT 1 FROM svc_faults WHERE id = ? AND restored_at IS NULL AND ticket_id IS NULL").get(id) !== undefined;
+  async faultWaiting(id: number): Promise<boolean> {
+    return (await this.db.get("SELECT 1 FROM svc_faults WHERE id = ? AND restored_at IS NULL AND ticket_id IS NULL", id)) !== undefined;
   }
 
-  openTicket(f: PresentFault, route: TicketRoute, at: number): number {
+  async openTicket(f: PresentFault, route: TicketRoute, at: number): Promise<number> {
     const ticket = Number(
-      this.db
-        .prepare("INSERT INTO svc_tickets (installation_id, panel, fault, key, title, route, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
-        .run(f.installationId, f.panel, f.fault, f.key, f.title, route, at).lastInsertRowid,
+      (await this.db.insert("INSERT INTO svc_tickets (installation_id, panel, fault, key, title, route, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)", f.installationId, f.panel, f.fault, f.key, f.title, route, at)),
     );
-    this.db.prepare("UPDATE svc_faults SET ticket_id = ? WHERE id = ?").run(ticket, f.id);
+    await this.db.run("UPDATE svc_faults SET ticket_id = ? WHERE id = ?", ticket, f.id);
     return ticket;
   }
 
-  setRoute(id: number, route: TicketRoute): void {
-    this.db.prepare("UPDATE svc_tickets SET route = ? WHERE id = ?").run(route, id);
+  async setRoute(id: number, route: TicketRoute): Promise<void> {
+    await this.db.run("UPDATE svc_tickets SET route = ? WHERE id = ?", route, id);
   }
 
-  close(id: number, at: number, actor: string, reason: "restored" | "by-hand"): void {
-    this.db.prepare("UPDATE svc_tickets SET state = 'closed', closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ?").run(at, actor, reason, id);
+  async close(id: number, at: number, actor: string, reason: "restored" | "by-hand"): Promise<void> {
+    await this.db.run("UPDATE svc_tickets SET state = 'closed', closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ?", at, actor, reason, id);
   }
 
-  get(id: number): Ticket | undefined {
-    const r = this.db.prepare("SELECT * FROM svc_tickets WHERE id = ?").get(id) as TicketRow | undefined;
+  async get(id: number): Promise<Ticket | undefined> {
+    const r = await this.db.get<TicketRow>("SELECT * FROM svc_tickets WHERE id = ?", id);
     return r && camelRow(r);
   }
 
-  list(state?: "open" | "closed"): Ticket[] {
-    const rows = (state ? this.db.prepare("SELECT * FROM svc_tickets WHERE state = ? ORDER BY id").all(state) : this.db.prepare("SELECT * FROM svc_tickets ORDER BY id").all()) as TicketRow[];
+  async list(state?: "open" | "closed"): Promise<Ticket[]> {
+    const rows = (state ? (await this.db.all("SELECT * FROM svc_tickets WHERE state = ? ORDER BY id", state)) : (await this.db.all("SELECT * FROM svc_tickets ORDER BY id"))) as TicketRow[];
     return rows.map(camelRow);
   }
 }

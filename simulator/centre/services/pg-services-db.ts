@@ -1,0 +1,152 @@
+/**
+ * The services' database on PostgreSQL, on the centre store's connection pool (store-pg/pg-db.ts). The
+ * statements are the SQLite ones: `?` becomes `$1..$n`, an insert returns its id with RETURNING.
+ *
+ * A write transaction first takes one transaction-level advisory lock, so the services' transactions of
+ * every alarm-centre process on the database run one at a time, as on SQLite (BEGIN IMMEDIATE): a rule
+ * that reads and then writes (one open incident per key, one close check per local day, a lockout counter)
+ * holds without SERIALIZABLE retries, whose replays would repeat the audit and the side effects. The
+ * services write a few rows per operator action or alarm, far from what one lock limits.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { PoolClient } from "pg";
+import { CodedError } from "../../../protocol/errors.js";
+import type { PgDb } from "../store-pg/pg-db.js";
+import { isConnectionLoss, pgStoreError } from "../store-pg/pg-errors.js";
+import { PG_SERVICES_MIGRATIONS } from "./pg-services-migrations.js";
+import type { Migration } from "./migrations.js";
+import type { ServicesDb } from "./services-db.js";
+import { ServicesError } from "./services-error.js";
+
+interface TxScope {
+  readonly client: PoolClient;
+  open: boolean;
+  savepoints: number;
+}
+
+/** The services' write lock and their migration lock (pg_advisory_xact_lock takes a bigint): "svc-writ", "svc-migr". */
+const WRITE_LOCK = 0x7376632d_77726974n.toString();
+const MIGRATION_LOCK = 0x7376632d_6d696772n.toString();
+
+export class PgServicesDb implements ServicesDb {
+  readonly kind = "postgres";
+  private readonly scope = new AsyncLocalStorage<TxScope>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly pg: PgDb) {}
+
+  async all<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+    return (await this.query(this.text(sql), params)) as R[];
+  }
+
+  async get<R>(sql: string, ...params: unknown[]): Promise<R | undefined> {
+    return (await this.query(this.text(sql), params))[0] as R | undefined;
+  }
+
+  async run(sql: string, ...params: unknown[]): Promise<number> {
+    return (await this.result(this.text(sql), params)).rowCount ?? 0;
+  }
+
+  async insert(sql: string, ...params: unknown[]): Promise<number> {
+    const rows = await this.query(`${this.text(sql)} RETURNING id`, params);
+    return Number((rows[0] as { id: number | string }).id);
+  }
+
+  async tx<T>(fn: () => Promise<T>): Promise<T> {
+    const outer = this.current();
+    if (outer) return this.savepoint(outer, fn);
+    return this.transaction(WRITE_LOCK, fn);
+  }
+
+  async migrate(now: number, migrations: readonly Migration[] = PG_SERVICES_MIGRATIONS): Promise<number> {
+    const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+    const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    // Each step is its own transaction under the migration lock: alarm-centre processes starting together
+    // apply each migration once, and a failed one leaves the previous version in force.
+    for (;;) {
+      const done = await this.transaction(MIGRATION_LOCK, async () => {
+        await this.run("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        const current = (await this.get<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM svc_schema_version"))!.v;
+        if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
+        const next = sorted.find((m) => m.version > current);
+        if (!next) return current;
+        await this.scope.getStore()!.client.query(next.sql);
+        await this.run("INSERT INTO svc_schema_version (version, name, applied_at) VALUES (?, ?, ?)", next.version, next.name, now);
+        return undefined;
+      });
+      if (done !== undefined) return done;
+    }
+  }
+
+  private async transaction<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pg.pool.connect();
+    } catch (e) {
+      throw pgStoreError(e);
+    }
+    let broken: Error | undefined;
+    // A fast shutdown of the server ends the session between two statements: the checked-out client
+    // emits "error", which must not crash the process.
+    const lost = (e: Error) => (broken = e);
+    client.on("error", lost);
+    const scope: TxScope = { client, open: true, savepoints: 0 };
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [lock]);
+      const out = await this.scope.run(scope, fn);
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      if (isConnectionLoss(e)) broken = e as Error;
+      else await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+      throw e instanceof CodedError ? e : pgStoreError(e);
+    } finally {
+      scope.open = false;
+      client.removeListener("error", lost);
+      client.release(broken); // a broken connection is destroyed, not returned to the pool
+    }
+  }
+
+  private current(): TxScope | undefined {
+    const s = this.scope.getStore();
+    // A callback scheduled inside a transaction that has ended carries its scope: it is outside now.
+    return s?.open ? s : undefined;
+  }
+
+  private async savepoint<T>(scope: TxScope, fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++scope.savepoints}`;
+    await scope.client.query(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn();
+      await scope.client.query(`RELEASE SAVEPOINT ${name}`);
+      return out;
+    } catch (e) {
+      await scope.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw e;
+    }
+  }
+
+  private async query(text: string, params: unknown[]): Promise<unknown[]> {
+    return (await this.result(text, params)).rows;
+  }
+
+  private async result(text: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+    const s = this.current();
+    try {
+      return s ? await s.client.query(text, params) : await this.pg.pool.query(text, params);
+    } catch (e) {
+      throw pgStoreError(e);
+    }
+  }
+
+  /** `?` placeholders as PostgreSQL's `$n` (the services' SQL has no `?` inside a literal). */
+  private text(sql: string): string {
+    let t = this.texts.get(sql);
+    if (t === undefined) {
+      let n = 0;
+      this.texts.set(sql, (t = sql.replace(/\?/g, () => `$${++n}`)));
+    }
+    return t;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The services' database on SQLite (better-sqlite3, synchronous, one connection). A transaction is
+ * BEGIN IMMEDIATE .. COMMIT around an async function, so that a second caller cannot slip its statements
+ * into it while it awaits: callers queue on one lock, and the statements of the function that holds it
+ * are recognised by an AsyncLocalStorage context. With nothing queued, a lone statement runs at once.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type Database from "better-sqlite3";
+import { MIGRATIONS, type Migration } from "./migrations.js";
+import type { ServicesDb } from "./services-db.js";
+import { ServicesError } from "./services-error.js";
+
+interface TxScope {
+  open: boolean;
+  savepoints: number;
+}
+
+export class SqliteServicesDb implements ServicesDb {
+  readonly kind = "sqlite";
+  private readonly scope = new AsyncLocalStorage<TxScope>();
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Resolves when the transaction holding the connection ends; undefined when none does. */
+  private held: Promise<void> | undefined;
+
+  constructor(readonly db: Database.Database) {
+    db.pragma("foreign_keys = ON");
+  }
+
+  all<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+    return this.statement(sql, (s) => s.all(...params) as R[]);
+  }
+
+  get<R>(sql: string, ...params: unknown[]): Promise<R | undefined> {
+    return this.statement(sql, (s) => s.get(...params) as R | undefined);
+  }
+
+  run(sql: string, ...params: unknown[]): Promise<number> {
+    return this.statement(sql, (s) => s.run(...params).changes);
+  }
+
+  insert(sql: string, ...params: unknown[]): Promise<number> {
+    return this.statement(sql, (s) => Number(s.run(...params).lastInsertRowid));
+  }
+
+  async tx<T>(fn: () => Promise<T>): Promise<T> {
+    const outer = this.current();
+    if (outer) return this.savepoint(outer, fn);
+    while (this.held) await this.held;
+    let release!: () => void;
+    this.held = new Promise((r) => (release = r));
+    const scope: TxScope = { open: true, savepoints: 0 };
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const out = await this.scope.run(scope, fn);
+        this.db.exec("COMMIT");
+        return out;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw e;
+      }
+    } finally {
+      scope.open = false;
+      this.held = undefined;
+      release();
+    }
+  }
+
+  async migrate(now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+    const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+    const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    // Each step in its own transaction, the version read inside it: a second opener (another process on
+    // the same file) waits for the write lock and then finds the step done.
+    for (;;) {
+      const done = await this.tx(async () => {
+        this.db.exec("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        const current = (this.db.prepare("SELECT MAX(version) AS v FROM svc_schema_version").get() as { v: number | null }).v ?? 0;
+        if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
+        const next = sorted.find((m) => m.version > current);
+        if (!next) return current;
+        this.db.exec(next.sql);
+        this.db.prepare("INSERT INTO svc_schema_version (version, name, applied_at) VALUES (?, ?, ?)").run(next.version, next.name, now);
+        return undefined;
+      });
+      if (done !== undefined) return done;
+    }
+  }
+
+  private current(): TxScope | undefined {
+    const s = this.scope.getStore();
+    // A callback scheduled inside a transaction that has ended carries its scope: it is outside now.
+    return s?.open ? s : undefined;
+  }
+
+  private async savepoint<T>(scope: TxScope, fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++scope.savepoints}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn();
+      this.db.exec(`RELEASE ${name}`);
+      return out;
+    } catch (e) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw e;
+    }
+  }
+
+  private async statement<T>(sql: string, run: (s: Database.Statement) => T): Promise<T> {
+    if (!this.current()) while (this.held) await this.held;
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return run(s);
+  }
+}
