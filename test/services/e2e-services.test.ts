@@ -90,7 +90,7 @@ async function trip(zone: number, pred: (i: Incident) => boolean): Promise<Incid
   keys("2", "4", "6", "8", "off");
   keys("2", "4", "6", "8", "away");
   expect(sys.panel.view().areas[0]!.phase.kind).toBe("armed");
-  const seen = await incidentWhere(pred);
+  const seen = incidentWhere(pred);
   sys.setZone(zone, true);
   return seen;
 }

@@ -1,5 +1,8 @@
 /** The services' schema: migrations from an empty database, refusal of a newer one, audit of every write (on each store). */
 import { afterEach, describe, expect, it } from "vitest";
+import { FakeClock } from "../../protocol/clock.js";
+import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
+import { inTx, servicesContext } from "../../simulator/centre/services/services-context.js";
 import { MIGRATIONS } from "../../simulator/centre/services/migrations.js";
 import { PG_SERVICES_MIGRATIONS } from "../../simulator/centre/services/pg-services-migrations.js";
 import { ServicesError } from "../../simulator/centre/services/services-error.js";
@@ -144,5 +147,37 @@ describe("installation registry", () => {
     expect((await reg.dueInspections(Date.UTC(2026, 5, 10, 12), 0)).map((d) => d.dueDate)).toEqual(["2026-06-10"]);
     expect((await reg.dueInspections(Date.UTC(2026, 5, 9, 12), 1)).map((d) => d.installation.id)).toEqual([id]);
     await expect(reg.recordInspection("tech", id, "2025-13-01")).rejects.toThrow(expect.objectContaining({ code: "bad-input", field: "date" }));
+  });
+});
+
+describe("services transactions (each store)", () => {
+  it("an action that fails after writing leaves nothing, not even its audit row", async () => {
+    const f = await freshContext();
+    close = f.close;
+    await expect(
+      inTx(f.ctx.db, async () => {
+        await f.ctx.audit.record({ at: f.clock.now(), actor: "t", action: "x", entity: "installation", entityId: 1 });
+        throw new ServicesError("conflict", "changed my mind");
+      }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    expect(await f.ctx.audit.list()).toEqual([]);
+  });
+
+  it("two centre processes attaching one panel to two installations at once: one wins, the other is a conflict", async () => {
+    const t = await freshServicesDb();
+    close = t.close;
+    const clock = new FakeClock();
+    const a = new Installations(await servicesContext(t.db, clock, TEST_SCRYPT));
+    const b = new Installations(await servicesContext(t.reopen(), clock, TEST_SCRYPT));
+    const site = { address: "2 Main Street", timeZone: "Europe/Berlin" };
+    const [one, two] = [await a.create("admin", { name: "One", ...site }), await b.create("admin", { name: "Two", ...site })];
+    for (let round = 0; round < 10; round++) {
+      const panel = `R${round}`;
+      const results = await Promise.allSettled([a.attachPanel("admin", one.id, panel), b.attachPanel("admin", two.id, panel)]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict", field: "panel" } });
+    }
+    const panels = [...(await a.get(one.id)).panels, ...(await a.get(two.id)).panels];
+    expect(panels.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `R${i}`).sort());
   });
 });

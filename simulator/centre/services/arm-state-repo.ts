@@ -15,6 +15,6 @@ export class ArmStateRepo {
 
   /** Records that a day's closing deadline was judged; false when it already was (by this or another process). */
   async judgeClosing(installationId: number, date: string, at: number, armed: boolean): Promise<boolean> {
-    return (await this.db.run("INSERT OR IGNORE INTO svc_close_checks (installation_id, date, at, armed) VALUES (?, ?, ?, ?)", installationId, date, at, armed ? 1 : 0)) > 0;
+    return (await this.db.run("INSERT INTO svc_close_checks (installation_id, date, at, armed) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", installationId, date, at, armed ? 1 : 0)) > 0;
   }
 }

@@ -94,7 +94,7 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
     async (req) => {
       const now = s.ctx.clock.now();
       const onDuty = (
-        (await s.ctx.db.all<{ username: string; role: Role; since: number; until: number }>("SELECT s.username, o.role, MIN(s.created_at) AS since, MAX(s.expires_at) AS until FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.expires_at > ? AND o.disabled = 0 GROUP BY s.username ORDER BY s.username", now))
+        (await s.ctx.db.all<{ username: string; role: Role; since: number; until: number }>("SELECT s.username, o.role, MIN(s.created_at) AS since, MAX(s.expires_at) AS until FROM svc_sessions s JOIN svc_operators o ON o.username = s.username WHERE s.expires_at > ? AND o.disabled = 0 GROUP BY s.username, o.role ORDER BY s.username", now))
       ).map((r) => ({ ...r }));
       const open = await s.desk.queue();
       const names = new Map((await s.installations.list()).map((i) => [i.id, i.name]));
