@@ -181,3 +181,51 @@ describe("services transactions (each store)", () => {
     expect(panels.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `R${i}`).sort());
   });
 });
+
+describe("services database port (each store)", () => {
+  it("a statement outside a transaction never sees the transaction's uncommitted rows", async () => {
+    const f = await freshContext();
+    close = f.close;
+    let inside!: () => void;
+    const written = new Promise<void>((r) => (inside = r));
+    let finish!: () => void;
+    const hold = new Promise<void>((r) => (finish = r));
+    const tx = inTx(f.ctx.db, async () => {
+      await f.ctx.audit.record({ at: 1, actor: "t", action: "held", entity: "installation", entityId: 1 });
+      inside();
+      await hold;
+    });
+    await written;
+    let answered = false;
+    const seen = f.ctx.audit.list().then((rows) => ((answered = true), rows));
+    if (SERVICES_STORE === "postgres") {
+      // Another connection, read committed: answered at once, without the row.
+      expect(await seen).toEqual([]);
+    } else {
+      // One connection: the read waits for the transaction to end rather than read inside it.
+      await new Promise((r) => setImmediate(r));
+      expect(answered).toBe(false);
+    }
+    finish();
+    await tx;
+    if (SERVICES_STORE === "sqlite") expect(await seen).toHaveLength(1);
+    expect(await f.ctx.audit.list()).toHaveLength(1);
+  });
+
+  it("a transaction inside a transaction is a savepoint: its failure undoes only its own rows", async () => {
+    const f = await freshContext();
+    close = f.close;
+    const row = (action: string) => f.ctx.audit.record({ at: 1, actor: "t", action, entity: "installation", entityId: 1 });
+    await inTx(f.ctx.db, async () => {
+      await row("outer");
+      await expect(
+        inTx(f.ctx.db, async () => {
+          await row("inner");
+          throw new ServicesError("conflict", "inner fails");
+        }),
+      ).rejects.toMatchObject({ code: "conflict" });
+      await inTx(f.ctx.db, () => row("inner-ok"));
+    });
+    expect((await f.ctx.audit.list()).map((e) => e.action).sort()).toEqual(["inner-ok", "outer"]);
+  });
+});

@@ -37,10 +37,10 @@ export class ArmSupervisor implements EventListener {
     this.repo = new ArmStateRepo(ctx.db);
     this.loop = new CheckLoop(
       clock,
-      async () => await this.check(),
+      () => this.check(),
       async (now) => {
-      const next = await this.nextDeadline(now);
-      return Math.min(next === undefined ? MAX_SLEEP_MS : next - now, MAX_SLEEP_MS);
+        const next = await this.nextDeadline(now);
+        return Math.min(next === undefined ? MAX_SLEEP_MS : next - now, MAX_SLEEP_MS);
       },
       (e) => this.ctx.events.emit("failed", "arm-timer", e),
     );
@@ -86,7 +86,7 @@ export class ArmSupervisor implements EventListener {
     if (eventRole(e.code).kind !== "open-close") return;
     if (e.qualifier !== Qualifier.New && e.qualifier !== Qualifier.Restore) return;
     const armed = e.qualifier === Qualifier.Restore;
-    await inTx(this.ctx.db, async () => await this.repo.setArmed(installationId, armed, e.at));
+    await inTx(this.ctx.db, () => this.repo.setArmed(installationId, armed, e.at));
     if (armed) return;
     const s = await this.scheduleAt(installationId, e.at);
     if (!s) return;
@@ -116,7 +116,7 @@ export class ArmSupervisor implements EventListener {
         // Only deadlines under this schedule: none from before it was agreed.
         if (deadline === null || deadline > now || deadline < s.validFrom) continue;
         const armed = await this.armed(inst.id);
-        const judged = !await inTx(this.ctx.db, async () => await this.repo.judgeClosing(inst.id, date, now, armed));
+        const judged = !await inTx(this.ctx.db, () => this.repo.judgeClosing(inst.id, date, now, armed));
         if (judged || armed) continue;
         await this.desk.open({ installationId: inst.id, panel: null, cls: "arm-schedule", key: `closing:${date}`, title: `not armed by the agreed closing time (${date})`, at: deadline, steps: [{ kind: "call-contacts" }] });
       }

@@ -105,7 +105,7 @@ export class IncidentDesk {
   /** An operator records a task's outcome; the next task opens. */
   async record(actor: string, taskId: number, outcome: unknown, note?: string): Promise<Incident> {
     const o = parseInput(TaskOutcome, outcome, "outcome");
-    return this.announce(await inTx(this.ctx.db, async () => await this.recordInTx(actor, taskId, o, note ?? null)));
+    return this.announce(await inTx(this.ctx.db, () => this.recordInTx(actor, taskId, o, note ?? null)));
   }
 
   /**
@@ -146,7 +146,7 @@ export class IncidentDesk {
    * tasks still waiting are cancelled.
    */
   async close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Promise<Incident> {
-    return this.announce(await inTx(this.ctx.db, async () => await this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
+    return this.announce(await inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
   }
 
   /** For the other services' transactions (false alarm, cancellation). */

@@ -29,10 +29,10 @@ export class ServiceTickets implements EventListener {
     this.repo = new TicketRepo(ctx.db);
     this.loop = new CheckLoop(
       clock,
-      async () => await this.check(),
+      () => this.check(),
       async (now) => {
-      const waiting = await this.repo.faultsWithoutTicket();
-      return waiting.length === 0 ? undefined : Math.min(...waiting.map((f) => f.since + this.persist[f.fault])) - now;
+        const waiting = await this.repo.faultsWithoutTicket();
+        return waiting.length === 0 ? undefined : Math.min(...waiting.map((f) => f.since + this.persist[f.fault])) - now;
       },
       (e) => this.ctx.events.emit("failed", "ticket-timer", e),
     );
@@ -109,12 +109,12 @@ export class ServiceTickets implements EventListener {
   }
 
   private async present(installationId: number, panel: string, kind: FaultKind, key: string, title: string, at: number): Promise<void> {
-    const inserted = await inTx(this.ctx.db, async () => await this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
+    const inserted = await inTx(this.ctx.db, () => this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
     if (inserted) await this.loop.replan();
   }
 
   private async restored(panel: string, key: string, at: number): Promise<void> {
-    const f = await inTx(this.ctx.db, async () => await this.repo.faultRestored(panel, key, at));
+    const f = await inTx(this.ctx.db, () => this.repo.faultRestored(panel, key, at));
     if (!f) return;
     if (f.ticketId !== null && (await this.get(f.ticketId)).state === "open") await this.closeTicket(f.ticketId, "system", "restored");
     await this.loop.replan();
