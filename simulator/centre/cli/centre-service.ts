@@ -74,7 +74,7 @@ export interface CentreService {
   readonly httpPort?: number;
   readonly metricsPort: number;
   readonly receivers: readonly Receiver[];
-  /** The store the service runs on (the operator API's and the broker's; PostgreSQL: the receivers' too). */
+  /** The store the service runs on (the services', the metrics' and the broker's; PostgreSQL: the receivers' too). */
   readonly store: CentreStorePort;
   /**
    * Resolves with a reason when a part the centre cannot run without has stopped by itself (the broker's
