@@ -5,7 +5,7 @@ import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulat
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
 import { pino } from "pino";
-import { queueRoutes } from "../../simulator/centre/operator/queue-routes.js";
+import { queueRoutes } from "../../simulator/centre/cli/queue-routes.js";
 import { buildServicesApi } from "../../simulator/centre/services/http-api.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
 import { Services } from "../../simulator/centre/services/services.js";

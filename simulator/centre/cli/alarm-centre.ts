@@ -19,6 +19,7 @@ import { lockCentreDir, type CentreLock } from "./centre-lock.js";
 import { startCentreService, type BrokerChoice, type CentreService, type CentreServiceOptions } from "./centre-service.js";
 import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { Clock } from "../../../protocol/clock.js";
+import type { CentreRoutes } from "./centre-services.js";
 
 export const USAGE = `usage: alarm-centre --centre DIR [options]
 
@@ -90,6 +91,8 @@ export interface CentreCommandHooks {
   readonly revocationClock?: Clock;
   /** Called once the centre is running (tests reach its parts through it). */
   readonly started?: (service: CentreService) => void;
+  /** More routes on --http: the operators' console, handed in by simulator/console/centre-command.ts (the bin's entry). */
+  readonly routes?: CentreRoutes;
 }
 
 export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
@@ -138,6 +141,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
         ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
         ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
         ...(a["broker-in-process"] ? { brokerInProcess: true } : {}),
+        ...(hooks.routes ? { routes: hooks.routes } : {}),
       });
     } finally {
       lock.release();

@@ -32,7 +32,7 @@ import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import type { Logger } from "../logger.js";
 import { centreMetrics, startMetricsHttp, type MetricsHttp } from "./centre-metrics.js";
-import { startCentreServices, type CentreServices } from "./centre-services.js";
+import { startCentreServices, type CentreRoutes, type CentreServices } from "./centre-services.js";
 
 export interface HostPort {
   readonly host: string;
@@ -65,6 +65,8 @@ export interface CentreServiceOptions {
    * so the receivers' store commits and signature checks do not hold its forwarding).
    */
   readonly brokerInProcess?: boolean;
+  /** More routes on the services' server (the operators' console, from simulator/console/centre-command.ts). */
+  readonly routes?: CentreRoutes;
 }
 
 export interface CentreService {
@@ -152,7 +154,7 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     // Started before the receivers, so the first stored frame already reaches them; closed after them
     // (`opened` closes in reverse), so the frames the receivers store while stopping do too.
     const services: CentreServices | undefined = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () =>
-      startCentreServices({ dir: centre.dir, store, centreKey, receivers, http: o.http, logger }),
+      startCentreServices({ dir: centre.dir, store, centreKey, receivers, http: o.http, logger, ...(o.routes ? { routes: o.routes } : {}) }),
     );
     if (services) opened.push(services);
     for (const c of creds) {

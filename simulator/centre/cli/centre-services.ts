@@ -2,7 +2,8 @@
  * alarm-centre's monitoring services (installations, action plans and incidents, test notices, caller
  * cancellation, arm/disarm schedules, remote support, service tickets, operators and the audit log) on
  * the centre's own store, fed by every receiver, with the operators' console and the queue of centre
- * alarms on one HTTP server behind logins (--http). Each receiver reports only the frames it stored itself
+ * alarms on one HTTP server behind logins (--http); the console's routes come from the command
+ * (simulator/console/centre-command.ts). Each receiver reports only the frames it stored itself
  * (a duplicate is not reported), and a supervision fault only when its alarm was created, so attaching
  * every receiver hands each stored event to the services exactly once.
  * Remote-support commands go out over the receivers' MQTT sessions (receivers-downlink.ts); their results
@@ -13,16 +14,16 @@ import type { Signer } from "../../../protocol/frame.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import type { Logger } from "../logger.js";
 import { OperatorQueue } from "../operator/operator-queue.js";
-import { queueRoutes } from "../operator/queue-routes.js";
 import type { Receiver } from "../receiver/receiver.js";
 import { MqttCommandSender } from "../services/command-sender.js";
-import { REDACT } from "../services/http-api.js";
+import { REDACT, type ServicesApiOptions } from "../services/http-api.js";
+import type { CentreStore } from "../store/centre-store.js";
 import { attachReceiver, type ReceiverAdapter } from "../services/receiver-adapter.js";
 import { startServices, type RunningServices } from "../services/start-services.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
-import { consoleRoutes } from "../../console/console-routes.js";
 import { manualPorts } from "./manual-ports.js";
+import { queueRoutes } from "./queue-routes.js";
 import { receiversDownlink } from "./receivers-downlink.js";
 
 export interface CentreServicesOptions {
@@ -38,7 +39,14 @@ export interface CentreServicesOptions {
   /** The HTTP server's request log (default: pino JSON lines on stdout, credentials redacted). */
   readonly httpLogger?: Pino;
   readonly clock?: Clock;
+  /**
+   * More routes on the same server, given the centre's store: the operators' console, which the centre
+   * does not import (simulator/console/ sits above it), is handed in by the command that composes both.
+   */
+  readonly routes?: CentreRoutes;
 }
+
+export type CentreRoutes = (centre: CentreStore) => NonNullable<ServicesApiOptions["routes"]>;
 
 export interface CentreServices {
   readonly port: number;
@@ -68,7 +76,7 @@ export async function startCentreServices(o: CentreServicesOptions): Promise<Cen
     host: o.http.host,
     port: o.http.port,
     httpLogger: o.httpLogger ?? requestLog(),
-    routes: [consoleRoutes({ centre }), queueRoutes(new OperatorQueue(o.store, clock))],
+    routes: [queueRoutes(new OperatorQueue(o.store, clock)), ...(o.routes?.(centre) ?? [])],
   });
   const s = running.services;
   if (s.operators.list().length === 0) o.logger.log("warn", `no operator can log in yet: alarm-provision --centre ${o.dir} --add-operator NAME --role admin`);

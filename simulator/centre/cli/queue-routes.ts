@@ -10,9 +10,9 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { CentreError } from "../errors.js";
+import type { OperatorQueue } from "../operator/operator-queue.js";
 import { typed, who } from "../services/api-plumbing.js";
 import { isStoreError } from "../store-pg/store-error.js";
-import type { OperatorQueue } from "./operator-queue.js";
 
 const ACTIONS = ["take", "release", "handle", "close"] as const;
 const Id = z.strictObject({ id: z.coerce.number().int().positive() });
