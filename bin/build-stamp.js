@@ -1,6 +1,7 @@
-// After `tsc -p tsconfig.build.json`: dist/package.json (so dist/ resolves as an ES module package) and
-// dist/BUILD.json, the commit it was built from, which bin/launch.js compares with the checkout's.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+// After `tsc -p tsconfig.build.json`: dist/package.json (so dist/ resolves as an ES module package),
+// dist/BUILD.json, the commit it was built from, which bin/launch.js compares with the checkout's, and
+// the static assets of the browser pages.
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 let commit;
@@ -11,4 +12,7 @@ try {
   commit = undefined;
 }
 copyFileSync(new URL("package.json", root), new URL("dist/package.json", root));
+// The browser pages' static files (no build step) next to the compiled modules that serve them from
+// their own directory: alarm-centre's console, the demo's panel page.
+for (const dir of ["simulator/console/assets", "simulator/demo/panel-page/assets"]) cpSync(new URL(dir, root), new URL(`dist/${dir}`, root), { recursive: true });
 writeFileSync(new URL("dist/BUILD.json", root), `${JSON.stringify({ commit, builtAt: new Date().toISOString() })}\n`);

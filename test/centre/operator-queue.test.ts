@@ -4,7 +4,12 @@ import { Priority } from "../../protocol/index.js";
 import { nextAlarmState, type AlarmAction, type AlarmState } from "../../simulator/centre/store/alarm.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { FakeClock } from "../../protocol/clock.js";
-import { startOperatorHttp } from "../../simulator/centre/operator/operator-http.js";
+import { pino } from "pino";
+import { queueRoutes } from "../../simulator/centre/cli/queue-routes.js";
+import { buildServicesApi } from "../../simulator/centre/services/http-api.js";
+import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
+import { Services } from "../../simulator/centre/services/services.js";
+import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { OperatorQueue } from "../../simulator/centre/operator/operator-queue.js";
 import type { Event } from "../../protocol/index.js";
 
@@ -103,37 +108,67 @@ describe("alarm lifecycle", () => {
   });
 });
 
-describe("operator HTTP API", () => {
-  it("a port already in use is an EADDRINUSE the caller can report, not an unhandled error", async () => {
-    const first = await startOperatorHttp(queue);
+describe("operator queue on the services API, behind a login", () => {
+  async function api() {
+    const services = new Services(store.db, clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
+    services.operators.create("test", { username: "ann", password: "ann-operator-pass", role: "operator" });
+    services.operators.create("test", { username: "bob", password: "bob-operator-pass", role: "operator" });
+    const app = buildServicesApi(services, { logger: pino({ level: "silent" }), clock, routes: [queueRoutes(queue)] });
+    const login = async (username: string) => (await app.inject({ method: "POST", url: "/api/login", payload: { username, password: `${username}-operator-pass` } })).json().token as string;
+    const as = (token: string | undefined) => (method: "GET" | "POST", url: string, payload?: object) =>
+      app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) });
+    return { app, ann: as(await login("ann")), bob: as(await login("bob")), anon: as(undefined) };
+  }
+
+  it("refuses every queue route without a session (401) and with a stale token (401)", async () => {
+    const { app, anon } = await api();
     try {
-      await expect(startOperatorHttp(queue, { port: first.port })).rejects.toMatchObject({ code: "EADDRINUSE" });
+      frame("P1", ev(130, 1, 3));
+      const [a] = await queue.list();
+      for (const [method, url] of [["GET", "/api/alarms"], ["GET", `/api/alarms/${a!.id}`], ["POST", `/api/alarms/${a!.id}/take`]] as const) {
+        const r = await anon(method, url, method === "POST" ? {} : undefined);
+        expect(r.statusCode).toBe(401);
+        expect(r.json()).toMatchObject({ error: "unauthenticated" });
+      }
+      const stale = await app.inject({ method: "GET", url: "/api/alarms", headers: { authorization: "Bearer not-a-session" } });
+      expect(stale.statusCode).toBe(401);
+      expect(store.alarms.get(a!.id).state).toBe("new");
     } finally {
-      await first.close();
+      await app.close();
     }
   });
 
-  it("lists, takes, handles and closes over JSON, with typed errors", async () => {
-    const api = await startOperatorHttp(queue);
-    const base = `http://127.0.0.1:${api.port}`;
-    const post = (path: string, body: unknown) => fetch(base + path, { method: "POST", body: JSON.stringify(body) });
+  it("lists, takes, handles and closes over JSON as the logged-in operator, with typed errors", async () => {
+    const { app, ann, bob } = await api();
     try {
       frame("P1", ev(130, 1, 3));
-      const list = (await (await fetch(`${base}/alarms`)).json()) as { id: number; title: string }[];
+      const list = (await ann("GET", "/api/alarms")).json() as { id: number; title: string }[];
       expect(list.map((a) => a.title)).toEqual(["burglary zone 3 area 1"]);
       const id = list[0]!.id;
-      expect((await post(`/alarms/${id}/take`, { operator: "ann" })).status).toBe(200);
-      const clash = await post(`/alarms/${id}/take`, { operator: "bob" });
-      expect(clash.status).toBe(409);
-      expect(await clash.json()).toMatchObject({ error: "bad-transition" });
-      expect((await post(`/alarms/${id}/handle`, { operator: "ann", note: "guard sent" })).status).toBe(200);
-      expect(await (await post(`/alarms/${id}/close`, { operator: "ann" })).json()).toMatchObject({ state: "closed" });
-      const history = (await (await fetch(`${base}/alarms/${id}`)).json()) as { log: { state: string }[] };
+      expect((await ann("POST", `/api/alarms/${id}/take`, {})).json()).toMatchObject({ state: "taken", operator: "ann" });
+      const clash = await bob("POST", `/api/alarms/${id}/take`, {});
+      expect(clash.statusCode).toBe(409);
+      expect(clash.json()).toMatchObject({ error: "bad-transition" });
+      const notHers = await bob("POST", `/api/alarms/${id}/handle`, {});
+      expect(notHers.statusCode).toBe(409);
+      expect(notHers.json()).toMatchObject({ error: "not-owner" });
+      expect((await ann("POST", `/api/alarms/${id}/handle`, { note: "guard sent" })).statusCode).toBe(200);
+      expect((await ann("POST", `/api/alarms/${id}/close`)).json()).toMatchObject({ state: "closed" });
+      const history = (await ann("GET", `/api/alarms/${id}`)).json() as { log: { state: string; operator: string | null }[] };
       expect(history.log.map((l) => l.state)).toEqual(["new", "taken", "handled", "closed"]);
-      expect((await post(`/alarms/999/take`, { operator: "ann" })).status).toBe(404);
-      expect((await post(`/alarms/${id}/take`, { who: "ann" })).status).toBe(400);
+      expect(history.log.slice(1).map((l) => l.operator)).toEqual(["ann", "ann", "ann"]);
+      expect((await ann("GET", "/api/alarms")).json()).toEqual([]);
+      expect(((await ann("GET", "/api/alarms?all=1")).json() as unknown[]).length).toBe(1);
+      const unknown = await ann("POST", "/api/alarms/999/take", {});
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ error: "unknown-alarm" });
+      // The operator is the session's: a name in the body is refused, not believed.
+      const named = await ann("POST", `/api/alarms/${id}/take`, { operator: "bob" });
+      expect(named.statusCode).toBe(400);
+      expect(named.json()).toMatchObject({ error: "bad-input" });
+      expect((await ann("POST", `/api/alarms/${id}/dance`, {})).statusCode).toBe(400);
     } finally {
-      await api.close();
+      await app.close();
     }
   });
 });

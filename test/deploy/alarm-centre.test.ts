@@ -1,7 +1,8 @@
 /**
  * The centre command as an installer runs it: alarm-provision makes the centre directory and a panel
- * bundle; alarm-centre serves it; the panel (mqtt.js with the bundle's certificate and frame key) reports
- * a burglary, which is stored, ACKed, queued for operators and counted in /metrics; SIGTERM stops it, exit 0.
+ * bundle and an operator login; alarm-centre serves it; the panel (mqtt.js with the bundle's certificate and
+ * frame key) reports a burglary, which is stored, ACKed, queued for operators (behind their login) and
+ * counted in /metrics; SIGTERM stops it, exit 0.
  * Once with the embedded broker on TLS, once through Mosquitto with the generated config.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,7 +24,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function provision(...args: string[]): void {
-  const r = runBin("alarm-provision", ["--centre", centre(), ...args]);
+  const r = runBin("alarm-provision", ["--centre", centre(), ...args], { input: "queue-operator-pass\n" });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
 }
@@ -47,6 +48,7 @@ describe("alarm-centre", () => {
   it("with the embedded broker on TLS: a provisioned panel's alarm is stored, ACKed, queued and counted; SIGTERM exits 0 with the panel still connected", async () => {
     provision("--init");
     provision("--panel", "E1", "--out", join(dir, "E1"));
+    provision("--add-operator", "olga", "--role", "operator");
     const c = startCentreProcess(["--centre", centre(), "--mqtt", "127.0.0.1:0", "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--gap-grace", "5000"]);
     let p: TestPanel | undefined;
     try {
@@ -57,8 +59,11 @@ describe("alarm-centre", () => {
       p = await panelFrom(join(dir, "E1"), `mqtts://localhost:${port}`, 4);
       const seq = await p.deliver(burglary(3, Date.now()));
       expect(p.acked.has(seq)).toBe(true);
-      const [, httpPort] = String(running.http).split(":");
-      const alarms = (await (await fetch(`http://127.0.0.1:${httpPort}/alarms`)).json()) as { panel: string }[];
+      const base = `http://${String(running.http)}`;
+      expect((await fetch(`${base}/api/alarms`)).status).toBe(401);
+      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "olga", password: "queue-operator-pass" }) });
+      const { token } = (await login.json()) as { token: string };
+      const alarms = (await (await fetch(`${base}/api/alarms`, { headers: { authorization: `Bearer ${token}` } })).json()) as { panel: string }[];
       expect(alarms.map((a) => a.panel)).toEqual(["E1"]);
       const text = await metrics(String(running.metrics).split(":")[1]!.split("/")[0]);
       expect(text).toMatch(/alarm_centre_frames_stored_total\{receiver="receiver-1"\} 1/);

@@ -4,9 +4,9 @@ import { createInterface } from "node:readline";
 
 const env = { ...process.env, OPEN_ALARM_FROM_SOURCE: "1", LOG_FORMAT: "json" };
 
-/** A bin run to completion: status, stdout, stderr. */
-export function runBin(bin: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [`bin/${bin}.js`, ...args], { env, encoding: "utf8", timeout: 60_000 });
+/** A bin run to completion: status, stdout, stderr; `input` is its stdin, `extraEnv` added to its environment. */
+export function runBin(bin: string, args: readonly string[], o: { input?: string; extraEnv?: Record<string, string> } = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [`bin/${bin}.js`, ...args], { env: { ...env, ...o.extraEnv }, encoding: "utf8", timeout: 60_000, input: o.input ?? "" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

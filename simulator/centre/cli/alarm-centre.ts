@@ -1,5 +1,6 @@
 /**
- * alarm-centre: the monitoring centre as a service, from a centre directory that alarm-provision made.
+ * alarm-centre: the monitoring centre as a service, from a centre directory that alarm-provision made:
+ * broker, receivers, the monitoring services with the console and API behind logins, metrics.
  *
  *   alarm-centre --centre DIR [--store LOCATION] [--broker embedded|URL] [--receivers N] [--http HOST:PORT] [--metrics HOST:PORT]
  *
@@ -18,11 +19,14 @@ import { lockCentreDir, type CentreLock } from "./centre-lock.js";
 import { startCentreService, type BrokerChoice, type CentreService, type CentreServiceOptions } from "./centre-service.js";
 import { storeLocationFlag } from "../store-pg/store-location.js";
 import type { Clock } from "../../../protocol/clock.js";
+import type { CentreRoutes } from "./centre-services.js";
 
 export const USAGE = `usage: alarm-centre --centre DIR [options]
 
-The monitoring centre: broker (embedded, or an external Mosquitto), receivers, operator API, metrics.
+The monitoring centre: broker (embedded, or an external Mosquitto), receivers, the monitoring services
+with the operators' console and API behind logins, metrics.
 The centre directory comes from: alarm-provision --centre DIR --init
+The first login:                  alarm-provision --centre DIR --add-operator NAME --role admin
 
 options:
   --centre DIR             the centre directory (certificates, keys, centre.db or store.json)
@@ -39,7 +43,10 @@ options:
                            commits do not hold the forwarding of frames and ACKs)
   --mqtt-version 4|5       protocol towards an external broker (default 5)
   --receivers N            receivers sharing the load and the store (default 1)
-  --http HOST:PORT         operator JSON API (default 127.0.0.1:8080)
+  --http HOST:PORT         the operators' console (/console/) and the services' JSON API (/api/: incidents
+                           and tasks, installations, plans, the alarm queue, remote support, tickets,
+                           operators, audit); every route behind a login (default 127.0.0.1:8080).
+                           SQLite store only for now: on PostgreSQL nothing is served here
   --metrics HOST:PORT      Prometheus GET /metrics (default 127.0.0.1:9464)
   --gap-grace MS           how long a missing sequence number may stay missing (default 60000)
   --reconnect MS           receivers' wait before reconnecting to the broker (default 1000)
@@ -48,6 +55,11 @@ options:
                            and crl.pem (default 2000); a revoked certificate is refused, and its open
                            session cut, within this period plus one load
   --help, --version
+
+No providers are connected: the centre calls nobody. A call, SMS/e-mail or guard dispatch asked of it
+is logged for the operator ("telephony: no provider, call by hand", ...) and refused (502 port-failed);
+the task stays open for the operator to do by hand and record. Remote-support commands do reach the
+panels: signed, over the receivers' MQTT sessions; results come back as stored frames.
 
 One alarm-centre per centre directory: it holds DIR/alarm-centre.pid while it runs; a second one exits 1
 naming the holder's pid. A file left by a killed centre is taken over.
@@ -79,6 +91,8 @@ export interface CentreCommandHooks {
   readonly revocationClock?: Clock;
   /** Called once the centre is running (tests reach its parts through it). */
   readonly started?: (service: CentreService) => void;
+  /** More routes on --http: the operators' console, handed in by simulator/console/centre-command.ts (the bin's entry). */
+  readonly routes?: CentreRoutes;
 }
 
 export function main(argv: readonly string[], io: Io = processIo, hooks: CentreCommandHooks = {}): Promise<number> {
@@ -127,6 +141,7 @@ export function main(argv: readonly string[], io: Io = processIo, hooks: CentreC
         ...(revocationPeriodMs !== undefined ? { revocationPeriodMs } : {}),
         ...(hooks.revocationClock ? { clock: hooks.revocationClock } : {}),
         ...(a["broker-in-process"] ? { brokerInProcess: true } : {}),
+        ...(hooks.routes ? { routes: hooks.routes } : {}),
       });
     } finally {
       lock.release();

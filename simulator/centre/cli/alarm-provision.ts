@@ -6,6 +6,7 @@
  *   alarm-provision --centre DIR --client receiver|operator --name NAME --out DIR [--force]
  *   alarm-provision --centre DIR --revoke ID
  *   alarm-provision --centre DIR --crl [--crl-days 30]
+ *   alarm-provision --centre DIR --add-operator NAME --role operator|supervisor|admin
  *
  * The registry lives in the centre's store: DIR/centre.db (SQLite), or the one given with --init --store
  * (recorded in DIR/store.json, used by every later run and by alarm-centre). Every run rewrites the centre's crl.pem, dynamic-security.json and mosquitto.conf from the registry
@@ -28,6 +29,14 @@ import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
 import { certificateHolders, crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
 import { initCentre, issueCentreClientOn, loadCentre, provisionPanelOn, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
+import { ROLES, Username, type Role } from "../services/operators.js";
+import { addOperator } from "./add-operator.js";
+import { readSecret } from "./read-secret.js";
+
+const noPassword = (): Promise<string> => Promise.reject(new CentreError("bad-argument", "no password source for --add-operator"));
+
+/** Where --add-operator takes the password from when set (scripts); never from the command line. */
+export const PASSWORD_ENV = "OPEN_ALARM_OPERATOR_PASSWORD";
 
 export const USAGE = `usage: alarm-provision --centre DIR <action> [options]
 
@@ -44,6 +53,11 @@ actions:
                               a certificate for a centre client
   --revoke ID                 revoke every certificate and frame key of a panel or client
   --crl                       renew crl.pem only
+  --add-operator NAME --role operator|supervisor|admin
+                              a login for alarm-centre's console and API (the first admin of a new
+                              centre; later ones an admin adds over the API). The password is never an
+                              argument: ${PASSWORD_ENV} if set, else typed at a prompt (no echo),
+                              else the first line of stdin. SQLite store only, for now
 
 options:
   --centre DIR                the centre directory (must exist unless --init)
@@ -78,19 +92,23 @@ const OPTIONS = {
   receivers: { type: "string" },
   "server-name": { type: "string", multiple: true },
   store: { type: "string" },
+  "add-operator": { type: "string" },
+  role: { type: "string" },
 } as const;
+
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
 
 /** For tests: parse and run, throwing typed errors instead of printing them. */
-export async function runProvision(argv: readonly string[], print: (s: string) => void = console.log): Promise<void> {
+export async function runProvision(argv: readonly string[], print: (s: string) => void = console.log, password?: () => Promise<string>): Promise<void> {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
-  await provision(values, print);
+  await provision(values, print, print, password);
 }
 
 export function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   return runCommand({ name: "alarm-provision", usage: USAGE, options: OPTIONS }, argv, io, async ({ values }) => {
-    await provision(values, (s) => io.stdout.write(`${s}\n`), (s) => io.stderr.write(`alarm-provision: warning: ${s}\n`));
+    const password = () => readSecret(io, { env: PASSWORD_ENV, prompt: `password for ${values["add-operator"]}: ` });
+    await provision(values, (s) => io.stdout.write(`${s}\n`), (s) => io.stderr.write(`alarm-provision: warning: ${s}\n`), password);
   });
 }
 
@@ -141,12 +159,20 @@ async function adminCredentials(c: CentreDir, registry: RegistryPort): Promise<{
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
 }
 
-export async function provision(a: Values, print: (s: string) => void, warn: (s: string) => void = print): Promise<void> {
+export async function provision(a: Values, print: (s: string) => void, warn: (s: string) => void = print, password: () => Promise<string> = noPassword): Promise<void> {
   const crlDays = intFlag("crl-days", a["crl-days"], 1, 3650);
   const port = intFlag("mqtt-port", a["mqtt-port"], 1, 65535);
-  const actions = [a.init && !a.panel && !a.client && !a.revoke, a.panel, a.client, a.revoke, a.crl].filter(Boolean).length;
+  const addOp = a["add-operator"];
+  const actions = [a.init && !a.panel && !a.client && !a.revoke && !addOp, a.panel, a.client, a.revoke, a.crl, addOp].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
-  if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke or --crl");
+  if (a.role !== undefined && addOp === undefined) throw new UsageError("--role goes with --add-operator NAME");
+  if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke, --crl or --add-operator");
+  if (addOp !== undefined && (a.panel || a.client || a.revoke)) throw new UsageError("--add-operator is its own action: not with --panel, --client or --revoke");
+  if (addOp !== undefined && a.role === undefined) throw new UsageError(`--add-operator ${addOp} needs --role ${ROLES.join("|")}`);
+  if (addOp !== undefined && !ROLES.includes(a.role as Role)) throw new UsageError(`--role is operator, supervisor or admin, not '${a.role}'`);
+  if (addOp !== undefined && !Username.safeParse(addOp).success) throw new CentreError("bad-argument", `--add-operator '${addOp}': a username is 2-32 characters a-z, 0-9, . _ -, starting with a letter`);
+  // Asked before anything is written: a missing password leaves no half-made centre behind.
+  const secret = addOp !== undefined ? await password() : undefined;
   if (a.store !== undefined && !a.init) throw new UsageError("--store goes with --init; later runs use the store recorded in DIR/store.json");
   const location = a.store === undefined ? undefined : storeLocationFlag(a.store);
   let store: CentreStorePort | undefined;
@@ -193,6 +219,10 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
       writeFileSync(join(out, `${a.name}.cert.pem`), kc.certPem);
       writeFileSync(join(out, "ca.cert.pem"), centre.ca.certPem);
       print(`issued ${a.client} certificate for ${a.name} -> ${out}`);
+    } else if (addOp !== undefined) {
+      if (a.init) print(`centre directory ready: ${centre.dir} (store ${redactedLocation(centre.store)})`);
+      const op = await addOperator(store, addOp, a.role as Role, secret!);
+      print(`added ${op.role} ${op.username}: log in at alarm-centre's --http address (/console/)`);
     } else if (a.init) {
       print(`centre directory ready: ${centre.dir} (store ${redactedLocation(centre.store)})`);
     }

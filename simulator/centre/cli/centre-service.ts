@@ -1,7 +1,8 @@
 /**
  * The centre as a long-running service, from a provisioned centre directory: the embedded aedes broker on
  * TLS with client certificates (plain TCP with passwords only when asked for), or an external broker
- * (Mosquitto with the generated config); N receivers sharing the store; the operator JSON API; and
+ * (Mosquitto with the generated config); N receivers sharing the store; the monitoring services with
+ * the operators' console and API behind logins (centre-services.ts, SQLite store only for now); and
  * Prometheus metrics. `close()` stores and acknowledges what has arrived, then stops everything.
  *
  * The store is the centre directory's (DIR/centre.db, or DIR/store.json's postgres:// URL), or `store`.
@@ -18,7 +19,6 @@
 import { startBroker, type RunningBroker } from "../broker/broker.js";
 import { passwordLogin } from "../broker/broker-login.js";
 import { OperatorQueue } from "../operator/operator-queue.js";
-import { startOperatorHttp, type OperatorHttp } from "../operator/operator-http.js";
 import { centreSigner, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials } from "../pki/receiver-credentials.js";
 import { writeBrokerFiles } from "../broker/broker-files.js";
@@ -32,6 +32,7 @@ import { CentreError } from "../errors.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
 import type { Logger } from "../logger.js";
 import { centreMetrics, startMetricsHttp, type MetricsHttp } from "./centre-metrics.js";
+import { startCentreServices, type CentreRoutes, type CentreServices } from "./centre-services.js";
 
 export interface HostPort {
   readonly host: string;
@@ -64,15 +65,18 @@ export interface CentreServiceOptions {
    * so the receivers' store commits and signature checks do not hold its forwarding).
    */
   readonly brokerInProcess?: boolean;
+  /** More routes on the services' server (the operators' console, from simulator/console/centre-command.ts). */
+  readonly routes?: CentreRoutes;
 }
 
 export interface CentreService {
   readonly tlsPort?: number;
   readonly plainPort?: number;
-  readonly httpPort: number;
+  /** The services' API and console (--http); absent on PostgreSQL until the services run there. */
+  readonly httpPort?: number;
   readonly metricsPort: number;
   readonly receivers: readonly Receiver[];
-  /** The store the service runs on (the operator API's and the broker's; PostgreSQL: the receivers' too). */
+  /** The store the service runs on (the services', the metrics' and the broker's; PostgreSQL: the receivers' too). */
   readonly store: CentreStorePort;
   /**
    * Resolves with a reason when a part the centre cannot run without has stopped by itself (the broker's
@@ -147,6 +151,12 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const metrics = centreMetrics(queue);
     const receivers: Receiver[] = [];
     const centreKey = centreSigner(centre);
+    // Started before the receivers, so the first stored frame already reaches them; closed after them
+    // (`opened` closes in reverse), so the frames the receivers store while stopping do too.
+    const services: CentreServices | undefined = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () =>
+      startCentreServices({ dir: centre.dir, store, centreKey, receivers, http: o.http, logger, ...(o.routes ? { routes: o.routes } : {}) }),
+    );
+    if (services) opened.push(services);
     for (const c of creds) {
       let rs = store;
       if (store.kind === "sqlite") {
@@ -171,19 +181,18 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       r.on("nak", (panel, seq, reason) => logger.log("warn", "nak", { receiver: r.name, panel, seq, reason }));
       r.on("alarm", (id) => logger.log("info", "alarm for operators", { alarm: id }));
       r.on("transmission-fault", (f) => logger.log("warn", "transmission fault", { ...f }));
+      services?.attach(r);
       await r.start();
       opened.push({ close: () => r.stop() });
       receivers.push(r);
     }
-    const api: OperatorHttp = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () => startOperatorHttp(queue, o.http));
-    opened.push(api);
     const mh: MetricsHttp = await listening("the metrics (--metrics)", `${o.metrics.host}:${o.metrics.port}`, () => startMetricsHttp(metrics, o.metrics.host, o.metrics.port));
     opened.push(mh);
-    logger.log("info", "centre running", { broker: url, receivers: receivers.length, http: `${o.http.host}:${api.port}`, metrics: `${o.metrics.host}:${mh.port}/metrics` });
+    logger.log("info", "centre running", { broker: url, receivers: receivers.length, ...(services ? { http: `${o.http.host}:${services.port}` } : {}), metrics: `${o.metrics.host}:${mh.port}/metrics` });
     return {
       ...(broker?.tlsPort !== undefined ? { tlsPort: broker.tlsPort } : {}),
       ...(broker?.port !== undefined ? { plainPort: broker.port } : {}),
-      httpPort: api.port,
+      ...(services ? { httpPort: services.port } : {}),
       metricsPort: mh.port,
       receivers,
       store,

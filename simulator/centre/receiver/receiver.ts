@@ -267,6 +267,14 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.supervisor?.traffic(panel);
   }
 
+  /**
+   * A downlink sealed elsewhere in the centre (a remote-support command, COSE_Sign1 under the centre's key,
+   * RFC 9052 §4.2) sent over this receiver's session: QoS 1, never retained. Rejects while the link is down.
+   */
+  publishDownlink(topic: string, frame: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => this.link.publish(topic, frame, (err) => (err ? reject(err) : resolve())));
+  }
+
   get sharedFilter(): string {
     return topics.sharedUp(this.opts.group ?? "centre");
   }
