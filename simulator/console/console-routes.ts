@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { CentreStore } from "../centre/store/centre-store.js";
+import type { CentreStorePort } from "../centre/store-pg/port.js";
 import type { Services } from "../centre/services/services.js";
 import { panelState } from "./panel-state.js";
 
@@ -27,7 +27,7 @@ export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img
 
 export interface ConsoleOptions {
   /** The centre's store, for panel link state and heartbeats (without it the console shows them unknown). */
-  readonly centre?: CentreStore;
+  readonly centre?: CentreStorePort;
   /** Zone names per panel, from the installer's programming sheet (the demo passes its panel's config). */
   readonly zoneNames?: (panel: string) => Readonly<Record<number, string>> | undefined;
 }
@@ -59,7 +59,9 @@ export function consoleRoutes(opts: ConsoleOptions = {}): (app: FastifyInstance,
       const now = s.ctx.clock.now();
       return {
         armed: await s.arm.armed(inst.id),
-        panels: inst.panels.map((p) => ({ ...(opts.centre ? panelState(opts.centre, p, now) : { panel: p, registered: false, link: "unknown" }), zones: opts.zoneNames?.(p) ?? {} })),
+        panels: await Promise.all(
+          inst.panels.map(async (p) => ({ ...(opts.centre ? await panelState(opts.centre, p, now) : { panel: p, registered: false, link: "unknown" }), zones: opts.zoneNames?.(p) ?? {} })),
+        ),
       };
     });
     app.get("/api/console/zones", { config: { role: "operator" } }, async () => {

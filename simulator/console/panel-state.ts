@@ -5,7 +5,7 @@
  */
 import { Heartbeat, eventDef } from "../../protocol/index.js";
 import { category, isCategoryName } from "../../protocol/supervision.js";
-import type { CentreStore } from "../centre/store/centre-store.js";
+import type { CentreStorePort } from "../centre/store-pg/port.js";
 
 export type LinkState = "up" | "down" | "late" | "unknown";
 
@@ -20,20 +20,20 @@ export interface PanelState {
   readonly heartbeat: { readonly at: number; readonly areas: readonly { area: number; mode: string }[]; readonly troubles: readonly { code: number; name: string }[]; readonly outbox: number } | null;
 }
 
-export function panelState(centre: CentreStore, panel: string, now: number): PanelState {
-  const p = centre.registry.panel(panel);
+export async function panelState(centre: CentreStorePort, panel: string, now: number): Promise<PanelState> {
+  const p = await centre.registry.panel(panel);
   if (!p) return { panel, registered: false, category: null, reportingMs: null, link: "unknown", lastSeen: null, heartbeat: null };
   const reportingMs = isCategoryName(p.category) ? category(p.category).primaryMs : null;
   // Late only past the category's reporting time (EN 50136-1): at exactly that age it is still in time.
   const link: LinkState = p.status === "offline" ? "down" : p.lastSeen === null ? "unknown" : reportingMs !== null && now - p.lastSeen > reportingMs ? "late" : "up";
-  return { panel, registered: true, category: p.category, reportingMs, link, lastSeen: p.lastSeen, heartbeat: lastHeartbeat(centre, panel) };
+  return { panel, registered: true, category: p.category, reportingMs, link, lastSeen: p.lastSeen, heartbeat: await lastHeartbeat(centre, panel) };
 }
 
 /** The newest stored heartbeat of a panel, checked by the wire schema that carried it. */
-function lastHeartbeat(centre: CentreStore, panel: string): PanelState["heartbeat"] {
-  const row = centre.db.prepare(`SELECT received_at AS at, payload FROM frames WHERE panel = ? AND payload LIKE '%"heartbeat"%' ORDER BY seq DESC LIMIT 1`).get(panel) as { at: number; payload: string } | undefined;
+async function lastHeartbeat(centre: CentreStorePort, panel: string): Promise<PanelState["heartbeat"]> {
+  const row = await centre.frames.latestWith(panel, "heartbeat");
   if (!row) return null;
-  const hb = Heartbeat.safeParse((JSON.parse(row.payload) as { heartbeat?: unknown }).heartbeat);
+  const hb = Heartbeat.safeParse((row.payload as { heartbeat?: unknown }).heartbeat);
   if (!hb.success) return null;
   return {
     at: row.at,

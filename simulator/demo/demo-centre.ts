@@ -47,15 +47,16 @@ export async function startDemoCentre(sys: RunningSystem, o: DemoCentreOptions =
   const commands = new SimulatedCommandSender((panel, cmd) => void services?.services.remote.onResult(panel, sys.panel.remote(cmd)).catch(() => undefined));
   const ports = simulatedPorts(clock, { etaMs: o.guardEtaMs ?? 60_000, onSiteMs: o.guardOnSiteMs ?? 60_000, report: "guard on site: premises checked, a window was open" }, commands);
   const zoneNames = Object.fromEntries(sys.config.zones.map((z) => [z.zone, z.name ?? `zone ${z.zone}`]));
+  const store = SqliteCentreStore.over(sys.centre);
   services = await startServices({
-    centre: SqliteCentreStore.over(sys.centre),
+    centre: store,
     receiver: sys.receiver,
     ports,
     clock,
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
     httpLogger: pino({ level: "silent" }),
-    routes: [consoleRoutes({ centre: sys.centre, zoneNames: (panel) => (panel === sys.panelId ? zoneNames : undefined) })],
+    routes: [consoleRoutes({ centre: store, zoneNames: (panel) => (panel === sys.panelId ? zoneNames : undefined) })],
   });
   const s = services.services;
   const password = o.password ?? `demo-${words()}`;

@@ -44,7 +44,7 @@ async function run(withInstallation: boolean): Promise<void> {
   const exited = centreMain(["--centre", centre, "--mqtt", `127.0.0.1:${port}`, "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0"], undefined, {
     logger: quiet,
     stopSignal: new Promise((r) => (stop = r)),
-    started: (s) => (httpPort = s.httpPort ?? 0),
+    started: (s) => (httpPort = s.httpPort),
   });
   while (httpPort === 0) await new Promise((r) => setTimeout(r, 20));
   const base = `http://127.0.0.1:${httpPort}`;

@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { queueRoutes } from "../../simulator/centre/cli/queue-routes.js";
 import { buildServicesApi } from "../../simulator/centre/services/http-api.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
+import { SqliteServicesDb } from "../../simulator/centre/services/sqlite-services-db.js";
 import { Services } from "../../simulator/centre/services/services.js";
 import { simulatedPorts } from "../../simulator/centre/services/simulated-ports.js";
 import { OperatorQueue } from "../../simulator/centre/operator/operator-queue.js";
@@ -110,9 +111,9 @@ describe("alarm lifecycle", () => {
 
 describe("operator queue on the services API, behind a login", () => {
   async function api() {
-    const services = new Services(store.db, clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
-    services.operators.create("test", { username: "ann", password: "ann-operator-pass", role: "operator" });
-    services.operators.create("test", { username: "bob", password: "bob-operator-pass", role: "operator" });
+    const services = await Services.open(new SqliteServicesDb(store.db), clock, simulatedPorts(clock), { scrypt: TEST_SCRYPT });
+    await services.operators.create("test", { username: "ann", password: "ann-operator-pass", role: "operator" });
+    await services.operators.create("test", { username: "bob", password: "bob-operator-pass", role: "operator" });
     const app = buildServicesApi(services, { logger: pino({ level: "silent" }), clock, routes: [queueRoutes(queue)] });
     const login = async (username: string) => (await app.inject({ method: "POST", url: "/api/login", payload: { username, password: `${username}-operator-pass` } })).json().token as string;
     const as = (token: string | undefined) => (method: "GET" | "POST", url: string, payload?: object) =>

@@ -5,7 +5,9 @@
  * panel (the device wiring: panel runtime, SQLite outbox, mqtt.js with the bundle's certificate) trips
  * a 24-hour zone: the alarm is a row in PostgreSQL and the panel's outbox is empty. `--revoke` then cuts
  * the panel off at the broker's first revocation reload after it (its clock is a FakeClock here), and a
- * new connection with its certificate is refused. Errors: a bad URL, and the server down, are one line
+ * new connection with its certificate is refused. The monitoring services run there too, their tables in the
+ * same PostgreSQL database: the first admin from `alarm-provision --add-operator`, a login, an installation
+ * with the panel, and the panel's alarm as an incident with its plan's tasks. Errors: a bad URL, and the server down, are one line
  * and exit 1, and an --init against an unreachable store leaves no centre directory behind.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -23,12 +25,13 @@ import { Cid } from "../../protocol/index.js";
 import { simBoardFor } from "../../simulator/board/sim-board.js";
 import { freePort } from "../../simulator/centre/broker/broker-mosquitto.js";
 import { main as centreMain } from "../../simulator/centre/cli/alarm-centre.js";
-import { main as provisionMain } from "../../simulator/centre/cli/alarm-provision.js";
+import { PASSWORD_ENV, main as provisionMain } from "../../simulator/centre/cli/alarm-provision.js";
 import { captureIo } from "../support/capture-io.js";
 import { e2ePanelConfig } from "../support/e2e-panel-config.js";
 import { createDatabase, startPostgres, type TestPostgres } from "../support/postgres.js";
 
 const PANEL = "PG1";
+const ADMIN_PASSWORD = "first-admin-pass-1";
 /** The embedded broker's revocation reload period (--revocation-period). */
 const PERIOD = 1_000;
 
@@ -112,7 +115,14 @@ describe("the centre on PostgreSQL (alarm-provision --store, alarm-centre)", () 
     expect(readFileSync(join(centre(), "dynamic-security.json"), "utf8")).toContain(`"${PANEL}"`);
   }, 60_000);
 
-  it("alarm-centre on the recorded store: a tripped zone is an alarm row in PostgreSQL and the outbox is empty; --revoke cuts the panel off at the next reload", async () => {
+  it("alarm-centre on the recorded store: a tripped zone is an alarm row in PostgreSQL and an incident of the services, the outbox is empty; --revoke cuts the panel off at the next reload", async () => {
+    process.env[PASSWORD_ENV] = ADMIN_PASSWORD;
+    try {
+      expect(await provision("--add-operator", "ana", "--role", "admin")).toContain("ana");
+    } finally {
+      delete process.env[PASSWORD_ENV];
+    }
+    expect(await sql("SELECT username, role FROM svc_operators")).toEqual([{ username: "ana", role: "admin" }]);
     const lines: Record<string, unknown>[] = [];
     const seen = (msg: string) => lines.find((l) => l.msg === msg);
     const clock = new FakeClock();
@@ -131,6 +141,21 @@ describe("the centre on PostgreSQL (alarm-provision --store, alarm-centre)", () 
       expect(io.err()).toBe("");
       expect(seen("centre store")).toMatchObject({ kind: "postgres" });
 
+      // The services on the same database, behind a login.
+      const base = `http://${String(seen("centre running")!.http)}`;
+      expect((await fetch(`${base}/api/installations`)).status).toBe(401);
+      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ana", password: ADMIN_PASSWORD }) });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+        const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        expect(r.status).toBe(200);
+        return (await r.json()) as T;
+      };
+      const inst = await api<{ id: number }>("POST", "/api/installations", { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" });
+      await api("POST", `/api/installations/${inst.id}/panels`, { panel: PANEL });
+      await api("PUT", `/api/installations/${inst.id}/contacts`, [{ name: "Anna Miller", phone: "+49 30 1111" }]);
+
       const config = parseConfig(e2ePanelConfig({ type: "24h" }));
       device = await startDevice({ config, link: loadPanelBundle(bundle()), dataDir: join(dir, "panel-data"), io: simBoardFor(config), log: () => {} });
       const gw = device.gateway;
@@ -141,6 +166,14 @@ describe("the centre on PostgreSQL (alarm-provision --store, alarm-centre)", () 
       expect(await sql("SELECT panel, kind, key, state FROM alarms")).toEqual([{ panel: PANEL, kind: "event", key: `${Cid.Burglary24h}:z2`, state: "new" }]);
       expect(gw.depth().total).toBe(0);
       expect(Number((await sql<{ n: string }>("SELECT count(*) AS n FROM frames"))[0]!.n)).toBeGreaterThanOrEqual(2);
+      // The same alarm as the services' incident, with the default plan's first task open.
+      type Incident = { panel: string; cls: string; state: string; tasks: { kind: string; state: string }[] };
+      const incidents = async () => (await api<Incident[]>("GET", `/api/incidents?state=open&installation=${inst.id}`)).filter((i) => i.panel === PANEL);
+      await until(async () => (await incidents()).length > 0, 100);
+      const [incident] = await incidents();
+      expect(incident).toMatchObject({ cls: "burglary", state: "open" });
+      expect(incident!.tasks[0]).toMatchObject({ kind: "call-contact", state: "open" });
+      expect(await sql("SELECT action FROM svc_audit WHERE entity = 'incident'")).toEqual([{ action: "incident.open" }]);
 
       expect(await provision("--revoke", PANEL)).toContain(`revoked ${PANEL}: 1 certificate(s), 1 frame key(s)`);
       // The crl.pem the revocation wrote lists it too.

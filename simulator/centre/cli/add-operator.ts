@@ -10,12 +10,11 @@ import { silentLogger } from "../logger.js";
 import type { Operator, Role } from "../services/operators.js";
 import { Services } from "../services/services.js";
 import type { CentreStorePort } from "../store-pg/port.js";
-import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
+import { servicesDbOf } from "../services/services-db-of.js";
 import { manualPorts } from "./manual-ports.js";
 
 export async function addOperator(store: CentreStorePort, username: string, role: Role, password: string): Promise<Operator> {
-  if (!(store instanceof SqliteCentreStore)) throw new CentreError("bad-argument", "operator logins on a PostgreSQL store come with the services' store port; this centre cannot hold them yet");
   const refuse = { send: () => Promise.reject(new CentreError("bad-state", "alarm-provision sends no commands")) };
-  const services = new Services(store.store.db, unrefSystemClock, manualPorts(silentLogger, refuse));
+  const services = await Services.open(servicesDbOf(store), unrefSystemClock, manualPorts(silentLogger, refuse));
   return services.operators.create("alarm-provision", { username, password, role });
 }

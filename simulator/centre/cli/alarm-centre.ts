@@ -45,8 +45,7 @@ options:
   --receivers N            receivers sharing the load and the store (default 1)
   --http HOST:PORT         the operators' console (/console/) and the services' JSON API (/api/: incidents
                            and tasks, installations, plans, the alarm queue, remote support, tickets,
-                           operators, audit); every route behind a login (default 127.0.0.1:8080).
-                           SQLite store only for now: on PostgreSQL nothing is served here
+                           operators, audit); every route behind a login (default 127.0.0.1:8080)
   --metrics HOST:PORT      Prometheus GET /metrics (default 127.0.0.1:9464)
   --gap-grace MS           how long a missing sequence number may stay missing (default 60000)
   --reconnect MS           receivers' wait before reconnecting to the broker (default 1000)

@@ -57,7 +57,7 @@ actions:
                               a login for alarm-centre's console and API (the first admin of a new
                               centre; later ones an admin adds over the API). The password is never an
                               argument: ${PASSWORD_ENV} if set, else typed at a prompt (no echo),
-                              else the first line of stdin. SQLite store only, for now
+                              else the first line of stdin
 
 options:
   --centre DIR                the centre directory (must exist unless --init)

@@ -2,7 +2,7 @@
  * The centre as a long-running service, from a provisioned centre directory: the embedded aedes broker on
  * TLS with client certificates (plain TCP with passwords only when asked for), or an external broker
  * (Mosquitto with the generated config); N receivers sharing the store; the monitoring services with
- * the operators' console and API behind logins (centre-services.ts, SQLite store only for now); and
+ * the operators' console and API behind logins (centre-services.ts, on the same store); and
  * Prometheus metrics. `close()` stores and acknowledges what has arrived, then stops everything.
  *
  * The store is the centre directory's (DIR/centre.db, or DIR/store.json's postgres:// URL), or `store`.
@@ -72,8 +72,8 @@ export interface CentreServiceOptions {
 export interface CentreService {
   readonly tlsPort?: number;
   readonly plainPort?: number;
-  /** The services' API and console (--http); absent on PostgreSQL until the services run there. */
-  readonly httpPort?: number;
+  /** The services' API and console (--http). */
+  readonly httpPort: number;
   readonly metricsPort: number;
   readonly receivers: readonly Receiver[];
   /** The store the service runs on (the services', the metrics' and the broker's; PostgreSQL: the receivers' too). */
@@ -153,10 +153,10 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
     const centreKey = centreSigner(centre);
     // Started before the receivers, so the first stored frame already reaches them; closed after them
     // (`opened` closes in reverse), so the frames the receivers store while stopping do too.
-    const services: CentreServices | undefined = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () =>
+    const services: CentreServices = await listening("the operator API (--http)", `${o.http.host}:${o.http.port}`, () =>
       startCentreServices({ dir: centre.dir, store, centreKey, receivers, http: o.http, logger, ...(o.routes ? { routes: o.routes } : {}) }),
     );
-    if (services) opened.push(services);
+    opened.push(services);
     for (const c of creds) {
       let rs = store;
       if (store.kind === "sqlite") {
@@ -181,18 +181,18 @@ export async function startCentreService(o: CentreServiceOptions): Promise<Centr
       r.on("nak", (panel, seq, reason) => logger.log("warn", "nak", { receiver: r.name, panel, seq, reason }));
       r.on("alarm", (id) => logger.log("info", "alarm for operators", { alarm: id }));
       r.on("transmission-fault", (f) => logger.log("warn", "transmission fault", { ...f }));
-      services?.attach(r);
+      services.attach(r);
       await r.start();
       opened.push({ close: () => r.stop() });
       receivers.push(r);
     }
     const mh: MetricsHttp = await listening("the metrics (--metrics)", `${o.metrics.host}:${o.metrics.port}`, () => startMetricsHttp(metrics, o.metrics.host, o.metrics.port));
     opened.push(mh);
-    logger.log("info", "centre running", { broker: url, receivers: receivers.length, ...(services ? { http: `${o.http.host}:${services.port}` } : {}), metrics: `${o.metrics.host}:${mh.port}/metrics` });
+    logger.log("info", "centre running", { broker: url, receivers: receivers.length, http: `${o.http.host}:${services.port}`, metrics: `${o.metrics.host}:${mh.port}/metrics` });
     return {
       ...(broker?.tlsPort !== undefined ? { tlsPort: broker.tlsPort } : {}),
       ...(broker?.port !== undefined ? { plainPort: broker.port } : {}),
-      ...(services ? { httpPort: services.port } : {}),
+      httpPort: services.port,
       metricsPort: mh.port,
       receivers,
       store,

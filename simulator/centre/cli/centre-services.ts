@@ -17,11 +17,9 @@ import { OperatorQueue } from "../operator/operator-queue.js";
 import type { Receiver } from "../receiver/receiver.js";
 import { MqttCommandSender } from "../services/command-sender.js";
 import { REDACT, type ServicesApiOptions } from "../services/http-api.js";
-import type { CentreStore } from "../store/centre-store.js";
 import { attachReceiver, type ReceiverAdapter } from "../services/receiver-adapter.js";
 import { startServices, type RunningServices } from "../services/start-services.js";
 import type { CentreStorePort } from "../store-pg/port.js";
-import { SqliteCentreStore } from "../store-pg/sqlite-store.js";
 import { manualPorts } from "./manual-ports.js";
 import { queueRoutes } from "./queue-routes.js";
 import { receiversDownlink } from "./receivers-downlink.js";
@@ -46,7 +44,7 @@ export interface CentreServicesOptions {
   readonly routes?: CentreRoutes;
 }
 
-export type CentreRoutes = (centre: CentreStore) => NonNullable<ServicesApiOptions["routes"]>;
+export type CentreRoutes = (centre: CentreStorePort) => NonNullable<ServicesApiOptions["routes"]>;
 
 export interface CentreServices {
   readonly port: number;
@@ -57,16 +55,9 @@ export interface CentreServices {
   close(): Promise<void>;
 }
 
-/**
- * Undefined on PostgreSQL for now: the services' repositories run on the SQLite store only. One line says
- * so; the centre runs without the services, the console and the operator API there.
- */
-export async function startCentreServices(o: CentreServicesOptions): Promise<CentreServices | undefined> {
-  if (!(o.store instanceof SqliteCentreStore)) {
-    o.logger.log("warn", "services, console and operator API not started: on PostgreSQL they come with the services' store port; --http is not served");
-    return undefined;
-  }
-  const centre = o.store.store;
+/** On the centre's store, SQLite or PostgreSQL: the services' tables go into the same database. */
+export async function startCentreServices(o: CentreServicesOptions): Promise<CentreServices> {
+  const centre = o.store;
   const clock = o.clock ?? unrefSystemClock;
   const commands = new MqttCommandSender(receiversDownlink(o.receivers), o.centreKey, clock);
   const running: RunningServices = await startServices({
@@ -79,7 +70,7 @@ export async function startCentreServices(o: CentreServicesOptions): Promise<Cen
     routes: [queueRoutes(new OperatorQueue(o.store, clock)), ...(o.routes?.(centre) ?? [])],
   });
   const s = running.services;
-  if (s.operators.list().length === 0) o.logger.log("warn", `no operator can log in yet: alarm-provision --centre ${o.dir} --add-operator NAME --role admin`);
+  if ((await s.operators.list()).length === 0) o.logger.log("warn", `no operator can log in yet: alarm-provision --centre ${o.dir} --add-operator NAME --role admin`);
   const adapters: ReceiverAdapter[] = [];
   const url = running.api.url;
   o.logger.log("info", "services running", { api: `${url}/api`, console: `${url}/console/` });

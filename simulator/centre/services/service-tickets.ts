@@ -98,7 +98,7 @@ export class ServiceTickets implements EventListener {
     for (const f of await this.repo.faultsWithoutTicket()) {
       if (f.since + this.persist[f.fault] > now) continue;
       const id = await inTx(this.ctx.db, async () => {
-        // Another process on the same file may have opened it since the read above.
+        // Another process on the same database may have opened it since the read above.
         if (!await this.repo.faultWaiting(f.id)) return null;
         const ticket = await this.repo.openTicket(f, DEFAULT_ROUTE[f.fault], now);
         await this.ctx.audit.record({ at: now, actor: "system", action: "ticket.open", entity: "ticket", entityId: ticket, after: await this.get(ticket) });

@@ -126,6 +126,11 @@ export class PgFrames implements FramesPort {
     return rows[0]!.n;
   }
 
+  async latestWith(panel: string, field: "heartbeat"): Promise<{ at: number; payload: unknown } | undefined> {
+    const rows = await this.db.query<{ at: number; payload: unknown }>("SELECT received_at AS at, payload FROM frames WHERE panel = $1 AND payload ? $2 ORDER BY seq DESC LIMIT 1", [panel, field]);
+    return rows[0];
+  }
+
   checkGaps(panel: string, now: number, graceMs: number, alarm: GapAlarm): Promise<GapFound[]> {
     return this.db.tx(async (c) => {
       // The panel's row lock serialises the checks of all receivers: each gap is raised once.

@@ -83,6 +83,8 @@ export interface FramesPort {
    */
   evidence(panel: string, seq: number): Promise<Uint8Array | undefined>;
   count(panel?: string): Promise<number>;
+  /** The newest stored payload of `panel` that carries `field` (the console's last heartbeat), with its arrival time. */
+  latestWith(panel: string, field: "heartbeat"): Promise<{ at: number; payload: unknown } | undefined>;
   /**
    * One gap check, one transaction: the seqs missing below the highest seq received at or before
    * `now - graceMs` and above the panel's checked mark are raised as alarms, and the mark moves up, so each

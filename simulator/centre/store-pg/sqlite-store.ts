@@ -94,12 +94,18 @@ export class SqliteCentreStore implements CentreStorePort {
       mark.run(high, panel);
       return found;
     });
+    const latest = db.prepare("SELECT received_at AS at, payload FROM frames WHERE panel = ? AND payload LIKE ? ORDER BY seq DESC LIMIT 1");
     this.frames = {
       store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
       storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
       has: (panel, seq) => guard(() => frames.has(panel, seq)),
       evidence: (panel, seq) => guard(() => frames.evidence(panel, seq)),
       count: (panel) => guard(() => frames.count(panel)),
+      latestWith: (panel, field) =>
+        guard(() => {
+          const row = latest.get(panel, `%"${field}"%`) as { at: number; payload: string } | undefined;
+          return row && { at: row.at, payload: JSON.parse(row.payload) as unknown };
+        }),
       checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
       oldestArrivalAfter: (panel, t) => guard(() => (after.get(panel, t) as { t: number | null }).t ?? undefined),
     };
