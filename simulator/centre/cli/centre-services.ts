@@ -9,6 +9,7 @@
  * Remote-support commands go out over the receivers' MQTT sessions (receivers-downlink.ts); their results
  * come back as stored frames. Telephony, messaging and guards have no provider here (manual-ports.ts).
  */
+import { hostname } from "node:os";
 import { pino, type Logger as Pino } from "pino";
 import type { Signer } from "../../../protocol/frame.js";
 import { unrefSystemClock, type Clock } from "../../../protocol/clock.js";
@@ -23,6 +24,9 @@ import type { CentreStorePort } from "../store-pg/port.js";
 import { manualPorts } from "./manual-ports.js";
 import { queueRoutes } from "./queue-routes.js";
 import { receiversDownlink } from "./receivers-downlink.js";
+
+/** How often an alarm-centre on PostgreSQL polls the services' timers role: a dead leader's are taken over within it. */
+const TIMERS_LEAD_MS = 2_000;
 
 export interface CentreServicesOptions {
   /** The centre directory (named in the hint to add the first admin). */
@@ -68,6 +72,9 @@ export async function startCentreServices(o: CentreServicesOptions): Promise<Cen
     port: o.http.port,
     httpLogger: o.httpLogger ?? requestLog(),
     routes: [queueRoutes(new OperatorQueue(o.store, clock)), ...(o.routes?.(centre) ?? [])],
+    log: o.logger,
+    // Other alarm-centre processes may share a PostgreSQL database: the services' timers follow a role there.
+    ...(o.store.kind === "postgres" ? { lead: { holder: `${hostname()}:${process.pid}`, everyMs: TIMERS_LEAD_MS } } : {}),
   });
   const s = running.services;
   if ((await s.operators.list()).length === 0) o.logger.log("warn", `no operator can log in yet: alarm-provision --centre ${o.dir} --add-operator NAME --role admin`);

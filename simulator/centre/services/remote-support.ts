@@ -105,8 +105,14 @@ export class RemoteSupport {
   }
 
   private async finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): Promise<RemoteCommand> {
+    let changed = true;
     const after = await inTx(this.ctx.db, async () => {
       const before = await this.get(id);
+      // Another alarm-centre on the same database may have ended it since it was read (a result, an expiry).
+      if (before.state !== "sent") {
+        changed = false;
+        return before;
+      }
       const now = this.ctx.clock.now();
       await this.repo.finish(id, state, error, now);
       const after = await this.get(id);
@@ -115,7 +121,7 @@ export class RemoteSupport {
     });
     this.timers.get(id)?.cancel();
     this.timers.delete(id);
-    this.ctx.events.emit("command", id);
+    if (changed) this.ctx.events.emit("command", id);
     return after;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Runs the services next to a running centre: the services on the centre's database, the receiver
- * adapter, the timers and the HTTP API (loopback by default). With `bootstrapAdmin`, creates that admin
+ * adapter, the timers (led, with `lead`) and the HTTP API (loopback by default). With `bootstrapAdmin`, creates that admin
  * when no operator exists yet, so a fresh centre can be logged into.
  */
 import type { Logger as PinoLogger } from "pino";
@@ -12,6 +12,7 @@ import { startServicesApi, type RunningServicesApi, type ServicesApiOptions } fr
 import { attachReceiver } from "./receiver-adapter.js";
 import { servicesDbOf } from "./services-db-of.js";
 import { Services, type AllPorts, type ServicesOptions } from "./services.js";
+import { startServicesTimers, type TimersLead } from "./services-timers.js";
 
 export interface StartServicesOptions extends ServicesOptions {
   /** The centre's store: the services' tables go into the same database (services-db-of.ts). */
@@ -26,6 +27,8 @@ export interface StartServicesOptions extends ServicesOptions {
   readonly bootstrapAdmin?: { readonly username: string; readonly password: string };
   /** More routes on the same server (the operators' console: simulator/console/). */
   readonly routes?: ServicesApiOptions["routes"];
+  /** Several alarm-centre on one database: the timers run only while this one leads (services-timers.ts). */
+  readonly lead?: TimersLead;
 }
 
 export interface RunningServices {
@@ -41,7 +44,7 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
   services.ctx.events.on("failed", (what, e) => log.log("error", `services: ${what} failed`, { error: (e as Error).message }));
   if (o.bootstrapAdmin && (await services.operators.list()).length === 0) await services.operators.create("bootstrap", { ...o.bootstrapAdmin, role: "admin" });
   const adapter = o.receiver ? attachReceiver(o.receiver, o.centre, services, log) : undefined;
-  await services.start();
+  const timers = await startServicesTimers(services, o.centre, clock, log, o.lead);
   const api = await startServicesApi(services, {
     clock,
     ...(o.host !== undefined ? { host: o.host } : {}),
@@ -55,7 +58,7 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
     async stop() {
       await api.close();
       adapter?.detach();
-      await services.stop();
+      await timers.stop();
     },
   };
 }
