@@ -229,3 +229,29 @@ describe("services database port (each store)", () => {
     expect((await f.ctx.audit.list()).map((e) => e.action).sort()).toEqual(["inner-ok", "outer"]);
   });
 });
+
+describe("services text order (each store)", () => {
+  // The test cluster runs in the C locale, where this holds anyway; on a server in another locale it holds
+  // by the columns' COLLATE "C" (pg-services-migrations.ts), whose presence the migration test below checks.
+  it("sorts text byte by byte, as SQLite does: upper case before lower", async () => {
+    const f = await freshContext();
+    close = f.close;
+    const { reg, id } = await addInstallation(f.ctx, { panel: "b1" });
+    await reg.attachPanel("admin", id, "B2");
+    await reg.attachPanel("admin", id, "a3");
+    expect((await reg.get(id)).panels).toEqual(["B2", "a3", "b1"]);
+  });
+});
+
+// Registered on PostgreSQL only (the services-pg project): SQLite has no column collations to check.
+if (SERVICES_STORE === "postgres") describe("services schema on PostgreSQL", () => {
+  it("every text column compares byte by byte (COLLATE \"C\"), whatever the server's locale", async () => {
+    const db = await emptyDb();
+    await db.migrate(0);
+    const cols = await db.all<{ table_name: string; column_name: string; collation_name: string | null }>(
+      "SELECT table_name, column_name, collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name LIKE 'svc_%' AND data_type = 'text'",
+    );
+    expect(cols.length).toBeGreaterThan(20);
+    expect(cols.filter((c) => c.collation_name !== "C")).toEqual([]);
+  });
+});

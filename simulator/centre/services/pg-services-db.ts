@@ -13,7 +13,7 @@ import type { PoolClient } from "pg";
 import { CodedError } from "../../../protocol/errors.js";
 import type { PgDb } from "../store-pg/pg-db.js";
 import { isConnectionLoss, pgStoreError } from "../store-pg/pg-errors.js";
-import { PG_SERVICES_MIGRATIONS } from "./pg-services-migrations.js";
+import { PG_SERVICES_MIGRATIONS, pgDdl } from "./pg-services-migrations.js";
 import type { Migration } from "./migrations.js";
 import type { ServicesDb } from "./services-db.js";
 import { ServicesError } from "./services-error.js";
@@ -65,7 +65,7 @@ export class PgServicesDb implements ServicesDb {
     // apply each migration once, and a failed one leaves the previous version in force.
     for (;;) {
       const done = await this.transaction(MIGRATION_LOCK, async () => {
-        await this.run("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        await this.run(pgDdl("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
         const current = (await this.get<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM svc_schema_version"))!.v;
         if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
         const next = sorted.find((m) => m.version > current);
