@@ -84,7 +84,7 @@ describe.each([
       expect(typeof r2).not.toBe("string");
 
       expect(await provisionMain(["--centre", centre(), "--revoke", R1], captureIo())).toBe(0);
-      expect(await connectAs(R1)).toBe("closed"); // at once: no reload has run
+      expect(await connectAs(R1)).toBe("error: Connection refused: Not authorized"); // at once: no reload has run
       clock.advance(PERIOD - 1);
       expect(cut()).toEqual([]);
       expect((r1 as MqttClient).connected).toBe(true);
@@ -99,7 +99,7 @@ describe.each([
       clock.advance(PERIOD);
       await until(() => cut().length === 2);
       expect(cut()).toEqual([R1, R2]);
-      expect(await connectAs(R2)).toBe("closed");
+      expect(await connectAs(R2)).toBe("error: Connection refused: Not authorized");
     } finally {
       stop("test over");
     }

@@ -70,6 +70,7 @@ const ALLOWED_PER_CLIENT = 16;
 const IDENTIFIER_REJECTED = 2;
 const SERVER_UNAVAILABLE = 3;
 const BAD_LOGIN = 4;
+const NOT_AUTHORIZED = 5;
 
 export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBroker> {
   const log = opts.logger ?? silentLogger;
@@ -84,9 +85,12 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const shared = new SharedSubscriptions();
 
   const refuse = (code: number, msg: string): AuthenticateError => Object.assign(new Error(msg), { returnCode: code }) as AuthenticateError;
+  /** TLS connections whose certificate is revoked: answered CONNACK "not authorized", so the panel can say why. */
+  const revokedConn = new WeakSet<object>();
 
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, done) {
+      if (revokedConn.has(client.conn)) return done(refuse(NOT_AUTHORIZED, "certificate revoked"), false);
       const fromCert = certIdentity.get(client.conn);
       const decide = (who: Identity | undefined) => {
         if (!who) {
@@ -186,7 +190,10 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       const serial = cert.serialNumber ?? "";
       if (t.isRevoked?.(serial)) {
         log.log("warn", "broker: revoked certificate refused", { serial, subject: cert.subject?.CN ?? null });
-        s.destroy();
+        // Its CONNECT is answered "not authorized" (MQTT 3.1.1 §3.2.2.3 code 5) and the connection closed:
+        // the panel's installer reads why, instead of a bare "connection closed". Nothing else is let through.
+        revokedConn.add(s);
+        aedes.handle(s);
         return;
       }
       const who = identityFromCertificate(cert);
