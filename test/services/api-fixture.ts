@@ -41,6 +41,8 @@ export async function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
   }
   return {
     db,
+    /** The database goes away under the running API (PostgreSQL stopped, SQLite closed). */
+    loseDb: close,
     clock,
     /** The clock moved on, and what its timers started written. */
     advance: (ms: number) => clock.advanceSettling(ms, () => services.settled()),

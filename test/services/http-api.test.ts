@@ -1,6 +1,6 @@
 /** The HTTP API: sessions and roles on every request, typed errors per field, audit, CSV, the live stream. */
 import { afterEach, describe, expect, it } from "vitest";
-import { apiFixture } from "./api-fixture.js";
+import { apiFixture, PASSWORDS } from "./api-fixture.js";
 
 let fx: Awaited<ReturnType<typeof apiFixture>>;
 afterEach(async () => fx?.close());
@@ -238,5 +238,20 @@ describe("live queue (server-sent events)", () => {
     await fx.advance(10_000);
     await readUntil(": keep-alive\n\n");
     ctl.abort();
+  });
+});
+
+describe("the database away", () => {
+  it("every request answers 503 store-unavailable in one typed line, nothing else; no stack trace leaves the API", async () => {
+    fx = await apiFixture();
+    await fx.login("ada");
+    await fx.loseDb();
+    for (const [method, url] of [["GET", "/api/installations"], ["POST", "/api/installations"], ["GET", "/api/queue"]] as const) {
+      const r = await fx.call("ada", method, url, method === "POST" ? { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" } : undefined);
+      expect(r.statusCode).toBe(503);
+      expect(r.json()).toEqual({ error: "store-unavailable", message: "the centre's database cannot be reached now; nothing was changed, try again" });
+    }
+    const login = await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: PASSWORDS.oli } });
+    expect(login.statusCode).toBe(503);
   });
 });

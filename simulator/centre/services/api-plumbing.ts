@@ -3,6 +3,7 @@
  * response; errors leave as `{error: code, message, field?}`; every request needs a valid session and a
  * role at least the route's (deny by default: a route that names no role is refused).
  */
+import { isStoreError } from "../store-pg/store-error.js";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider } from "fastify";
 import type { z } from "zod";
 import { mayAct, type Role, type Session } from "./operators.js";
@@ -62,6 +63,12 @@ export function installPlumbing(app: FastifyInstance, services: Services): void 
   app.setErrorHandler((e: FastifyError | ServicesError, req: FastifyRequest, reply: FastifyReply) => {
     if (e instanceof ServicesError) {
       return reply.code(HTTP_STATUS[e.code]).send({ error: e.code, message: e.detailMessage, ...(e.field ? { field: e.field } : {}) });
+    }
+    // The database could not be reached (PostgreSQL away, SQLite busy or its disk full): nothing was
+    // written, the client may try again.
+    if (isStoreError(e, "store-unavailable")) {
+      req.log.warn({ error: (e as Error).message }, "services api: store unavailable");
+      return reply.code(503).send({ error: "store-unavailable", message: "the centre's database cannot be reached now; nothing was changed, try again" });
     }
     const status = (e as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: "bad-input", message: e.message });

@@ -9,6 +9,7 @@ import type Database from "better-sqlite3";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 import type { ServicesDb } from "./services-db.js";
 import { ServicesError } from "./services-error.js";
+import { sqliteStoreError } from "../store-pg/sqlite-store.js";
 
 interface TxScope {
   open: boolean;
@@ -26,20 +27,20 @@ export class SqliteServicesDb implements ServicesDb {
     db.pragma("foreign_keys = ON");
   }
 
-  all<R>(sql: string, ...params: unknown[]): Promise<R[]> {
-    return this.statement(sql, (s) => s.all(...params) as R[]);
+  all<R>(text: string, ...params: unknown[]): Promise<R[]> {
+    return this.statement(text, (s) => s.all(...params) as R[]);
   }
 
-  get<R>(sql: string, ...params: unknown[]): Promise<R | undefined> {
-    return this.statement(sql, (s) => s.get(...params) as R | undefined);
+  get<R>(text: string, ...params: unknown[]): Promise<R | undefined> {
+    return this.statement(text, (s) => s.get(...params) as R | undefined);
   }
 
-  run(sql: string, ...params: unknown[]): Promise<number> {
-    return this.statement(sql, (s) => s.run(...params).changes);
+  run(text: string, ...params: unknown[]): Promise<number> {
+    return this.statement(text, (s) => s.run(...params).changes);
   }
 
-  insert(sql: string, ...params: unknown[]): Promise<number> {
-    return this.statement(sql, (s) => Number(s.run(...params).lastInsertRowid));
+  insert(text: string, ...params: unknown[]): Promise<number> {
+    return this.statement(text, (s) => Number(s.run(...params).lastInsertRowid));
   }
 
   async tx<T>(fn: () => Promise<T>): Promise<T> {
@@ -50,15 +51,16 @@ export class SqliteServicesDb implements ServicesDb {
     this.held = new Promise((r) => (release = r));
     const scope: TxScope = { open: true, savepoints: 0 };
     try {
-      this.db.exec("BEGIN IMMEDIATE");
+      sql(() => this.db.exec("BEGIN IMMEDIATE"));
+      let out: T;
       try {
-        const out = await this.scope.run(scope, fn);
-        this.db.exec("COMMIT");
-        return out;
+        out = await this.scope.run(scope, fn);
       } catch (e) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        if (this.db.inTransaction) sql(() => this.db.exec("ROLLBACK"));
         throw e;
       }
+      sql(() => this.db.exec("COMMIT"));
+      return out;
     } finally {
       scope.open = false;
       this.held = undefined;
@@ -106,10 +108,21 @@ export class SqliteServicesDb implements ServicesDb {
     }
   }
 
-  private async statement<T>(sql: string, run: (s: Database.Statement) => T): Promise<T> {
+  private async statement<T>(text: string, run: (s: Database.Statement) => T): Promise<T> {
     if (!this.current()) while (this.held) await this.held;
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return run(s);
+    return sql(() => {
+      let s = this.statements.get(text);
+      if (!s) this.statements.set(text, (s = this.db.prepare(text)));
+      return run(s);
+    });
+  }
+}
+
+/** A statement's failure as the store's typed error: store-unavailable (busy, disk full, closed) or store-failed. */
+function sql<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw sqliteStoreError(e);
   }
 }

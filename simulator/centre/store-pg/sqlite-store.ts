@@ -18,7 +18,8 @@ import { hashPassword, verifyPassword } from "../store/password-hash.js";
 /** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */
 const UNAVAILABLE = ["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY"];
 
-function sqliteStoreError(e: unknown): unknown {
+/** A better-sqlite3 failure as the store's typed error (CentreError and StoreError pass unchanged). */
+export function sqliteStoreError(e: unknown): unknown {
   if (e instanceof CentreError || e instanceof StoreError) return e;
   const code = (e as { code?: unknown }).code;
   const msg = (e as Error).message ?? String(e);
