@@ -102,15 +102,21 @@ describe("two receivers on PostgreSQL behind Mosquitto", () => {
         return TestPanel.connect({ url: `mqtts://localhost:${broker.port}`, panel: id, signer: p.signer, centre: fx.centrePublic, connect: { key: p.tls.key, cert: p.tls.cert, ca: fx.centre.ca.certPem, protocolVersion: 5 } });
       }),
     );
-    // Each panel's outbox: seq -> when last sent. A frame leaves it only on the centre's ACK.
-    const outbox = panels.map(() => new Map<number, number>());
+    // Each panel's outbox: seq -> its event and when last sent. A frame leaves it only on the centre's ACK.
+    // A resend carries the same event (its `at` is when it happened), re-signed with a fresh `sent`, as a
+    // panel's outbox does (SIA DC-09: same sequence number, new time stamp). Another event under a seq the
+    // centre has stored is a reused number, NAKed seq-reused and never ACKed (EN 50136-1: an alarm is never
+    // lost by being taken for a duplicate), so a frame whose first ACK was lost (its receiver SIGKILLed
+    // after the commit, a commit cut by the database stop) would stay in the outbox for good.
+    const outbox = panels.map(() => new Map<number, { body: ReturnType<typeof burglary>; at: number }>());
     const send = (i: number, seq: number) => {
-      outbox[i]!.set(seq, Date.now());
-      void panels[i]!.send(burglary(1 + (seq % 8), Date.now()), { seq }).catch(() => undefined);
+      const body = outbox[i]!.get(seq)?.body ?? burglary(1 + (seq % 8), Date.now());
+      outbox[i]!.set(seq, { body, at: Date.now() });
+      void panels[i]!.send(body, { seq }).catch(() => undefined);
     };
     const resend = setInterval(() => {
       panels.forEach((p, i) => {
-        for (const [seq, at] of outbox[i]!) {
+        for (const [seq, { at }] of outbox[i]!) {
           if (p.acked.has(seq)) outbox[i]!.delete(seq);
           else if (Date.now() - at >= RESEND_MS) send(i, seq);
         }
@@ -146,7 +152,11 @@ describe("two receivers on PostgreSQL behind Mosquitto", () => {
       await new Promise((r) => setTimeout(r, 300));
       await pg.start();
 
-      await until(() => panels.every((p) => p.acked.size === FRAMES), 40_000, "every frame ACKed");
+      await until(() => panels.every((p) => p.acked.size === FRAMES), 40_000, "every frame ACKed").catch((e: Error) => {
+        // Which frames, and what the centre said of them: a NAK names the cause (seq-reused, store-failed).
+        const left = panels.flatMap((p, i) => [...outbox[i]!.keys()].filter((s) => !p.acked.has(s)).map((s) => `${ids[i]}#${s}${p.naks.filter((n) => n.seq === s).map((n) => ` NAK ${n.reason}`).slice(0, 1).join("")}`));
+        throw new Error(`${e.message}: ${left.length} un-ACKed, e.g. ${left.slice(0, 10).join(", ")}`);
+      });
       panels.forEach((p, i) => {
         for (const seq of outbox[i]!.keys()) if (p.acked.has(seq)) outbox[i]!.delete(seq);
       });

@@ -54,6 +54,13 @@ describe.each(STORE_KINDS)("centre store contract, a reused sequence number (%s)
     expect(out[2]).toEqual({ result: "reused", next: 21 });
   });
 
+  it("two frames under one seq in one batch: the same content again is a duplicate, other content is reused (never ACKed as a duplicate)", async () => {
+    const out = await s.frames.store([events("P1", 30, T0, ev(5)), events("P1", 30, T0 + 1, ev(5)), events("P1", 30, T0 + 2, ev(6))], T0 + 2, "r1");
+    expect(out.map((o) => o.result)).toEqual(["stored", "duplicate", "reused"]);
+    expect(out[2]).toEqual({ result: "reused", next: 31 });
+    expect(await s.frames.count("P1")).toBe(5);
+  });
+
   it("a batch frame's rows are judged one by one: an event stored before is a duplicate, another under a stored seq is reused", async () => {
     const rows = frameEvents("P1", "k1", { v: PROTOCOL_VERSION, panel: "P1", seq: 1, sent: T0 + 1, events: [ev(2), ev(8)], seqs: [1, 8] }, new Uint8Array([9]));
     const out = await s.frames.store(rows, T0 + 1, "r1");

@@ -91,15 +91,20 @@ export class PgFrames implements FramesPort {
     const out: StoreOutcome[] = new Array(frames.length);
     const news: NewFrame[] = [];
     const slots: number[] = [];
+    /** The content stored now under each new (panel, seq): its first copy in the batch (ORDER BY k). */
+    const storedNow = new Map<string, unknown>();
     for (const { f, i } of order) {
       const k = `${f.panel}\u0000${f.seq}`;
       const frameId = ids.get(k);
       if (frameId === undefined) {
-        const old = before.get(k);
-        out[i] = old === undefined || sameContent(old.payload, f.payload) ? { result: "duplicate" } : { result: "reused", next: highest.get(f.panel)! + 1 };
+        // Stored before, or just now by an earlier copy in this batch, which the statement's snapshot does
+        // not show: a second copy with other content is a reused seq, as in SQLite, never a duplicate.
+        const old = before.has(k) ? before.get(k)!.payload : storedNow.get(k);
+        out[i] = old === undefined || sameContent(old, f.payload) ? { result: "duplicate" } : { result: "reused", next: highest.get(f.panel)! + 1 };
         continue;
       }
-      ids.delete(k); // a second copy within the batch is a duplicate
+      ids.delete(k);
+      storedNow.set(k, f.payload);
       news.push({ panel: f.panel, frameId, payload: f.payload });
       slots.push(i);
     }
