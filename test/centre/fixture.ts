@@ -26,14 +26,18 @@ export interface CentreFixture {
   cleanup(): void;
 }
 
-export function makeCentre(panels: readonly { id: string; category?: CategoryName }[], now = Date.now()): CentreFixture {
+/**
+ * `passwords: false` for tests whose panels log in with their TLS certificates only: each demo password is
+ * an scrypt hash (about half of a panel's provisioning time), which a 100-panel fixture feels.
+ */
+export function makeCentre(panels: readonly { id: string; category?: CategoryName }[], now = Date.now(), opts: { readonly passwords?: boolean } = {}): CentreFixture {
   const dir = mkdtempSync(join(tmpdir(), "centre-test-"));
   const centre = initCentre(join(dir, "centre"), now);
   const store = CentreStore.open(centre.dbPath);
   const out: Record<string, FixturePanel> = {};
   for (const p of panels) {
     const pdir = join(dir, "panels", p.id);
-    const bundle = provisionPanel(centre, store, { panel: p.id, category: p.category ?? "SP4", outDir: pdir, broker: "mqtt://127.0.0.1", password: true, now });
+    const bundle = provisionPanel(centre, store, { panel: p.id, category: p.category ?? "SP4", outDir: pdir, broker: "mqtt://127.0.0.1", password: opts.passwords ?? true, now });
     out[p.id] = {
       bundle,
       signer: { kid: bundle.kid, key: privateKeyFromPem(readFileSync(join(pdir, bundle.frameKey))) },
