@@ -102,7 +102,6 @@ export function openCentreDb(path: string, opts: OpenDbOptions = {}): Db {
   db.pragma(`synchronous = ${opts.synchronous ?? "FULL"}`);
   db.pragma("busy_timeout = 10000");
   db.pragma("foreign_keys = ON");
-  if (process.env["MMAP_EXPERIMENT"]) db.pragma(`mmap_size = ${process.env["MMAP_EXPERIMENT"]}`);
   db.exec(SCHEMA);
   return db;
 }
