@@ -41,6 +41,19 @@ describe("services schema migrations", () => {
     expect((await db.all("SELECT version FROM svc_schema_version")).length).toBe(migrations.length);
   });
 
+  it("from the previous version with data in it: the last migration applied, the rows kept", async () => {
+    const db = await emptyDb();
+    const previous = migrations.slice(0, -1);
+    expect(await db.migrate(0, previous)).toBe(previous.at(-1)!.version);
+    const id = await db.insert("INSERT INTO svc_installations (name, address, time_zone, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", "Shop", "2 Main Street", "Europe/Berlin", 1, 1);
+    await db.run("INSERT INTO svc_audit (at, actor, action, entity, entity_id) VALUES (?, ?, ?, ?, ?)", 1, "admin", "installation.create", "installation", String(id));
+    expect(await db.migrate(0)).toBe(migrations.at(-1)!.version);
+    expect(await db.get("SELECT name, address FROM svc_installations WHERE id = ?", id)).toEqual({ name: "Shop", address: "2 Main Street" });
+    expect(await db.all("SELECT actor FROM svc_audit")).toEqual([{ actor: "admin" }]);
+    // The last migration's tables are there and usable.
+    expect(await db.all("SELECT * FROM svc_tickets")).toEqual([]);
+  });
+
   it("refuse a database written by a newer build (schema-too-new), and leave it untouched", async () => {
     const db = await emptyDb();
     await db.migrate(0);
