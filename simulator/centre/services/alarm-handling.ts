@@ -59,6 +59,22 @@ export class AlarmHandling {
     return t;
   }
 
+  /** The takes of many incidents in one query (the queue's page), by incident id. */
+  async takesOf(incidentIds: readonly number[]): Promise<Map<number, Take>> {
+    const out = new Map<number, Take>();
+    if (incidentIds.length === 0) return out;
+    const rows = await this.ctx.db.all<{ entity_id: string; actor: string; at: number }>(
+      `SELECT entity_id, actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id IN (${incidentIds.map(() => "?").join(", ")}) ORDER BY id`,
+      TAKE_ACTION,
+      ...incidentIds.map(String),
+    );
+    for (const r of rows) {
+      const id = Number(r.entity_id);
+      if (!out.has(id)) out.set(id, { incidentId: id, by: r.actor, at: r.at });
+    }
+    return out;
+  }
+
   async takeOf(incidentId: number): Promise<Take | undefined> {
     const r = await this.ctx.db.get<{ actor: string; at: number }>("SELECT actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id = ? ORDER BY id LIMIT 1", TAKE_ACTION, String(incidentId));
     return r && { incidentId, by: r.actor, at: r.at };

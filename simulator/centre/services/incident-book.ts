@@ -98,8 +98,16 @@ export class IncidentBook {
     if (f.installationId !== undefined) (where.push("installation_id = ?"), args.push(f.installationId));
     if (f.from !== undefined) (where.push("opened_at >= ?"), args.push(f.from));
     if (f.to !== undefined) (where.push("opened_at < ?"), args.push(f.to));
-    const rows = await this.db.all<IncidentRow>(`SELECT * FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`, ...args);
-    return Promise.all(rows.map((r) => this.toIncident(r)));
+    const chosen = `SELECT id FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`;
+    const rows = await this.db.all<IncidentRow>(`SELECT * FROM svc_incidents WHERE id IN (${chosen}) ORDER BY opened_at, id`, ...args);
+    // Their tasks in one query, not one per incident (a round trip each on PostgreSQL).
+    const tasks = new Map<number, Task[]>();
+    for (const t of await this.db.all<TaskRow>(`SELECT * FROM svc_tasks WHERE incident_id IN (${chosen}) ORDER BY id`, ...args)) {
+      const list = tasks.get(t.incident_id) ?? [];
+      list.push(toTask(t));
+      tasks.set(t.incident_id, list);
+    }
+    return rows.map((r) => this.withTasks(r, tasks.get(r.id) ?? []));
   }
 
   async task(id: number): Promise<Task> {
@@ -143,8 +151,12 @@ export class IncidentBook {
     return rows.map((r) => ({ id: r.id, installationId: r.installation_id, incidentId: r.incident_id, kind: r.kind, at: r.at, note: r.note }));
   }
 
-  private async toIncident({ class: cls, cancelled_by_customer, ...r }: IncidentRow): Promise<Incident> {
-    return Incident.parse({ ...camelRow(r), cls, cancelledByCustomer: cancelled_by_customer === 1, tasks: await this.tasks(r.id) });
+  private async toIncident(r: IncidentRow): Promise<Incident> {
+    return this.withTasks(r, await this.tasks(r.id));
+  }
+
+  private withTasks({ class: cls, cancelled_by_customer, ...r }: IncidentRow, tasks: Task[]): Incident {
+    return Incident.parse({ ...camelRow(r), cls, cancelledByCustomer: cancelled_by_customer === 1, tasks });
   }
 }
 

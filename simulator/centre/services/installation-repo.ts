@@ -47,7 +47,13 @@ export class InstallationRepo {
   }
 
   async list(): Promise<Installation[]> {
-    return Promise.all((await this.db.all<Row>("SELECT * FROM svc_installations ORDER BY id")).map((r) => this.toInstallation(r)));
+    const rows = await this.db.all<Row>("SELECT * FROM svc_installations ORDER BY id");
+    // Every installation's panels in one query, not one per installation.
+    const panels = new Map<number, string[]>();
+    for (const p of await this.db.all<{ installation_id: number; panel: string }>("SELECT installation_id, panel FROM svc_installation_panels ORDER BY panel")) {
+      panels.set(p.installation_id, [...(panels.get(p.installation_id) ?? []), p.panel]);
+    }
+    return rows.map((r) => this.withPanels(r, panels.get(r.id) ?? []));
   }
 
   async panelOwner(panel: string): Promise<number | undefined> {
@@ -87,6 +93,10 @@ export class InstallationRepo {
 
   private async toInstallation(r: Row): Promise<Installation> {
     const panels = (await this.db.all<{ panel: string }>("SELECT panel FROM svc_installation_panels WHERE installation_id = ? ORDER BY panel", r.id)).map((p) => p.panel);
+    return this.withPanels(r, panels);
+  }
+
+  private withPanels(r: Row, panels: string[]): Installation {
     return {
       id: r.id,
       name: r.name,

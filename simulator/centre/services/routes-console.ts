@@ -7,9 +7,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { Priority, eventDef } from "../../../protocol/events.js";
-import { AlarmHandling } from "./alarm-handling.js";
+import { AlarmHandling, type Take } from "./alarm-handling.js";
 import { typed, who } from "./api-plumbing.js";
 import { Incident, Task } from "./incident-schema.js";
+import type { Installation } from "./installation-schema.js";
 import { Role } from "./operators.js";
 import type { Services } from "./services.js";
 
@@ -59,11 +60,16 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   const handling = new AlarmHandling(s.ctx, s.desk);
   const op = { role: "operator" as const };
 
-  const item = async (incident: Incident): Promise<QueueItem> => {
+  /** Queue items for a page of incidents: their installations and takes read once for the page. */
+  const items = async (incidents: readonly Incident[]): Promise<QueueItem[]> => {
+    const [installations, takes] = await Promise.all([s.installations.list(), handling.takesOf(incidents.map((i) => i.id))]);
+    const byId = new Map(installations.map((i) => [i.id, i]));
+    return incidents.map((incident) => item(incident, byId.get(incident.installationId)!, takes.get(incident.id)));
+  };
+
+  const item = (incident: Incident, inst: Installation, t: Take | undefined): QueueItem => {
     const ev = keyEvent(incident.key);
     const def = ev.code === null ? undefined : eventDef(ev.code);
-    const inst = await s.installations.get(incident.installationId);
-    const t = await handling.takeOf(incident.id);
     const priority = def?.priority ?? (incident.cls === "arm-schedule" ? Priority.OpenClose : Priority.Urgent);
     return {
       incident,
@@ -80,12 +86,12 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   app.post("/api/incidents/:id/take", { config: op, schema: { params: Id, response: { 200: TakeBody } } }, async (req) => handling.take(who(req).username, req.params.id));
 
   app.get("/api/queue", { config: op, schema: { response: { 200: z.array(QueueItem) } } }, async () =>
-    (await Promise.all((await s.desk.queue()).map(item))).sort((a, b) => a.priority - b.priority || a.incident.openedAt - b.incident.openedAt || a.incident.id - b.incident.id),
+    (await items(await s.desk.queue())).sort((a, b) => a.priority - b.priority || a.incident.openedAt - b.incident.openedAt || a.incident.id - b.incident.id),
   );
 
   app.get("/api/installations/:id/history", { config: op, schema: { params: Id, response: { 200: z.array(QueueItem) } } }, async (req) => {
     await s.installations.get(req.params.id);
-    return Promise.all((await s.desk.book.list({ installationId: req.params.id })).reverse().slice(0, 200).map(item));
+    return items((await s.desk.book.list({ installationId: req.params.id })).reverse().slice(0, 200));
   });
 
   app.get(
