@@ -9,4 +9,7 @@ import { load } from "./launch.js";
 
 const { main } = await load("gateway/device/panel-command.ts");
 const simBoard = async (config) => (await load("simulator/board/sim-board.ts")).simBoardFor(config);
-process.exitCode = await main(process.argv.slice(2), undefined, { simBoard });
+// io: sim reads the test rig's commands on stdin (simulator/board/sim-console.ts).
+const simConsole = async (board, config, input, stdin, answer) =>
+  (await load("simulator/board/sim-console.ts")).attachSimConsole(stdin, { board, config, input }, answer);
+process.exitCode = await main(process.argv.slice(2), undefined, { simBoard, simConsole });

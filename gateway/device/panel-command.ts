@@ -6,7 +6,8 @@
  * SIGTERM or SIGINT stops it cleanly (board released, offline status sent, outbox closed) with exit 0.
  */
 import { resolve } from "node:path";
-import type { PanelConfig } from "../../firmware/index.js";
+import type { Readable } from "node:stream";
+import type { PanelConfig, RuntimeInput } from "../../firmware/index.js";
 import { hostPortFlag, processIo, required, runCommand, type Io } from "../../protocol/cli/command-line.js";
 import { serviceLogger, type ServiceLogger } from "../../protocol/cli/log.js";
 import { GatewayError } from "../errors.js";
@@ -31,7 +32,8 @@ Runs the panel (firmware on its board) and its gateway (outbox and MQTT link to 
   --metrics HOST:PORT  serve the gateway's Prometheus metrics at http://HOST:PORT/metrics
 
 The board is the config's "io": raspi (raspi-io on a Raspberry Pi: npm install raspi-io there), or sim:
-the simulated board, idle (every zone secure, no keypad input), for a test rig.
+the simulated board for a test rig: every zone secure until told otherwise on stdin, one command a line
+(zone N open|close, key 1 2 3 4 away, ac on|off, battery low|ok, tamper N on|off, help).
 SIGTERM or SIGINT: board released, offline status sent, outbox closed, exit 0.
 Logs: JSON lines on stdout (pretty on a terminal); LOG_LEVEL=debug shows every frame.
 Exit status: 0 stopped cleanly, 1 failed (one line "code: message"), 2 bad command line.`;
@@ -48,6 +50,11 @@ Validates a panel config and exits: 0 when it is good, 1 with one line per probl
 export interface PanelCommandDeps {
   /** The simulated board for `io: sim`: bin/alarm-panel.js passes the simulator's (gateway/ does not import it). */
   readonly simBoard?: (config: PanelConfig) => unknown | Promise<unknown>;
+  /**
+   * For `io: sim`: the test rig's console on stdin (simulator/board/sim-console.ts), given the board and the
+   * panel's input once the device runs; returns a function that stops it.
+   */
+  readonly simConsole?: (board: unknown, config: PanelConfig, input: (i: RuntimeInput) => void, stdin: Readable, answer: (line: string) => void) => (() => void) | Promise<() => void>;
   /** Resolves with the signal's name when the panel should stop (default: the first SIGTERM or SIGINT). */
   readonly stopSignal?: () => Promise<string>;
   readonly logger?: ServiceLogger;
@@ -127,6 +134,10 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     device.gateway.on("dropped", ({ seqs }) => log.log("error", "outbox overflow: events dropped", { seqs }));
     device.gateway.on("refused", ({ code, message }) => log.log("warn", "downlink refused", { code, message }));
     device.panel.on("report", (e) => log.log("info", "event reported", { code: e.code, q: e.q, area: e.area, ...(e.zone !== undefined ? { zone: e.zone } : {}) }));
+    const closeConsole =
+      board !== undefined && deps.simConsole
+        ? await deps.simConsole(board, config, (i) => device.panel.input(i), io.stdin, (line) => log.log("info", `sim: ${line}`))
+        : undefined;
     log.log("info", "panel running", {
       io: config.io,
       broker: link.broker.url,
@@ -135,6 +146,7 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     });
     const sig = await stopping;
     log.log("info", "stopping", { signal: sig });
+    closeConsole?.();
     await device.stop();
     log.log("info", "stopped");
     log.flush();

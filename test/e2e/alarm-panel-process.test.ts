@@ -16,6 +16,7 @@ import { passwordLogin } from "../../simulator/centre/broker/broker-login.js";
 import { centreSigner, initCentre, provisionPanel } from "../../simulator/centre/pki/provisioning.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { Cid } from "../../protocol/index.js";
 import { panelEnv, panelNodeFlags, shebangEnv, shebangNodeFlags } from "../support/panel-node-flags.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -27,6 +28,7 @@ let broker: RunningBroker;
 let receiver: Receiver;
 const statuses: string[] = [];
 const heartbeats: number[] = [];
+const events: { code: number; zone?: number }[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "alarm-panel-"));
@@ -44,6 +46,7 @@ beforeAll(async () => {
   });
   receiver.on("status", (panel, s) => panel === PANEL && statuses.push(s));
   receiver.on("stored", (panel, seq, p) => panel === PANEL && "heartbeat" in p && heartbeats.push(seq));
+  receiver.on("stored", (panel, _seq, p) => panel === PANEL && "events" in p && events.push(...p.events.map((e) => ({ code: e.code, ...(e.zone !== undefined ? { zone: e.zone } : {}) }))));
   await receiver.start();
 });
 
@@ -98,6 +101,28 @@ describe("alarm-panel process with io: sim", () => {
     await until(() => statuses.at(-1) === "offline");
     expect(statuses.at(-1)).toBe("offline");
     expect(out).toMatch(/"msg":"stopped"/);
+    expect(err).toBe("");
+  });
+
+  it("takes the test rig's commands on stdin: a 24-hour zone opened there is an alarm at the centre; a wrong command is one line", async () => {
+    const child = spawn(
+      process.execPath,
+      [...panelNodeFlags(), join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data-rig")],
+      { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...panelEnv(), LOG_FORMAT: "json", OPEN_ALARM_FROM_SOURCE: "1" } },
+    );
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
+    const exit = exited(child);
+    await Promise.race([until(() => out.includes('"msg":"panel running"')), exit.then((c) => expect.fail(`exited ${c}: ${err}`))]);
+    child.stdin!.write("open the safe\nzone 5 open\n");
+    await until(() => events.some((e) => e.code === Cid.Burglary24h && e.zone === 5));
+    expect(out).toContain('"msg":"sim: refused: open the safe: commands: zone N open|close');
+    expect(out).toContain('"msg":"sim: zone 5 open (pin 6)"');
+    child.stdin!.end();
+    child.kill("SIGTERM");
+    expect(await exit, err).toBe(0);
     expect(err).toBe("");
   });
 });

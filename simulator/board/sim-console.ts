@@ -1,0 +1,78 @@
+/**
+ * The simulated board's console: what a test rig's operator types to an `alarm-panel` running with
+ * `io: sim` (on its stdin), one command per line, answered in one line:
+ *   zone N open | zone N close     a wired zone's contact, through the simulated GPIO (debounce included)
+ *   key K [K...]                   keypad keys: digits, *, away, stay, night, off, bypass, panic, fire ...
+ *   ac on|off, battery low|ok      mains and battery supervision
+ *   tamper N on|off                a zone's tamper loop
+ *   help
+ * Anything else is refused with the usage, and the panel carries on. Nothing here reaches the centre
+ * except through the panel, as a real board's inputs do.
+ */
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { RuntimeInput, zoneLevel, type PanelConfig } from "../../firmware/index.js";
+import type { SimIO } from "./sim-io.js";
+
+export const SIM_CONSOLE_HELP = "commands: zone N open|close, key K [K...], ac on|off, battery low|ok, tamper N on|off, help";
+
+export interface SimConsoleTarget {
+  readonly board: SimIO;
+  readonly config: PanelConfig;
+  /** The panel's runtime input (keys, supervision), checked by RuntimeInput. */
+  input(i: RuntimeInput): void;
+}
+
+/** One command line: the answer to print. */
+export function simCommand(line: string, t: SimConsoleTarget): string {
+  const w = line.trim().split(/\s+/).filter(Boolean);
+  if (w.length === 0) return "";
+  const [cmd, a, b] = w;
+  const input = (i: unknown, said: string): string => {
+    const r = RuntimeInput.safeParse(i);
+    if (!r.success) return `refused: ${line.trim()}: ${r.error.issues[0]!.message}`;
+    t.input(r.data);
+    return said;
+  };
+  switch (cmd) {
+    case "help":
+      return SIM_CONSOLE_HELP;
+    case "zone": {
+      const n = Number(a);
+      const z = t.config.zones.find((x) => x.zone === n);
+      if (!z || (b !== "open" && b !== "close")) return `refused: ${line.trim()}: want zone N open|close with N a configured zone`;
+      if (typeof z.pin !== "number") return input({ type: "zone", zone: n, active: b === "open" }, `zone ${n} ${b === "open" ? "open" : "closed"}`);
+      t.board.setLevel(z.pin, zoneLevel(z.wiring, b === "open"));
+      return `zone ${n} ${b === "open" ? "open" : "closed"} (pin ${z.pin})`;
+    }
+    case "key": {
+      const keys = w.slice(1).flatMap((k) => (/^[0-9*]+$/.test(k) ? [...k] : [k]));
+      if (keys.length === 0) return `refused: ${line.trim()}: want key K [K...]`;
+      const bad = keys.find((k) => !RuntimeInput.safeParse({ type: "key", key: k }).success);
+      if (bad !== undefined) return `refused: ${line.trim()}: unknown key "${bad}"`;
+      for (const k of keys) t.input({ type: "key", key: k } as RuntimeInput);
+      return `keys ${keys.join(" ")}`;
+    }
+    case "ac":
+      if (a !== "on" && a !== "off") return `refused: ${line.trim()}: want ac on|off`;
+      return input({ type: "ac", ok: a === "on" }, `mains ${a}`);
+    case "battery":
+      if (a !== "low" && a !== "ok") return `refused: ${line.trim()}: want battery low|ok`;
+      return input({ type: "battery", low: a === "low" }, `battery ${a}`);
+    case "tamper":
+      if (b !== "on" && b !== "off") return `refused: ${line.trim()}: want tamper N on|off`;
+      return input({ type: "tamper", zone: Number(a), active: b === "on" }, `tamper ${a} ${b}`);
+    default:
+      return `refused: ${line.trim()}: ${SIM_CONSOLE_HELP}`;
+  }
+}
+
+/** Reads commands from `input` until it ends; answers go to `answer`. Returns a function that stops reading. */
+export function attachSimConsole(input: Readable, t: SimConsoleTarget, answer: (line: string) => void): () => void {
+  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  rl.on("line", (line) => {
+    const out = simCommand(line, t);
+    if (out) answer(out);
+  });
+  return () => rl.close();
+}
