@@ -52,26 +52,34 @@ export class SqliteCentreStore implements CentreStorePort {
 
   private constructor(readonly store: CentreStore) {
     const { db, registry, alarms, frames } = store;
+    // The services share this connection (services/sqlite-services-db.ts): a write here while one of their
+    // transactions is open would join it, committed only with it, or rolled back with it, after the
+    // receiver had ACKed. Refused instead as "not now": the frames are held and the panel resends.
+    const alone = <T>(fn: () => T) => () => {
+      if (db.inTransaction) throw new StoreError("store-unavailable", "another transaction is open on this connection; try again");
+      return fn();
+    };
+    const write = <T>(fn: () => T): Promise<T> => guard(alone(fn));
     this.registry = {
-      addPanel: (panel, category, at) => guard(() => registry.addPanel(panel, category, at)),
-      addFrameKey: (kid, panel, pem, at) => guard(() => registry.addFrameKey(kid, panel, pem, at)),
+      addPanel: (panel, category, at) => write(() => registry.addPanel(panel, category, at)),
+      addFrameKey: (kid, panel, pem, at) => write(() => registry.addFrameKey(kid, panel, pem, at)),
       panel: (panel) => guard(() => registry.panel(panel)),
       panels: () => guard(() => registry.panels()),
-      setStatus: (panel, status, at) => guard(() => registry.setStatus(panel, status, at)),
+      setStatus: (panel, status, at) => write(() => registry.setStatus(panel, status, at)),
       frameKey: (kid) => guard(() => registry.frameKey(kid)),
       frameKeyNow: (kid) => now(() => registry.frameKey(kid)),
-      revoke: (subject, at) => guard(() => registry.revoke(subject, at)),
+      revoke: (subject, at) => write(() => registry.revoke(subject, at)),
       enrolPanel: async (e, password) => {
         const hash = password === undefined ? undefined : await hashPassword(password);
-        return guard(() => registry.enrol(e, hash));
+        return write(() => registry.enrol(e, hash));
       },
-      addCertificate: (serial, subject, role, at) => guard(() => registry.addCertificate(serial, subject, role, at)),
+      addCertificate: (serial, subject, role, at) => write(() => registry.addCertificate(serial, subject, role, at)),
       isCertificateRevoked: (serial) => guard(() => registry.isCertificateRevoked(serial)),
       revokedCertificates: () => guard(() => registry.revokedCertificates()),
       certificateHolders: () => guard(() => registry.certificateHolders()),
       setPassword: async (panel, password) => {
         const hash = await hashPassword(password);
-        return guard(() => registry.setPasswordHash(panel, hash));
+        return write(() => registry.setPasswordHash(panel, hash));
       },
       checkPassword: async (panel, password) => verifyPassword(await guard(() => registry.passwordHash(panel)), password),
     };
@@ -97,8 +105,8 @@ export class SqliteCentreStore implements CentreStorePort {
     });
     const latest = db.prepare("SELECT received_at AS at, payload FROM frames WHERE panel = ? AND payload LIKE ? ORDER BY seq DESC LIMIT 1");
     this.frames = {
-      store: (batch, at, receiver) => guard(() => frames.store(batch, at, receiver)),
-      storeNow: (batch, at, receiver) => now(() => frames.store(batch, at, receiver)),
+      store: (batch, at, receiver) => write(() => frames.store(batch, at, receiver)),
+      storeNow: (batch, at, receiver) => now(alone(() => frames.store(batch, at, receiver))),
       has: (panel, seq) => guard(() => frames.has(panel, seq)),
       evidence: (panel, seq) => guard(() => frames.evidence(panel, seq)),
       count: (panel) => guard(() => frames.count(panel)),
@@ -107,7 +115,7 @@ export class SqliteCentreStore implements CentreStorePort {
           const row = latest.get(panel, `%"${field}"%`) as { at: number; payload: string } | undefined;
           return row && { at: row.at, payload: JSON.parse(row.payload) as unknown };
         }),
-      checkGaps: (panel, now, graceMs, alarm) => guard(() => gapCheck.immediate(panel, now, graceMs, alarm)),
+      checkGaps: (panel, now, graceMs, alarm) => write(() => gapCheck.immediate(panel, now, graceMs, alarm)),
       oldestArrivalAfter: (panel, t) => guard(() => (after.get(panel, t) as { t: number | null }).t ?? undefined),
     };
 
@@ -119,10 +127,10 @@ export class SqliteCentreStore implements CentreStorePort {
     });
     const raise = db.transaction((r: Parameters<AlarmsPort["raise"]>[0]) => alarms.raise(r));
     this.alarms = {
-      raise: (r) => guard(() => raise.immediate(r)),
+      raise: (r) => write(() => raise.immediate(r)),
       get: (id) => guard(() => alarms.get(id)),
       list: (all) => guard(() => alarms.list(all)),
-      transition: (id, action, operator, at, note) => guard(() => step.immediate(id, action, operator, at, note)),
+      transition: (id, action, operator, at, note) => write(() => step.immediate(id, action, operator, at, note)),
       frames: (id) => guard(() => alarms.frames(id)),
       entries: (id) => guard(() => alarms.entries(id)),
     };
