@@ -56,6 +56,8 @@ export function installPlumbing(app: FastifyInstance, services: Services): void 
     const cfg = req.routeOptions.config;
     if (cfg.public) return;
     req.session = await services.operators.session(tokenOf(req));
+    // No route matched: the not-found handler answers 404 (to a session only, so routes stay hidden).
+    if (req.is404) return;
     if (!cfg.role || !mayAct(req.session.role, cfg.role)) throw new ServicesError("forbidden", `${req.session.role} may not ${req.method} ${req.routeOptions.url ?? req.url}`);
   });
 
