@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider } from "fastify";
 import type { z } from "zod";
+import { isStoreError } from "../store/store-error.js";
 import { mayAct, type Role, type Session } from "./operators.js";
 import type { Services } from "./services.js";
 import { HTTP_STATUS, ServicesError } from "./services-error.js";
@@ -64,6 +65,11 @@ export function installPlumbing(app: FastifyInstance, services: Services): void 
   app.setErrorHandler((e: FastifyError | ServicesError, req: FastifyRequest, reply: FastifyReply) => {
     if (e instanceof ServicesError) {
       return reply.code(HTTP_STATUS[e.code]).send({ error: e.code, message: e.detailMessage, ...(e.field ? { field: e.field } : {}) });
+    }
+    // The database away (stopped, restarting, cut off): the operator is told so at once, and may retry.
+    if (isStoreError(e, "store-unavailable")) {
+      req.log.warn({ err: e.message }, "services api: store unavailable");
+      return reply.code(503).send({ error: "store-unavailable", message: "the centre's database is not reachable now: try again shortly" });
     }
     const status = (e as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: "bad-input", message: e.message });
