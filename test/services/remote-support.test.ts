@@ -12,6 +12,8 @@ let fx: Awaited<ReturnType<typeof apiFixture>>;
 afterEach(async () => fx?.close());
 
 const TTL = 10 * 60_000;
+/** A technician code's start, UTC ms. */
+const T_FROM = Date.UTC(2026, 11, 1, 8);
 
 async function setup() {
   fx = await apiFixture();
@@ -76,6 +78,20 @@ describe("remote support over the API", () => {
     expect(other.json()).toMatchObject({ error: "bad-input", field: "panel" });
     expect(fx.ports.commands.sent).toEqual([]);
     expect(await fx.services.remote.list(id)).toEqual([]);
+  });
+
+  it("refuses a technician code whose validity ends before (or as) it begins: a user never valid; a window of 1 ms is sent", async () => {
+    const id = await setup();
+    const spec = { user: 6, code: "86420", areas: [1], perms: [] };
+    for (const [validFrom, validUntil] of [[T_FROM, T_FROM - 1], [T_FROM, T_FROM]]) {
+      const r = await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-add", panel: "P1", spec: { ...spec, validFrom, validUntil } });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ error: "bad-input", field: "spec.validUntil" });
+    }
+    expect(fx.ports.commands.sent).toEqual([]);
+    const ok = await fx.call("oli", "POST", `/api/installations/${id}/remote-commands`, { type: "user-add", panel: "P1", spec: { ...spec, validFrom: T_FROM, validUntil: T_FROM + 1 } });
+    expect(ok.statusCode).toBe(200);
+    expect(fx.ports.commands.sent).toHaveLength(1);
   });
 
   it("a sender that fails gives port-failed and the command is recorded as failed", async () => {

@@ -70,6 +70,9 @@ describe("fault persistence", () => {
     expect((await f.s.tickets.setRoute("sam", t!.id, "support")).route).toBe("support");
     expect(await f.s.tickets.close("oli", t!.id, "battery replaced by the customer")).toMatchObject({ state: "closed", closeReason: "by-hand", closedBy: "oli" });
     await expect(f.s.tickets.close("oli", t!.id)).rejects.toThrow(expect.objectContaining({ code: "conflict" }));
+    // A closed ticket is routed nowhere any more: its route stays as it was closed, nothing audited.
+    await expect(f.s.tickets.setRoute("sam", t!.id, "visit")).rejects.toThrow(expect.objectContaining({ code: "conflict" }));
+    expect((await f.s.tickets.get(t!.id)).route).toBe("support");
     expect((await f.s.ctx.audit.list({ entity: "ticket", entityId: t!.id }))[0]).toMatchObject({ action: "ticket.close", after: { note: "battery replaced by the customer" } });
   });
 

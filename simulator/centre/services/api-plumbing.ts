@@ -3,9 +3,9 @@
  * response; errors leave as `{error: code, message, field?}`; every request needs a valid session and a
  * role at least the route's (deny by default: a route that names no role is refused).
  */
-import { isStoreError } from "../store-pg/store-error.js";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider } from "fastify";
 import type { z } from "zod";
+import { isStoreError } from "../store/store-error.js";
 import { mayAct, type Role, type Session } from "./operators.js";
 import type { Services } from "./services.js";
 import { HTTP_STATUS, ServicesError } from "./services-error.js";
@@ -57,6 +57,8 @@ export function installPlumbing(app: FastifyInstance, services: Services): void 
     const cfg = req.routeOptions.config;
     if (cfg.public) return;
     req.session = await services.operators.session(tokenOf(req));
+    // No route matched: the not-found handler answers 404 (to a session only, so routes stay hidden).
+    if (req.is404) return;
     if (!cfg.role || !mayAct(req.session.role, cfg.role)) throw new ServicesError("forbidden", `${req.session.role} may not ${req.method} ${req.routeOptions.url ?? req.url}`);
   });
 

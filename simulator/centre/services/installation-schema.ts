@@ -6,7 +6,15 @@ import { z } from "zod";
 import { PanelId } from "../../../protocol/schema.js";
 
 export const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 00:00 to 23:59");
-export const IsoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "YYYY-MM-DD");
+/** A day that exists in the (proleptic Gregorian, ISO 8601) calendar: no 30 February; years from 1900, since
+ * Date.UTC reads years 0-99 as 1900-1999 and the due-date arithmetic runs on it. */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "YYYY-MM-DD")
+  .refine((s) => {
+    const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+    return y >= 1900 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+  }, "YYYY-MM-DD, a day that exists (from 1900)");
 
 export const TimeZone = z.string().refine((tz) => {
   try {
@@ -47,7 +55,8 @@ export const Installation = z.strictObject({
   timeZone: z.string(),
   dispatchIncluded: z.boolean(),
   hasCallerPassword: z.boolean(),
-  lastInspection: IsoDate.nullable(),
+  // Only the shape when read back: a row written before days were checked stays readable.
+  lastInspection: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
   panels: z.array(PanelId),
   createdAt: z.int(),
   updatedAt: z.int(),

@@ -74,10 +74,14 @@ export class Operators {
     });
   }
 
-  /** Disabling ends the operator's sessions at once. */
+  /** Disabling ends the operator's sessions at once. The last enabled admin stays: else no one could add or enable operators. */
   async setDisabled(actor: string, username: string, disabled: boolean): Promise<Operator> {
     return await inTx(this.ctx.db, async () => {
       const before = await this.get(username);
+      if (disabled && before.role === "admin" && !before.disabled) {
+        const admins = (await this.list()).filter((o) => o.role === "admin" && !o.disabled);
+        if (admins.length <= 1) throw new ServicesError("conflict", `${username} is the last enabled admin: add or enable another admin first`, "username");
+      }
       await this.repo.setDisabled(username, disabled);
       if (disabled) await this.repo.endSessionsOf(username);
       const after = await this.get(username);

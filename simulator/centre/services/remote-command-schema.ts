@@ -3,8 +3,13 @@ import { z } from "zod";
 import { PanelId, UserCode, UserSpec } from "../../../protocol/schema.js";
 
 const UserNo = z.int().min(1).max(999);
+/** A technician code is valid in [validFrom, validUntil): an empty window would add a user never valid. */
+const Spec = UserSpec.refine((s) => s.validFrom === undefined || s.validUntil === undefined || s.validUntil > s.validFrom, {
+  message: "validUntil must be after validFrom",
+  path: ["validUntil"],
+});
 export const RemoteRequest = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("user-add"), panel: PanelId, spec: UserSpec }),
+  z.strictObject({ type: z.literal("user-add"), panel: PanelId, spec: Spec }),
   z.strictObject({ type: z.literal("user-change"), panel: PanelId, user: UserNo, code: UserCode }),
   z.strictObject({ type: z.literal("user-delete"), panel: PanelId, user: UserNo }),
 ]);

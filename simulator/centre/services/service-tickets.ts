@@ -85,6 +85,7 @@ export class ServiceTickets implements EventListener {
   async setRoute(actor: string, id: number, route: Ticket["route"]): Promise<Ticket> {
     return await inTx(this.ctx.db, async () => {
       const before = await this.get(id);
+      if (before.state !== "open") throw new ServicesError("conflict", `ticket ${id} is closed`);
       await this.repo.setRoute(id, route);
       const after = await this.get(id);
       await this.ctx.audit.record({ at: this.ctx.clock.now(), actor, action: "ticket.route", entity: "ticket", entityId: id, before, after });

@@ -13,6 +13,24 @@ const types = {
     oid === INT8 && format !== "binary" ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * A client that closes its socket when its login fails. node-postgres's pool drops such a client without
+ * ending it (a password the client cannot give fails inside SCRAM, RFC 5802), so its socket stayed open
+ * until the server's authentication_timeout (60 s by default) and held a failed command's exit that long.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
+  override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
+    if (!callback) return super.connect();
+    const cb = callback as (err: Error | null, c?: pg.Client) => void;
+    super.connect((err: Error | null) => {
+      if (err) void this.end().catch(() => undefined);
+      cb(err, this);
+    });
+  }
+}
+
 export interface PgDbOptions {
   /** Pool size (default 10). */
   readonly max?: number;
@@ -31,7 +49,7 @@ export class PgDb {
     readonly url: string,
     opts: PgDbOptions = {},
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000, types });
+    this.pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000, types, Client: ClosingClient });
     // An idle client whose server went away emits here; without a listener it would crash the process.
     this.pool.on("error", (e) => opts.onIdleError?.(e));
   }
