@@ -1,9 +1,13 @@
 /**
  * The heartbeat schedule: how often each path must carry a frame, and every timing the gateway derives
  * from it. EN 50136-1 / EN 50136-2 set a maximum reporting time per category (the table in
- * protocol/supervision.ts, shared with the centre); a path on which no uplink frame has left for its
- * reporting time sends a heartbeat. Any uplink frame on the path restarts its timer (SIA DC-09
- * link supervision: traffic proves the path as well as a heartbeat does), and so does the connect.
+ * protocol/supervision.ts, shared with the centre); a path on which no uplink frame has left for 90 % of its
+ * reporting time sends a heartbeat. The centre declares the path failed one reporting time after it last
+ * *received* a frame, so the heartbeat leaves early by a transmission allowance (10 %: 18 s of SP4's 180 s,
+ * 2 s of SP6's 20 s) for its way through the outbox, the broker and the receiver; sent at the full reporting
+ * time it would arrive a few ms after the centre's deadline and raise a false transmission fault every
+ * period. Any uplink frame on the path restarts its timer (SIA DC-09 link supervision: traffic proves the
+ * path as well as a heartbeat does), and so does the connect.
  */
 import { CATEGORIES, type CategoryName } from "../protocol/supervision.js";
 import type { Clock, Timer } from "../protocol/clock.js";
@@ -13,8 +17,11 @@ import { DEFAULT_BACKOFF } from "./backoff.js";
 export const PRIMARY = 0;
 export const ALTERNATIVE = 1;
 
+/** The share of a reporting time after which a silent path sends its heartbeat (the rest is the allowance). */
+export const HEARTBEAT_SHARE = 0.9;
+
 export interface HeartbeatSchedule {
-  /** Heartbeat interval per path, ms: the category's reporting time of that path (or the override). */
+  /** Heartbeat interval per path, ms: 90 % of the category's reporting time of that path (or the override, as is). */
   readonly intervalMs: readonly [primary: number, alternative: number];
   /**
    * Per path: no ACK for this long while frames wait makes the path suspect (when the other is up).
@@ -34,13 +41,19 @@ export interface HeartbeatOverride {
   readonly alternative?: number;
 }
 
-/** The schedule of a category; a single-path category's alternative (if any) runs on the primary's time. */
+/**
+ * The schedule of a category; a single-path category's alternative (if any) runs on the primary's time.
+ * An override is the heartbeat interval itself (tests, a site with a slow link): the rest derives from it.
+ */
 export function heartbeatSchedule(name: CategoryName, override: HeartbeatOverride = {}): HeartbeatSchedule {
   const cat = CATEGORIES[name];
   const primary = override.primary ?? cat.primaryMs;
   const alternative = override.alternative ?? ("alternativeMs" in cat ? cat.alternativeMs : primary);
+  const early = (reportingMs: number) => Math.round(reportingMs * HEARTBEAT_SHARE);
+  const primaryEvery = override.primary ?? early(cat.primaryMs);
+  const alternativeEvery = override.alternative ?? ("alternativeMs" in cat ? early(cat.alternativeMs) : primaryEvery);
   return {
-    intervalMs: [primary, alternative],
+    intervalMs: [primaryEvery, alternativeEvery],
     failAfterMs: [primary / 2, alternative / 2],
     keepaliveS: Math.max(5, Math.min(60, Math.floor(primary / 3000))),
     backoffCapMs: Math.min(DEFAULT_BACKOFF.capMs, Math.max(1000, Math.floor(primary / 2))),

@@ -9,6 +9,7 @@ import { FakeClock } from "../../protocol/clock.js";
 import { Supervisor, supervisionMs, type TransmissionFault } from "../../simulator/centre/receiver/supervisor.js";
 import { generateEd25519 } from "../../protocol/index.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
+import { heartbeatSchedule } from "../../gateway/heartbeat-schedule.js";
 
 /** What the centre supervises: each category's primary-path reporting time. */
 const SUPERVISION_MS = Object.fromEntries(Object.values(CATEGORIES).map((c) => [c.name, c.primaryMs]));
@@ -82,6 +83,30 @@ describe("EN 50136 supervision deadlines", () => {
     await advance(20_000);
     expect(faults).toHaveLength(1);
   });
+
+  it.each(["SP6", "SP4", "DP4"] as CategoryName[])(
+    "%s: a panel heartbeating on the gateway's schedule, each heartbeat 1 ms short of the 10 %% allowance late, is never a fault; silence after its last one is, at the deadline",
+    async (category) => {
+      // The gateway sends a heartbeat 90 % of the reporting time after its last frame (heartbeat-schedule.ts);
+      // the centre's deadline is the full time after it *received* one. Every delay below the allowance passes.
+      const every = heartbeatSchedule(category).intervalMs[0];
+      const late = supervisionMs(category) - every - 1;
+      expect(late).toBe(supervisionMs(category) / 10 - 1); // SP4: 17,999 ms on the way; SP6: 1,999 ms
+      store.registry.addPanel("P1", category, clock.now());
+      sup.start();
+      await sup.settled();
+      await hear("P1", 0); // received at once (the connect's hello)
+      for (let i = 1; i <= 10; i++) {
+        await advance(i === 1 ? every + late : every); // sent `every` after the previous one, each `late` on the way
+        await hear("P1", i);
+      }
+      expect(faults).toEqual([]);
+      await advance(supervisionMs(category) - 1);
+      expect(faults).toEqual([]);
+      await advance(1);
+      expect(faults).toHaveLength(1);
+    },
+  );
 
   it("traffic within a period reads the store once, when the deadline falls, not once per frame", async () => {
     const port = SqliteCentreStore.over(store, () => clock.now());

@@ -7,23 +7,25 @@ const S = 1000;
 const H = 3600 * S;
 
 describe("heartbeat schedule per EN 50136 category and path", () => {
-  it("single path: the primary's reporting time; an alternative (if any) runs on the same time", () => {
+  it("single path: a heartbeat at 90 % of the primary's reporting time (10 % for the way to the centre); an alternative (if any) on the same time", () => {
     const s = heartbeatSchedule("SP4");
-    expect(s.intervalMs).toEqual([180 * S, 180 * S]);
+    expect(s.intervalMs).toEqual([162 * S, 162 * S]);
     expect(s.graceMs).toBe(180 * S);
+    expect(heartbeatSchedule("SP6").intervalMs).toEqual([18 * S, 18 * S]);
   });
 
-  it("dual path: each path on its own reporting time (DP4: 90 s primary, 5 h alternative)", () => {
-    expect(heartbeatSchedule("DP4").intervalMs).toEqual([90 * S, 5 * H]);
+  it("dual path: each path at 90 % of its own reporting time (DP4: 90 s primary, 5 h alternative)", () => {
+    expect(heartbeatSchedule("DP4").intervalMs).toEqual([81 * S, 4.5 * H]);
     for (const name of ["DP1", "DP2", "DP3", "DP4"] as const) {
       const cat = CATEGORIES[name];
-      expect(heartbeatSchedule(name).intervalMs).toEqual([cat.primaryMs, cat.alternativeMs]);
+      expect(heartbeatSchedule(name).intervalMs).toEqual([cat.primaryMs * 0.9, cat.alternativeMs * 0.9]);
     }
   });
 
-  it("overrides replace the table per path", () => {
-    expect(heartbeatSchedule("DP4", { primary: 10 * S }).intervalMs).toEqual([10 * S, 5 * H]);
-    expect(heartbeatSchedule("DP4", { alternative: 20 * S }).intervalMs).toEqual([90 * S, 20 * S]);
+  it("overrides are the intervals themselves, per path", () => {
+    expect(heartbeatSchedule("DP4", { primary: 10 * S }).intervalMs).toEqual([10 * S, 4.5 * H]);
+    expect(heartbeatSchedule("DP4", { alternative: 20 * S }).intervalMs).toEqual([81 * S, 20 * S]);
+    expect(heartbeatSchedule("SP4", { primary: 10 * S }).intervalMs).toEqual([10 * S, 10 * S]);
   });
 
   it("a path is suspect after half its reporting time without an ACK", () => {

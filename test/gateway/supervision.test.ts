@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Cid, openUplink, type UplinkPayload } from "../../protocol/index.js";
 import { CATEGORIES, type CategoryName } from "../../protocol/supervision.js";
+import { heartbeatSchedule } from "../../gateway/heartbeat-schedule.js";
 import { harness, PANEL } from "./sim-harness.js";
 import { burglary } from "./burglary.js";
 
@@ -15,8 +16,9 @@ function heartbeats(h: ReturnType<typeof harness>, broker = 0): (UplinkPayload &
 describe("EN 50136 supervision heartbeats", () => {
   const single: CategoryName[] = ["SP2", "SP3", "SP4", "SP5", "SP6"];
   for (const name of single) {
-    const ms = CATEGORIES[name].primaryMs;
-    it(`${name}: after the hello at connect, no heartbeat at ${ms - 1} ms of silence, one at ${ms} ms`, async () => {
+    // 90 % of the reporting time (heartbeat-schedule.ts): the centre's deadline is the full time after receipt.
+    const ms = heartbeatSchedule(name).intervalMs[0];
+    it(`${name}: after the hello at connect, no heartbeat at ${ms - 1} ms of silence, one at ${ms} ms (reporting time ${CATEGORIES[name].primaryMs} ms)`, async () => {
       const h = harness({ category: name });
       await h.gw.start();
       h.clock.advance(1); // connected at t0+1: the hello heartbeat goes out and arms the supervision timer
@@ -33,7 +35,7 @@ describe("EN 50136 supervision heartbeats", () => {
     const h = harness({ category: "SP1" });
     await h.gw.start();
     h.clock.advance(1);
-    h.clock.advance(32 * 24 * 3600 * 1000 - 1);
+    h.clock.advance(heartbeatSchedule("SP1").intervalMs[0] - 1);
     expect(heartbeats(h)).toHaveLength(1);
     h.clock.advance(2);
     expect(heartbeats(h)).toHaveLength(2);
@@ -45,8 +47,8 @@ describe("EN 50136 supervision heartbeats", () => {
     await h.gw.start();
     h.clock.advance(1);
     h.clock.advance(60_000);
-    h.gw.report(burglary(1)); // sent now: the next heartbeat is due 90 s after this
-    h.clock.advance(89_999);
+    h.gw.report(burglary(1)); // sent now: the next heartbeat is due 81 s (90 % of SP5's 90 s) after this
+    h.clock.advance(80_999);
     expect(heartbeats(h)).toHaveLength(1); // the hello
     h.clock.advance(2);
     expect(heartbeats(h)).toHaveLength(2);
@@ -67,17 +69,17 @@ describe("EN 50136 supervision heartbeats", () => {
     await h.gw.stop();
   });
 
-  it("DP4: the alternative path is supervised at its own interval (5 h), the primary at 90 s", async () => {
+  it("DP4: the alternative path is supervised on its own time (5 h reporting, a heartbeat at 4.5 h), the primary on 90 s (at 81 s)", async () => {
     const h = harness({ paths: 2, category: "DP4" });
     await h.gw.start();
     h.clock.advance(1);
-    h.clock.advance(5 * 3600 * 1000 + 1);
-    // The hello goes on the active (primary) path only: the idle alternative's first heartbeat is at 5 h.
+    h.clock.advance(4.5 * 3600 * 1000 + 1);
+    // The hello goes on the active (primary) path only: the idle alternative's first heartbeat is at 4.5 h.
     const viaAlt = heartbeats(h, 1);
     expect(viaAlt).toHaveLength(1);
-    // Primary: the hello, one per 90 s, and the alternative's heartbeat (stored, so also delivered there).
+    // Primary: the hello, one per 81 s, and the alternative's heartbeat (stored, so also delivered there).
     const viaPrimary = heartbeats(h, 0).map((x) => x.seq);
-    expect(viaPrimary.length).toBe(1 + Math.floor((5 * 3600 * 1000) / 90_000) + 1);
+    expect(viaPrimary.length).toBe(1 + Math.floor((4.5 * 3600 * 1000) / 81_000) + 1);
     expect(viaPrimary).toContain(viaAlt[0]!.seq);
     await h.gw.stop();
   });
