@@ -56,11 +56,21 @@ describe("authentication", () => {
     for (let i = 0; i < 5; i++) await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: `wrong-${i}` } });
     const locked = await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } });
     expect(locked.statusCode).toBe(423);
-    expect(locked.json().error).toBe("locked-out");
+    expect(locked.json()).toMatchObject({ error: "locked-out", message: `account locked after wrong passwords until ${new Date(fx.clock.now() + 15 * 60_000).toISOString()}` });
     await fx.advance(15 * 60_000 - 1);
     expect((await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } })).statusCode).toBe(423);
     await fx.advance(1);
     expect((await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } })).statusCode).toBe(200);
+  });
+});
+
+describe("wrong passwords at once", () => {
+  it("5 wrong passwords sent together all count: the account is locked", async () => {
+    fx = await apiFixture();
+    const tries = Array.from({ length: 5 }, (_, i) => fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: `wrong-${i}` } }));
+    expect((await Promise.all(tries)).map((r) => r.statusCode)).toEqual([403, 403, 403, 403, 403]);
+    const locked = await fx.app.inject({ method: "POST", url: "/api/login", payload: { username: "oli", password: "oli-operator-pass" } });
+    expect(locked.statusCode).toBe(423);
   });
 });
 

@@ -92,6 +92,18 @@ describe("installation registry", () => {
     expect(last).toMatchObject({ actor: "sup1", action: "installation.update", at: f.clock.now(), before: { notes: "" }, after: { notes: "key safe at the back door" } });
   });
 
+  it("a patch that changes nothing writes nothing: no audit row, updatedAt kept", async () => {
+    const f = await freshContext();
+    close = f.close;
+    const reg = new Installations(f.ctx);
+    const i = await reg.create("admin", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
+    f.clock.advance(60_000);
+    expect(await reg.update("sup1", i.id, {})).toEqual(i);
+    expect(await reg.update("sup1", i.id, { name: "Shop", address: "2 Main Street" })).toEqual(i);
+    expect((await f.ctx.audit.list({ entity: "installation", entityId: i.id })).map((e) => e.action)).toEqual(["installation.create"]);
+    expect((await reg.update("sup1", i.id, { name: "Shop 2" })).updatedAt).toBe(f.clock.now());
+  });
+
   it("a patch changes only the fields it names", async () => {
     const f = await freshContext();
     close = f.close;

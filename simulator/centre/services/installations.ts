@@ -48,7 +48,10 @@ export class Installations {
     return await inTx(this.ctx.db, async () => {
       const before = await this.get(id);
       const now = this.ctx.clock.now();
-      const next = { ...before, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) } as Installation;
+      const changes = Object.entries(v).filter(([k, x]) => x !== undefined && x !== before[k as keyof Installation]);
+      // Nothing changes: nothing written, no audit row, updatedAt kept.
+      if (changes.length === 0) return before;
+      const next = { ...before, ...Object.fromEntries(changes) } as Installation;
       await this.repo.update(id, next, now);
       const after = await this.get(id);
       await this.ctx.audit.record({ at: now, actor, action: "installation.update", entity: "installation", entityId: id, before, after });

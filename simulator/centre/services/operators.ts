@@ -107,7 +107,9 @@ export class Operators {
     const r = await this.row(v.username);
     // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
     const ok = verifySecret(v.password, r?.password_hash ?? this.dummyHash) && r !== undefined;
-    if (r && r.locked_until !== null && now < r.locked_until) throw new ServicesError("locked-out", "account locked after wrong passwords", "password", { until: r.locked_until });
+    if (r && r.locked_until !== null && now < r.locked_until) {
+      throw new ServicesError("locked-out", `account locked after wrong passwords until ${new Date(r.locked_until).toISOString()}`, "password", { until: r.locked_until });
+    }
     if (!ok || !r || r.disabled) {
       if (r) await this.countWrong(r, now);
       throw new ServicesError("wrong-password", "wrong username or password", "password");
@@ -141,9 +143,12 @@ export class Operators {
 
   private async countWrong(r: OperatorRow, now: number): Promise<void> {
     await inTx(this.ctx.db, async () => {
-      const wrong = r.wrong + 1;
+      // Read again inside the transaction: wrong passwords tried at once (here or at another alarm-centre on
+      // the same database) each count, none overwrites another's.
+      const cur = (await this.row(r.username)) ?? r;
+      const wrong = cur.wrong + 1;
       const lock = wrong >= this.wrongLimit;
-      await this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : r.locked_until);
+      await this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : cur.locked_until);
       await this.ctx.audit.record({ at: now, actor: r.username, action: lock ? "operator.locked-out" : "operator.wrong-password", entity: "operator", entityId: r.username, after: { wrong } });
     });
   }
