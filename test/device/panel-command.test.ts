@@ -27,8 +27,10 @@ describe("alarm-panel command line", () => {
     expect(r.err).toBe("");
   });
 
-  it("the panel's --help says that io: sim runs the simulated board idle", async () => {
-    expect((await run(["--help"])).out).toMatch(/sim:\s+the simulated board, idle/);
+  it("the panel's --help says that io: sim runs the simulated board, driven by commands on stdin", async () => {
+    const out = (await run(["--help"])).out;
+    expect(out).toMatch(/sim:\s+the simulated board for a test rig: every zone secure until told otherwise on stdin/);
+    expect(out).toContain("zone N open|close, key 1 2 3 4 away");
   });
 
   it.each([[[]], [["wiring"]], [["check"]]])("%j with an unknown flag exits 2 with one line naming it", async (sub) => {
