@@ -1,6 +1,7 @@
 // After `tsc -p tsconfig.build.json`: dist/package.json (so dist/ resolves as an ES module package),
 // dist/BUILD.json, the commit it was built from, which bin/launch.js compares with the checkout's, and
-// the static assets of the browser pages.
+// the static assets of the browser pages. `node bin/build-stamp.js DIR` does the same for a build into
+// DIR (the footprint bench builds beside dist/ and moves it in place).
 import { copyFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
@@ -11,8 +12,9 @@ try {
 } catch {
   commit = undefined;
 }
-copyFileSync(new URL("package.json", root), new URL("dist/package.json", root));
+const out = new URL(`${process.argv[2] ?? "dist"}/`, root);
+copyFileSync(new URL("package.json", root), new URL("package.json", out));
 // The browser pages' static files (no build step) next to the compiled modules that serve them from
 // their own directory: alarm-centre's console, the demo's panel page.
-for (const dir of ["simulator/console/assets", "simulator/demo/panel-page/assets"]) cpSync(new URL(dir, root), new URL(`dist/${dir}`, root), { recursive: true });
-writeFileSync(new URL("dist/BUILD.json", root), `${JSON.stringify({ commit, builtAt: new Date().toISOString() })}\n`);
+for (const dir of ["simulator/console/assets", "simulator/demo/panel-page/assets"]) cpSync(new URL(dir, root), new URL(dir, out), { recursive: true });
+writeFileSync(new URL("BUILD.json", out), `${JSON.stringify({ commit, builtAt: new Date().toISOString() })}\n`);

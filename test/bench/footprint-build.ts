@@ -5,8 +5,8 @@
  * loads a half-written tree.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 
 const ROOT = join(import.meta.dirname, "../..");
 export const DIST = join(ROOT, "dist");
@@ -25,7 +25,8 @@ function newestSource(dir: string): number {
 }
 
 export function distIsCurrent(): boolean {
-  if (!existsSync(STAMP)) return false;
+  // A dist/ without the pages' assets (built by plain tsc) cannot serve the console: build it again.
+  if (!existsSync(STAMP) || !existsSync(join(DIST, "simulator/console/assets"))) return false;
   const built = statSync(STAMP).mtimeMs;
   const inputs = [...SOURCES.map((d) => newestSource(join(ROOT, d))), statSync(join(ROOT, "package.json")).mtimeMs, statSync(join(ROOT, "tsconfig.build.json")).mtimeMs];
   return inputs.every((t) => t <= built);
@@ -42,7 +43,13 @@ export function ensureBuilt(): string {
     rmSync(tmp, { recursive: true, force: true });
     throw new Error(`build failed:\n${r.stdout.toString()}${r.stderr.toString()}`);
   }
-  copyFileSync(join(ROOT, "package.json"), join(tmp, "package.json"));
+  // What `npm run build` adds after tsc (package.json, BUILD.json, the pages' assets): a dist/ left by the
+  // bench is one the commands can run from (alarm-centre serves the console's assets from it).
+  const stamp = spawnSync(process.execPath, [join(ROOT, "bin/build-stamp.js"), relative(ROOT, tmp)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  if (stamp.status !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`build stamp failed:\n${stamp.stderr.toString()}`);
+  }
   rmSync(DIST, { recursive: true, force: true });
   renameSync(tmp, DIST);
   return DIST;
