@@ -9,6 +9,7 @@ import type { CentreStorePort } from "../store-pg/port.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { Receiver } from "../receiver/receiver.js";
 import { startServicesApi, type RunningServicesApi, type ServicesApiOptions } from "./http-api.js";
+import { closeCentreAlarmsWithIncidents } from "./centre-alarm-close.js";
 import { attachReceiver } from "./receiver-adapter.js";
 import { servicesDbOf } from "./services-db-of.js";
 import { Services, type AllPorts, type ServicesOptions } from "./services.js";
@@ -44,6 +45,7 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
   services.ctx.events.on("failed", (what, e) => log.log("error", `services: ${what} failed`, { error: (e as Error).message }));
   if (o.bootstrapAdmin && (await services.operators.list()).length === 0) await services.operators.create("bootstrap", { ...o.bootstrapAdmin, role: "admin" });
   const adapter = o.receiver ? attachReceiver(o.receiver, o.centre, services, log) : undefined;
+  const alarmsFollow = closeCentreAlarmsWithIncidents(services, o.centre);
   const timers = await startServicesTimers(services, o.centre, clock, log, o.lead);
   const api = await startServicesApi(services, {
     clock,
@@ -58,6 +60,8 @@ export async function startServices(o: StartServicesOptions): Promise<RunningSer
     async stop() {
       await api.close();
       adapter?.detach();
+      alarmsFollow.stop();
+      await alarmsFollow.idle();
       await timers.stop();
     },
   };
