@@ -36,4 +36,14 @@ describe("startServices on the centre's own store", () => {
     running = await startServices({ ...opts, bootstrapAdmin: { username: "other", password: "second-login-pass" } });
     expect((await running.services.operators.list()).map((o) => o.username)).toEqual(["root"]);
   });
+
+  it("attaches only panels the centre has provisioned: an unknown id is 404, naming how to provision it", async () => {
+    centre = await freshCentreStore();
+    const clock = new FakeClock();
+    running = await startServices({ centre, ports: simulatedPorts(clock), clock, scrypt: TEST_SCRYPT, httpLogger: pino({ level: "silent" }), bootstrapAdmin: { username: "root", password: "first-login-pass" } });
+    await centre.registry.addPanel("P1", "SP4", clock.now());
+    const inst = await running.services.installations.create("root", { name: "Shop", address: "2 Main Street", timeZone: "Europe/Berlin" });
+    await expect(running.services.installations.attachPanel("root", inst.id, "NOPE")).rejects.toMatchObject({ code: "not-found", message: expect.stringContaining("alarm-provision --panel NOPE") });
+    expect((await running.services.installations.attachPanel("root", inst.id, "P1")).panels).toEqual(["P1"]);
+  });
 });

@@ -27,7 +27,11 @@ export class Installations {
   readonly documents: Documents;
   readonly repo: InstallationRepo;
 
-  constructor(private readonly ctx: ServicesContext) {
+  constructor(
+    private readonly ctx: ServicesContext,
+    /** Whether the centre has provisioned this panel (its registry); without it any panel id is taken. */
+    private readonly panelKnown?: (panel: string) => Promise<boolean>,
+  ) {
     this.documents = new Documents(ctx.db);
     this.repo = new InstallationRepo(ctx.db);
   }
@@ -76,6 +80,7 @@ export class Installations {
 
   async attachPanel(actor: string, id: number, panel: string): Promise<Installation> {
     const { panel: p } = parseInput(PanelRef, { panel });
+    if (this.panelKnown && !(await this.panelKnown(p))) throw notFound(`panel ${p} (not provisioned at this centre: alarm-provision --panel ${p})`);
     return await inTx(this.ctx.db, async () => {
       const before = await this.get(id);
       const owner = await this.byPanel(p);

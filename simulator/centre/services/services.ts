@@ -24,6 +24,8 @@ export interface ServicesOptions {
   readonly operators?: OperatorOptions;
   /** How long a panel may act on a remote-support command (default 10 min). */
   readonly commandTtlMs?: number;
+  /** Whether the centre has provisioned a panel (startServices: the store's registry); unset, any id is taken. */
+  readonly panelKnown?: (panel: string) => Promise<boolean>;
   /** How long each kind of fault must persist before a service ticket opens. */
   readonly faultPersistMs?: Partial<Record<FaultKind, number>>;
 }
@@ -53,7 +55,7 @@ export class Services {
     readonly ports: AllPorts,
     opts: ServicesOptions,
   ) {
-    this.installations = new Installations(this.ctx);
+    this.installations = new Installations(this.ctx, opts.panelKnown);
     this.desk = new IncidentDesk(this.ctx, this.installations, ports);
     this.notices = new TestNotices(this.ctx);
     this.cancel = new CallerCancel(this.ctx, this.installations, this.desk, ports.guard, opts.callerLockout);

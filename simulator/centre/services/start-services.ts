@@ -40,7 +40,7 @@ export interface RunningServices {
 
 export async function startServices(o: StartServicesOptions): Promise<RunningServices> {
   const clock = o.clock ?? unrefSystemClock;
-  const services = await Services.open(servicesDbOf(o.centre), clock, o.ports, o);
+  const services = await Services.open(servicesDbOf(o.centre), clock, o.ports, { ...o, panelKnown: async (p) => (await o.centre.registry.panel(p)) !== undefined });
   const log = o.log ?? silentLogger;
   services.ctx.events.on("failed", (what, e) => log.log("error", `services: ${what} failed`, { error: (e as Error).message }));
   if (o.bootstrapAdmin && (await services.operators.list()).length === 0) await services.operators.create("bootstrap", { ...o.bootstrapAdmin, role: "admin" });
