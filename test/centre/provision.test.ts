@@ -65,6 +65,32 @@ describe("provisioning command", () => {
     store.close();
   });
 
+  it("--reissue: a registered panel gets a new bundle; the old certificate and frame key are revoked, the new ones valid, its category kept", async () => {
+    await run("--panel", "R1", "--out", join(dir, "R1"), "--category", "SP6", "--broker", "mqtts://wrong.example:8883");
+    const old = JSON.parse(readFileSync(join(dir, "R1", "panel.json"), "utf8")) as PanelBundle;
+    const oldSerial = new X509Certificate(readFileSync(join(dir, "R1", "panel.cert.pem"))).serialNumber;
+    await expect(run("--panel", "R1", "--out", join(dir, "R1-again"))).rejects.toMatchObject({ code: "already-exists", message: expect.stringContaining("--reissue") });
+    await expect(run("--panel", "R1", "--out", join(dir, "R1"), "--reissue", "--broker", "mqtts://centre.example:8883")).rejects.toMatchObject({ code: "already-exists" }); // key files there: --force
+    await run("--panel", "R1", "--out", join(dir, "R1"), "--reissue", "--force", "--broker", "mqtts://centre.example:8883");
+    expect(lines.at(-2)).toMatch(/^reissued panel R1 \(kid [0-9a-f]{12}, SP6\)/);
+    const fresh = JSON.parse(readFileSync(join(dir, "R1", "panel.json"), "utf8")) as PanelBundle;
+    expect(fresh).toMatchObject({ panel: "R1", category: "SP6", broker: "mqtts://centre.example:8883" });
+    expect(fresh.kid).not.toBe(old.kid);
+    const store = CentreStore.open(loadCentre(join(dir, "centre")).dbPath);
+    try {
+      expect(store.registry.isCertificateRevoked(oldSerial)).toBe(true);
+      expect(store.registry.isCertificateRevoked(new X509Certificate(readFileSync(join(dir, "R1", "panel.cert.pem"))).serialNumber)).toBe(false);
+      expect(store.registry.keyRing().lookup(old.kid)).toBeUndefined();
+      const frame = sealUplink({ v: 1, panel: "R1", seq: 0, sent: 1, heartbeat: { areas: [], troubles: [], outbox: 0 } }, { kid: fresh.kid, key: privateKeyFromPem(readFileSync(join(dir, "R1", fresh.frameKey))) });
+      expect(openUplink(frame, store.registry.keyRing(), { topicPanel: "R1" }).payload.seq).toBe(0);
+    } finally {
+      store.close();
+    }
+    await expect(run("--panel", "NEW1", "--out", join(dir, "NEW1"), "--reissue")).rejects.toMatchObject({ code: "unknown-panel" });
+    await expect(run("--panel", "R1", "--out", join(dir, "R1"), "--reissue", "--force", "--category", "SP4")).rejects.toMatchObject({ name: "UsageError" });
+    await expect(run("--reissue")).rejects.toMatchObject({ name: "UsageError" });
+  });
+
   it("refuses bad input with typed errors", async () => {
     await expect(run("--panel", "H1", "--out", join(dir, "again"))).rejects.toMatchObject({ code: "already-exists" });
     await expect(run("--panel", "H2", "--out", join(dir, "H2"), "--category", "SP9")).rejects.toMatchObject({ code: "bad-category" });

@@ -2,7 +2,7 @@
  * alarm-provision: the centre's PKI, panel bundles, revocation and the broker's files.
  *
  *   alarm-provision --centre DIR --init [--store postgres://...] [--mqtt-port 8883] [--listen 127.0.0.1]
- *   alarm-provision --centre DIR --panel ID --out DIR [--category SP4] [--broker URL] [--password] [--force]
+ *   alarm-provision --centre DIR --panel ID --out DIR [--category SP4] [--broker URL] [--password] [--force] [--reissue]
  *   alarm-provision --centre DIR --client receiver|operator --name NAME --out DIR [--force]
  *   alarm-provision --centre DIR --revoke ID
  *   alarm-provision --centre DIR --crl [--crl-days 30]
@@ -27,7 +27,7 @@ import { CentreError } from "../errors.js";
 import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control.js";
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
 import { certificateHolders, crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
-import { initCentre, issueCentreClientOn, loadCentre, provisionPanelOn, refuseOverwrite, type CentreDir } from "../pki/provisioning.js";
+import { initCentre, issueCentreClientOn, loadCentre, provisionPanelOn, refuseOverwrite, reissuePanelOn, type CentreDir } from "../pki/provisioning.js";
 import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
 import { ROLES, Username, type Role } from "../services/operators.js";
 import { addOperator } from "./add-operator.js";
@@ -48,7 +48,7 @@ actions:
       [--server-name NAME ...]  names and addresses panels reach the broker by (its certificate's SAN,
                               besides localhost and 127.0.0.1); repeat the flag for several
   --panel ID --out DIR        provision a panel: certificate, frame key, DIR/panel.json, DIR/frame.pub.pem
-      [--category SP4] [--broker mqtts://127.0.0.1:8883] [--password] [--force]
+      [--category SP4] [--broker mqtts://127.0.0.1:8883] [--password] [--force] [--reissue]
   --client receiver|operator --name NAME --out DIR [--force]
                               a certificate for a centre client
   --revoke ID                 revoke every certificate and frame key of a panel or client
@@ -67,6 +67,9 @@ options:
                               Mosquitto's port and address in the generated mosquitto.conf (kept)
   --mosquitto URL             also apply the change to a running Mosquitto through $CONTROL
   --force                     overwrite existing key files
+  --reissue                   with --panel, for a panel already registered: revoke its certificate, frame
+                              key and password, issue new ones in a new bundle (a wrong --broker in the
+                              old bundle, a replaced SD card); its category stays
   --help, --version
 
 Every run rewrites DIR/crl.pem, DIR/dynamic-security.json and DIR/mosquitto.conf:
@@ -77,7 +80,7 @@ const OPTIONS = {
   init: { type: "boolean" },
   panel: { type: "string" },
   out: { type: "string" },
-  category: { type: "string", default: "SP4" },
+  category: { type: "string" },
   broker: { type: "string", default: "mqtts://127.0.0.1:8883" },
   password: { type: "boolean" },
   client: { type: "string" },
@@ -89,6 +92,7 @@ const OPTIONS = {
   listen: { type: "string" },
   mosquitto: { type: "string" },
   force: { type: "boolean" },
+  reissue: { type: "boolean" },
   receivers: { type: "string" },
   "server-name": { type: "string", multiple: true },
   store: { type: "string" },
@@ -166,6 +170,7 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
   const actions = [a.init && !a.panel && !a.client && !a.revoke && !addOp, a.panel, a.client, a.revoke, a.crl, addOp].filter(Boolean).length;
   if (!a.centre) throw new UsageError("--centre DIR is required (see --help)");
   if (a.role !== undefined && addOp === undefined) throw new UsageError("--role goes with --add-operator NAME");
+  if (a.reissue && !a.panel) throw new UsageError("--reissue goes with --panel ID --out DIR");
   if (actions === 0 && a.receivers === undefined && crlDays === undefined && port === undefined && a.listen === undefined) throw new CentreError("bad-argument", "nothing to do: --init, --panel, --client, --revoke, --crl or --add-operator");
   if (addOp !== undefined && (a.panel || a.client || a.revoke)) throw new UsageError("--add-operator is its own action: not with --panel, --client or --revoke");
   if (addOp !== undefined && a.role === undefined) throw new UsageError(`--add-operator ${addOp} needs --role ${ROLES.join("|")}`);
@@ -199,11 +204,25 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
       }
     } else if (a.panel) {
       if (!a.out) throw new UsageError("--out DIR is required with --panel");
-      if (!isCategoryName(a.category!)) throw new CentreError("bad-category", `unknown category ${a.category}`);
+      const category = a.category ?? "SP4";
+      if (!isCategoryName(category)) throw new CentreError("bad-category", `unknown category ${category}`);
       await refuseNameInUse(registry, a.panel, "panel");
-      const b = await provisionPanelOn(centre, registry, { panel: a.panel, category: a.category, outDir: a.out, broker: a.broker!, password: a.password === true, force: a.force === true });
-      print(`provisioned panel ${b.panel} (kid ${b.kid}, ${b.category}) -> ${join(resolve(a.out), "panel.json")}`);
-      if (live) {
+      const o = { panel: a.panel, outDir: a.out, broker: a.broker!, password: a.password === true, force: a.force === true };
+      if (a.reissue && a.category !== undefined) throw new UsageError("--reissue keeps the panel's registered category: no --category");
+      const b = a.reissue
+        ? await reissuePanelOn(centre, registry, o)
+        : await provisionPanelOn(centre, registry, { ...o, category }).catch(async (e: unknown) => {
+            // Registered already: say how to give it a new bundle.
+            if (e instanceof CentreError && e.code === "already-exists" && (await registry.panel(o.panel))) {
+              throw new CentreError("already-exists", `panel ${o.panel} is registered already; --reissue gives it a new bundle (its old certificate and keys revoked)`);
+            }
+            throw e;
+          });
+      print(`${a.reissue ? "reissued" : "provisioned"} panel ${b.panel} (kid ${b.kid}, ${b.category}) -> ${join(resolve(a.out), "panel.json")}`);
+      if (live && a.reissue) {
+        await cutOffClient(live, b.panel, `panel-${b.panel}`); // its old certificate's session ends now
+        print(`cut off ${b.panel}'s old session on ${a.mosquitto}`);
+      } else if (live) {
         await addPanelLive(live, b.panel);
         print(`added ${b.panel} to ${a.mosquitto}`);
       }

@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { generateEd25519, privateKeyFromPem, publicPemOf, type Signer } from "../../../protocol/index.js";
 import type { Role } from "../role.js";
 import { createCa, issueCertificate, type KeyAndCert } from "./pki.js";
-import type { CategoryName } from "../../../protocol/supervision.js";
+import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
 import { CentreStore } from "../store/centre-store.js";
 import { hashPasswordSync } from "../store/password-hash.js";
 import { CentreError } from "../errors.js";
@@ -159,6 +159,25 @@ export async function provisionPanelOn(c: CentreDir, registry: RegistryPort, o: 
   const m = panelMaterial(o, c);
   await registry.enrolPanel({ panel: o.panel, category: o.category, serial: m.tlsCert.serial, kid: m.kid, publicPem: m.frame.publicPem, at: m.now }, m.password);
   return writeBundle(c, o, m);
+}
+
+/**
+ * A new bundle for a panel already registered (a wrong broker address in its bundle, a lost or replaced
+ * SD card): its certificates, frame keys and demo password are revoked, the new ones registered, the
+ * bundle written. Its category stays the registered one. Not one transaction: should the new keys fail
+ * to register, the panel is left revoked, and running it again completes it.
+ */
+export async function reissuePanelOn(c: CentreDir, registry: RegistryPort, o: Omit<ProvisionPanelOptions, "category">): Promise<PanelBundle> {
+  const known = await registry.panel(o.panel);
+  if (!known) throw new CentreError("unknown-panel", `${o.panel} is not registered: --panel ${o.panel} without --reissue provisions it`);
+  if (!isCategoryName(known.category)) throw new CentreError("bad-category", `${o.panel} has the unknown category ${known.category}`);
+  const opts = { ...o, category: known.category };
+  const m = panelMaterial(opts, c);
+  await registry.revoke(o.panel, m.now);
+  await registry.addCertificate(m.tlsCert.serial, o.panel, "panel", m.now);
+  await registry.addFrameKey(m.kid, o.panel, m.frame.publicPem, m.now);
+  if (m.password !== undefined) await registry.setPassword(o.panel, m.password);
+  return writeBundle(c, opts, m);
 }
 
 function writeBundle(c: CentreDir, o: ProvisionPanelOptions, m: PanelMaterial): PanelBundle {
