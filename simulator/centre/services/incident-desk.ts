@@ -3,6 +3,7 @@
  * recorded by hand or by the providers behind the ports (telephony, messaging, guard service), guard
  * dispatches billed unless the subscription includes them. Each action is one transaction with its audit.
  */
+import { InFlight } from "../receiver/in-flight.js";
 import { ActionPlans } from "./action-plans.js";
 import type { GuardService } from "./guard-service.js";
 import { IncidentBook } from "./incident-book.js";
@@ -42,7 +43,7 @@ const SYSTEM = "system";
 export class IncidentDesk {
   readonly book: IncidentBook;
   readonly plans: ActionPlans;
-  private readonly reports = new Set<Promise<void>>();
+  private readonly reports = new InFlight();
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -179,14 +180,13 @@ export class IncidentDesk {
   }
 
   /** Resolves once no report from a provider is being written (tests: after advancing the clock). */
-  async idle(): Promise<void> {
-    while (this.reports.size > 0) await Promise.all(this.reports);
+  idle(): Promise<void> {
+    return this.reports.settled();
   }
 
   /** A provider's report arrives outside any request: written in the background, a failure announced. */
   private inbound(what: string, work: Promise<void>): void {
-    const job = work.catch((e: unknown) => void this.ctx.events.emit("failed", what, e)).finally(() => this.reports.delete(job));
-    this.reports.add(job);
+    this.reports.track(work.catch((e: unknown) => void this.ctx.events.emit("failed", what, e)));
   }
 
   private async dispatchGuard(actor: string, t: Task, inc: Incident): Promise<Incident> {

@@ -10,6 +10,7 @@ import type { Command, CommandResult } from "../../../protocol/schema.js";
 import type { CommandSender } from "./command-sender.js";
 import type { Installations } from "./installations.js";
 import { parseInput } from "./parse-input.js";
+import { InFlight } from "../receiver/in-flight.js";
 import { RemoteCommandRepo } from "./remote-command-repo.js";
 import { RemoteRequest, type RemoteCommand } from "./remote-command-schema.js";
 import { inTx, type ServicesContext } from "./services-context.js";
@@ -17,7 +18,7 @@ import { ServicesError, notFound } from "./services-error.js";
 
 export class RemoteSupport {
   private readonly timers = new Map<string, Timer>();
-  private readonly expiring = new Set<Promise<void>>();
+  private readonly expiring = new InFlight();
   private readonly repo: RemoteCommandRepo;
 
   constructor(
@@ -87,10 +88,7 @@ export class RemoteSupport {
       id,
       this.ctx.clock.schedule(exp - this.ctx.clock.now(), () => {
         this.timers.delete(id);
-        const job = this.expire(id)
-          .catch((e: unknown) => void this.ctx.events.emit("failed", "remote-command-expiry", e))
-          .finally(() => this.expiring.delete(job));
-        this.expiring.add(job);
+        this.expiring.track(this.expire(id).catch((e: unknown) => void this.ctx.events.emit("failed", "remote-command-expiry", e)));
       }),
     );
   }
@@ -100,8 +98,8 @@ export class RemoteSupport {
   }
 
   /** Resolves once no expiry is being written (tests: after advancing the clock). */
-  async idle(): Promise<void> {
-    while (this.expiring.size > 0) await Promise.all(this.expiring);
+  idle(): Promise<void> {
+    return this.expiring.settled();
   }
 
   private async finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): Promise<RemoteCommand> {
