@@ -4,7 +4,7 @@ import { InstallationRepo } from "./installation-repo.js";
 import { parseInput } from "./parse-input.js";
 import { ActionPlan, DEFAULT_PLAN, type PlanStep } from "./plan-schema.js";
 import type { ServiceClass } from "./service-class.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { notFound } from "./services-error.js";
 
 export class ActionPlans {
@@ -15,7 +15,7 @@ export class ActionPlans {
 
   async set(actor: string, installation: number, plan: unknown): Promise<Versioned<ActionPlan>> {
     const v = parseInput(ActionPlan, plan, "plan");
-    return await inTx(this.ctx.db, async () => {
+    return await this.ctx.db.tx(async () => {
       if (!await new InstallationRepo(this.ctx.db).exists(installation)) throw notFound(`installation ${installation}`);
       const now = this.ctx.clock.now();
       const before = await this.at(installation, now);

@@ -8,7 +8,7 @@
  */
 import type { Incident } from "./incident-schema.js";
 import type { IncidentDesk } from "./incident-desk.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError } from "./services-error.js";
 
 export interface Take {
@@ -43,7 +43,7 @@ export class AlarmHandling {
 
   /** The first take wins; taking again one's own is a no-op, another's is a conflict. */
   async take(actor: string, incidentId: number): Promise<Take> {
-    const t = await inTx(this.ctx.db, async () => {
+    const t = await this.ctx.db.tx(async () => {
       const inc = await this.desk.get(incidentId);
       if (inc.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is closed`);
       const held = await this.takeOf(incidentId);

@@ -13,7 +13,7 @@ import type { Messenger } from "./messenger.js";
 import { parseInput } from "./parse-input.js";
 import type { PlanStep } from "./plan-schema.js";
 import { planTasks } from "./plan-tasks.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError } from "./services-error.js";
 import { afterOutcome, closeAll } from "./task-flow.js";
 import type { Telephony } from "./telephony.js";
@@ -56,7 +56,7 @@ export class IncidentDesk {
 
   /** Opens an incident, or joins the open one with the same key (no new tasks). */
   async open(o: OpenIncident): Promise<{ incident: Incident; created: boolean }> {
-    const r = await inTx(this.ctx.db, async () => {
+    const r = await this.ctx.db.tx(async () => {
       const open = o.test ? undefined : await this.book.openId(o.installationId, o.key);
       if (open !== undefined) {
         if (o.centreAlarmId != null) await this.book.setCentreAlarm(open, o.centreAlarmId);
@@ -88,7 +88,7 @@ export class IncidentDesk {
 
   /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
   async linkCentreAlarm(installationId: number, key: string, alarmId: number): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       const id = await this.book.openId(installationId, key);
       if (id !== undefined) await this.book.setCentreAlarm(id, alarmId);
     });
@@ -106,7 +106,7 @@ export class IncidentDesk {
   /** An operator records a task's outcome; the next task opens. */
   async record(actor: string, taskId: number, outcome: unknown, note?: string): Promise<Incident> {
     const o = parseInput(TaskOutcome, outcome, "outcome");
-    return this.announce(await inTx(this.ctx.db, () => this.recordInTx(actor, taskId, o, note ?? null)));
+    return this.announce(await this.ctx.db.tx(() => this.recordInTx(actor, taskId, o, note ?? null)));
   }
 
   /**
@@ -147,7 +147,7 @@ export class IncidentDesk {
    * tasks still waiting are cancelled.
    */
   async close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Promise<Incident> {
-    return this.announce(await inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
+    return this.announce(await this.ctx.db.tx(() => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
   }
 
   /** For the other services' transactions (false alarm, cancellation). */
@@ -200,7 +200,7 @@ export class IncidentDesk {
         },
       ),
     );
-    const id = await inTx(this.ctx.db, async () => {
+    const id = await this.ctx.db.tx(async () => {
       const now = this.ctx.clock.now();
       const cur = await this.book.task(t.id);
       if (cur.state !== "open") throw new ServicesError("conflict", `task ${t.id} is ${cur.state}`);
@@ -218,7 +218,7 @@ export class IncidentDesk {
 
   /** The guard service reports in; after a cancellation the task is no longer waiting and it is only audited. */
   private async fromGuard(taskId: number, outcome: "guard-on-site" | "guard-report", text: string): Promise<void> {
-    const id = await inTx(this.ctx.db, async () => {
+    const id = await this.ctx.db.tx(async () => {
       const t = await this.book.task(taskId);
       if (t.state !== "in-progress") {
         await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: "guard-service", action: `task.${outcome}.late`, entity: "task", entityId: taskId, after: { text } });

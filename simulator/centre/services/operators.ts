@@ -8,7 +8,7 @@ import { z } from "zod";
 import { OperatorRepo, type OperatorRow } from "./operator-repo.js";
 import { parseInput } from "./parse-input.js";
 import { hashSecret, verifySecret } from "./secret-hash.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 export const ROLES = ["operator", "supervisor", "admin"] as const;
@@ -64,7 +64,7 @@ export class Operators {
   async create(actor: string, input: OperatorInput): Promise<Operator> {
     const v = parseInput(OperatorInput, input);
     const hash = hashSecret(v.password, this.ctx.scrypt);
-    return await inTx(this.ctx.db, async () => {
+    return await this.ctx.db.tx(async () => {
       if (await this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
       const now = this.ctx.clock.now();
       await this.repo.insert(v.username, hash, v.role, now);
@@ -76,7 +76,7 @@ export class Operators {
 
   /** Disabling ends the operator's sessions at once. The last enabled admin stays: else no one could add or enable operators. */
   async setDisabled(actor: string, username: string, disabled: boolean): Promise<Operator> {
-    return await inTx(this.ctx.db, async () => {
+    return await this.ctx.db.tx(async () => {
       const before = await this.get(username);
       if (disabled && before.role === "admin" && !before.disabled) {
         const admins = (await this.list()).filter((o) => o.role === "admin" && !o.disabled);
@@ -116,7 +116,7 @@ export class Operators {
     }
     const token = randomBytes(32).toString("base64url");
     const session: Session = { username: r.username, role: r.role, expiresAt: now + this.sessionMs };
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.repo.setWrong(r.username, 0, null);
       await this.repo.endSessionsBefore(now);
       await this.repo.insertSession(sha256(token), r.username, now, session.expiresAt);
@@ -134,7 +134,7 @@ export class Operators {
   }
 
   async logout(token: string): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       const s = await this.session(token);
       await this.repo.endSession(sha256(token));
       await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: s.username, action: "operator.logout", entity: "operator", entityId: s.username });
@@ -142,7 +142,7 @@ export class Operators {
   }
 
   private async countWrong(r: OperatorRow, now: number): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       // Read again inside the transaction: wrong passwords tried at once (here or at another alarm-centre on
       // the same database) each count, none overwrites another's.
       const cur = (await this.row(r.username)) ?? r;

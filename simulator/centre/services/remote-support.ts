@@ -13,7 +13,7 @@ import { parseInput } from "./parse-input.js";
 import { InFlight } from "../receiver/in-flight.js";
 import { RemoteCommandRepo } from "./remote-command-repo.js";
 import { RemoteRequest, type RemoteCommand } from "./remote-command-schema.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 export class RemoteSupport {
@@ -42,7 +42,7 @@ export class RemoteSupport {
       v.type === "user-add" ? { id, exp, type: v.type, spec: v.spec } : v.type === "user-change" ? { id, exp, type: v.type, user: v.user, code: v.code } : { id, exp, type: v.type, user: v.user };
     const user = v.type === "user-add" ? v.spec.user : v.user;
     // Recorded before sending, so the panel's result can never arrive before its row.
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.repo.insert({ id, installationId, panel: v.panel, type: v.type, user, requestedBy: actor, createdAt: now, expiresAt: exp });
       await this.ctx.audit.record({ at: now, actor, action: `remote.${v.type}`, entity: "remote-command", entityId: id, after: await this.get(id) });
     });
@@ -104,7 +104,7 @@ export class RemoteSupport {
 
   private async finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): Promise<RemoteCommand> {
     let changed = true;
-    const after = await inTx(this.ctx.db, async () => {
+    const after = await this.ctx.db.tx(async () => {
       const before = await this.get(id);
       // Another alarm-centre on the same database may have ended it since it was read (a result, an expiry).
       if (before.state !== "sent") {
