@@ -61,11 +61,11 @@ export class ArmSupervisor implements EventListener {
   }
 
   async scheduleAt(installationId: number, at: number): Promise<Versioned<Schedule> | undefined> {
-    return await this.docs.at(installationId, "schedule", at, Schedule);
+    return this.docs.at(installationId, "schedule", at, Schedule);
   }
 
   async armed(installationId: number): Promise<boolean> {
-    return await this.repo.armed(installationId);
+    return this.repo.armed(installationId);
   }
 
   /** Resolves once no check is under way (tests: after advancing the clock). */

@@ -63,7 +63,7 @@ export class CallerCancel {
 
   /** Counts a wrong password (committed, though the call fails) and returns the error to throw. */
   private async wrong(actor: string, installationId: number, incidentId: number): Promise<ServicesError> {
-    return await this.ctx.db.tx(async () => {
+    return this.ctx.db.tx(async () => {
       const now = this.ctx.clock.now();
       const wrong = (await this.installations.repo.callerLockout(installationId)).wrong + 1;
       const lock = wrong >= this.limit;

@@ -95,12 +95,12 @@ export class IncidentDesk {
   }
 
   async get(id: number): Promise<Incident> {
-    return await this.book.get(id);
+    return this.book.get(id);
   }
 
   /** The operators' live queue: open incidents, oldest first. */
   async queue(): Promise<Incident[]> {
-    return await this.book.list({ state: "open" });
+    return this.book.list({ state: "open" });
   }
 
   /** An operator records a task's outcome; the next task opens. */

@@ -64,7 +64,7 @@ export class Operators {
   async create(actor: string, input: OperatorInput): Promise<Operator> {
     const v = parseInput(OperatorInput, input);
     const hash = hashSecret(v.password, this.ctx.scrypt);
-    return await this.ctx.db.tx(async () => {
+    return this.ctx.db.tx(async () => {
       if (await this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
       const now = this.ctx.clock.now();
       await this.repo.insert(v.username, hash, v.role, now);
@@ -76,7 +76,7 @@ export class Operators {
 
   /** Disabling ends the operator's sessions at once. The last enabled admin stays: else no one could add or enable operators. */
   async setDisabled(actor: string, username: string, disabled: boolean): Promise<Operator> {
-    return await this.ctx.db.tx(async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(username);
       if (disabled && before.role === "admin" && !before.disabled) {
         const admins = (await this.list()).filter((o) => o.role === "admin" && !o.disabled);
@@ -154,7 +154,7 @@ export class Operators {
   }
 
   private async row(username: string): Promise<OperatorRow | undefined> {
-    return await this.repo.get(username);
+    return this.repo.get(username);
   }
 
 }

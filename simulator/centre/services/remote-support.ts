@@ -70,7 +70,7 @@ export class RemoteSupport {
   }
 
   async list(installationId: number): Promise<RemoteCommand[]> {
-    return await this.repo.list(installationId);
+    return this.repo.list(installationId);
   }
 
   /** After a restart: expire what is overdue, watch the rest. */

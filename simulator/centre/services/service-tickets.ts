@@ -69,7 +69,7 @@ export class ServiceTickets implements EventListener {
   }
 
   async list(state?: "open" | "closed"): Promise<Ticket[]> {
-    return await this.repo.list(state);
+    return this.repo.list(state);
   }
 
   async get(id: number): Promise<Ticket> {
@@ -79,11 +79,11 @@ export class ServiceTickets implements EventListener {
   }
 
   async close(actor: string, id: number, note?: string): Promise<Ticket> {
-    return await this.closeTicket(id, actor, "by-hand", note);
+    return this.closeTicket(id, actor, "by-hand", note);
   }
 
   async setRoute(actor: string, id: number, route: Ticket["route"]): Promise<Ticket> {
-    return await this.ctx.db.tx(async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       if (before.state !== "open") throw new ServicesError("conflict", `ticket ${id} is closed`);
       await this.repo.setRoute(id, route);
