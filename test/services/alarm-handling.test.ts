@@ -3,6 +3,7 @@
  * 30 s and within 60 s, both sides of each limit, in fake time; the queue in priority-then-age order.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AlarmHandling } from "../../simulator/centre/services/alarm-handling.js";
 import { apiFixture } from "./api-fixture.js";
 
 let f: Awaited<ReturnType<typeof apiFixture>>;
@@ -76,5 +77,20 @@ describe("EN 50518 alarm-handling figure", () => {
 
   it("the overview is for supervisors", async () => {
     expect((await f.call("oli", "GET", "/api/supervisor/overview")).statusCode).toBe(403);
+  });
+});
+
+describe("the takes of many incidents", () => {
+  it("are read in slices of 500 ids: a take at the 500th and at the 501st id are both found", async () => {
+    const a = await alarm(130, 1);
+    const b = await alarm(130, 2);
+    await f.call("oli", "POST", `/api/incidents/${a}/take`);
+    await f.call("sam", "POST", `/api/incidents/${b}/take`);
+    const absent = Array.from({ length: 499 }, (_, k) => 1_000_000 + k);
+    const takes = await new AlarmHandling(f.services.ctx, f.services.desk).takesOf([...absent, a, b]);
+    expect([...takes.values()].map((t) => [t.incidentId, t.by])).toEqual([
+      [a, "oli"],
+      [b, "sam"],
+    ]);
   });
 });

@@ -1,16 +1,15 @@
 /** The centre keeps one enabled admin: the last one cannot be disabled (not even by itself), so the console never locks every admin out. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiFixture } from "./api-fixture.js";
 
-let fx: Awaited<ReturnType<typeof apiFixture>> | undefined;
-afterEach(async () => {
-  await fx?.close();
-  fx = undefined;
+let fx: Awaited<ReturnType<typeof apiFixture>>;
+beforeEach(async () => {
+  fx = await apiFixture();
 });
+afterEach(async () => fx.close());
 
 describe("disabling the last enabled admin", () => {
   it("the only admin disabling itself: 409 conflict, still enabled, its session kept, nothing audited", async () => {
-    fx = await apiFixture();
     const r = await fx.call("ada", "PUT", "/api/operators/ada/disabled", { disabled: true });
     expect(r.statusCode).toBe(409);
     expect(r.json()).toMatchObject({ error: "conflict", field: "username" });
@@ -22,7 +21,6 @@ describe("disabling the last enabled admin", () => {
   });
 
   it("with a second enabled admin, one may be disabled; then the other is the last", async () => {
-    fx = await apiFixture();
     expect((await fx.call("ada", "POST", "/api/operators", { username: "bea", password: "bea-admin-pass", role: "admin" })).statusCode).toBe(200);
     expect((await fx.call("ada", "PUT", "/api/operators/bea/disabled", { disabled: true })).statusCode).toBe(200);
     expect((await fx.call("ada", "PUT", "/api/operators/ada/disabled", { disabled: true })).statusCode).toBe(409);

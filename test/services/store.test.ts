@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
-import { inTx, servicesContext } from "../../simulator/centre/services/services-context.js";
+import { servicesContext } from "../../simulator/centre/services/services-context.js";
 import { MIGRATIONS } from "../../simulator/centre/services/migrations.js";
 import { PG_SERVICES_MIGRATIONS } from "../../simulator/centre/services/pg-services-migrations.js";
 import { ServicesError } from "../../simulator/centre/services/services-error.js";
@@ -180,7 +180,7 @@ describe("services transactions (each store)", () => {
     const f = await freshContext();
     close = f.close;
     await expect(
-      inTx(f.ctx.db, async () => {
+      f.ctx.db.tx(async () => {
         await f.ctx.audit.record({ at: f.clock.now(), actor: "t", action: "x", entity: "installation", entityId: 1 });
         throw new ServicesError("conflict", "changed my mind");
       }),
@@ -215,7 +215,7 @@ describe("services database port (each store)", () => {
     const written = new Promise<void>((r) => (inside = r));
     let finish!: () => void;
     const hold = new Promise<void>((r) => (finish = r));
-    const tx = inTx(f.ctx.db, async () => {
+    const tx = f.ctx.db.tx(async () => {
       await f.ctx.audit.record({ at: 1, actor: "t", action: "held", entity: "installation", entityId: 1 });
       inside();
       await hold;
@@ -241,15 +241,15 @@ describe("services database port (each store)", () => {
     const f = await freshContext();
     close = f.close;
     const row = (action: string) => f.ctx.audit.record({ at: 1, actor: "t", action, entity: "installation", entityId: 1 });
-    await inTx(f.ctx.db, async () => {
+    await f.ctx.db.tx(async () => {
       await row("outer");
       await expect(
-        inTx(f.ctx.db, async () => {
+        f.ctx.db.tx(async () => {
           await row("inner");
           throw new ServicesError("conflict", "inner fails");
         }),
       ).rejects.toMatchObject({ code: "conflict" });
-      await inTx(f.ctx.db, () => row("inner-ok"));
+      await f.ctx.db.tx(() => row("inner-ok"));
     });
     expect((await f.ctx.audit.list()).map((e) => e.action).sort()).toEqual(["inner-ok", "outer"]);
   });

@@ -1,16 +1,15 @@
 /** A path the API does not have: 401 without a session (routes stay hidden), 404 not-found with one, never 403. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiFixture } from "./api-fixture.js";
 
-let fx: Awaited<ReturnType<typeof apiFixture>> | undefined;
-afterEach(async () => {
-  await fx?.close();
-  fx = undefined;
+let fx: Awaited<ReturnType<typeof apiFixture>>;
+beforeEach(async () => {
+  fx = await apiFixture();
 });
+afterEach(async () => fx.close());
 
 describe("an unknown API route", () => {
   it("with a session: 404 not-found naming the route, for every role", async () => {
-    fx = await apiFixture();
     for (const user of ["ada", "sam", "oli"] as const) {
       const r = await fx.call(user, "GET", "/api/nothing?x=1");
       expect(r.statusCode, user).toBe(404);
@@ -20,14 +19,12 @@ describe("an unknown API route", () => {
   });
 
   it("without a session: 401, as for a route that exists", async () => {
-    fx = await apiFixture();
     const r = await fx.call(null, "GET", "/api/nothing");
     expect(r.statusCode).toBe(401);
     expect(r.json()).toMatchObject({ error: "unauthenticated" });
   });
 
   it("a known route above the session's role stays 403", async () => {
-    fx = await apiFixture();
     expect((await fx.call("oli", "GET", "/api/operators")).statusCode).toBe(403);
   });
 });

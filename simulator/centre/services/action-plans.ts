@@ -4,7 +4,7 @@ import { InstallationRepo } from "./installation-repo.js";
 import { parseInput } from "./parse-input.js";
 import { ActionPlan, DEFAULT_PLAN, type PlanStep } from "./plan-schema.js";
 import type { ServiceClass } from "./service-class.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { notFound } from "./services-error.js";
 
 export class ActionPlans {
@@ -15,7 +15,7 @@ export class ActionPlans {
 
   async set(actor: string, installation: number, plan: unknown): Promise<Versioned<ActionPlan>> {
     const v = parseInput(ActionPlan, plan, "plan");
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       if (!await new InstallationRepo(this.ctx.db).exists(installation)) throw notFound(`installation ${installation}`);
       const now = this.ctx.clock.now();
       const before = await this.at(installation, now);
@@ -26,11 +26,11 @@ export class ActionPlans {
   }
 
   async at(installation: number, at: number): Promise<Versioned<ActionPlan> | undefined> {
-    return await this.docs.at(installation, "plan", at, ActionPlan);
+    return this.docs.at(installation, "plan", at, ActionPlan);
   }
 
   async version(installation: number, version: number): Promise<Versioned<ActionPlan> | undefined> {
-    return await this.docs.version(installation, "plan", version, ActionPlan);
+    return this.docs.version(installation, "plan", version, ActionPlan);
   }
 
   /** The steps for a class at `at`: the installation's own, else the default. */

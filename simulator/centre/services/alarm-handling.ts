@@ -8,7 +8,7 @@
  */
 import type { Incident } from "./incident-schema.js";
 import type { IncidentDesk } from "./incident-desk.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError } from "./services-error.js";
 
 export interface Take {
@@ -33,6 +33,8 @@ export interface HandlingFigure {
 }
 
 export const TAKE_ACTION = "incident.take";
+/** Incident ids per query of takes (SQLite allows 32,766 bound parameters, PostgreSQL 65,535). */
+const TAKES_PER_QUERY = 500;
 
 export class AlarmHandling {
   constructor(
@@ -43,7 +45,7 @@ export class AlarmHandling {
 
   /** The first take wins; taking again one's own is a no-op, another's is a conflict. */
   async take(actor: string, incidentId: number): Promise<Take> {
-    const t = await inTx(this.ctx.db, async () => {
+    const t = await this.ctx.db.tx(async () => {
       const inc = await this.desk.get(incidentId);
       if (inc.state !== "open") throw new ServicesError("conflict", `incident ${incidentId} is closed`);
       const held = await this.takeOf(incidentId);
@@ -62,15 +64,18 @@ export class AlarmHandling {
   /** The takes of many incidents in one query (the queue's page), by incident id. */
   async takesOf(incidentIds: readonly number[]): Promise<Map<number, Take>> {
     const out = new Map<number, Take>();
-    if (incidentIds.length === 0) return out;
-    const rows = await this.ctx.db.all<{ entity_id: string; actor: string; at: number }>(
-      `SELECT entity_id, actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id IN (${incidentIds.map(() => "?").join(", ")}) ORDER BY id`,
-      TAKE_ACTION,
-      ...incidentIds.map(String),
-    );
-    for (const r of rows) {
-      const id = Number(r.entity_id);
-      if (!out.has(id)) out.set(id, { incidentId: id, by: r.actor, at: r.at });
+    // In slices, so a long period's figure stays under the databases' limit on bound parameters.
+    for (let k = 0; k < incidentIds.length; k += TAKES_PER_QUERY) {
+      const ids = incidentIds.slice(k, k + TAKES_PER_QUERY);
+      const rows = await this.ctx.db.all<{ entity_id: string; actor: string; at: number }>(
+        `SELECT entity_id, actor, at FROM svc_audit WHERE action = ? AND entity = 'incident' AND entity_id IN (${ids.map(() => "?").join(", ")}) ORDER BY id`,
+        TAKE_ACTION,
+        ...ids.map(String),
+      );
+      for (const r of rows) {
+        const id = Number(r.entity_id);
+        if (!out.has(id)) out.set(id, { incidentId: id, by: r.actor, at: r.at });
+      }
     }
     return out;
   }
@@ -88,8 +93,9 @@ export class AlarmHandling {
     let judged30s = 0;
     let judged60s = 0;
     const missed: HandlingFigure["missed"][number][] = [];
+    const takes = await this.takesOf(alarms.map((i) => i.id));
     for (const i of alarms) {
-      const t = await this.takeOf(i.id);
+      const t = takes.get(i.id);
       const wait = t ? t.at - i.openedAt : now - i.openedAt;
       if (t || wait > 30_000) judged30s++;
       if (t || wait > 60_000) judged60s++;

@@ -16,7 +16,7 @@ import type { IncidentDesk } from "./incident-desk.js";
 import type { Installations } from "./installations.js";
 import { parseInput } from "./parse-input.js";
 import { eventRole } from "./service-class.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { addDays, toLocal } from "./zoned-time.js";
 
 /** Re-plan at least this often, so schedule edits and restarts never leave a deadline unwatched for long. */
@@ -48,7 +48,7 @@ export class ArmSupervisor implements EventListener {
 
   async setSchedule(actor: string, installationId: number, input: ScheduleInput): Promise<Versioned<Schedule>> {
     const v = parseInput(Schedule, input, "schedule");
-    const r = await inTx(this.ctx.db, async () => {
+    const r = await this.ctx.db.tx(async () => {
       await this.installations.get(installationId);
       const now = this.ctx.clock.now();
       const before = await this.scheduleAt(installationId, now);
@@ -61,11 +61,11 @@ export class ArmSupervisor implements EventListener {
   }
 
   async scheduleAt(installationId: number, at: number): Promise<Versioned<Schedule> | undefined> {
-    return await this.docs.at(installationId, "schedule", at, Schedule);
+    return this.docs.at(installationId, "schedule", at, Schedule);
   }
 
   async armed(installationId: number): Promise<boolean> {
-    return await this.repo.armed(installationId);
+    return this.repo.armed(installationId);
   }
 
   /** Resolves once no check is under way (tests: after advancing the clock). */
@@ -86,7 +86,7 @@ export class ArmSupervisor implements EventListener {
     if (eventRole(e.code).kind !== "open-close") return;
     if (e.qualifier !== Qualifier.New && e.qualifier !== Qualifier.Restore) return;
     const armed = e.qualifier === Qualifier.Restore;
-    await inTx(this.ctx.db, () => this.repo.setArmed(installationId, armed, e.at));
+    await this.ctx.db.tx(() => this.repo.setArmed(installationId, armed, e.at));
     if (armed) return;
     const s = await this.scheduleAt(installationId, e.at);
     if (!s) return;
@@ -116,7 +116,7 @@ export class ArmSupervisor implements EventListener {
         // Only deadlines under this schedule: none from before it was agreed.
         if (deadline === null || deadline > now || deadline < s.validFrom) continue;
         const armed = await this.armed(inst.id);
-        const judged = !await inTx(this.ctx.db, () => this.repo.judgeClosing(inst.id, date, now, armed));
+        const judged = !await this.ctx.db.tx(() => this.repo.judgeClosing(inst.id, date, now, armed));
         if (judged || armed) continue;
         await this.desk.open({ installationId: inst.id, panel: null, cls: "arm-schedule", key: `closing:${date}`, title: `not armed by the agreed closing time (${date})`, at: deadline, steps: [{ kind: "call-contacts" }] });
       }

@@ -12,7 +12,7 @@ import type { Installations } from "./installations.js";
 import { CallerPassword } from "./installation-schema.js";
 import { parseInput } from "./parse-input.js";
 import { verifySecret } from "./secret-hash.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError } from "./services-error.js";
 
 export interface CallerLockoutOptions {
@@ -53,7 +53,7 @@ export class CallerCancel {
     if (locked !== null) throw new ServicesError("locked-out", `caller password locked until ${new Date(locked).toISOString()}`, "password", { until: locked });
     if (!verifySecret(pw, hash)) throw await this.wrong(actor, inc.installationId, incidentId);
     const guards = inc.tasks.filter((t) => t.kind === "guard" && t.state === "in-progress" && t.ref !== null).map((t) => t.ref!);
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.installations.repo.clearCallerLockout(inc.installationId);
       await this.desk.closeInTx(actor, incidentId, "false-alarm", "cancelled-by-customer", note ?? "cancelled by the customer (caller password checked)", true);
     });
@@ -63,7 +63,7 @@ export class CallerCancel {
 
   /** Counts a wrong password (committed, though the call fails) and returns the error to throw. */
   private async wrong(actor: string, installationId: number, incidentId: number): Promise<ServicesError> {
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const now = this.ctx.clock.now();
       const wrong = (await this.installations.repo.callerLockout(installationId)).wrong + 1;
       const lock = wrong >= this.limit;

@@ -6,6 +6,7 @@
  * already closed stays as it is. Runs after the incident's commit, on its announcement; a failure is
  * announced as a `failed` event (logged), the incident stays closed.
  */
+import { InFlight } from "../receiver/in-flight.js";
 import type { Alarm, AlarmAction } from "../store/alarm.js";
 import type { Incident } from "./incident-schema.js";
 import type { Services } from "./services.js";
@@ -19,20 +20,15 @@ export interface CentreAlarms {
 
 /** Subscribes to the services' incident announcements; returns the function that unsubscribes. */
 export function closeCentreAlarmsWithIncidents(services: Services, centre: CentreAlarms): { stop(): void; idle(): Promise<void> } {
-  const pending = new Set<Promise<void>>();
+  const pending = new InFlight();
   const on = (i: Incident) => {
     if (i.state !== "closed" || i.centreAlarmId === null) return;
-    const job = close(services, centre, i, i.centreAlarmId)
-      .catch((e: unknown) => void services.ctx.events.emit("failed", "centre-alarm-close", e))
-      .finally(() => pending.delete(job));
-    pending.add(job);
+    pending.track(close(services, centre, i, i.centreAlarmId).catch((e: unknown) => void services.ctx.events.emit("failed", "centre-alarm-close", e)));
   };
   services.ctx.events.on("incident", on);
   return {
     stop: () => void services.ctx.events.off("incident", on),
-    async idle() {
-      while (pending.size > 0) await Promise.all(pending);
-    },
+    idle: () => pending.settled(),
   };
 }
 

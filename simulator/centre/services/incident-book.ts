@@ -65,7 +65,7 @@ export class IncidentBook {
   constructor(private readonly db: ServicesDb) {}
 
   async insert(n: NewIncident): Promise<number> {
-    return await this.db.insert(
+    return this.db.insert(
       "INSERT INTO svc_incidents (installation_id, panel, centre_alarm_id, class, key, title, state, outcome, opened_at, closed_at, closed_by, plan_version, contacts_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       n.installationId, n.panel, n.centreAlarmId, n.cls, n.key, n.title, n.test ? "closed" : "open", n.test ? "test" : null, n.at, n.test ? n.at : null, n.test ? "system" : null, n.planVersion, n.contactsVersion,
     );
@@ -136,7 +136,7 @@ export class IncidentBook {
   }
 
   async addBilling(installationId: number, incidentId: number | null, kind: string, at: number, note: string): Promise<number> {
-    return await this.db.insert("INSERT INTO svc_billing (installation_id, incident_id, kind, at, note) VALUES (?, ?, ?, ?, ?)", installationId, incidentId, kind, at, note);
+    return this.db.insert("INSERT INTO svc_billing (installation_id, incident_id, kind, at, note) VALUES (?, ?, ?, ?, ?)", installationId, incidentId, kind, at, note);
   }
 
   async billing(installationId: number, from: number, to: number): Promise<BillingItem[]> {

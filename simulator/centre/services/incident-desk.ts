@@ -3,6 +3,7 @@
  * recorded by hand or by the providers behind the ports (telephony, messaging, guard service), guard
  * dispatches billed unless the subscription includes them. Each action is one transaction with its audit.
  */
+import { InFlight } from "../receiver/in-flight.js";
 import { ActionPlans } from "./action-plans.js";
 import type { GuardService } from "./guard-service.js";
 import { IncidentBook } from "./incident-book.js";
@@ -12,7 +13,7 @@ import type { Messenger } from "./messenger.js";
 import { parseInput } from "./parse-input.js";
 import type { PlanStep } from "./plan-schema.js";
 import { planTasks } from "./plan-tasks.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError } from "./services-error.js";
 import { afterOutcome, closeAll } from "./task-flow.js";
 import type { Telephony } from "./telephony.js";
@@ -42,7 +43,7 @@ const SYSTEM = "system";
 export class IncidentDesk {
   readonly book: IncidentBook;
   readonly plans: ActionPlans;
-  private readonly reports = new Set<Promise<void>>();
+  private readonly reports = new InFlight();
 
   constructor(
     private readonly ctx: ServicesContext,
@@ -55,7 +56,7 @@ export class IncidentDesk {
 
   /** Opens an incident, or joins the open one with the same key (no new tasks). */
   async open(o: OpenIncident): Promise<{ incident: Incident; created: boolean }> {
-    const r = await inTx(this.ctx.db, async () => {
+    const r = await this.ctx.db.tx(async () => {
       const open = o.test ? undefined : await this.book.openId(o.installationId, o.key);
       if (open !== undefined) {
         if (o.centreAlarmId != null) await this.book.setCentreAlarm(open, o.centreAlarmId);
@@ -87,25 +88,25 @@ export class IncidentDesk {
 
   /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
   async linkCentreAlarm(installationId: number, key: string, alarmId: number): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       const id = await this.book.openId(installationId, key);
       if (id !== undefined) await this.book.setCentreAlarm(id, alarmId);
     });
   }
 
   async get(id: number): Promise<Incident> {
-    return await this.book.get(id);
+    return this.book.get(id);
   }
 
   /** The operators' live queue: open incidents, oldest first. */
   async queue(): Promise<Incident[]> {
-    return await this.book.list({ state: "open" });
+    return this.book.list({ state: "open" });
   }
 
   /** An operator records a task's outcome; the next task opens. */
   async record(actor: string, taskId: number, outcome: unknown, note?: string): Promise<Incident> {
     const o = parseInput(TaskOutcome, outcome, "outcome");
-    return this.announce(await inTx(this.ctx.db, () => this.recordInTx(actor, taskId, o, note ?? null)));
+    return this.announce(await this.ctx.db.tx(() => this.recordInTx(actor, taskId, o, note ?? null)));
   }
 
   /**
@@ -146,7 +147,7 @@ export class IncidentDesk {
    * tasks still waiting are cancelled.
    */
   async close(actor: string, incidentId: number, opts: { falseAlarm?: boolean; note?: string } = {}): Promise<Incident> {
-    return this.announce(await inTx(this.ctx.db, () => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
+    return this.announce(await this.ctx.db.tx(() => this.closeInTx(actor, incidentId, opts.falseAlarm ? "false-alarm" : "handled", "closed", opts.note)));
   }
 
   /** For the other services' transactions (false alarm, cancellation). */
@@ -179,14 +180,13 @@ export class IncidentDesk {
   }
 
   /** Resolves once no report from a provider is being written (tests: after advancing the clock). */
-  async idle(): Promise<void> {
-    while (this.reports.size > 0) await Promise.all(this.reports);
+  idle(): Promise<void> {
+    return this.reports.settled();
   }
 
   /** A provider's report arrives outside any request: written in the background, a failure announced. */
   private inbound(what: string, work: Promise<void>): void {
-    const job = work.catch((e: unknown) => void this.ctx.events.emit("failed", what, e)).finally(() => this.reports.delete(job));
-    this.reports.add(job);
+    this.reports.track(work.catch((e: unknown) => void this.ctx.events.emit("failed", what, e)));
   }
 
   private async dispatchGuard(actor: string, t: Task, inc: Incident): Promise<Incident> {
@@ -200,7 +200,7 @@ export class IncidentDesk {
         },
       ),
     );
-    const id = await inTx(this.ctx.db, async () => {
+    const id = await this.ctx.db.tx(async () => {
       const now = this.ctx.clock.now();
       const cur = await this.book.task(t.id);
       if (cur.state !== "open") throw new ServicesError("conflict", `task ${t.id} is ${cur.state}`);
@@ -218,7 +218,7 @@ export class IncidentDesk {
 
   /** The guard service reports in; after a cancellation the task is no longer waiting and it is only audited. */
   private async fromGuard(taskId: number, outcome: "guard-on-site" | "guard-report", text: string): Promise<void> {
-    const id = await inTx(this.ctx.db, async () => {
+    const id = await this.ctx.db.tx(async () => {
       const t = await this.book.task(taskId);
       if (t.state !== "in-progress") {
         await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: "guard-service", action: `task.${outcome}.late`, entity: "task", entityId: taskId, after: { text } });

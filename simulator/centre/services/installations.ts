@@ -17,7 +17,7 @@ import {
 } from "./installation-schema.js";
 import { parseInput } from "./parse-input.js";
 import { hashSecret } from "./secret-hash.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 /** Annual inspection (EN 50131-7 maintenance): due one year after the last. */
@@ -38,7 +38,7 @@ export class Installations {
 
   async create(actor: string, input: InstallationInput): Promise<Installation> {
     const v = parseInput(InstallationInput, input);
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const now = this.ctx.clock.now();
       const id = await this.repo.insert(v, now);
       const after = await this.get(id);
@@ -49,7 +49,7 @@ export class Installations {
 
   async update(actor: string, id: number, patch: InstallationPatch): Promise<Installation> {
     const v = parseInput(InstallationPatch, patch);
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       const now = this.ctx.clock.now();
       const changes = Object.entries(v).filter(([k, x]) => x !== undefined && x !== before[k as keyof Installation]);
@@ -70,18 +70,18 @@ export class Installations {
   }
 
   async list(): Promise<Installation[]> {
-    return await this.repo.list();
+    return this.repo.list();
   }
 
   /** The installation a panel belongs to, if it is registered to one. */
   async byPanel(panel: string): Promise<number | undefined> {
-    return await this.repo.panelOwner(panel);
+    return this.repo.panelOwner(panel);
   }
 
   async attachPanel(actor: string, id: number, panel: string): Promise<Installation> {
     const { panel: p } = parseInput(PanelRef, { panel });
     if (this.panelKnown && !(await this.panelKnown(p))) throw notFound(`panel ${p} (not provisioned at this centre: alarm-provision --panel ${p})`);
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       const owner = await this.byPanel(p);
       if (owner !== undefined) throw new ServicesError("conflict", `panel ${p} belongs to installation ${owner}`, "panel");
@@ -91,7 +91,7 @@ export class Installations {
   }
 
   async detachPanel(actor: string, id: number, panel: string): Promise<Installation> {
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       if (!await this.repo.detachPanel(id, panel)) throw notFound(`panel ${panel} on installation ${id}`);
       return this.touched(actor, "installation.detach-panel", before);
@@ -102,7 +102,7 @@ export class Installations {
   async setCallerPassword(actor: string, id: number, password: string): Promise<void> {
     const p = parseInput(CallerPassword, password, "password");
     const hash = hashSecret(p, this.ctx.scrypt);
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.get(id);
       await this.repo.setCallerHash(id, hash, this.ctx.clock.now());
       await this.repo.clearCallerLockout(id);
@@ -111,13 +111,13 @@ export class Installations {
   }
 
   async callerPasswordHash(id: number): Promise<string | null> {
-    return await this.repo.callerHash(id);
+    return this.repo.callerHash(id);
   }
 
   /** A new version of the contact list, in force from now; earlier alarms keep theirs. */
   async setContacts(actor: string, id: number, contacts: Contact[]): Promise<Versioned<Contact[]>> {
     const v = parseInput(Contacts, contacts, "contacts");
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       await this.get(id);
       const now = this.ctx.clock.now();
       const before = await this.contactsAt(id, now);
@@ -128,12 +128,12 @@ export class Installations {
   }
 
   async contactsAt(id: number, at: number): Promise<Versioned<Contact[]> | undefined> {
-    return await this.documents.at(id, "contacts", at, Contacts);
+    return this.documents.at(id, "contacts", at, Contacts);
   }
 
   async recordInspection(actor: string, id: number, date: string): Promise<Installation> {
     const d = parseInput(IsoDate, date, "date");
-    return await this.update(actor, id, { lastInspection: d });
+    return this.update(actor, id, { lastInspection: d });
   }
 
   /**

@@ -23,8 +23,8 @@ export class OperatorRepo {
     return this.db.get<OperatorRow>("SELECT * FROM svc_operators WHERE username = ?", username);
   }
 
-  async usernames(): Promise<string[]> {
-    return (await this.db.all<{ username: string }>("SELECT username FROM svc_operators ORDER BY username")).map((r) => r.username);
+  async all(): Promise<OperatorRow[]> {
+    return this.db.all<OperatorRow>("SELECT * FROM svc_operators ORDER BY username");
   }
 
   async setDisabled(username: string, disabled: boolean): Promise<void> {

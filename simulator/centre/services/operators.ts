@@ -8,7 +8,7 @@ import { z } from "zod";
 import { OperatorRepo, type OperatorRow } from "./operator-repo.js";
 import { parseInput } from "./parse-input.js";
 import { hashSecret, verifySecret } from "./secret-hash.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 export const ROLES = ["operator", "supervisor", "admin"] as const;
@@ -41,6 +41,7 @@ export interface OperatorOptions {
 
 
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+const operator = (r: OperatorRow): Operator => ({ username: r.username, role: r.role, disabled: r.disabled === 1, createdAt: r.created_at });
 
 export class Operators {
   private readonly sessionMs: number;
@@ -64,8 +65,8 @@ export class Operators {
   async create(actor: string, input: OperatorInput): Promise<Operator> {
     const v = parseInput(OperatorInput, input);
     const hash = hashSecret(v.password, this.ctx.scrypt);
-    return await inTx(this.ctx.db, async () => {
-      if (await this.row(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
+    return this.ctx.db.tx(async () => {
+      if (await this.repo.get(v.username)) throw new ServicesError("conflict", `operator ${v.username} exists`, "username");
       const now = this.ctx.clock.now();
       await this.repo.insert(v.username, hash, v.role, now);
       const after = await this.get(v.username);
@@ -76,7 +77,7 @@ export class Operators {
 
   /** Disabling ends the operator's sessions at once. The last enabled admin stays: else no one could add or enable operators. */
   async setDisabled(actor: string, username: string, disabled: boolean): Promise<Operator> {
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(username);
       if (disabled && before.role === "admin" && !before.disabled) {
         const admins = (await this.list()).filter((o) => o.role === "admin" && !o.disabled);
@@ -91,20 +92,20 @@ export class Operators {
   }
 
   async get(username: string): Promise<Operator> {
-    const r = await this.row(username);
+    const r = await this.repo.get(username);
     if (!r) throw notFound(`operator ${username}`);
-    return { username: r.username, role: r.role, disabled: r.disabled === 1, createdAt: r.created_at };
+    return operator(r);
   }
 
   async list(): Promise<Operator[]> {
-    return Promise.all((await this.repo.usernames()).map((u) => this.get(u)));
+    return (await this.repo.all()).map(operator);
   }
 
   /** A new session token (returned once, stored only as its hash). */
   async login(input: unknown): Promise<{ token: string; session: Session }> {
     const v = parseInput(LoginInput, input);
     const now = this.ctx.clock.now();
-    const r = await this.row(v.username);
+    const r = await this.repo.get(v.username);
     // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
     const ok = verifySecret(v.password, r?.password_hash ?? this.dummyHash) && r !== undefined;
     if (r && r.locked_until !== null && now < r.locked_until) {
@@ -116,7 +117,7 @@ export class Operators {
     }
     const token = randomBytes(32).toString("base64url");
     const session: Session = { username: r.username, role: r.role, expiresAt: now + this.sessionMs };
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.repo.setWrong(r.username, 0, null);
       await this.repo.endSessionsBefore(now);
       await this.repo.insertSession(sha256(token), r.username, now, session.expiresAt);
@@ -134,7 +135,7 @@ export class Operators {
   }
 
   async logout(token: string): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       const s = await this.session(token);
       await this.repo.endSession(sha256(token));
       await this.ctx.audit.record({ at: this.ctx.clock.now(), actor: s.username, action: "operator.logout", entity: "operator", entityId: s.username });
@@ -142,19 +143,14 @@ export class Operators {
   }
 
   private async countWrong(r: OperatorRow, now: number): Promise<void> {
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       // Read again inside the transaction: wrong passwords tried at once (here or at another alarm-centre on
       // the same database) each count, none overwrites another's.
-      const cur = (await this.row(r.username)) ?? r;
+      const cur = (await this.repo.get(r.username)) ?? r;
       const wrong = cur.wrong + 1;
       const lock = wrong >= this.wrongLimit;
       await this.repo.setWrong(r.username, lock ? 0 : wrong, lock ? now + this.lockoutMs : cur.locked_until);
       await this.ctx.audit.record({ at: now, actor: r.username, action: lock ? "operator.locked-out" : "operator.wrong-password", entity: "operator", entityId: r.username, after: { wrong } });
     });
   }
-
-  private async row(username: string): Promise<OperatorRow | undefined> {
-    return await this.repo.get(username);
-  }
-
 }

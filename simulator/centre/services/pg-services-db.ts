@@ -8,7 +8,6 @@
  * holds without SERIALIZABLE retries, whose replays would repeat the audit and the side effects. The
  * services write a few rows per operator action or alarm, far from what one lock limits.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { PoolClient } from "pg";
 import { CodedError } from "../../../protocol/errors.js";
 import type { PgDb } from "../store-pg/pg-db.js";
@@ -17,11 +16,10 @@ import { PG_SERVICES_MIGRATIONS, pgDdl } from "./pg-services-migrations.js";
 import type { Migration } from "./migrations.js";
 import type { ServicesDb } from "./services-db.js";
 import { ServicesError } from "./services-error.js";
+import { TxScopes, type TxScope } from "./tx-scopes.js";
 
-interface TxScope {
+interface PgTxScope extends TxScope {
   readonly client: PoolClient;
-  open: boolean;
-  savepoints: number;
 }
 
 /** The services' write lock and their migration lock (pg_advisory_xact_lock takes a bigint): "svc-writ", "svc-migr". */
@@ -30,7 +28,7 @@ const MIGRATION_LOCK = 0x7376632d_6d696772n.toString();
 
 export class PgServicesDb implements ServicesDb {
   readonly kind = "postgres";
-  private readonly scope = new AsyncLocalStorage<TxScope>();
+  private readonly scopes = new TxScopes<PgTxScope>();
   private readonly texts = new Map<string, string>();
 
   constructor(private readonly pg: PgDb) {}
@@ -53,8 +51,8 @@ export class PgServicesDb implements ServicesDb {
   }
 
   async tx<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.current();
-    if (outer) return this.savepoint(outer, fn);
+    const outer = this.scopes.current();
+    if (outer) return this.scopes.savepoint(outer, (q) => outer.client.query(q), fn);
     return this.transaction(WRITE_LOCK, fn);
   }
 
@@ -70,7 +68,7 @@ export class PgServicesDb implements ServicesDb {
         if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
         const next = sorted.find((m) => m.version > current);
         if (!next) return current;
-        await this.scope.getStore()!.client.query(next.sql);
+        await this.scopes.current()!.client.query(next.sql);
         await this.run("INSERT INTO svc_schema_version (version, name, applied_at) VALUES (?, ?, ?)", next.version, next.name, now);
         return undefined;
       });
@@ -90,11 +88,11 @@ export class PgServicesDb implements ServicesDb {
     // emits "error", which must not crash the process.
     const lost = (e: Error) => (broken = e);
     client.on("error", lost);
-    const scope: TxScope = { client, open: true, savepoints: 0 };
+    const scope: PgTxScope = { client, open: true, savepoints: 0 };
     try {
       await client.query("BEGIN");
       await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [lock]);
-      const out = await this.scope.run(scope, fn);
+      const out = await this.scopes.run(scope, fn);
       await client.query("COMMIT");
       return out;
     } catch (e) {
@@ -108,31 +106,12 @@ export class PgServicesDb implements ServicesDb {
     }
   }
 
-  private current(): TxScope | undefined {
-    const s = this.scope.getStore();
-    // A callback scheduled inside a transaction that has ended carries its scope: it is outside now.
-    return s?.open ? s : undefined;
-  }
-
-  private async savepoint<T>(scope: TxScope, fn: () => Promise<T>): Promise<T> {
-    const name = `sp${++scope.savepoints}`;
-    await scope.client.query(`SAVEPOINT ${name}`);
-    try {
-      const out = await fn();
-      await scope.client.query(`RELEASE SAVEPOINT ${name}`);
-      return out;
-    } catch (e) {
-      await scope.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      throw e;
-    }
-  }
-
   private async query(text: string, params: unknown[]): Promise<unknown[]> {
     return (await this.result(text, params)).rows;
   }
 
   private async result(text: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
-    const s = this.current();
+    const s = this.scopes.current();
     try {
       return s ? await s.client.query(text, params) : await this.pg.pool.query(text, params);
     } catch (e) {

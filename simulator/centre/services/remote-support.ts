@@ -10,14 +10,15 @@ import type { Command, CommandResult } from "../../../protocol/schema.js";
 import type { CommandSender } from "./command-sender.js";
 import type { Installations } from "./installations.js";
 import { parseInput } from "./parse-input.js";
+import { InFlight } from "../receiver/in-flight.js";
 import { RemoteCommandRepo } from "./remote-command-repo.js";
 import { RemoteRequest, type RemoteCommand } from "./remote-command-schema.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 export class RemoteSupport {
   private readonly timers = new Map<string, Timer>();
-  private readonly expiring = new Set<Promise<void>>();
+  private readonly expiring = new InFlight();
   private readonly repo: RemoteCommandRepo;
 
   constructor(
@@ -41,7 +42,7 @@ export class RemoteSupport {
       v.type === "user-add" ? { id, exp, type: v.type, spec: v.spec } : v.type === "user-change" ? { id, exp, type: v.type, user: v.user, code: v.code } : { id, exp, type: v.type, user: v.user };
     const user = v.type === "user-add" ? v.spec.user : v.user;
     // Recorded before sending, so the panel's result can never arrive before its row.
-    await inTx(this.ctx.db, async () => {
+    await this.ctx.db.tx(async () => {
       await this.repo.insert({ id, installationId, panel: v.panel, type: v.type, user, requestedBy: actor, createdAt: now, expiresAt: exp });
       await this.ctx.audit.record({ at: now, actor, action: `remote.${v.type}`, entity: "remote-command", entityId: id, after: await this.get(id) });
     });
@@ -69,7 +70,7 @@ export class RemoteSupport {
   }
 
   async list(installationId: number): Promise<RemoteCommand[]> {
-    return await this.repo.list(installationId);
+    return this.repo.list(installationId);
   }
 
   /** After a restart: expire what is overdue, watch the rest. */
@@ -87,10 +88,7 @@ export class RemoteSupport {
       id,
       this.ctx.clock.schedule(exp - this.ctx.clock.now(), () => {
         this.timers.delete(id);
-        const job = this.expire(id)
-          .catch((e: unknown) => void this.ctx.events.emit("failed", "remote-command-expiry", e))
-          .finally(() => this.expiring.delete(job));
-        this.expiring.add(job);
+        this.expiring.track(this.expire(id).catch((e: unknown) => void this.ctx.events.emit("failed", "remote-command-expiry", e)));
       }),
     );
   }
@@ -100,13 +98,13 @@ export class RemoteSupport {
   }
 
   /** Resolves once no expiry is being written (tests: after advancing the clock). */
-  async idle(): Promise<void> {
-    while (this.expiring.size > 0) await Promise.all(this.expiring);
+  idle(): Promise<void> {
+    return this.expiring.settled();
   }
 
   private async finish(id: string, state: RemoteCommand["state"], error: string | null, actor: string): Promise<RemoteCommand> {
     let changed = true;
-    const after = await inTx(this.ctx.db, async () => {
+    const after = await this.ctx.db.tx(async () => {
       const before = await this.get(id);
       // Another alarm-centre on the same database may have ended it since it was read (a result, an expiry).
       if (before.state !== "sent") {

@@ -8,7 +8,7 @@ import type { Clock } from "../../../protocol/clock.js";
 import { CheckLoop } from "./check-loop.js";
 import { describe, eventKey, type EventListener, type PanelEvent } from "./alarm-intake.js";
 import { DEFAULT_PERSIST_MS, DEFAULT_ROUTE, faultKind, type FaultKind } from "./fault-kind.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { TicketRepo } from "./ticket-repo.js";
 import type { Ticket } from "./ticket-schema.js";
 import { ServicesError, notFound } from "./services-error.js";
@@ -69,7 +69,7 @@ export class ServiceTickets implements EventListener {
   }
 
   async list(state?: "open" | "closed"): Promise<Ticket[]> {
-    return await this.repo.list(state);
+    return this.repo.list(state);
   }
 
   async get(id: number): Promise<Ticket> {
@@ -79,11 +79,11 @@ export class ServiceTickets implements EventListener {
   }
 
   async close(actor: string, id: number, note?: string): Promise<Ticket> {
-    return await this.closeTicket(id, actor, "by-hand", note);
+    return this.closeTicket(id, actor, "by-hand", note);
   }
 
   async setRoute(actor: string, id: number, route: Ticket["route"]): Promise<Ticket> {
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       if (before.state !== "open") throw new ServicesError("conflict", `ticket ${id} is closed`);
       await this.repo.setRoute(id, route);
@@ -98,7 +98,7 @@ export class ServiceTickets implements EventListener {
     const now = this.clock.now();
     for (const f of await this.repo.faultsWithoutTicket()) {
       if (f.since + this.persist[f.fault] > now) continue;
-      const id = await inTx(this.ctx.db, async () => {
+      const id = await this.ctx.db.tx(async () => {
         // Another process on the same database may have opened it since the read above.
         if (!await this.repo.faultWaiting(f.id)) return null;
         const ticket = await this.repo.openTicket(f, DEFAULT_ROUTE[f.fault], now);
@@ -110,19 +110,19 @@ export class ServiceTickets implements EventListener {
   }
 
   private async present(installationId: number, panel: string, kind: FaultKind, key: string, title: string, at: number): Promise<void> {
-    const inserted = await inTx(this.ctx.db, () => this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
+    const inserted = await this.ctx.db.tx(() => this.repo.faultPresent({ installationId, panel, fault: kind, key, title, since: at }));
     if (inserted) await this.loop.replan();
   }
 
   private async restored(panel: string, key: string, at: number): Promise<void> {
-    const f = await inTx(this.ctx.db, () => this.repo.faultRestored(panel, key, at));
+    const f = await this.ctx.db.tx(() => this.repo.faultRestored(panel, key, at));
     if (!f) return;
     if (f.ticketId !== null && (await this.get(f.ticketId)).state === "open") await this.closeTicket(f.ticketId, "system", "restored");
     await this.loop.replan();
   }
 
   private async closeTicket(id: number, actor: string, reason: "restored" | "by-hand", note?: string): Promise<Ticket> {
-    const after = await inTx(this.ctx.db, async () => {
+    const after = await this.ctx.db.tx(async () => {
       const before = await this.get(id);
       if (before.state !== "open") throw new ServicesError("conflict", `ticket ${id} is closed`);
       const now = this.ctx.clock.now();

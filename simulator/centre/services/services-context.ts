@@ -21,8 +21,3 @@ export async function servicesContext(db: ServicesDb, clock: Clock, scrypt: Scry
   await db.migrate(clock.now());
   return { db, clock, audit: new AuditLog(db), scrypt, events: new EventEmitter<ServicesEventMap>() };
 }
-
-/** Runs `fn` as one write transaction: all of an action and its audit, or nothing (services-db.ts). */
-export async function inTx<T>(db: ServicesDb, fn: () => Promise<T>): Promise<T> {
-  return await db.tx(fn);
-}

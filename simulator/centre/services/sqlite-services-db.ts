@@ -4,21 +4,16 @@
  * into it while it awaits: callers queue on one lock, and the statements of the function that holds it
  * are recognised by an AsyncLocalStorage context. With nothing queued, a lone statement runs at once.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 import type { ServicesDb } from "./services-db.js";
 import { ServicesError } from "./services-error.js";
 import { sqliteStoreError } from "../store-pg/sqlite-store.js";
-
-interface TxScope {
-  open: boolean;
-  savepoints: number;
-}
+import { TxScopes, type TxScope } from "./tx-scopes.js";
 
 export class SqliteServicesDb implements ServicesDb {
   readonly kind = "sqlite";
-  private readonly scope = new AsyncLocalStorage<TxScope>();
+  private readonly scopes = new TxScopes<TxScope>();
   private readonly statements = new Map<string, Database.Statement>();
   /** Resolves when the transaction holding the connection ends; undefined when none does. */
   private held: Promise<void> | undefined;
@@ -44,8 +39,8 @@ export class SqliteServicesDb implements ServicesDb {
   }
 
   async tx<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.current();
-    if (outer) return this.savepoint(outer, fn);
+    const outer = this.scopes.current();
+    if (outer) return this.scopes.savepoint(outer, (q) => this.db.exec(q), fn);
     while (this.held) await this.held;
     let release!: () => void;
     this.held = new Promise((r) => (release = r));
@@ -54,7 +49,7 @@ export class SqliteServicesDb implements ServicesDb {
       sql(() => this.db.exec("BEGIN IMMEDIATE"));
       let out: T;
       try {
-        out = await this.scope.run(scope, fn);
+        out = await this.scopes.run(scope, fn);
       } catch (e) {
         if (this.db.inTransaction) sql(() => this.db.exec("ROLLBACK"));
         throw e;
@@ -88,28 +83,8 @@ export class SqliteServicesDb implements ServicesDb {
     }
   }
 
-  private current(): TxScope | undefined {
-    const s = this.scope.getStore();
-    // A callback scheduled inside a transaction that has ended carries its scope: it is outside now.
-    return s?.open ? s : undefined;
-  }
-
-  private async savepoint<T>(scope: TxScope, fn: () => Promise<T>): Promise<T> {
-    const name = `sp${++scope.savepoints}`;
-    this.db.exec(`SAVEPOINT ${name}`);
-    try {
-      const out = await fn();
-      this.db.exec(`RELEASE ${name}`);
-      return out;
-    } catch (e) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
-      throw e;
-    }
-  }
-
   private async statement<T>(text: string, run: (s: Database.Statement) => T): Promise<T> {
-    if (!this.current()) while (this.held) await this.held;
+    if (!this.scopes.current()) while (this.held) await this.held;
     return sql(() => {
       let s = this.statements.get(text);
       if (!s) this.statements.set(text, (s = this.db.prepare(text)));

@@ -9,7 +9,7 @@ import { parseInput } from "./parse-input.js";
 import { TestNoticeRepo } from "./test-notice-repo.js";
 import { TestNoticeInput, type TestNotice } from "./test-notice-schema.js";
 import type { ServiceClass } from "./service-class.js";
-import { inTx, type ServicesContext } from "./services-context.js";
+import type { ServicesContext } from "./services-context.js";
 import { ServicesError, notFound } from "./services-error.js";
 
 export class TestNotices {
@@ -22,7 +22,7 @@ export class TestNotices {
     const v = parseInput(TestNoticeInput, input);
     const now = this.ctx.clock.now();
     if (v.start + v.durationMs <= now) throw new ServicesError("bad-input", "the test window is already over", "start");
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       if (!await new InstallationRepo(this.ctx.db).exists(installationId)) throw notFound(`installation ${installationId}`);
       const id = await this.repo.insert({ installationId, start: v.start, end: v.start + v.durationMs, zones: v.zones ?? null, classes: v.classes ?? null, announcedBy: actor, createdAt: now });
       const after = await this.get(id);
@@ -33,7 +33,7 @@ export class TestNotices {
 
   /** Ends a window early. */
   async cancel(actor: string, id: number): Promise<TestNotice> {
-    return await inTx(this.ctx.db, async () => {
+    return this.ctx.db.tx(async () => {
       const before = await this.get(id);
       const now = this.ctx.clock.now();
       if (before.cancelledAt !== null || before.end <= now) throw new ServicesError("conflict", `test notice ${id} is over`);
@@ -52,11 +52,11 @@ export class TestNotices {
 
   /** Windows open at `at` (start <= at < end, not cancelled before `at`). */
   async active(installationId: number, at: number): Promise<TestNotice[]> {
-    return await this.repo.active(installationId, at);
+    return this.repo.active(installationId, at);
   }
 
   async list(installationId: number): Promise<TestNotice[]> {
-    return await this.repo.list(installationId);
+    return this.repo.list(installationId);
   }
 
   /** The notice that makes this alarm a test, if any: in the window, and in its zones and classes. */
