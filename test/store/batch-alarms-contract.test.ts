@@ -10,7 +10,7 @@ import { Qualifier } from "../../protocol/index.js";
 import { PgCentreStore } from "../../simulator/centre/store-pg/pg-store.js";
 import type { CentreStorePort, FrameToStore, StoreOutcome } from "../../simulator/centre/store-pg/port.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
-import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { isStoreError } from "../../simulator/centre/store/store-error.js";
 import { STORE_KINDS, frameToStore, storeBackend, useTwoReceivers, type CentreUnderTest, type StoreBackend } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);

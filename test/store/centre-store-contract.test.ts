@@ -9,7 +9,7 @@ import { Priority } from "../../protocol/index.js";
 import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";
 import { PG_SCHEMA_VERSION } from "../../simulator/centre/store-pg/pg-migrations.js";
 import { SQLITE_SCHEMA_VERSION } from "../../simulator/centre/store/sqlite-migrations.js";
-import { isStoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { isStoreError } from "../../simulator/centre/store/store-error.js";
 import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
 import { STORE_KINDS, frameToStore, useTwoReceivers } from "../support/centre-stores.js";
 

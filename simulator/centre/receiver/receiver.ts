@@ -57,7 +57,7 @@ import { storePortOf } from "../store-pg/store-port-of.js";
 import { PortKeyRing } from "../store-pg/port-key-ring.js";
 import type { LeaderElector } from "../store-pg/leader-elector.js";
 import { centreRoles } from "./centre-roles.js";
-import { isStoreError } from "../store-pg/store-error.js";
+import { isStoreError } from "../store/store-error.js";
 import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Supervisor } from "./supervisor.js";
