@@ -10,7 +10,7 @@ import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js"
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
-import { StoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { StoreError } from "../../simulator/centre/store/store-error.js";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 
 const centreKey = generateEd25519();

@@ -8,7 +8,7 @@ import { FakeClock } from "../../protocol/clock.js";
 import { generateEd25519, privateKeyFromPem, sealUplink } from "../../protocol/index.js";
 import { PortKeyRing } from "../../simulator/centre/store-pg/port-key-ring.js";
 import type { RegistryPort } from "../../simulator/centre/store-pg/port.js";
-import { StoreError } from "../../simulator/centre/store-pg/store-error.js";
+import { StoreError } from "../../simulator/centre/store/store-error.js";
 
 const MAX_AGE = 30_000;
 const pair = generateEd25519();

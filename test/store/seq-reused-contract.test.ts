@@ -4,17 +4,16 @@
  * content is `reused` with `next` = the panel's highest stored seq + 1, and nothing of it is stored.
  */
 import { describe, expect, it } from "vitest";
-import type { Event, UplinkPayload } from "../../protocol/index.js";
+import type { Event } from "../../protocol/index.js";
 import { PROTOCOL_VERSION, Qualifier } from "../../protocol/index.js";
-import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";
+import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
 import { frameEvents } from "../../simulator/centre/receiver/frame-events.js";
-import { STORE_KINDS, useFreshCentre } from "../support/centre-stores.js";
+import { STORE_KINDS, frameToStore, useFreshCentre } from "../support/centre-stores.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const ev = (zone: number, at = T0, q: Qualifier = Qualifier.New): Event => ({ code: 130, q, area: 1, zone, at });
-const frame = (p: UplinkPayload): FrameToStore => ({ panel: p.panel, seq: p.seq, kid: "k1", payload: p, frame: new Uint8Array([1, p.seq & 0xff]) });
-const events = (panel: string, seq: number, sent: number, ...e: Event[]) => frame({ v: PROTOCOL_VERSION, panel, seq, sent, events: e });
-const beat = (panel: string, seq: number, sent: number, outbox: number) => frame({ v: PROTOCOL_VERSION, panel, seq, sent, heartbeat: { areas: [{ area: 1, mode: "away" }], troubles: [], outbox } });
+const events = (panel: string, seq: number, sent: number, ...e: Event[]) => frameToStore({ v: PROTOCOL_VERSION, panel, seq, sent, events: e });
+const beat = (panel: string, seq: number, sent: number, outbox: number) => frameToStore({ v: PROTOCOL_VERSION, panel, seq, sent, heartbeat: { areas: [{ area: 1, mode: "away" }], troubles: [], outbox } });
 
 describe.each(STORE_KINDS)("centre store contract, a reused sequence number (%s)", (kind) => {
   let s: CentreStorePort;

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
+import type { UplinkPayload } from "../../protocol/index.js";
+import type { CategoryName } from "../../protocol/supervision.js";
+import type { CentreStorePort, FrameToStore } from "../../simulator/centre/store-pg/port.js";
 import { PgCentreStore, type PgStoreOptions } from "../../simulator/centre/store-pg/pg-store.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { createDatabase, startPostgres, type TestPostgres } from "./postgres.js";
@@ -80,3 +82,37 @@ export function useFreshCentre(kind: StoreKind, setUp: (centre: CentreUnderTest)
   afterEach(() => centre.close());
   return () => centre;
 }
+
+/** Two connections to one fresh centre, standing for two receivers on two machines. */
+export interface TwoReceivers {
+  readonly a: CentreStorePort;
+  readonly b: CentreStorePort;
+  /** The centre of the running test, for one more connection (a restart). */
+  centre(): CentreUnderTest;
+}
+
+/**
+ * useFreshCentre with the set-up most contract files share: connections `a` and `b` opened on each fresh
+ * centre, and `panels` (panel -> category) registered through `a` at `at`.
+ */
+export function useTwoReceivers(kind: StoreKind, panels: Readonly<Record<string, CategoryName>> = {}, at = 0): TwoReceivers {
+  let a: CentreStorePort;
+  let b: CentreStorePort;
+  const centre = useFreshCentre(kind, async (c) => {
+    a = await c.open();
+    b = await c.open();
+    for (const [panel, category] of Object.entries(panels)) await a.registry.addPanel(panel, category, at);
+  });
+  return {
+    get a() {
+      return a;
+    },
+    get b() {
+      return b;
+    },
+    centre,
+  };
+}
+
+/** A frame as the receiver hands it to the store: key "k1", and two bytes standing for the signed frame. */
+export const frameToStore = (p: UplinkPayload): FrameToStore => ({ panel: p.panel, seq: p.seq, kid: "k1", payload: p, frame: new Uint8Array([1, p.seq & 0xff]) });

@@ -14,7 +14,7 @@
  * panel's role, a revoked client cut off). A centre directory that does not exist is refused without
  * --init; key files are never overwritten without --force.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { intFlag, processIo, runCommand, UsageError, type Io } from "../../../protocol/cli/command-line.js";
@@ -28,7 +28,7 @@ import { addPanel as addPanelLive, cutOffClient } from "../broker/dynsec-control
 import { ADMIN_CLIENT } from "../broker/mosquitto-dynsec.js";
 import { certificateHolders, crlWarning, writeBrokerFiles } from "../broker/broker-files.js";
 import { initCentre, issueCentreClientOn, loadCentre, provisionPanelOn, refuseOverwrite, reissuePanelOn, type CentreDir } from "../pki/provisioning.js";
-import { receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
+import { keptClientCredentials, receiverCredentials, receiverName } from "../pki/receiver-credentials.js";
 import { ROLES, Username, type Role } from "../services/operators.js";
 import { addOperator } from "./add-operator.js";
 import { readSecret } from "./read-secret.js";
@@ -151,18 +151,6 @@ async function refuseNameInUse(registry: RegistryPort, name: string, role: strin
   if (taken) throw new CentreError("already-exists", `${name} is the name of ${taken}`);
 }
 
-/** The dynsec-admin certificate, issued into the centre directory on first need. */
-async function adminCredentials(c: CentreDir, registry: RegistryPort): Promise<{ key: string; cert: string }> {
-  const key = join(c.dir, `${ADMIN_CLIENT}.key.pem`);
-  const cert = join(c.dir, `${ADMIN_CLIENT}.cert.pem`);
-  if (!existsSync(cert)) {
-    const kc = await issueCentreClientOn(c, registry, "operator", ADMIN_CLIENT);
-    writeFileSync(key, kc.keyPem, { mode: 0o600 });
-    writeFileSync(cert, kc.certPem);
-  }
-  return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
-}
-
 export async function provision(a: Values, print: (s: string) => void, warn: (s: string) => void = print, password: () => Promise<string> = noPassword): Promise<void> {
   const crlDays = intFlag("crl-days", a["crl-days"], 1, 3650);
   const port = intFlag("mqtt-port", a["mqtt-port"], 1, 65535);
@@ -188,7 +176,9 @@ export async function provision(a: Values, print: (s: string) => void, warn: (s:
     const centre = openCentre(a, location);
     store ??= await openCentreStore(centre.store);
     const registry = store.registry;
-    const live = a.mosquitto ? { url: a.mosquitto, ca: centre.ca.certPem, ...(await adminCredentials(centre, registry)) } : undefined;
+    // The dynsec-admin certificate, issued into the centre directory on first need.
+    const admin = a.mosquitto ? (await keptClientCredentials(centre, registry, "operator", ADMIN_CLIENT, centre.dir))! : undefined;
+    const live = a.mosquitto && admin ? { url: a.mosquitto, ca: centre.ca.certPem, key: admin.key, cert: admin.cert } : undefined;
     if (a.revoke) {
       const r = await registry.revoke(a.revoke, Date.now());
       if (r.certificates + r.keys === 0) {

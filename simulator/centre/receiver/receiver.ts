@@ -57,7 +57,7 @@ import { storePortOf } from "../store-pg/store-port-of.js";
 import { PortKeyRing } from "../store-pg/port-key-ring.js";
 import type { LeaderElector } from "../store-pg/leader-elector.js";
 import { centreRoles } from "./centre-roles.js";
-import { isStoreError } from "../store-pg/store-error.js";
+import { isStoreError } from "../store/store-error.js";
 import { GapDetector } from "./gap-detector.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Supervisor } from "./supervisor.js";
@@ -507,9 +507,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   /** Frames the store could not take now: no ACK, no NAK (a NAK would tell the panel to give up on them). */
   private hold(frames: number, e: unknown): void {
-    if (!isStoreError(e, "store-unavailable")) this.log.log("error", "receiver: key lookup failed", { receiver: this.name, error: (e as Error).message });
     this.stats.held += frames;
-    this.log.log("warn", "receiver: store unavailable, frames left un-ACKed", { receiver: this.name, frames, error: (e as Error).message });
+    const fields = { receiver: this.name, frames, error: (e as Error).message };
+    // Only a key load fails otherwise (take): logged as that, not also as the store being unavailable.
+    if (isStoreError(e, "store-unavailable")) this.log.log("warn", "receiver: store unavailable, frames left un-ACKed", fields);
+    else this.log.log("error", "receiver: key lookup failed, frames left un-ACKed", fields);
     this.emit("held", frames, e as Error);
   }
 

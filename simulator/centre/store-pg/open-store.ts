@@ -6,7 +6,7 @@ import type { OpenDbOptions } from "../store/db.js";
 import type { CentreStorePort } from "./port.js";
 import { PgCentreStore, type PgStoreOptions } from "./pg-store.js";
 import { SqliteCentreStore } from "./sqlite-store.js";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 import { hasScheme, isPostgresUrl, redactedLocation } from "./store-location.js";
 
 export { isPostgresUrl } from "./store-location.js";

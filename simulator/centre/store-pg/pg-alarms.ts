@@ -10,7 +10,7 @@ import { operatorStep, type Alarm, type AlarmAction, type AlarmState } from "../
 import { CentreError } from "../errors.js";
 import type { PgDb, Tx } from "./pg-db.js";
 import type { AlarmsPort } from "./port.js";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 
 async function log(c: Tx, id: number, at: number, state: AlarmState, operator: string | null, note: string | null): Promise<void> {
   await c.query("INSERT INTO alarm_log (alarm_id, at, state, operator, note) VALUES ($1, $2, $3, $4, $5)", [id, at, state, operator, note]);

@@ -5,7 +5,7 @@
  * cannot-connect-now, 53 insufficient resources.
  */
 import { CentreError } from "../errors.js";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 

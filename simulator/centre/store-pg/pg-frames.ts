@@ -83,7 +83,9 @@ export class PgFrames implements FramesPort {
       [cols.panel, cols.seq, cols.kid, cols.sent, cols.payload, cols.frame, cols.evidence, at, receiver, sf.map((x) => x.digest), sf.map((x) => x.bytes)],
     );
     const inserted = result.rows.filter((r) => r.id !== null);
-    const before = new Map(result.rows.filter((r) => r.id === null).map((r) => [`${r.panel}\u0000${r.seq}`, r]));
+    // The content under each (panel, seq) already taken: stored before, or (below) by an earlier copy in
+    // this batch, which the statement's snapshot does not show.
+    const taken = new Map<string, unknown>(result.rows.filter((r) => r.id === null).map((r) => [`${r.panel}\u0000${r.seq}`, r.payload]));
     const ids = new Map(inserted.map((r) => [`${r.panel}\u0000${r.seq}`, r.id!]));
     // A reused seq: the panel numbers on above everything stored, this batch's new rows included.
     const highest = new Map<string, number>();
@@ -91,20 +93,17 @@ export class PgFrames implements FramesPort {
     const out: StoreOutcome[] = new Array(frames.length);
     const news: NewFrame[] = [];
     const slots: number[] = [];
-    /** The content stored now under each new (panel, seq): its first copy in the batch (ORDER BY k). */
-    const storedNow = new Map<string, unknown>();
     for (const { f, i } of order) {
       const k = `${f.panel}\u0000${f.seq}`;
       const frameId = ids.get(k);
       if (frameId === undefined) {
-        // Stored before, or just now by an earlier copy in this batch, which the statement's snapshot does
-        // not show: a second copy with other content is a reused seq, as in SQLite, never a duplicate.
-        const old = before.has(k) ? before.get(k)!.payload : storedNow.get(k);
+        // A second copy with other content is a reused seq, as in SQLite, never a duplicate.
+        const old = taken.get(k);
         out[i] = old === undefined || sameContent(old, f.payload) ? { result: "duplicate" } : { result: "reused", next: highest.get(f.panel)! + 1 };
         continue;
       }
-      ids.delete(k);
-      storedNow.set(k, f.payload);
+      ids.delete(k); // its first copy in the batch (ORDER BY k) is the one stored
+      taken.set(k, f.payload);
       news.push({ panel: f.panel, frameId, payload: f.payload });
       slots.push(i);
     }

@@ -7,7 +7,7 @@
  * starting together apply it once.
  */
 import type { Pool, PoolClient } from "pg";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 
 export interface PgMigration {
   readonly version: number;

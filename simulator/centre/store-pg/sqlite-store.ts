@@ -12,7 +12,7 @@ import type { Leadership } from "./leadership.js";
 import { sqliteSchemaVersion } from "../store/sqlite-migrations.js";
 import { SqliteLease } from "./sqlite-lease.js";
 import { seqGaps } from "../store/seq-gaps.js";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 import { hashPassword, verifyPassword } from "../store/password-hash.js";
 
 /** SQLite result codes that mean "not now" rather than "never" (https://www.sqlite.org/rescode.html). */

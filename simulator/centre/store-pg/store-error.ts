@@ -1,5 +1,5 @@
 /**
- * The port's typed errors, under the name every store-pg file and the receiver import: StoreError lives
- * in store/store-error.ts, where the SQLite store's migrations (run by CentreStore.open) also throw it.
+ * Kept only for cli/queue-routes.ts, its last importer: StoreError lives in store/store-error.ts, where
+ * the SQLite store's migrations also throw it; import it from there.
  */
-export { StoreError, isStoreError, type StoreErrorCode } from "../store/store-error.js";
+export { isStoreError } from "../store/store-error.js";

@@ -3,7 +3,7 @@
  * SQLite file path. A URL may hold a password, so every message and log line shows it redacted.
  */
 import { resolve } from "node:path";
-import { StoreError } from "./store-error.js";
+import { StoreError } from "../store/store-error.js";
 
 /** `postgres://` or `postgresql://` (libpq's two schemes). */
 export function isPostgresUrl(location: string): boolean {
