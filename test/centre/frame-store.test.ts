@@ -65,7 +65,7 @@ describe("gap detection", () => {
         const store = CentreStore.open(":memory:");
         const clock = new FakeClock();
         const lost: LostEvents[] = [];
-        const gaps = new GapDetector(SqliteCentreStore.over(store, () => clock.now()), clock, 1000, (l) => lost.push(l));
+        const gaps = new GapDetector(SqliteCentreStore.over(store), clock, 1000, (l) => lost.push(l));
         gaps.start();
         store.registry.addPanel("A", "SP4", 0);
         // Fake time in 10 ms steps (the frames' spacing), each step's store calls finished before the next.

@@ -19,7 +19,7 @@ beforeEach(() => {
   store = CentreStore.open(":memory:");
   clock = new FakeClock();
   lost = [];
-  port = SqliteCentreStore.over(store, () => clock.now());
+  port = SqliteCentreStore.over(store);
   gaps = new GapDetector(port, clock, GRACE, (l) => lost.push(l));
   gaps.start();
   store.registry.addPanel("P1", "SP4", clock.now());

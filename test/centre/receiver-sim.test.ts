@@ -182,7 +182,7 @@ describe("receiver on the simulated broker, fake time", () => {
     open.push(t.store);
     t.register("P1");
     // A networked store (no same-turn commit) whose database is down until `down` is cleared.
-    const sqlite = SqliteCentreStore.over(t.store, () => t.clock.now());
+    const sqlite = SqliteCentreStore.over(t.store);
     let down = true;
     const port: CentreStorePort = {
       kind: "sqlite",

@@ -23,7 +23,7 @@ beforeEach(() => {
   store = CentreStore.open(":memory:");
   clock = new FakeClock();
   faults = [];
-  sup = new Supervisor(SqliteCentreStore.over(store, () => clock.now()), clock, (f) => faults.push(f));
+  sup = new Supervisor(SqliteCentreStore.over(store), clock, (f) => faults.push(f));
 });
 afterEach(() => {
   sup.stop();
@@ -109,7 +109,7 @@ describe("EN 50136 supervision deadlines", () => {
   );
 
   it("traffic within a period reads the store once, when the deadline falls, not once per frame", async () => {
-    const port = SqliteCentreStore.over(store, () => clock.now());
+    const port = SqliteCentreStore.over(store);
     let reads = 0;
     const read = port.registry.panel;
     port.registry.panel = (panel) => (reads++, read(panel));

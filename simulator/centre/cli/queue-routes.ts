@@ -12,7 +12,7 @@ import { z } from "zod";
 import { CentreError } from "../errors.js";
 import type { OperatorQueue } from "../operator/operator-queue.js";
 import { typed, who } from "../services/api-plumbing.js";
-import { isStoreError } from "../store-pg/store-error.js";
+import { isStoreError } from "../store/store-error.js";
 
 const ACTIONS = ["take", "release", "handle", "close"] as const;
 const Id = z.strictObject({ id: z.coerce.number().int().positive() });

@@ -24,7 +24,7 @@ export class OperatorQueue {
     store: CentreStore | CentreStorePort,
     private readonly clock: Clock = systemClock,
   ) {
-    this.store = storePortOf(store, () => this.clock.now());
+    this.store = storePortOf(store);
   }
 
   /** Open alarms in working order (priority, then age); with `all`, closed ones too. */

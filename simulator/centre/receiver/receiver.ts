@@ -159,7 +159,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.name = opts.name ?? "r1";
     this.clock = opts.clock ?? unrefSystemClock;
     this.log = opts.logger ?? silentLogger;
-    this.store = storePortOf(opts.store, () => this.clock.now());
+    this.store = storePortOf(opts.store);
     this.ring = new PortKeyRing(this.store.registry, undefined, () => this.clock.now());
     const lead = opts.leadership ?? (this.store.kind === "postgres" ? { everyMs: 2_000 } : false);
     const graceMs = opts.gapGraceMs ?? 60_000;

@@ -151,9 +151,8 @@ export class SqliteCentreStore implements CentreStorePort {
   /**
    * The port over a CentreStore opened elsewhere (the demo, tests, the provisioning tools), already at the
    * newest schema (CentreStore.open migrates), but borrowed, so `close()` leaves it open for its owner.
-   * `_now` is unused: it was the migration time, and is kept only for the callers that still pass it.
    */
-  static over(store: CentreStore, _now?: () => number): SqliteCentreStore {
+  static over(store: CentreStore): SqliteCentreStore {
     const port = new SqliteCentreStore(store);
     port.borrowed = true;
     return port;

@@ -6,6 +6,6 @@ import { CentreStore } from "../store/centre-store.js";
 import type { CentreStorePort } from "./port.js";
 import { SqliteCentreStore } from "./sqlite-store.js";
 
-export function storePortOf(store: CentreStore | CentreStorePort, now?: () => number): CentreStorePort {
-  return store instanceof CentreStore ? SqliteCentreStore.over(store, now) : store;
+export function storePortOf(store: CentreStore | CentreStorePort): CentreStorePort {
+  return store instanceof CentreStore ? SqliteCentreStore.over(store) : store;
 }
