@@ -27,12 +27,12 @@
 import type { EventEmitter } from "node:events";
 import { Priority, frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
-import { framePayload, groupFrames } from "./frame-groups.js";
+import { framePayload, groupFrames, lowerShare } from "./frame-groups.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
 import type { LinkPath } from "./link-path.js";
-import type { Outbox, OutboxRecord } from "./outbox.js";
+import { CLASSES, type Outbox, type OutboxRecord } from "./outbox.js";
 
 export interface SendWindowOptions {
   readonly panel: string;
@@ -66,6 +66,8 @@ interface Sent {
 
 /** Records read from the outbox per turn of fill() at most (a grown window of full batches would read tens of thousands). */
 const PEEK_MAX = 4096;
+
+const ALARM_ONLY = [Priority.Alarm] as const;
 
 /** Refs kept per frame (its last transmissions). */
 const REFS_KEPT = 8;
@@ -143,14 +145,16 @@ export class SendWindow {
     const maxEvents = this.o.batchEvents ?? 1;
     while (this.inflight.size < window) {
       const free = window - this.inflight.size;
-      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX));
+      let lowerInFlight = 0;
+      for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
+      // The lower classes' share of the window is taken: only an alarm may go (the alarm slot), so only alarms are read.
+      const classes = lowerInFlight >= lowerShare(window) ? ALARM_ONLY : CLASSES;
+      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX), classes);
       if (recs.length === 0) {
         // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
         if (this.inflight.size === 0) this.sizing.reset();
         return;
       }
-      let lowerInFlight = 0;
-      for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
       const frames = groupFrames(recs, { free, window, lowerInFlight, maxEvents });
       // Only lower classes wait and the alarm slot is all that is free.
       if (frames.length === 0) return;
