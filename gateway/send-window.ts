@@ -147,9 +147,11 @@ export class SendWindow {
       const free = window - this.inflight.size;
       let lowerInFlight = 0;
       for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
-      // The lower classes' share of the window is taken: only an alarm may go (the alarm slot), so only alarms are read.
-      const classes = lowerInFlight >= lowerShare(window) ? ALARM_ONLY : CLASSES;
-      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX), classes);
+      // Read no more than can go: lower-class frames only into the rest of their share of the window
+      // (frame-groups.ts), so with that share taken only alarms are read; alarms into any free slot.
+      const lowerRoom = lowerShare(window) - lowerInFlight;
+      const slots = this.o.outbox.depth().byClass[Priority.Alarm]! > 0 ? free : Math.min(free, lowerRoom);
+      const recs = slots <= 0 ? [] : this.o.outbox.peek(this.inflight.cursors, Math.min(slots * maxEvents, PEEK_MAX), lowerRoom > 0 ? CLASSES : ALARM_ONLY);
       if (recs.length === 0) {
         // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
         if (this.inflight.size === 0) this.sizing.reset();
