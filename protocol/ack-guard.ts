@@ -5,9 +5,8 @@
  * what this refuses (NAKs, commands, anything malformed), for its verdict and message.
  */
 import { hasOnly, intIn, isRecord } from "./guard-parts.js";
-import { ACK_MAX_FRAMES, PANEL_ID_PATTERN, PROTOCOL_VERSION, type DownlinkPayload } from "./schema.js";
+import { ACK_MAX_FRAMES, FRAME_REF_PATTERN, PANEL_ID_PATTERN, PROTOCOL_VERSION, type DownlinkPayload } from "./schema.js";
 
-const REF = /^[0-9a-f]{16}$/;
 const MAX = Number.MAX_SAFE_INTEGER;
 
 export function isAckPayload(v: unknown): v is Extract<DownlinkPayload, { ack: unknown }> {
@@ -17,5 +16,5 @@ export function isAckPayload(v: unknown): v is Extract<DownlinkPayload, { ack: u
   if (!isRecord(ack) || !hasOnly(ack, ["seqs", "refs"])) return false;
   const { seqs, refs } = ack;
   if (!Array.isArray(seqs) || !Array.isArray(refs) || seqs.length < 1 || seqs.length > ACK_MAX_FRAMES || refs.length !== seqs.length) return false;
-  return seqs.every((s) => intIn(s, 0, MAX)) && refs.every((r) => typeof r === "string" && REF.test(r));
+  return seqs.every((s) => intIn(s, 0, MAX)) && refs.every((r) => typeof r === "string" && FRAME_REF_PATTERN.test(r));
 }
