@@ -158,7 +158,7 @@ export class SendWindow {
         return;
       }
       const frames = groupFrames(recs, { free, window, lowerInFlight, maxEvents });
-      // Only lower classes wait and the alarm slot is all that is free.
+      // Only what can go was read, so there is a frame; the check keeps a mismatch from spinning here.
       if (frames.length === 0) return;
       for (const group of frames) this.transmit(this.inflight.add(group));
     }
