@@ -23,10 +23,14 @@ export interface GroupLimits {
   readonly maxEvents: number;
 }
 
+/** Lower-class frames a window of `window` may hold: all but the alarm slot (a window of one, probing, has no slot to keep: the probe may be of any class). */
+export function lowerShare(window: number): number {
+  return window >= 2 ? window - 1 : window;
+}
+
 export function groupFrames(recs: readonly OutboxRecord[], l: GroupLimits): OutboxRecord[][] {
   const frames: OutboxRecord[][] = [];
-  // A window of one (probing) has no slot to keep: the probe may be of any class.
-  const lowerMax = l.window >= 2 ? l.window - 1 : l.window;
+  const lowerMax = lowerShare(l.window);
   let lower = l.lowerInFlight;
   let i = 0;
   while (i < recs.length && frames.length < l.free) {

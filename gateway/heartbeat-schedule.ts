@@ -18,7 +18,7 @@ export const PRIMARY = 0;
 export const ALTERNATIVE = 1;
 
 /** The share of a reporting time after which a silent path sends its heartbeat (the rest is the allowance). */
-export const HEARTBEAT_SHARE = 0.9;
+const HEARTBEAT_SHARE = 0.9;
 
 export interface HeartbeatSchedule {
   /** Heartbeat interval per path, ms: 90 % of the category's reporting time of that path (or the override, as is). */

@@ -187,14 +187,14 @@ export class Outbox {
   }
 
   /**
-   * Up to `limit` unparked items in delivery order, skipping in each class everything up to
+   * Up to `limit` unparked items of `classes` (all by default) in delivery order, skipping in each class everything up to
    * `after[class]` (the sender's cursor: what it already has in flight). A row whose body does not fit
    * its schema is parked and reported (onCorrupt), so fewer than `limit` may come back while more wait;
    * a row whose columns do not fit throws GatewayError "store-corrupt".
    */
-  peek(after: readonly number[], limit: number): OutboxRecord[] {
+  peek(after: readonly number[], limit: number, classes: readonly Priority[] = CLASSES): OutboxRecord[] {
     const out: OutboxRecord[] = [];
-    for (const p of CLASSES) {
+    for (const p of classes) {
       if (out.length >= limit) break;
       if (this.counts[p] === 0) continue;
       for (const row of this.st.peekClass.all(p, after[p] ?? -1, limit - out.length)) {

@@ -131,9 +131,7 @@ export class PathProber {
 
   /** The centre refused `seq` for good; if it was the hello, it was still answered: the path works. */
   refused(seq: number): void {
-    if (seq !== this.hello) return;
-    this.hello = undefined;
-    this.o.window.endProbing();
+    if (seq === this.hello) this.centreAnswered();
   }
 
   /** The centre answered a frame of ours (a seq-reused NAK, whichever frame it named): the path works. */

@@ -27,12 +27,12 @@
 import type { EventEmitter } from "node:events";
 import { Priority, frameRef, isProtocolError, sealUplink, topics, type Signer, type Trace } from "../protocol/index.js";
 import type { Clock, Timer } from "../protocol/clock.js";
-import { framePayload, groupFrames } from "./frame-groups.js";
+import { framePayload, groupFrames, lowerShare } from "./frame-groups.js";
 import { InFlightWindow, type InFlight } from "./in-flight.js";
 import { WindowSize } from "./window-size.js";
 import type { LinkEvents } from "./link-events.js";
 import type { LinkPath } from "./link-path.js";
-import type { Outbox, OutboxRecord } from "./outbox.js";
+import { CLASSES, type Outbox, type OutboxRecord } from "./outbox.js";
 
 export interface SendWindowOptions {
   readonly panel: string;
@@ -66,6 +66,8 @@ interface Sent {
 
 /** Records read from the outbox per turn of fill() at most (a grown window of full batches would read tens of thousands). */
 const PEEK_MAX = 4096;
+
+const ALARM_ONLY = [Priority.Alarm] as const;
 
 /** Refs kept per frame (its last transmissions). */
 const REFS_KEPT = 8;
@@ -143,16 +145,20 @@ export class SendWindow {
     const maxEvents = this.o.batchEvents ?? 1;
     while (this.inflight.size < window) {
       const free = window - this.inflight.size;
-      const recs = this.o.outbox.peek(this.inflight.cursors, Math.min(free * maxEvents, PEEK_MAX));
+      let lowerInFlight = 0;
+      for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
+      // Read no more than can go: lower-class frames only into the rest of their share of the window
+      // (frame-groups.ts), so with that share taken only alarms are read; alarms into any free slot.
+      const lowerRoom = lowerShare(window) - lowerInFlight;
+      const slots = this.o.outbox.depth().byClass[Priority.Alarm]! > 0 ? free : Math.min(free, lowerRoom);
+      const recs = slots <= 0 ? [] : this.o.outbox.peek(this.inflight.cursors, Math.min(slots * maxEvents, PEEK_MAX), lowerRoom > 0 ? CLASSES : ALARM_ONLY);
       if (recs.length === 0) {
         // Nothing in flight and nothing waiting: the backlog is gone, the next one starts small.
         if (this.inflight.size === 0) this.sizing.reset();
         return;
       }
-      let lowerInFlight = 0;
-      for (const f of this.inflight.all()) if (f.rec.prio !== Priority.Alarm) lowerInFlight++;
       const frames = groupFrames(recs, { free, window, lowerInFlight, maxEvents });
-      // Only lower classes wait and the alarm slot is all that is free.
+      // Only what can go was read, so there is a frame; the check keeps a mismatch from spinning here.
       if (frames.length === 0) return;
       for (const group of frames) this.transmit(this.inflight.add(group));
     }

@@ -4,29 +4,17 @@
  * ACK per panel per group commit, nearly one per frame under load; encodeDownlinkPayload runs zod only on
  * what this refuses (NAKs, commands, anything malformed), for its verdict and message.
  */
-import { intIn } from "./event-guard.js";
-import { ACK_MAX_FRAMES, PANEL_ID_PATTERN, PROTOCOL_VERSION, type DownlinkPayload } from "./schema.js";
+import { hasOnly, intIn, isRecord } from "./guard-parts.js";
+import { ACK_MAX_FRAMES, FRAME_REF_PATTERN, PANEL_ID_PATTERN, PROTOCOL_VERSION, type DownlinkPayload } from "./schema.js";
 
-const REF = /^[0-9a-f]{16}$/;
 const MAX = Number.MAX_SAFE_INTEGER;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function keysAre(o: Record<string, unknown>, keys: readonly string[]): boolean {
-  let n = 0;
-  for (const k in o) {
-    if (!keys.includes(k)) return false;
-    n++;
-  }
-  return n === keys.length;
-}
-
 export function isAckPayload(v: unknown): v is Extract<DownlinkPayload, { ack: unknown }> {
-  if (!isRecord(v) || !keysAre(v, ["v", "panel", "sent", "ack"])) return false;
+  if (!isRecord(v) || !hasOnly(v, ["v", "panel", "sent", "ack"])) return false;
   const { v: version, panel, sent, ack } = v;
   if (version !== PROTOCOL_VERSION || typeof panel !== "string" || !PANEL_ID_PATTERN.test(panel) || !intIn(sent, 0, MAX)) return false;
-  if (!isRecord(ack) || !keysAre(ack, ["seqs", "refs"])) return false;
+  if (!isRecord(ack) || !hasOnly(ack, ["seqs", "refs"])) return false;
   const { seqs, refs } = ack;
   if (!Array.isArray(seqs) || !Array.isArray(refs) || seqs.length < 1 || seqs.length > ACK_MAX_FRAMES || refs.length !== seqs.length) return false;
-  return seqs.every((s) => intIn(s, 0, MAX)) && refs.every((r) => typeof r === "string" && REF.test(r));
+  return seqs.every((s) => intIn(s, 0, MAX)) && refs.every((r) => typeof r === "string" && FRAME_REF_PATTERN.test(r));
 }

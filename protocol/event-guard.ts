@@ -5,18 +5,16 @@
  * value it refuses goes through zod, for the message.
  */
 import { QUALIFIERS, eventDef } from "./events.js";
+import { intIn, isRecord } from "./guard-parts.js";
 import type { Event } from "./schema.js";
 
 const KEYS = new Set(["code", "q", "area", "zone", "user", "at"]);
 const QS = new Set<unknown>(QUALIFIERS);
 
-export const intIn = (v: unknown, min: number, max: number): boolean => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
-
 export function isEvent(v: unknown): v is Event {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
-  for (const k in o) if (!KEYS.has(k)) return false;
-  const { code, q, area, zone, user, at } = o;
+  if (!isRecord(v)) return false;
+  for (const k in v) if (!KEYS.has(k)) return false;
+  const { code, q, area, zone, user, at } = v;
   if (!Number.isSafeInteger(code) || !QS.has(q) || !intIn(area, 0, 255) || !intIn(at, 0, Number.MAX_SAFE_INTEGER)) return false;
   if (zone !== undefined && !intIn(zone, 0, 999)) return false;
   if (user !== undefined && !intIn(user, 0, 999)) return false;

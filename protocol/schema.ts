@@ -175,7 +175,8 @@ export type NakReason = z.infer<typeof NakReason>;
 export const PERMANENT_NAK: ReadonlySet<NakReason> = new Set(NakReason.exclude(["stale", "store-failed", "seq-reused"]).options);
 
 /** The frame an answer names (frame-ref.ts): 8 bytes as 16 lower-case hex digits; a byte string on the wire. */
-export const FrameRef = z.string().regex(/^[0-9a-f]{16}$/, "16 lower-case hex digits");
+export const FRAME_REF_PATTERN = /^[0-9a-f]{16}$/;
+export const FrameRef = z.string().regex(FRAME_REF_PATTERN, "16 lower-case hex digits");
 /** At most this many frames per ACK: 128 (seq, ref) pairs stay well inside a 4 KiB frame. */
 export const ACK_MAX_FRAMES = 128;
 

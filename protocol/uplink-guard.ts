@@ -6,8 +6,9 @@
  * cost more than the decode. decodeUplinkPayload runs zod only on a payload this refuses, for the message.
  */
 import { BATCH_MAX_EVENTS, batchProblem } from "./event-batch.js";
-import { isEvent, intIn } from "./event-guard.js";
+import { isEvent } from "./event-guard.js";
 import { eventDef } from "./events.js";
+import { hasOnly, intIn, isRecord } from "./guard-parts.js";
 import { ArmModes, CommandErrorCode, PANEL_ID_PATTERN, PROTOCOL_VERSION, type UplinkPayload } from "./schema.js";
 
 const HEAD = ["v", "panel", "seq", "sent"];
@@ -15,18 +16,6 @@ const BODIES = new Set(["events", "heartbeat", "result"]);
 const MODES = new Set<unknown>(ArmModes);
 const ERRORS = new Set<unknown>(CommandErrorCode.options);
 const MAX = Number.MAX_SAFE_INTEGER;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Exactly `keys` (required) plus any of `optional`, and nothing else (zod's strictObject). */
-function hasOnly(o: Record<string, unknown>, keys: readonly string[], optional: readonly string[] = []): boolean {
-  let n = 0;
-  for (const k in o) {
-    if (keys.includes(k)) n++;
-    else if (!optional.includes(k)) return false;
-  }
-  return n === keys.length;
-}
 
 function isAreaStatus(v: unknown): boolean {
   return isRecord(v) && hasOnly(v, ["area", "mode"]) && intIn(v.area, 0, 255) && MODES.has(v.mode);

@@ -28,9 +28,10 @@ export function simCommand(line: string, t: SimConsoleTarget): string {
   const w = line.trim().split(/\s+/).filter(Boolean);
   if (w.length === 0) return "";
   const [cmd, a, b] = w;
+  const refused = (why: string): string => `refused: ${line.trim()}: ${why}`;
   const input = (i: unknown, said: string): string => {
     const r = RuntimeInput.safeParse(i);
-    if (!r.success) return `refused: ${line.trim()}: ${r.error.issues[0]!.message}`;
+    if (!r.success) return refused(r.error.issues[0]!.message);
     t.input(r.data);
     return said;
   };
@@ -40,30 +41,32 @@ export function simCommand(line: string, t: SimConsoleTarget): string {
     case "zone": {
       const n = Number(a);
       const z = t.config.zones.find((x) => x.zone === n);
-      if (!z || (b !== "open" && b !== "close")) return `refused: ${line.trim()}: want zone N open|close with N a configured zone`;
-      if (typeof z.pin !== "number") return input({ type: "zone", zone: n, active: b === "open" }, `zone ${n} ${b === "open" ? "open" : "closed"}`);
-      t.board.setLevel(z.pin, zoneLevel(z.wiring, b === "open"));
-      return `zone ${n} ${b === "open" ? "open" : "closed"} (pin ${z.pin})`;
+      if (!z || (b !== "open" && b !== "close")) return refused("want zone N open|close with N a configured zone");
+      const open = b === "open";
+      const said = `zone ${n} ${open ? "open" : "closed"}`;
+      if (typeof z.pin !== "number") return input({ type: "zone", zone: n, active: open }, said);
+      t.board.setLevel(z.pin, zoneLevel(z.wiring, open));
+      return `${said} (pin ${z.pin})`;
     }
     case "key": {
       const keys = w.slice(1).flatMap((k) => (/^[0-9*]+$/.test(k) ? [...k] : [k]));
-      if (keys.length === 0) return `refused: ${line.trim()}: want key K [K...]`;
+      if (keys.length === 0) return refused("want key K [K...]");
       const bad = keys.find((k) => !RuntimeInput.safeParse({ type: "key", key: k }).success);
-      if (bad !== undefined) return `refused: ${line.trim()}: unknown key "${bad}"`;
+      if (bad !== undefined) return refused(`unknown key "${bad}"`);
       for (const k of keys) t.input({ type: "key", key: k } as RuntimeInput);
       return `keys ${keys.join(" ")}`;
     }
     case "ac":
-      if (a !== "on" && a !== "off") return `refused: ${line.trim()}: want ac on|off`;
+      if (a !== "on" && a !== "off") return refused("want ac on|off");
       return input({ type: "ac", ok: a === "on" }, `mains ${a}`);
     case "battery":
-      if (a !== "low" && a !== "ok") return `refused: ${line.trim()}: want battery low|ok`;
+      if (a !== "low" && a !== "ok") return refused("want battery low|ok");
       return input({ type: "battery", low: a === "low" }, `battery ${a}`);
     case "tamper":
-      if (b !== "on" && b !== "off") return `refused: ${line.trim()}: want tamper N on|off`;
+      if (b !== "on" && b !== "off") return refused("want tamper N on|off");
       return input({ type: "tamper", zone: Number(a), active: b === "on" }, `tamper ${a} ${b}`);
     default:
-      return `refused: ${line.trim()}: ${SIM_CONSOLE_HELP}`;
+      return refused(SIM_CONSOLE_HELP);
   }
 }
 

@@ -8,19 +8,14 @@ import { describe, expect, it } from "vitest";
 import { ACK_MAX_FRAMES, DownlinkPayload, decodeDownlinkPayload, encodeDownlinkPayload, isProtocolError } from "../../protocol/index.js";
 import { isAckPayload } from "../../protocol/ack-guard.js";
 import { panelId } from "./arbitraries.js";
-import { anyValue, mutate, paths } from "./mutate.js";
+import { mutated } from "./mutate.js";
 
 const ref = fc.stringMatching(/^[0-9a-f]{16}$/);
 const ack = fc
   .record({ panel: panelId, sent: fc.maxSafeNat(), pairs: fc.array(fc.tuple(fc.maxSafeNat(), ref), { minLength: 1, maxLength: ACK_MAX_FRAMES }) })
   .map(({ panel, sent, pairs }) => ({ v: 1, panel, sent, ack: { seqs: pairs.map(([s]) => s), refs: pairs.map(([, r]) => r) } }));
 
-const mutated = fc
-  .tuple(ack, fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom("x", "nak", "cmd", "seqs", "v"))
-  .map(([p, n, action, to, extraKey]) => {
-    const all = paths(p);
-    return mutate(p, all[n % all.length]!, action, to, extraKey);
-  });
+const oneChanged = mutated(ack, ["x", "nak", "cmd", "seqs", "v"]);
 
 function agrees(v: unknown): void {
   const z = DownlinkPayload.safeParse(v);
@@ -42,7 +37,7 @@ describe("isAckPayload agrees with the DownlinkPayload schema", () => {
   });
 
   it("for every valid ACK with one field changed, removed or added (property)", () => {
-    fc.assert(fc.property(mutated, agrees), { numRuns: 5_000 });
+    fc.assert(fc.property(oneChanged, agrees), { numRuns: 5_000 });
   });
 
   it("on both sides of each bound", () => {

@@ -33,3 +33,13 @@ export function mutate(v: unknown, path: Path, action: "set" | "delete" | "extra
   return copy;
 }
 
+
+/** Valid values of `valid`, each with one place changed, removed or given an extra key (one of `extraKeys`). */
+export function mutated(valid: fc.Arbitrary<unknown>, extraKeys: readonly string[]): fc.Arbitrary<unknown> {
+  return fc
+    .tuple(valid, fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom(...extraKeys))
+    .map(([p, n, action, to, extraKey]) => {
+      const all = paths(p);
+      return mutate(p, all[n % all.length]!, action, to, extraKey);
+    });
+}

@@ -10,14 +10,9 @@ import { Cid, UplinkPayload, decodeUplinkPayload, encodeUplinkPayload, isProtoco
 import { encodeCanonical } from "../../protocol/cbor.js";
 import { isUplinkPayload } from "../../protocol/uplink-guard.js";
 import { batchPayload, uplinkPayload } from "./arbitraries.js";
-import { anyValue, mutate, paths } from "./mutate.js";
+import { mutated } from "./mutate.js";
 
-const mutated = fc
-  .tuple(fc.oneof(uplinkPayload, batchPayload), fc.nat(), fc.constantFrom("set" as const, "delete" as const, "extra" as const), anyValue, fc.constantFrom("x", "events", "heartbeat", "result", "zone", "user", "error", "v"))
-  .map(([p, n, action, to, extraKey]) => {
-    const all = paths(p);
-    return mutate(p, all[n % all.length]!, action, to, extraKey);
-  });
+const oneChanged = mutated(fc.oneof(uplinkPayload, batchPayload), ["x", "events", "heartbeat", "result", "zone", "user", "error", "v"]);
 
 function agrees(v: unknown): void {
   const z = UplinkPayload.safeParse(v);
@@ -47,7 +42,7 @@ describe("isUplinkPayload agrees with the UplinkPayload schema", () => {
   });
 
   it("for every valid payload with one field changed, removed or added (property)", () => {
-    fc.assert(fc.property(mutated, agrees), { numRuns: 10_000 });
+    fc.assert(fc.property(oneChanged, agrees), { numRuns: 10_000 });
   });
 
   it("on both sides of each bound, and for non-payloads", () => {
