@@ -7,6 +7,7 @@ import { sign, verify, type KeyObject } from "node:crypto";
 import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
 import { ENVELOPE_LIMITS, HEADER_LIMITS } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
+import { readSign1 } from "./sign1-reader.js";
 
 export const COSE_SIGN1_TAG = 18;
 export const ALG_EDDSA = -8;
@@ -87,8 +88,23 @@ export function signSign1(payload: Uint8Array, key: KeyObject, kid: string): Uin
   return frame;
 }
 
-/** Parse the envelope strictly, without checking the signature (the key depends on the kid). */
+/**
+ * Parse the envelope strictly, without checking the signature (the key depends on the kid). A frame in
+ * the one valid shape is read by offsets (sign1-reader.ts); anything else goes through the generic
+ * parse, which refuses it with its reason and code.
+ */
 export function parseSign1(frame: Uint8Array): ParsedSign1 {
+  return readSign1(frame) ?? parseSign1Generic(frame);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The envelope through the generic canonical decoder: decode, check every field, refuse with the reason.
+ * parseSign1's reference (a property test holds readSign1 to it) and its path for every frame not in
+ * the one valid shape.
+ */
+export function parseSign1Generic(frame: Uint8Array): ParsedSign1 {
   if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
   const top = decodeCanonical(frame, ENVELOPE_LIMITS, "COSE_Sign1");
   if (!isCborTag(top) || top.tag !== COSE_SIGN1_TAG) {
@@ -112,7 +128,7 @@ export function parseSign1(frame: Uint8Array): ParsedSign1 {
   if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > MAX_KID_BYTES) throw new ProtocolError("malformed", "kid missing or too long");
   let kidText: string;
   try {
-    kidText = new TextDecoder("utf-8", { fatal: true }).decode(kid);
+    kidText = utf8.decode(kid);
   } catch {
     throw new ProtocolError("malformed", "kid is not UTF-8");
   }
