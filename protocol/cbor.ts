@@ -5,11 +5,13 @@
  * cbor-x is fast but its defaults are not deterministic: integers above 2^32 become float64 and map
  * key order is insertion order. So `encodeCanonical` first normalises the value (large integers to
  * BigInt, which cbor-x writes as the shortest 64-bit integer; map keys sorted by their encoded
- * bytes), and `decodeCanonical` decodes, then re-encodes and insists on identical bytes: any
- * non-shortest length, unsorted or duplicate key, float, indefinite length or unknown tag is refused.
+ * bytes). `decodeCanonical` pre-scans the bytes (cbor-prescan.ts), then reads them itself
+ * (cbor-read.ts), refusing any non-shortest length, unsorted or duplicate key, float, indefinite
+ * length or unknown tag: what decoding with cbor-x, re-encoding and comparing the bytes refused.
  */
-import { Decoder, Encoder, Tag } from "cbor-x";
-import { DEFAULT_LIMITS, FRAME_TAGS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
+import { Encoder, Tag } from "cbor-x";
+import { readCanonical } from "./cbor-read.js";
+import { DEFAULT_LIMITS, prescanCbor, type CborLimits } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 
 export type CborValue =
@@ -35,12 +37,6 @@ const encoder = new Encoder({
   structuredClone: false,
   bundleStrings: false,
   useFloat32: 0,
-});
-const decoder = new Decoder({
-  useRecords: false,
-  mapsAsObjects: false,
-  structuredClone: false,
-  bundleStrings: false,
 });
 
 type Normal = number | bigint | string | boolean | Uint8Array | Normal[] | Map<Normal, Normal> | Tag;
@@ -86,63 +82,16 @@ export function encodeCanonical(value: CborValue): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-function fromDecoded(v: unknown): CborValue {
-  if (typeof v === "number") {
-    if (!Number.isSafeInteger(v)) throw new ProtocolError("malformed", "floating-point value");
-    return v;
-  }
-  if (typeof v === "bigint") {
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new ProtocolError("malformed", "integer beyond 2^53");
-    }
-    return Number(v);
-  }
-  if (typeof v === "string" || typeof v === "boolean") return v;
-  if (v instanceof Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  if (Array.isArray(v)) return v.map(fromDecoded);
-  if (v instanceof Map) {
-    const m = new Map<number | string, CborValue>();
-    for (const [k, val] of v) {
-      if (typeof k !== "number" && typeof k !== "string") throw new ProtocolError("malformed", "map key type");
-      if (typeof k === "number" && !Number.isSafeInteger(k)) throw new ProtocolError("malformed", "map key type");
-      m.set(k, fromDecoded(val));
-    }
-    return m;
-  }
-  if (v instanceof Tag) {
-    if (!FRAME_TAGS.has(v.tag)) throw new ProtocolError("malformed", `unknown tag ${v.tag}`);
-    return { tag: v.tag, value: fromDecoded(v.value) };
-  }
-  // null, undefined, Date (tag 0/1), typed arrays from other tags, records, ...
-  throw new ProtocolError("malformed", "value outside the frame data model");
-}
-
 /**
  * Decode exactly one deterministic CBOR item. Throws ProtocolError("malformed") for anything else,
  * including trailing bytes and any encoding that is valid CBOR but not the canonical one, and
  * "too-complex" when it nests deeper or holds more items than `limits` allow. The bytes are pre-scanned
- * (cbor-prescan.ts) before cbor-x sees them, so a hostile item costs no more than a scan of its heads.
+ * (cbor-prescan.ts) before they are read (cbor-read.ts), so a hostile item costs no more than a scan of
+ * its heads.
  */
 export function decodeCanonical(bytes: Uint8Array, limits: CborLimits = DEFAULT_LIMITS, what = "CBOR"): CborValue {
   prescanCbor(bytes, limits, what);
-  let raw: unknown;
-  try {
-    raw = decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (e) {
-    throw new ProtocolError("malformed", `CBOR: ${(e as Error).message}`);
-  }
-  let value: CborValue;
-  try {
-    value = fromDecoded(raw);
-  } catch (e) {
-    if (e instanceof ProtocolError) throw e;
-    throw new ProtocolError("malformed", `CBOR: ${(e as Error).message}`);
-  }
-  const again = encodeCanonical(value);
-  if (Buffer.compare(Buffer.from(again), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) !== 0) {
-    throw new ProtocolError("malformed", "CBOR is not in deterministic encoding");
-  }
-  return value;
+  return readCanonical(bytes, what);
 }
 
 export function isCborMap(v: CborValue | undefined): v is CborMap {
