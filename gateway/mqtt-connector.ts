@@ -15,6 +15,12 @@ const REFUSED_VERSION = new Set([1, 0x84]);
 export interface MqttConnectorOptions {
   /** Tunes each connection's socket once connected; default: TCP_NODELAY on. */
   readonly tuneSocket?: (socket: Socket) => void;
+  /**
+   * mqtt.js's own trace sink (its `log` option); default its `debug("mqttjs:client")`, on with
+   * DEBUG=mqttjs*. Even off, that costs a call with its arguments per line, about ten per packet:
+   * the centre's receiver, which takes a packet per frame, passes a no-op.
+   */
+  readonly log?: (...args: unknown[]) => void;
 }
 
 /** An mqtt.js connector; the centre's receiver passes its own socket tuning (write coalescing). */
@@ -32,7 +38,7 @@ export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
     };
 
     const open = (version: 4 | 5) => {
-      const c = connectMqtt(broker.url, clientOptions(broker, session, version));
+      const c = connectMqtt(broker.url, { ...clientOptions(broker, session, version), ...(o.log ? { log: o.log } : {}) });
       client = c;
       noDelay(c);
       c.on("connect", () => {

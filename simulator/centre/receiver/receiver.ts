@@ -110,8 +110,11 @@ export interface ReceiverOptions {
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
-/** mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst). */
-const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites });
+/**
+ * mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst), and
+ * its trace lines (about ten per packet, each a call even when off) dropped unless DEBUG is set.
+ */
+const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites, ...(process.env.DEBUG ? {} : { log: () => {} }) });
 
 /**
  * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);

@@ -21,15 +21,60 @@ export function sameContent(stored: unknown, incoming: UplinkPayload): boolean {
   return contentKey(stored) === contentKey(incoming);
 }
 
-/** A 32-bit digest (FNV-1a) of the content sameContent compares: a tag for the receiver's replay window. */
+/**
+ * A 32-bit digest (FNV-1a) of the content sameContent compares: a tag for the receiver's replay window.
+ * The digest of contentKey's text, fed as the text is walked rather than built (one per frame).
+ */
 export function contentTag(payload: UplinkPayload): number {
-  const key = contentKey(payload);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = FNV_OFFSET;
+  walk(payload, true);
   return h >>> 0;
 }
 
-function contentKey(payload: unknown): string {
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** The digest so far: contentTag is synchronous and calls nothing outside this file. */
+let h = FNV_OFFSET;
+
+function feed(s: string): void {
+  let x = h;
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), FNV_PRIME);
+  h = x;
+}
+
+function feedChar(c: number): void {
+  h = Math.imul(h ^ c, FNV_PRIME);
+}
+
+/** The text canonical(v) builds (contentKey's at the top), fed to the digest in order. */
+function walk(v: unknown, top: boolean): void {
+  if (Array.isArray(v)) {
+    feedChar(0x5b); // [
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) feedChar(0x2c); // ,
+      walk(v[i], false);
+    }
+    feedChar(0x5d); // ]
+    return;
+  }
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined && !(top && (k === "sent" || k === "seqs")));
+    keys.sort();
+    feedChar(0x7b); // {
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0) feedChar(0x2c);
+      feed(JSON.stringify(keys[i]));
+      feedChar(0x3a); // :
+      walk(o[keys[i]!], false);
+    }
+    feedChar(0x7d); // }
+    return;
+  }
+  feed(typeof v === "number" && Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? "null"));
+}
+
+export function contentKey(payload: unknown): string {
   if (payload === null || typeof payload !== "object") return canonical(payload);
   const { sent: _sent, seqs: _seqs, ...rest } = payload as Record<string, unknown>;
   return canonical(rest);
