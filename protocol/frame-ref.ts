@@ -22,6 +22,10 @@ export function frameDigest(frame: Uint8Array): Buffer {
   return sha256(frame);
 }
 
+/** SHA-256 as hex text in one call: the ref is its first 16 digits, with no Buffer made on the way. */
+const sha256Hex: (b: Uint8Array) => string =
+  typeof nodeCrypto.hash === "function" ? (b) => nodeCrypto.hash("sha256", b, "hex") : (b) => nodeCrypto.createHash("sha256").update(b).digest("hex");
+
 export function frameRef(frame: Uint8Array): string {
-  return sha256(frame).subarray(0, FRAME_REF_BYTES).toString("hex");
+  return sha256Hex(frame).slice(0, 2 * FRAME_REF_BYTES);
 }

@@ -26,17 +26,17 @@ function eventToWire(e: Event, sent: number): CborValue {
 
 function eventFromWire(w: CborValue, sent: number): unknown {
   const a = arr(w, "event");
-  if (a.length !== 5 || a.some((x) => typeof x !== "number")) throw new ProtocolError("malformed", "event must be 5 integers");
-  const [code, q, area, num, age] = a as number[];
-  const meaning = eventDef(code!)?.number;
+  if (a.length !== 5) throw new ProtocolError("malformed", "event must be 5 integers");
+  const [code, q, area, num, age] = a;
+  if (typeof code !== "number" || typeof q !== "number" || typeof area !== "number" || typeof num !== "number" || typeof age !== "number") {
+    throw new ProtocolError("malformed", "event must be 5 integers");
+  }
+  const meaning = eventDef(code)?.number;
   if (meaning === "none" && num !== 0) throw new ProtocolError("malformed", `code ${code} takes no zone or user`);
-  return {
-    code,
-    q,
-    area,
-    ...(meaning === "zone" ? { zone: num } : meaning === "user" ? { user: num } : {}),
-    at: sent - age!,
-  };
+  // One literal per shape (key order as the encoder's Event: code, q, area, zone or user, at).
+  if (meaning === "zone") return { code, q, area, zone: num, at: sent - age };
+  if (meaning === "user") return { code, q, area, user: num, at: sent - age };
+  return { code, q, area, at: sent - age };
 }
 
 function heartbeatToWire(h: Heartbeat): CborValue {
@@ -82,13 +82,15 @@ export function encodeUplinkPayload(input: unknown): Uint8Array {
   return encodeCanonical(m);
 }
 
+const KEYS: readonly number[] = Object.values(K);
+
 export function decodeUplinkPayload(bytes: Uint8Array): UplinkPayload {
-  const m = intMap(decodeCanonical(bytes, UPLINK_LIMITS, "uplink payload"), Object.values(K), "uplink payload");
+  const m = intMap(decodeCanonical(bytes, UPLINK_LIMITS, "uplink payload"), KEYS, "uplink payload");
   checkVersion(m);
   const sent = m.get(K.sent);
   if (typeof sent !== "number") throw new ProtocolError("malformed", "sent missing");
-  const bodies = [K.events, K.heartbeat, K.result].filter((k) => m.has(k));
-  if (bodies.length !== 1) throw new ProtocolError("malformed", "exactly one of events, heartbeat, result");
+  const bodies = (m.has(K.events) ? 1 : 0) + (m.has(K.heartbeat) ? 1 : 0) + (m.has(K.result) ? 1 : 0);
+  if (bodies !== 1) throw new ProtocolError("malformed", "exactly one of events, heartbeat, result");
   const out: Record<string, unknown> = { v: PROTOCOL_VERSION, panel: m.get(K.panel), seq: m.get(K.seq), sent };
   if (m.has(K.seqs) && !m.has(K.events)) throw new ProtocolError("malformed", "seqs (key 7) only with events");
   if (m.has(K.events)) {
