@@ -15,6 +15,24 @@ describe("parseTopic", () => {
     );
   });
 
+  it("reads exactly what splitting at '/' reads: four levels, root alarm/v1, a panel id, a kind (property)", () => {
+    const bySplit = (topic: string) => {
+      const parts = topic.split("/");
+      if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== "alarm/v1") return undefined;
+      const [, , panel, kind] = parts;
+      if (!PanelId.safeParse(panel).success || (kind !== "up" && kind !== "down" && kind !== "status")) return undefined;
+      return { panel, kind };
+    };
+    const level = fc.oneof(fc.constantFrom("alarm", "v1", "v2", "up", "down", "status", "P1", "", "+", "#", "up/"), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(level, { minLength: 0, maxLength: 6 }), fc.boolean(), (levels, rooted) => {
+        const topic = (rooted ? ["alarm", "v1", ...levels] : levels).join("/");
+        expect(parseTopic(topic)).toEqual(bySplit(topic));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it("on both sides of the 32-character bound, and for each kind", () => {
     expect(parseTopic(topics.up("a".repeat(32)))).toEqual({ panel: "a".repeat(32), kind: "up" });
     expect(parseTopic(`alarm/v1/${"a".repeat(33)}/up`)).toBeUndefined();

@@ -58,18 +58,19 @@ export function judgeFrame(topic: string, frame: Uint8Array, ring: KeyRing, now:
     return { kind: "drop", panel: t.panel, verified: true, code: err.code, message: err.message };
   }
   const ref = frameRef(frame);
-  const nak = (err: ProtocolError): FrameVerdict => {
-    const reason = NakReason.safeParse(err.code);
-    return { kind: "nak", panel: t.panel, seq: payload.seq, reason: reason.success ? reason.data : "malformed", ref, error: err };
-  };
-  if (payload.panel !== t.panel) return nak(new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, key belongs to ${t.panel}`));
+  if (payload.panel !== t.panel) return nak(t.panel, payload.seq, ref, new ProtocolError("wrong-panel", `payload names panel ${payload.panel}, key belongs to ${t.panel}`));
   try {
     checkFreshness(payload.sent, now, window);
   } catch (e) {
     // Authentic but outside the window: the NAK carries the centre's time so the panel corrects and resends.
-    return nak(asProtocolError(e));
+    return nak(t.panel, payload.seq, ref, asProtocolError(e));
   }
   return { kind: "ok", panel: t.panel, kid: parsed.kid, payload, ref };
+}
+
+function nak(panel: string, seq: number, ref: string, err: ProtocolError): FrameVerdict {
+  const reason = NakReason.safeParse(err.code);
+  return { kind: "nak", panel, seq, reason: reason.success ? reason.data : "malformed", ref, error: err };
 }
 
 function asProtocolError(e: unknown): ProtocolError {

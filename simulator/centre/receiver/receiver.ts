@@ -332,8 +332,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         const rows = frameEvents(v.panel, v.kid, v.payload, message);
         const window = this.windows.for(v.panel);
         // The tag: a number handed out again with other content (a panel that lost its outbox) is no duplicate.
-        const tags = rows.map((r) => contentTag(r.payload));
-        if (rows.every((r, i) => window.check(r.seq, tags[i]) === "duplicate")) {
+        const tags = new Array<number>(rows.length);
+        let duplicate = true;
+        for (let i = 0; i < rows.length; i++) {
+          tags[i] = contentTag(rows[i]!.payload);
+          if (duplicate && window.check(rows[i]!.seq, tags[i]) !== "duplicate") duplicate = false;
+        }
+        if (duplicate) {
           for (const r of rows) {
             this.stats.duplicates++;
             this.emit("duplicate", v.panel, r.seq);
@@ -342,7 +347,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         } else {
           // Events already stored among them (a resend grouped otherwise) are the store's to recognise.
           const last = rows.length - 1;
-          rows.forEach((r, i) => this.pending.push(i === last ? { ...r, ref: v.ref, tag: tags[i]!, answer: seq } : { ...r, ref: v.ref, tag: tags[i]! }));
+          for (let i = 0; i < last; i++) this.pending.push({ ...rows[i]!, ref: v.ref, tag: tags[i]! });
+          this.pending.push({ ...rows[last]!, ref: v.ref, tag: tags[last]!, answer: seq });
           this.pendingFrames++;
           if (this.pendingFrames >= (this.opts.maxBatch ?? 256) || this.pending.length >= MAX_ROWS) return this.flush();
         }
