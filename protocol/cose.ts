@@ -28,12 +28,27 @@ export interface ParsedSign1 {
 /** Array of 4 (0x84), then "Signature1" as a text string (0x6a + 10 bytes): the fixed head of every Sig_structure. */
 const SIG1_HEAD = Uint8Array.from([0x84, 0x6a, ...Buffer.from("Signature1", "ascii")]);
 
-/** The deterministic (shortest) head of a byte string of `n` bytes (RFC 8949 §3.1, major type 2; §4.2.1). */
-function bstrHead(n: number): number[] {
-  if (n < 24) return [0x40 + n];
-  if (n < 0x100) return [0x58, n];
-  if (n < 0x10000) return [0x59, n >>> 8, n & 0xff];
-  return [0x5a, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+/**
+ * The deterministic (shortest) head of a byte string of `n` bytes (RFC 8949 §3.1, major type 2; §4.2.1),
+ * written at `o`; returns the offset after it.
+ */
+function writeBstrHead(out: Uint8Array, o: number, n: number): number {
+  if (n < 24) out[o++] = 0x40 + n;
+  else if (n < 0x100) {
+    out[o++] = 0x58;
+    out[o++] = n;
+  } else if (n < 0x10000) {
+    out[o++] = 0x59;
+    out[o++] = n >>> 8;
+    out[o++] = n & 0xff;
+  } else {
+    out[o++] = 0x5a;
+    out[o++] = n >>> 24;
+    out[o++] = (n >>> 16) & 0xff;
+    out[o++] = (n >>> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  return o;
 }
 
 /**
@@ -42,21 +57,35 @@ function bstrHead(n: number): number[] {
  * verified once per frame; the property tests hold it equal to encodeCanonical of the same array).
  */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  const ph = bstrHead(protectedBytes.length);
-  const pl = bstrHead(payload.length);
-  const out = new Uint8Array(SIG1_HEAD.length + ph.length + protectedBytes.length + 1 + pl.length + payload.length);
+  return writeSigStructure(new Uint8Array(sigStructureLength(protectedBytes, payload)), protectedBytes, payload);
+}
+
+function sigStructureLength(protectedBytes: Uint8Array, payload: Uint8Array): number {
+  return SIG1_HEAD.length + bstrHeadLength(protectedBytes.length) + protectedBytes.length + 1 + bstrHeadLength(payload.length) + payload.length;
+}
+
+function bstrHeadLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/**
+ * Where verifySign1 writes each Sig_structure: verify is synchronous, so one buffer serves every frame
+ * (a frame's Sig_structure is at most its own size plus a few bytes of heads).
+ */
+const verifyScratch = new Uint8Array(MAX_FRAME_BYTES + 64);
+
+/** The Sig_structure written at the start of `out`, which is long enough; the written part of `out`. */
+function writeSigStructure(out: Uint8Array, protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   let o = 0;
   out.set(SIG1_HEAD, o);
-  o += SIG1_HEAD.length;
-  out.set(ph, o);
-  o += ph.length;
+  o = writeBstrHead(out, SIG1_HEAD.length, protectedBytes.length);
   out.set(protectedBytes, o);
   o += protectedBytes.length;
   out[o++] = 0x40; // h'': external_aad, empty
-  out.set(pl, o);
-  o += pl.length;
+  o = writeBstrHead(out, o, payload.length);
   out.set(payload, o);
-  return out;
+  o += payload.length;
+  return o === out.length ? out : out.subarray(0, o);
 }
 
 export function kidBytes(kid: string): Uint8Array {
@@ -138,7 +167,9 @@ export function parseSign1Generic(frame: Uint8Array): ParsedSign1 {
 export function verifySign1(parsed: ParsedSign1, key: KeyObject): void {
   let ok = false;
   try {
-    ok = verify(null, sigStructure(parsed.protectedBytes, parsed.payload), key, parsed.signature);
+    const n = sigStructureLength(parsed.protectedBytes, parsed.payload);
+    const data = n <= verifyScratch.length ? writeSigStructure(verifyScratch, parsed.protectedBytes, parsed.payload) : sigStructure(parsed.protectedBytes, parsed.payload);
+    ok = verify(null, data, key, parsed.signature);
   } catch {
     ok = false;
   }

@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeCanonical, sigStructure } from "../../protocol/index.js";
+import { generateKeyPairSync } from "node:crypto";
+import { encodeCanonical, parseSign1, sigStructure, signSign1, verifySign1 } from "../../protocol/index.js";
 import { sigStructureBytes } from "./mini-cbor.js";
 
 const byCodec = (p: Uint8Array, m: Uint8Array) => Buffer.from(encodeCanonical(["Signature1", p, new Uint8Array(0), m]));
@@ -32,5 +33,19 @@ describe("sigStructure", () => {
 
   it("known answer: an empty protected header and payload", () => {
     expect(Buffer.from(sigStructure(new Uint8Array(0), new Uint8Array(0))).toString("hex")).toBe("846a5369676e61747572653140" + "40" + "40");
+  });
+});
+
+describe("verifySign1 writes each Sig_structure into one reused buffer", () => {
+  it("a frame verifies after a longer one, and a changed frame after a good one does not (no bytes left over)", () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const long = parseSign1(signSign1(new Uint8Array(3000).fill(7), privateKey, "k"));
+    const short = parseSign1(signSign1(Uint8Array.of(1, 2, 3), privateKey, "k"));
+    expect(() => verifySign1(long, publicKey)).not.toThrow();
+    expect(() => verifySign1(short, publicKey)).not.toThrow();
+    const changed = { ...long, payload: Uint8Array.from(long.payload, (b, i) => (i === 2999 ? b ^ 1 : b)) };
+    expect(() => verifySign1(short, publicKey)).not.toThrow();
+    expect(() => verifySign1(changed, publicKey)).toThrow(/bad-signature/);
+    expect(() => verifySign1(long, publicKey)).not.toThrow();
   });
 });
