@@ -35,4 +35,11 @@ describe("contentTag: FNV-1a of the content key, walked", () => {
     const p = { v: 1, panel: "p1", seq: 1, sent: 2, result: { id: 'a"b\\c\u00e9\u2028', ok: false } } as UplinkPayload;
     expect(contentTag(p)).toBe(fnvOfText(contentKey(p)));
   });
+
+  it("numbers are fed as String writes them: negative, zero and minus zero, the largest safe integer, fractions", () => {
+    for (const n of [-1, -987654321, 0, -0, 7, 10, 1_795_667_400_000, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.5, 2 ** 60, NaN]) {
+      const p = { v: 1, panel: "p1", seq: 1, sent: 2, heartbeat: { areas: [], troubles: [n], outbox: n } } as unknown as UplinkPayload;
+      expect(contentTag(p)).toBe(fnvOfText(contentKey(p)));
+    }
+  });
 });

@@ -48,6 +48,7 @@ function feedChar(c: number): void {
 
 /** The text canonical(v) builds (contentKey's at the top), fed to the digest in order. */
 function walk(v: unknown, top: boolean): void {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return feedInteger(v);
   if (Array.isArray(v)) {
     feedChar(0x5b); // [
     for (let i = 0; i < v.length; i++) {
@@ -59,19 +60,48 @@ function walk(v: unknown, top: boolean): void {
   }
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined && !(top && (k === "sent" || k === "seqs")));
+    const keys = Object.keys(o);
     keys.sort();
     feedChar(0x7b); // {
-    for (let i = 0; i < keys.length; i++) {
-      if (i > 0) feedChar(0x2c);
-      feed(JSON.stringify(keys[i]));
+    let first = true;
+    for (const k of keys) {
+      if (o[k] === undefined || (top && (k === "sent" || k === "seqs"))) continue;
+      if (!first) feedChar(0x2c);
+      first = false;
+      feed(keyText(k));
       feedChar(0x3a); // :
-      walk(o[keys[i]!], false);
+      walk(o[k], false);
     }
     feedChar(0x7d); // }
     return;
   }
   feed(typeof v === "number" && Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? "null"));
+}
+
+/** Decimal digits of a safe integer, as String() writes them, fed without making the string. */
+const digits: number[] = [];
+function feedInteger(n: number): void {
+  if (n < 0) {
+    feedChar(0x2d); // -
+    n = -n;
+  }
+  let d = 0;
+  do {
+    digits[d++] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  while (d > 0) feedChar(digits[--d]!);
+}
+
+/** Object keys as JSON writes them; payloads have a handful of distinct keys. */
+const keyTexts = new Map<string, string>();
+function keyText(k: string): string {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    t = JSON.stringify(k);
+    if (keyTexts.size < 256) keyTexts.set(k, t);
+  }
+  return t;
 }
 
 export function contentKey(payload: unknown): string {
