@@ -16,11 +16,13 @@ export interface MqttConnectorOptions {
   /** Tunes each connection's socket once connected; default: TCP_NODELAY on. */
   readonly tuneSocket?: (socket: Socket) => void;
   /**
-   * mqtt.js's own trace sink (its `log` option); default its `debug("mqttjs:client")`, on with
-   * DEBUG=mqttjs*. Even off, that costs a call with its arguments per line, about ten per packet:
-   * the centre's receiver, which takes a packet per frame, passes a no-op.
+   * mqtt.js options a busy client tunes (the centre's receiver, a packet per frame):
+   * - `log`, mqtt.js's trace sink; default its `debug("mqttjs:client")`, on with DEBUG=mqttjs*. Even
+   *   off, it costs a call with its arguments per line, about ten per packet.
+   * - `reschedulePings`; default true: every PUBACK re-arms the keepalive timer. False: a PINGREQ every
+   *   keepalive period whatever the traffic (MQTT 3.1.1 §3.1.2.10 allows either).
    */
-  readonly log?: (...args: unknown[]) => void;
+  readonly mqtt?: Pick<IClientOptions, "log" | "reschedulePings">;
 }
 
 /** An mqtt.js connector; the centre's receiver passes its own socket tuning (write coalescing). */
@@ -38,7 +40,7 @@ export function createMqttConnector(o: MqttConnectorOptions = {}): Connector {
     };
 
     const open = (version: 4 | 5) => {
-      const c = connectMqtt(broker.url, { ...clientOptions(broker, session, version), ...(o.log ? { log: o.log } : {}) });
+      const c = connectMqtt(broker.url, { ...clientOptions(broker, session, version), ...o.mqtt });
       client = c;
       noDelay(c);
       c.on("connect", () => {

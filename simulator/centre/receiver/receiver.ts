@@ -111,10 +111,14 @@ export interface ReceiverOptions {
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
 /**
- * mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst), and
- * its trace lines (about ten per packet, each a call even when off) dropped unless DEBUG is set.
+ * mqtt.js, with the receiver's writes coalesced per event-loop turn (ACKs and PUBACKs of one burst), its
+ * trace lines (about ten per packet, each a call even when off) dropped unless DEBUG is set, and its
+ * keepalive timer left alone by each PUBACK (a ping every keepalive period instead).
  */
-const defaultConnector = createMqttConnector({ tuneSocket: coalesceWrites, ...(process.env.DEBUG ? {} : { log: () => {} }) });
+const defaultConnector = createMqttConnector({
+  tuneSocket: coalesceWrites,
+  mqtt: { reschedulePings: false, ...(process.env.DEBUG ? {} : { log: () => {} }) },
+});
 
 /**
  * Rows to store (one per event: frame-events.ts), each with the ref of its frame (protocol/frame-ref.ts);
