@@ -1,6 +1,6 @@
 /**
  * A cheap, iterative pre-scan of CBOR bytes (RFC 8949 §3) that bounds what a hostile frame can cost
- * before cbor-x, which recurses, ever sees it. One pass over the item heads, no recursion, no
+ * before the decoder (cbor-read.ts), which recurses, ever sees it. One pass over the item heads, no recursion, no
  * allocation beyond a stack of at most `maxDepth` counters; string contents are skipped, not read.
  *
  * It refuses, in this order of discovery:
