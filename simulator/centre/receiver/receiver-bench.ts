@@ -2,7 +2,14 @@
  * Receiver throughput: frames verified, stored durably and ACKed per second, with 1..n receiver
  * processes sharing one store file through the shared subscription of the embedded broker.
  *
- *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
+ *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--warmup 5] [--url mqtt://... --protocol-version 5]
+ *
+ * The window measured is the steady state: `--warmup` frames per panel are sent and ACKed first (0: the
+ * window starts cold). A receiver process pays once what a window of a few thousand frames would otherwise
+ * charge per frame: its JIT warming its hot paths (in a cold window of 20,000 frames, mqtt.js's parse, the
+ * CBOR decode and the envelope parse took 3-15x the time in its first tenth that they took later) and its first contact
+ * with each panel (the key read and import, the replay window). Two receivers each paid that in the same
+ * window, so a cold window charged the second receiver for its start rather than for its frames.
  *
  * Also measures openUplink (Ed25519 verify + decode) in a loop as the baseline (test/bench measures raw verify): a receiver
  * cannot go faster than it verifies. Broker and load generator run in this process, receivers in children.
@@ -48,33 +55,30 @@ export interface BenchResult {
   /** Context switches of the receivers while the frames were handled: voluntary (waited: socket, lock) and involuntary (preempted). */
   readonly voluntarySwitches: number;
   readonly involuntarySwitches: number;
-  /** Group commits, all receivers summed. */
+  /** Group commits in the window, all receivers summed. */
   readonly commits: number;
   /** The same in milliseconds. */
   readonly cpuMsPerFrame: number;
 }
 
-/** A receiver child's CPU so far (receiver-main.ts answers "stats"). */
-function cpuOf(c: ChildProcess): Promise<ReceiverCpu> {
+type Counters = ReceiverCpu & { readonly commits: number };
+
+/** A receiver child's CPU and group commits so far (receiver-main.ts answers "stats"). */
+function countersOf(c: ChildProcess): Promise<Counters> {
   return new Promise((resolve) => {
-    c.once("message", (m) => resolve((m as { cpu: ReceiverCpu }).cpu));
+    c.once("message", (m) => {
+      const { cpu, commits } = m as { cpu: ReceiverCpu; commits: number };
+      resolve({ ...cpu, commits });
+    });
     c.send("stats");
   });
 }
 
-/** The receivers' CPU, summed. */
-async function receiversCpu(children: readonly ChildProcess[]): Promise<ReceiverCpu> {
-  const all = await Promise.all(children.map(cpuOf));
-  const sum = (k: keyof ReceiverCpu) => all.reduce((a, b) => a + b[k], 0);
-  return { user: sum("user"), system: sum("system"), voluntarySwitches: sum("voluntarySwitches"), involuntarySwitches: sum("involuntarySwitches") };
-}
-
-/** A receiver child's group commits so far. */
-function commitsOf(c: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    c.once("message", (m) => resolve((m as { commits: number }).commits));
-    c.send("stats");
-  });
+/** The receivers' counters, summed. */
+async function receiversCounters(children: readonly ChildProcess[]): Promise<Counters> {
+  const all = await Promise.all(children.map(countersOf));
+  const sum = (k: keyof Counters) => all.reduce((a, b) => a + b[k], 0);
+  return { user: sum("user"), system: sum("system"), voluntarySwitches: sum("voluntarySwitches"), involuntarySwitches: sum("involuntarySwitches"), commits: sum("commits") };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -177,12 +181,11 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   // Frames before the measured window, so it holds the steady state: every receiver has met every panel
   // (its key imported, its replay window made) and its hot code is optimised.
   if (warm > 0) await round(0, warm);
-  const cpu0 = await receiversCpu(children);
+  const cpu0 = await receiversCounters(children);
   const t0 = performance.now();
   await round(warm, warm + framesPerPanel);
   const seconds = (performance.now() - t0) / 1000;
-  const cpu1 = await receiversCpu(children);
-  const commits = (await Promise.all(children.map(commitsOf))).reduce((a, b) => a + b, 0);
+  const cpu1 = await receiversCounters(children);
   const user = cpu1.user - cpu0.user;
   const system = cpu1.system - cpu0.system;
   const receiverCpuSeconds = user + system;
@@ -203,7 +206,7 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
     systemUsPerFrame: (system / total) * 1e6,
     voluntarySwitches: cpu1.voluntarySwitches - cpu0.voluntarySwitches,
     involuntarySwitches: cpu1.involuntarySwitches - cpu0.involuntarySwitches,
-    commits,
+    commits: cpu1.commits - cpu0.commits,
   };
 }
 
@@ -215,7 +218,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       frames: { type: "string", default: "500" },
       url: { type: "string" },
       "protocol-version": { type: "string", default: "5" },
-      warmup: { type: "string", default: "0" },
+      warmup: { type: "string", default: "5" },
     },
   });
   const broker = a.url ? { url: a.url, protocolVersion: a["protocol-version"] === "4" ? (4 as const) : (5 as const) } : undefined;
