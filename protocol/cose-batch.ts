@@ -17,7 +17,7 @@
  */
 import { sign, type KeyObject } from "node:crypto";
 import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
-import { HEADER_LIMITS, type CborLimits } from "./cbor-prescan.js";
+import type { CborLimits } from "./cbor-prescan.js";
 import { ALG_EDDSA, COSE_SIGN1_TAG, MAX_FRAME_BYTES, MAX_KID_BYTES, kidBytes, parseSign1, sigStructure, signSign1, verifySign1, type ParsedSign1 } from "./cose.js";
 import { ProtocolError } from "./errors.js";
 import { HASH_BYTES, leafHash, merkleTree, proofLength, rootFromProof } from "./merkle.js";
@@ -39,6 +39,8 @@ const ED25519_SIG_BYTES = 64;
 
 /** #6.18([bstr, {396: {-1: [bstr]}}, bstr, bstr]): 11 items, the proof's bstr at depth 6. */
 const BATCH_ENVELOPE_LIMITS: CborLimits = { maxBytes: MAX_FRAME_BYTES, maxDepth: 6, maxItems: 16 };
+/** {1: alg, 4: kid, 395: vds}: 7 items at depth 2; room for more labels, so that they are refused by name. */
+const BATCH_HEADER_LIMITS: CborLimits = { maxBytes: MAX_FRAME_BYTES, maxDepth: 2, maxItems: 11 };
 /** [size, index, [hashes]]: at most 3 + 1 + 12 items at depth 3 (room for one more hash, refused by name). */
 const PROOF_LIMITS: CborLimits = { maxBytes: MAX_FRAME_BYTES, maxDepth: 3, maxItems: 18 };
 
@@ -154,7 +156,7 @@ function parseProof(bytes: CborValue): InclusionProof {
 
 /** The decoded protected header of the batched form, its alg, kid and vds checked. */
 function batchedKid(protectedBytes: Uint8Array): string {
-  const hdr = decodeCanonical(protectedBytes, HEADER_LIMITS, "protected header");
+  const hdr = decodeCanonical(protectedBytes, BATCH_HEADER_LIMITS, "protected header");
   if (!isCborMap(hdr) || hdr.size !== 3 || !hdr.has(HDR_ALG) || !hdr.has(HDR_KID) || !hdr.has(HDR_VDS)) throw malformed("protected header must hold exactly alg, kid and vds");
   const alg = hdr.get(HDR_ALG);
   if (typeof alg !== "number") throw malformed("protected header alg must be an integer");
@@ -194,7 +196,7 @@ function protectedNamesVds(frame: Uint8Array): boolean {
   const [start, len] = h >= 0x40 && h < 0x58 ? [3, h - 0x40] : h === 0x58 && frame.length > 3 ? [4, frame[3]!] : [0, -1];
   if (len < 0 || start + len > frame.length) return false;
   try {
-    const hdr = decodeCanonical(frame.subarray(start, start + len), HEADER_LIMITS, "protected header");
+    const hdr = decodeCanonical(frame.subarray(start, start + len), BATCH_HEADER_LIMITS, "protected header");
     return isCborMap(hdr) && hdr.has(HDR_VDS);
   } catch {
     return false; // parseSign1 refuses it with its own reason
