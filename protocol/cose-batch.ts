@@ -157,7 +157,7 @@ function parseProof(bytes: CborValue): InclusionProof {
 /** The decoded protected header of the batched form, its alg, kid and vds checked. */
 function batchedKid(protectedBytes: Uint8Array): string {
   const hdr = decodeCanonical(protectedBytes, BATCH_HEADER_LIMITS, "protected header");
-  if (!isCborMap(hdr) || hdr.size !== 3 || !hdr.has(HDR_ALG) || !hdr.has(HDR_KID) || !hdr.has(HDR_VDS)) throw malformed("protected header must hold exactly alg, kid and vds");
+  if (!isCborMap(hdr) || hdr.size !== 3 || !hdr.has(HDR_ALG) || !hdr.has(HDR_KID) || !hdr.has(HDR_VDS)) throw malformed("protected header must be {alg, kid} (plain) or {alg, kid, vds} (batched)");
   const alg = hdr.get(HDR_ALG);
   if (typeof alg !== "number") throw malformed("protected header alg must be an integer");
   if (alg !== ALG_EDDSA) throw new ProtocolError("unsupported-algorithm", `alg ${alg} is not EdDSA (-8)`);
@@ -188,25 +188,25 @@ export function parseBatchedSign1(frame: Uint8Array): ParsedBatchedSign1 {
   return { protectedBytes, kid, payload, signature, proof: parseProof(proofs[0]!) };
 }
 
-/** Whether the protected header names a verifiable data structure: the batched form. Any doubt: plain. */
-function protectedNamesVds(frame: Uint8Array): boolean {
-  // #6.18([bstr ...: d2 84, then the protected bstr's head (a kid of at most 32 bytes keeps it under 256).
-  if (frame[0] !== (0xc0 | COSE_SIGN1_TAG) || frame[1] !== 0x84 || frame.length < 3) return false;
-  const h = frame[2]!;
-  const [start, len] = h >= 0x40 && h < 0x58 ? [3, h - 0x40] : h === 0x58 && frame.length > 3 ? [4, frame[3]!] : [0, -1];
-  if (len < 0 || start + len > frame.length) return false;
-  try {
-    const hdr = decodeCanonical(frame.subarray(start, start + len), BATCH_HEADER_LIMITS, "protected header");
-    return isCborMap(hdr) && hdr.has(HDR_VDS);
-  } catch {
-    return false; // parseSign1 refuses it with its own reason
-  }
+/**
+ * Which parser a frame goes to, read from its protected header without decoding it: the plain form's
+ * header holds two labels (alg, kid), the batched form's three (alg, kid, vds); a header of more goes to
+ * the batched parser too, to be refused by name. Each parser insists on exactly its own labels, so a
+ * header naming a vds can only ever be read as batched, and one without as plain. Reads #6.18([bstr: d2 84, the bstr's head (a kid of at most 32 bytes keeps it under
+ * 256), then the header's map head; anything else goes to the plain parser, which refuses it by name.
+ */
+function headerLabels(frame: Uint8Array): number | undefined {
+  if (frame[0] !== (0xc0 | COSE_SIGN1_TAG) || frame[1] !== 0x84) return undefined;
+  const h = frame[2];
+  const at = h !== undefined && h >= 0x41 && h < 0x58 ? 3 : h === 0x58 ? 4 : -1;
+  const m = at < 0 ? undefined : frame[at];
+  return m !== undefined && m >= 0xa0 && m < 0xb8 ? m - 0xa0 : undefined;
 }
 
-/** Parse either form: batched when the protected header names a vds (HDR_VDS), else plain (cose.ts parseSign1). */
+/** Parse either form: batched when the protected header holds three labels or more (it must be alg, kid, vds), else plain (cose.ts parseSign1). */
 export function parseEnvelope(frame: Uint8Array): ParsedEnvelope {
   if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
-  return protectedNamesVds(frame) ? parseBatchedSign1(frame) : parseSign1(frame);
+  return (headerLabels(frame) ?? 0) >= 3 ? parseBatchedSign1(frame) : parseSign1(frame);
 }
 
 /**
