@@ -27,7 +27,7 @@ import {
   decodeDownlinkPayload,
   generateEd25519,
   openUplink,
-  parseSign1,
+  parseEnvelope,
   privateKeyFromPem,
   publicKeyFromPem,
   sealUplink,
@@ -160,7 +160,7 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
     await c.subscribeAsync(topics.down(id), { qos: 1 });
     const seen = new Set<number>();
     c.on("message", (_t, m) => {
-      const d = decodeDownlinkPayload(parseSign1(m).payload);
+      const d = decodeDownlinkPayload(parseEnvelope(m).payload);
       if (!("ack" in d)) return;
       for (const s of d.ack.seqs) if (!seen.has(s)) (seen.add(s), acked++);
       if (acked >= target) reached();
