@@ -8,6 +8,7 @@
 import type { KeyObject } from "node:crypto";
 import { DOWNLINK_LIMITS, UPLINK_LIMITS, prescanCbor } from "./cbor-prescan.js";
 import { parseSign1, signSign1, verifySign1 } from "./cose.js";
+import { isBatched, parseEnvelope, signSign1Batch, verifyEnvelope } from "./cose-batch.js";
 import { ProtocolError } from "./errors.js";
 import { checkFreshness, type FreshnessWindow } from "./freshness.js";
 import { decodeDownlinkPayload, encodeDownlinkPayload } from "./downlink.js";
@@ -88,6 +89,17 @@ export function sealDownlink(payload: DownlinkPayload, signer: Signer): Uint8Arr
   return signSign1(encodeDownlinkPayload(payload), signer.key, signer.kid);
 }
 
+/** An ACK downlink payload (the only kind sealed in batches). */
+export type AckPayload = Extract<DownlinkPayload, { ack: unknown }>;
+
+/**
+ * Seal the ACKs of one group commit with one signature (cose-batch.ts: a Merkle tree over their payloads,
+ * RFC 9162 §2.1): frame i carries acks[i]; a lone ACK is a plain COSE_Sign1, byte for byte as sealDownlink.
+ */
+export function sealDownlinkAcks(acks: readonly AckPayload[], signer: Signer): Uint8Array[] {
+  return signSign1Batch(acks.map(encodeDownlinkPayload), signer.key, signer.kid);
+}
+
 export interface OpenDownlinkOptions {
   /** The pinned centre key (and its kid); frames signed by anything else are refused. */
   readonly centre: { readonly kid: string; readonly key: KeyObject };
@@ -99,12 +111,18 @@ export interface OpenDownlinkOptions {
   readonly window?: FreshnessWindow;
 }
 
+/**
+ * Open a downlink frame in either form: plain, or batched (cose-batch.ts) when it carries an ACK; a
+ * batched frame carrying anything else (a NAK, a command) is refused as malformed: only ACKs are sealed
+ * in batches, so one is either forged or from a centre that does not follow this contract.
+ */
 export function openDownlink(frame: Uint8Array, opts: OpenDownlinkOptions): DownlinkPayload {
-  const parsed = parseSign1(frame);
+  const parsed = parseEnvelope(frame);
   if (parsed.kid !== opts.centre.kid) throw new ProtocolError("unknown-key", `kid ${JSON.stringify(parsed.kid)} is not the pinned centre key`);
   prescanCbor(parsed.payload, DOWNLINK_LIMITS, "downlink payload");
-  verifySign1(parsed, opts.centre.key);
+  verifyEnvelope(parsed, opts.centre.key);
   const payload = decodeDownlinkPayload(parsed.payload);
+  if (isBatched(parsed) && !("ack" in payload)) throw new ProtocolError("malformed", "a batched frame may carry only an ACK");
   if (payload.panel !== opts.panel) throw new ProtocolError("wrong-panel", `frame is for panel ${payload.panel}, not ${opts.panel}`);
   if (opts.now !== undefined) checkFreshness(payload.sent, opts.now, opts.window);
   return payload;

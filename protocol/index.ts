@@ -6,6 +6,8 @@ export * from "./event-batch.js";
 export * from "./cbor.js";
 export * from "./cbor-prescan.js";
 export * from "./cose.js";
+export * from "./cose-batch.js";
+export * from "./merkle.js";
 export * from "./keys.js";
 export * from "./uplink.js";
 export * from "./downlink.js";

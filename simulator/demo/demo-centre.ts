@@ -44,7 +44,10 @@ const words = () => randomBytes(6).toString("base64url").replace(/[-_]/g, "x").t
 export async function startDemoCentre(sys: RunningSystem, o: DemoCentreOptions = {}): Promise<DemoCentre> {
   const clock = unrefSystemClock;
   let services: RunningServices | undefined;
-  const commands = new SimulatedCommandSender((panel, cmd) => void services?.services.remote.onResult(panel, sys.panel.remote(cmd)).catch(() => undefined));
+  // The panel answers at once; a result the services cannot record is logged as their failures are.
+  const commands = new SimulatedCommandSender(
+    (panel, cmd) => void services?.services.remote.onResult(panel, sys.panel.remote(cmd)).catch((e: unknown) => services?.services.ctx.events.emit("failed", "remote result", e)),
+  );
   const ports = simulatedPorts(clock, { etaMs: o.guardEtaMs ?? 60_000, onSiteMs: o.guardOnSiteMs ?? 60_000, report: "guard on site: premises checked, a window was open" }, commands);
   const zoneNames = Object.fromEntries(sys.config.zones.map((z) => [z.zone, z.name ?? `zone ${z.zone}`]));
   const store = SqliteCentreStore.over(sys.centre);

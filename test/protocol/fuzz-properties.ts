@@ -16,6 +16,7 @@ import {
   encodeUplinkPayload,
   generateEd25519,
   openDownlink,
+  sealDownlinkAcks,
   openUplink,
   privateKeyFromPem,
   publicKeyFromPem,
@@ -88,6 +89,9 @@ const downPayloads: DownlinkPayload[] = [
 ];
 const downlinks = downPayloads.map((payload) => ({ payload, frame: sealDownlink(payload, { kid: "centre", key }) }));
 const openDown = (f: Uint8Array) => openDownlink(f, { centre, panel: "p1" });
+/** ACKs of one commit under one signature (protocol/cose-batch.ts): five leaves, paths of two and three hashes. */
+const batchPayloads = Array.from({ length: 5 }, (_, i) => ({ v: 1 as const, panel: "p1", sent: T, ack: { seqs: [10 + i, 20 + i], refs: [(0xa0 + i).toString(16).padStart(16, "0"), (0xb0 + i).toString(16).padStart(16, "0")] } }));
+const batched = sealDownlinkAcks(batchPayloads, { kid: "centre", key });
 
 /** Payload bytes in a well-formed envelope under the registered kid "k", signed or not. */
 function envelope(payload: Uint8Array, signed: boolean): Uint8Array {
@@ -136,6 +140,17 @@ export const fuzzProperties: readonly FuzzProperty[] = [
       const r = attempt(() => openDown(bad));
       const same = downlinks.find((d) => bytesEqual(bad, d.frame));
       if (r.ok && !(same && samePayload(encodeDownlinkPayload(r.value), encodeDownlinkPayload(same.payload)))) throw new Error("a changed downlink frame was accepted");
+    }),
+  },
+  {
+    // A leaf index and tree size that keep the leaf's turns prove the same leaf (RFC 9162 §2.1.3.2): such a
+    // change may be accepted, but only ever as one of the ACKs the centre signed.
+    name: "mutated batched ACK frames: refused with a typed error unless they open to an ACK of the batch",
+    runs: 10_000,
+    property: prop(fc.tuple(fc.nat(batched.length - 1), fc.nat(batched.length - 1), mutation), ([i, j, m]) => {
+      const bad = m(batched[i]!, batched[j]!);
+      const r = attempt(() => openDown(bad));
+      if (r.ok && !batchPayloads.some((p) => samePayload(encodeDownlinkPayload(r.value), encodeDownlinkPayload(p)))) throw new Error("a changed batched frame was accepted");
     }),
   },
   {

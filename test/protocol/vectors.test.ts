@@ -1,12 +1,28 @@
+import { createHash, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MapKeyRing, frameRef, openDownlink, openUplink, privateKeyFromPem, publicKeyFromPem, sealDownlink, sealUplink } from "../../protocol/index.js";
+import {
+  MapKeyRing,
+  encodeDownlinkPayload,
+  frameRef,
+  isBatched,
+  openDownlink,
+  openUplink,
+  parseEnvelope,
+  privateKeyFromPem,
+  publicKeyFromPem,
+  sealDownlink,
+  sealDownlinkAcks,
+  sealUplink,
+  sigStructure,
+} from "../../protocol/index.js";
 
 const dir = join(import.meta.dirname, "../vectors");
 const vectors = JSON.parse(readFileSync(join(dir, "v1.json"), "utf8")) as {
   uplink: { name: string; payload: never; frame: string }[];
   downlink: { name: string; payload: never; frame: string }[];
+  batchedAcks: { name: string; payload: never; frame: string }[];
 };
 const pem = (f: string) => readFileSync(join(dir, f));
 const panelKey = privateKeyFromPem(pem("panel-0001.key.pem"));
@@ -51,6 +67,34 @@ describe("known-answer vectors (test/vectors/v1.json): fixed key and payload giv
     expect((nak.payload as { nak: { next?: number } }).nak.next).toBe(123460);
     const stale = vectors.downlink.find((v) => v.name === "nak stale")!;
     expect((stale.payload as { nak: object }).nak).not.toHaveProperty("next");
+  });
+
+  it("batched ACKs: the three ACKs of one commit seal to exactly these frames, and each opens for its panel only", () => {
+    const frames = sealDownlinkAcks(
+      vectors.batchedAcks.map((v) => v.payload),
+      { kid: "centre", key: centreKey },
+    );
+    expect(frames.map((f) => Buffer.from(f).toString("hex"))).toEqual(vectors.batchedAcks.map((v) => v.frame));
+    vectors.batchedAcks.forEach((v) => {
+      const panel = (v.payload as { panel: string }).panel;
+      expect(openDownlink(Buffer.from(v.frame, "hex"), { centre: { kid: "centre", key: centrePub }, panel })).toEqual(v.payload);
+    });
+  });
+
+  it("batched ACKs: the one signature covers the RFC 9162 root of the three payloads, computed here by hand", () => {
+    const sha = (...b: Uint8Array[]) => {
+      const h = createHash("sha256");
+      for (const x of b) h.update(x);
+      return h.digest();
+    };
+    const [l0, l1, l2] = vectors.batchedAcks.map((v) => sha(Uint8Array.of(0), encodeDownlinkPayload(v.payload)));
+    // RFC 9162 §2.1.1, n = 3: k = 2, MTH = H(0x01 || H(0x01 || l0 || l1) || l2).
+    const root = sha(Uint8Array.of(1), sha(Uint8Array.of(1), l0!, l1!), l2!);
+    const parsed = vectors.batchedAcks.map((v) => parseEnvelope(Buffer.from(v.frame, "hex")));
+    for (const p of parsed) expect(verify(null, sigStructure(p.protectedBytes, root), centrePub, p.signature)).toBe(true);
+    // PATH(1, D[3]) = [l0, l2] (RFC 9162 §2.1.3.1), in the frame of leaf 1.
+    const p1 = parsed[1]!;
+    expect(isBatched(p1) && { size: p1.proof.treeSize, index: p1.proof.leafIndex, path: p1.proof.path.map((h) => Buffer.from(h).toString("hex")) }).toEqual({ size: 3, index: 1, path: [l0!.toString("hex"), l2!.toString("hex")] });
   });
 
   it("a single-event alarm frame is at most 128 bytes (the size budget)", () => {

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import mqtt, { type MqttClient } from "mqtt";
-import { decodeDownlinkPayload, generateEd25519, parseSign1, privateKeyFromPem, sealUplink, topics, type Signer } from "../../protocol/index.js";
+import { decodeDownlinkPayload, generateEd25519, parseEnvelope, privateKeyFromPem, sealUplink, topics, type Signer } from "../../protocol/index.js";
 import { freePort, waitForPort } from "../../simulator/centre/broker/broker-mosquitto.js";
 import { initCentre } from "../../simulator/centre/pki/provisioning.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
@@ -143,7 +143,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           (c.stream as unknown as Socket).setNoDelay?.(true);
           await c.subscribeAsync(topics.down(id), { qos: 1 });
           c.on("message", (_t, m) => {
-            const d = decodeDownlinkPayload(parseSign1(m).payload);
+            const d = decodeDownlinkPayload(parseEnvelope(m).payload);
             if (!("ack" in d)) return;
             const now = performance.now();
             for (const s of d.ack.seqs) {

@@ -55,6 +55,32 @@ describe("closing an incident closes the centre alarm behind it", () => {
     f.follow.stop();
   });
 
+  it("an alarm recorded as a test (inside a test notice) closes its centre alarm once tied; an open incident is tied first", async () => {
+    const f = await setup();
+    const inst = (await f.services.installations.byPanel("P1"))!;
+    const key = "130:z4";
+    // As the receiver adapter runs it: the frame's events first (a test incident, closed at once), then
+    // the centre alarm the same frame raised.
+    const t = (await f.services.desk.open({ installationId: inst, panel: "P1", cls: "burglary", key, title: "burglary zone 4 (test notice 1)", at: T0, test: true })).incident;
+    const { id: alarmId } = await f.centre.alarms.raise({ panel: "P1", kind: "event", key, title: "burglary zone 4", priority: 1, at: T0 });
+    await f.services.desk.linkCentreAlarm(inst, key, alarmId);
+    await f.follow.idle();
+    expect(await f.services.desk.get(t.id)).toMatchObject({ state: "closed", outcome: "test", centreAlarmId: alarmId });
+    expect((await f.centre.alarms.entries(alarmId)).at(-1)).toMatchObject({ state: "closed", operator: "system", note: `closed with incident #${t.id} (test)` });
+
+    // A real incident open beside a newer test one of the same key, neither tied yet: the real one is.
+    const k2 = "130:z6";
+    const real = (await f.services.desk.open({ installationId: inst, panel: "P1", cls: "burglary", key: k2, title: "burglary zone 6", at: T0 })).incident;
+    const t2 = (await f.services.desk.open({ installationId: inst, panel: "P1", cls: "burglary", key: k2, title: "burglary zone 6 (test notice 1)", at: T0, test: true })).incident;
+    const { id: a2 } = await f.centre.alarms.raise({ panel: "P1", kind: "event", key: k2, title: "burglary zone 6", priority: 1, at: T0 });
+    await f.services.desk.linkCentreAlarm(inst, k2, a2);
+    await f.follow.idle();
+    expect((await f.services.desk.get(real.id)).centreAlarmId).toBe(a2);
+    expect((await f.services.desk.get(t2.id)).centreAlarmId).toBeNull();
+    expect(await f.centre.alarms.get(a2)).toMatchObject({ state: "new" });
+    f.follow.stop();
+  });
+
   it("an alarm another operator holds in the queue is left to that operator", async () => {
     const f = await setup();
     const a = await f.alarmFor(3);

@@ -7,6 +7,8 @@ import { MIGRATIONS } from "../../simulator/centre/services/migrations.js";
 import { PG_SERVICES_MIGRATIONS } from "../../simulator/centre/services/pg-services-migrations.js";
 import { ServicesError } from "../../simulator/centre/services/services-error.js";
 import { Installations } from "../../simulator/centre/services/installations.js";
+import { Documents } from "../../simulator/centre/services/documents.js";
+import { z } from "zod";
 import { freshServicesDb, SERVICES_STORE } from "../support/services-store.js";
 import { addInstallation, freshContext } from "./fixture.js";
 
@@ -134,6 +136,29 @@ describe("installation registry", () => {
     expect((await reg.contactsAt(id, f.clock.now()))?.body.map((c) => c.name)).toEqual(["Carla New"]);
     expect((await reg.contactsAt(id, f.clock.now() - 1))?.version).toBe(1);
     expect((await reg.contactsAt(id, f.clock.now()))?.version).toBe(2);
+  });
+
+  it("reads the version in force at an instant for every installation in one call, as one by one", async () => {
+    const f = await freshContext();
+    close = f.close;
+    const docs = new Documents(f.ctx.db);
+    const reg = new Installations(f.ctx);
+    const ids: number[] = [];
+    for (const name of ["A", "B", "C"]) ids.push((await reg.create("admin", { name, address: "1 Street", timeZone: "UTC" })).id);
+    const put = (id: number, n: number) => f.ctx.db.tx(() => docs.put(id, "schedule", { n }, f.clock.now(), "admin"));
+    await put(ids[0]!, 1);
+    await put(ids[1]!, 1);
+    const t1 = f.clock.now();
+    f.clock.advance(1000);
+    await put(ids[0]!, 2); // A has a newer version after t1; C has none at all
+    const Body = z.object({ n: z.number() });
+    for (const at of [t1 - 1, t1, f.clock.now()]) {
+      const all = await docs.allAt("schedule", at, Body);
+      for (const id of ids) expect(all.get(id)).toEqual(await docs.at(id, "schedule", at, Body));
+    }
+    expect((await docs.allAt("schedule", t1, Body)).get(ids[0]!)?.body).toEqual({ n: 1 });
+    expect((await docs.allAt("schedule", f.clock.now(), Body)).get(ids[0]!)?.body).toEqual({ n: 2 });
+    expect((await docs.allAt("plan", f.clock.now(), Body)).size).toBe(0);
   });
 
   it("refuses bad input with a typed error naming the field, and writes nothing", async () => {

@@ -1,6 +1,6 @@
 // Regenerates v1.json. Run only when the wire format changes on purpose: `npx tsx test/vectors/make-vectors.ts`.
 import { readFileSync, writeFileSync } from "node:fs";
-import { frameRef, privateKeyFromPem, sealUplink, sealDownlink } from "../../protocol/index.js";
+import { frameRef, privateKeyFromPem, sealUplink, sealDownlink, sealDownlinkAcks } from "../../protocol/index.js";
 const dir = "test/vectors";
 const panelKey = privateKeyFromPem(readFileSync(`${dir}/panel-0001.key.pem`));
 const centreKey = privateKeyFromPem(readFileSync(`${dir}/centre.key.pem`));
@@ -24,12 +24,23 @@ const down = [
   // The centre holds other events under 123456 (the panel's outbox was lost): number on from 123460.
   { name: "nak seq-reused", payload: { v: 1, panel: "panel-0001", sent: t, nak: { seq: 123456, reason: "seq-reused", ref: ref(0), next: 123460 } } },
 ];
+/**
+ * One commit's ACKs under one signature (protocol/cose-batch.ts): panel-0001's ACK of the alarm vector,
+ * between two other panels' ACKs, leaves 0..2 of an RFC 9162 tree of three.
+ */
+const batched = [
+  { name: "batched ack, leaf 0 of 3 (another panel)", payload: { v: 1, panel: "panel-0002", sent: t, ack: { seqs: [41], refs: ["0102030405060708"] } } },
+  { name: "batched ack, leaf 1 of 3", payload: { v: 1, panel: "panel-0001", sent: t, ack: { seqs: [123456], refs: [ref(0)] } } },
+  { name: "batched ack, leaf 2 of 3 (another panel)", payload: { v: 1, panel: "panel-0003", sent: t, ack: { seqs: [5, 6], refs: ["1112131415161718", "2122232425262728"] } } },
+];
+const batchedFrames = sealDownlinkAcks(batched.map((b) => b.payload as never), { kid: "centre", key: centreKey });
 const out = {
   note: "Known-answer vectors for protocol v1. Ed25519 signatures are deterministic (RFC 8032), so a fixed key and payload give exactly these bytes.",
   uplinkKey: { kid: "panel-0001", private: "panel-0001.key.pem", public: "panel-0001.pub.pem" },
   downlinkKey: { kid: "centre", private: "centre.key.pem", public: "centre.pub.pem" },
   uplink: up.map((v, i) => ({ ...v, frame: Buffer.from(upFrames[i]!).toString("hex") })),
   downlink: down.map((v) => ({ ...v, frame: Buffer.from(sealDownlink(v.payload as never, { kid: "centre", key: centreKey })).toString("hex") })),
+  batchedAcks: batched.map((v, i) => ({ ...v, frame: Buffer.from(batchedFrames[i]!).toString("hex") })),
 };
 writeFileSync(`${dir}/v1.json`, JSON.stringify(out, null, 2) + "\n");
 console.log(out.uplink.map((u) => [u.name, u.frame.length / 2]));

@@ -2,7 +2,14 @@
  * Receiver throughput: frames verified, stored durably and ACKed per second, with 1..n receiver
  * processes sharing one store file through the shared subscription of the embedded broker.
  *
- *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--url mqtt://... --protocol-version 5]
+ *   npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500] [--warmup 5] [--url mqtt://... --protocol-version 5]
+ *
+ * The window measured is the steady state: `--warmup` frames per panel are sent and ACKed first (0: the
+ * window starts cold). A receiver process pays once what a window of a few thousand frames would otherwise
+ * charge per frame: its JIT warming its hot paths (in a cold window of 20,000 frames, mqtt.js's parse, the
+ * CBOR decode and the envelope parse took 3-15x the time in its first tenth that they took later) and its first contact
+ * with each panel (the key read and import, the replay window). Two receivers each paid that in the same
+ * window, so a cold window charged the second receiver for its start rather than for its frames.
  *
  * Also measures openUplink (Ed25519 verify + decode) in a loop as the baseline (test/bench measures raw verify): a receiver
  * cannot go faster than it verifies. Broker and load generator run in this process, receivers in children.
@@ -20,7 +27,7 @@ import {
   decodeDownlinkPayload,
   generateEd25519,
   openUplink,
-  parseSign1,
+  parseEnvelope,
   privateKeyFromPem,
   publicKeyFromPem,
   sealUplink,
@@ -31,6 +38,7 @@ import { passwordLogin } from "../broker/broker-login.js";
 import { CentreStore } from "../store/centre-store.js";
 import { openCentreStore } from "../store-pg/open-store.js";
 import { initCentre } from "../pki/provisioning.js";
+import type { ReceiverCpu } from "./receiver-main.js";
 
 export interface BenchResult {
   readonly receivers: number;
@@ -41,20 +49,36 @@ export interface BenchResult {
   readonly receiverCpuSeconds: number;
   /** receiverCpuSeconds per frame, microseconds. */
   readonly cpuUsPerFrame: number;
+  /** Its user-mode and kernel-mode parts per frame, microseconds. */
+  readonly userUsPerFrame: number;
+  readonly systemUsPerFrame: number;
+  /** Context switches of the receivers while the frames were handled: voluntary (waited: socket, lock) and involuntary (preempted). */
+  readonly voluntarySwitches: number;
+  readonly involuntarySwitches: number;
+  /** Group commits in the window, all receivers summed. */
+  readonly commits: number;
   /** The same in milliseconds. */
   readonly cpuMsPerFrame: number;
 }
 
-/** A receiver child's CPU seconds so far (receiver-main.ts answers "stats"). */
-function cpuSecondsOf(c: ChildProcess): Promise<number> {
+type Counters = ReceiverCpu & { readonly commits: number };
+
+/** A receiver child's CPU and group commits so far (receiver-main.ts answers "stats"). */
+function countersOf(c: ChildProcess): Promise<Counters> {
   return new Promise((resolve) => {
-    c.once("message", (m) => resolve((m as { cpuSeconds: number }).cpuSeconds));
+    c.once("message", (m) => {
+      const { cpu, commits } = m as { cpu: ReceiverCpu; commits: number };
+      resolve({ ...cpu, commits });
+    });
     c.send("stats");
   });
 }
 
-async function receiversCpu(children: readonly ChildProcess[]): Promise<number> {
-  return (await Promise.all(children.map(cpuSecondsOf))).reduce((a, b) => a + b, 0);
+/** The receivers' counters, summed. */
+async function receiversCounters(children: readonly ChildProcess[]): Promise<Counters> {
+  const all = await Promise.all(children.map(countersOf));
+  const sum = (k: keyof Counters) => all.reduce((a, b) => a + b[k], 0);
+  return { user: sum("user"), system: sum("system"), voluntarySwitches: sum("voluntarySwitches"), involuntarySwitches: sum("involuntarySwitches"), commits: sum("commits") };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -77,6 +101,8 @@ export interface BenchOptions {
   readonly framesPerPanel?: number;
   /** An external broker that lets anyone in (e.g. Mosquitto with allow_anonymous); default: the embedded one. */
   readonly broker?: { readonly url: string; readonly protocolVersion: 4 | 5 };
+  /** Frames per panel sent and ACKed before the measured window (default 0: the window starts cold). */
+  readonly warmupFramesPerPanel?: number;
   /** The receivers' store: a postgres:// URL of an empty database (default: the centre's SQLite file). */
   readonly store?: string;
 }
@@ -123,39 +149,65 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
     });
   }
   const clients: MqttClient[] = [];
-  let acked = 0;
+  const warm = o.warmupFramesPerPanel ?? 0;
   const total = panels * framesPerPanel;
-  let finish!: () => void;
-  const allAcked = new Promise<void>((r) => (finish = r));
+  let acked = 0;
+  let target = 0;
+  let reached = (): void => {};
   for (const id of ids) {
     const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: "pw", protocolVersion: version });
     (c.stream as unknown as Socket).setNoDelay?.(true);
     await c.subscribeAsync(topics.down(id), { qos: 1 });
     const seen = new Set<number>();
     c.on("message", (_t, m) => {
-      const d = decodeDownlinkPayload(parseSign1(m).payload);
+      const d = decodeDownlinkPayload(parseEnvelope(m).payload);
       if (!("ack" in d)) return;
       for (const s of d.ack.seqs) if (!seen.has(s)) (seen.add(s), acked++);
-      if (acked >= total) finish();
+      if (acked >= target) reached();
     });
     clients.push(c);
   }
   const now = Date.now();
   const frames = ids.map((id) =>
-    Array.from({ length: framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
+    Array.from({ length: warm + framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
   );
-  const cpu0 = await receiversCpu(children);
+  /** Publish seqs [from, to) of every panel and wait until all of them are ACKed. */
+  const round = (from: number, to: number): Promise<void> => {
+    target += panels * (to - from);
+    const done = new Promise<void>((r) => (reached = r));
+    for (let j = from; j < to; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
+    return done;
+  };
+  // Frames before the measured window, so it holds the steady state: every receiver has met every panel
+  // (its key imported, its replay window made) and its hot code is optimised.
+  if (warm > 0) await round(0, warm);
+  const cpu0 = await receiversCounters(children);
   const t0 = performance.now();
-  for (let j = 0; j < framesPerPanel; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
-  await allAcked;
+  await round(warm, warm + framesPerPanel);
   const seconds = (performance.now() - t0) / 1000;
-  const receiverCpuSeconds = (await receiversCpu(children)) - cpu0;
+  const cpu1 = await receiversCounters(children);
+  const user = cpu1.user - cpu0.user;
+  const system = cpu1.system - cpu0.system;
+  const receiverCpuSeconds = user + system;
   await Promise.all(clients.map((c) => c.endAsync()));
   await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
   await broker?.close();
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { receivers, frames: total, seconds, framesPerSecond: total / seconds, receiverCpuSeconds, cpuUsPerFrame: (receiverCpuSeconds / total) * 1e6, cpuMsPerFrame: (receiverCpuSeconds / total) * 1e3 };
+  return {
+    receivers,
+    frames: total,
+    seconds,
+    framesPerSecond: total / seconds,
+    receiverCpuSeconds,
+    cpuUsPerFrame: (receiverCpuSeconds / total) * 1e6,
+    cpuMsPerFrame: (receiverCpuSeconds / total) * 1e3,
+    userUsPerFrame: (user / total) * 1e6,
+    systemUsPerFrame: (system / total) * 1e6,
+    voluntarySwitches: cpu1.voluntarySwitches - cpu0.voluntarySwitches,
+    involuntarySwitches: cpu1.involuntarySwitches - cpu0.involuntarySwitches,
+    commits: cpu1.commits - cpu0.commits,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -166,14 +218,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       frames: { type: "string", default: "500" },
       url: { type: "string" },
       "protocol-version": { type: "string", default: "5" },
+      warmup: { type: "string", default: "5" },
     },
   });
   const broker = a.url ? { url: a.url, protocolVersion: a["protocol-version"] === "4" ? (4 as const) : (5 as const) } : undefined;
   const verify = openUplinkRate();
   console.log(`openUplink (verify + decode): ${Math.round(verify)} frames/s (one core)`);
   for (const n of a.receivers!.split(",").map(Number)) {
-    const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), ...(broker ? { broker } : {}) });
-    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate), receiver CPU ${Math.round(r.cpuUsPerFrame)} us/frame (openUplink ${Math.round(1e6 / verify)} us)`);
+    const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), warmupFramesPerPanel: Number(a.warmup), ...(broker ? { broker } : {}) });
+    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate), receiver CPU ${Math.round(r.cpuUsPerFrame)} us/frame (user ${Math.round(r.userUsPerFrame)}, system ${Math.round(r.systemUsPerFrame)}; openUplink ${Math.round(1e6 / verify)} us), ${r.commits} commits, context switches ${r.voluntarySwitches} voluntary ${r.involuntarySwitches} involuntary`);
   }
   process.exit(0);
 }

@@ -71,7 +71,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   const startCpu = cpuSeconds();
   process.send?.({ ready: true });
   process.on("message", (m) => {
-    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpuSeconds: cpuSeconds() });
+    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpuSeconds: cpuSeconds(), cpu: cpuSplit() });
   });
   process.once("SIGTERM", () => {
     if (a.quiet) console.error(`receiver ${receiver.name}: ${JSON.stringify({ stored, ...receiver.stats, cpuSecondsSinceReady: cpuSeconds() - startCpu })}`);
@@ -86,6 +86,19 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/** CPU seconds in user and kernel mode, and context switches (the process waited / was preempted): where a receiver's CPU goes. */
+function cpuSplit(): ReceiverCpu {
+  const r = process.resourceUsage();
+  return { user: r.userCPUTime / 1e6, system: r.systemCPUTime / 1e6, voluntarySwitches: r.voluntaryContextSwitches, involuntarySwitches: r.involuntaryContextSwitches };
+}
+
+export interface ReceiverCpu {
+  readonly user: number;
+  readonly system: number;
+  readonly voluntarySwitches: number;
+  readonly involuntarySwitches: number;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -36,7 +36,9 @@ import {
   parseSign1,
   parseTopic,
   sealDownlink,
+  sealDownlinkAcks,
   topics,
+  type AckPayload,
   type DownlinkPayload,
   type FreshnessWindow,
   type NakReason,
@@ -434,17 +436,27 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     }
   }
 
+  /**
+   * Every ACK of the commit (re-ACKs of duplicates too) under one signature: a Merkle tree over their
+   * payloads (protocol/cose-batch.ts), one frame per panel and ACK_MAX_FRAMES chunk, each with its proof.
+   */
   private sendAcks(): void {
     if (this.state === "stopped") return; // killed while storing: the ACKs die with it
     const acks = this.reAcks;
     this.reAcks = new Map();
+    if (acks.size === 0) return;
+    const sent = this.clock.now();
+    const payloads: AckPayload[] = [];
     for (const [panel, { seqs, refs }] of acks) {
       for (let i = 0; i < seqs.length; i += ACK_MAX_FRAMES) {
-        const chunk = seqs.slice(i, i + ACK_MAX_FRAMES);
-        this.send(panel, { ack: { seqs: chunk, refs: refs.slice(i, i + ACK_MAX_FRAMES) } }, () => this.emit("acked", panel, chunk));
-        if (this.opts.trace) for (const s of chunk) this.opts.trace("ack-signed", panel, s);
+        payloads.push({ v: PROTOCOL_VERSION, panel, sent, ack: { seqs: seqs.slice(i, i + ACK_MAX_FRAMES), refs: refs.slice(i, i + ACK_MAX_FRAMES) } });
       }
     }
+    const frames = sealDownlinkAcks(payloads, this.opts.centreKey);
+    payloads.forEach(({ panel, ack: { seqs } }, i) => {
+      this.publishDown(panel, frames[i]!, () => this.emit("acked", panel, seqs));
+      if (this.opts.trace) for (const s of seqs) this.opts.trace("ack-signed", panel, s);
+    });
   }
 
   /** Undefined when the store committed (or refused) the batch in this turn; else the commit under way. */
@@ -528,9 +540,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.emit("held", frames, e as Error);
   }
 
-  private send(panel: string, body: { ack: { seqs: number[]; refs: string[] } } | { nak: { seq: number; reason: NakReason; ref: string; next?: number } }, done?: () => void): void {
+  /** A NAK, plain and signed on its own (ACKs go in batches: sendAcks). */
+  private send(panel: string, body: { nak: { seq: number; reason: NakReason; ref: string; next?: number } }): void {
     const payload = { v: PROTOCOL_VERSION, panel, sent: this.clock.now(), ...body } as DownlinkPayload;
-    const frame = sealDownlink(payload, this.opts.centreKey);
+    this.publishDown(panel, sealDownlink(payload, this.opts.centreKey));
+  }
+
+  private publishDown(panel: string, frame: Uint8Array, done?: () => void): void {
     // QoS 1, never retained: a retained ACK or command would be replayed at every reconnect.
     this.link.publish(topics.down(panel), frame, (err) => {
       if (err) this.log.log("warn", "receiver: downlink publish failed", { receiver: this.name, panel, error: err.message });

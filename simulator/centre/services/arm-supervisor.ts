@@ -107,8 +107,9 @@ export class ArmSupervisor implements EventListener {
   /** Judges every closing deadline that has passed and not been judged; then sleeps until the next one. */
   async check(): Promise<void> {
     const now = this.clock.now();
+    const schedules = await this.docs.allAt("schedule", now, Schedule);
     for (const inst of await this.installations.list()) {
-      const s = await this.scheduleAt(inst.id, now);
+      const s = schedules.get(inst.id);
       if (!s) continue;
       const today = toLocal(now, inst.timeZone).date;
       for (const date of [addDays(today, -1), today]) {
@@ -126,8 +127,9 @@ export class ArmSupervisor implements EventListener {
   /** The next closing deadline after `now` over all installations, within the next week. */
   async nextDeadline(now: number): Promise<number | undefined> {
     let next: number | undefined;
+    const schedules = await this.docs.allAt("schedule", now, Schedule);
     for (const inst of await this.installations.list()) {
-      const s = await this.scheduleAt(inst.id, now);
+      const s = schedules.get(inst.id);
       if (!s) continue;
       const today = toLocal(now, inst.timeZone).date;
       for (let d = -1; d <= 7; d++) {

@@ -37,6 +37,15 @@ export class Documents {
     return row && { version: row.version, validFrom: row.valid_from, actor: row.actor, body: schema.parse(JSON.parse(row.body)) };
   }
 
+  /** The version in force at `at` of every installation that has one, in one query (by installation id). */
+  async allAt<S extends z.ZodType>(kind: DocumentKind, at: number, schema: S): Promise<Map<number, Versioned<z.infer<S>>>> {
+    const rows = await this.db.all<Row & { installation_id: number }>(
+      "SELECT d.installation_id, d.version, d.valid_from, d.actor, d.body FROM svc_documents d JOIN (SELECT installation_id, MAX(version) AS v FROM svc_documents WHERE kind = ? AND valid_from <= ? GROUP BY installation_id) m ON m.installation_id = d.installation_id AND m.v = d.version WHERE d.kind = ?",
+      kind, at, kind,
+    );
+    return new Map(rows.map((r) => [r.installation_id, { version: r.version, validFrom: r.valid_from, actor: r.actor, body: schema.parse(JSON.parse(r.body)) }]));
+  }
+
   async version<S extends z.ZodType>(installation: number, kind: DocumentKind, version: number, schema: S): Promise<Versioned<z.infer<S>> | undefined> {
     const row = await this.db.get<Row>("SELECT version, valid_from, actor, body FROM svc_documents WHERE installation_id = ? AND kind = ? AND version = ?", installation, kind, version);
     return row && { version: row.version, validFrom: row.valid_from, actor: row.actor, body: schema.parse(JSON.parse(row.body)) };

@@ -75,6 +75,12 @@ export class IncidentBook {
     return ((await this.db.get<{ id: number }>("SELECT id FROM svc_incidents WHERE installation_id = ? AND key = ? AND state = 'open'", installationId, key)))?.id;
   }
 
+  /** The newest test incident (closed at once) of this key that no centre alarm is tied to yet. */
+  async unlinkedTestId(installationId: number, key: string): Promise<number | undefined> {
+    const r = await this.db.get<{ id: number }>("SELECT id FROM svc_incidents WHERE installation_id = ? AND key = ? AND outcome = 'test' AND centre_alarm_id IS NULL ORDER BY id DESC LIMIT 1", installationId, key);
+    return r?.id;
+  }
+
   async addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): Promise<void> {
     for (const [i, s] of specs.entries()) {
       await this.db.run("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)", incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at);

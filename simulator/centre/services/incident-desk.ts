@@ -86,12 +86,21 @@ export class IncidentDesk {
     return { incident: await this.announce(r.id), created: r.created };
   }
 
-  /** Ties the centre's operator-queue alarm to the open incident of the same key, if there is one. */
+  /**
+   * Ties the centre's operator-queue alarm to the open incident of the same key, if there is one; else to
+   * the newest test incident of that key not tied yet (an alarm inside a test notice is recorded as a test,
+   * closed at once), which is announced again so that the alarm is closed with it (centre-alarm-close.ts):
+   * an alarm under test is recorded for the installer, not left in the operators' queue.
+   */
   async linkCentreAlarm(installationId: number, key: string, alarmId: number): Promise<void> {
-    await this.ctx.db.tx(async () => {
+    const test = await this.ctx.db.tx(async () => {
       const id = await this.book.openId(installationId, key);
-      if (id !== undefined) await this.book.setCentreAlarm(id, alarmId);
+      if (id !== undefined) return void (await this.book.setCentreAlarm(id, alarmId));
+      const t = await this.book.unlinkedTestId(installationId, key);
+      if (t !== undefined) await this.book.setCentreAlarm(t, alarmId);
+      return t;
     });
+    if (test !== undefined) await this.announce(test);
   }
 
   async get(id: number): Promise<Incident> {

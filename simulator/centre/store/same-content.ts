@@ -21,104 +21,65 @@ export function sameContent(stored: unknown, incoming: UplinkPayload): boolean {
   return contentKey(stored) === contentKey(incoming);
 }
 
-/**
- * A 32-bit digest (FNV-1a) of the content sameContent compares: a tag for the receiver's replay window.
- * The digest of contentKey's text, fed as the text is walked rather than built (one per frame).
- */
+/** A 32-bit digest (FNV-1a) of the content sameContent compares: a tag for the receiver's replay window. */
 export function contentTag(payload: UplinkPayload): number {
-  h = FNV_OFFSET;
-  walk(payload, true);
+  const key = contentKey(payload);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-/** The digest so far: contentTag is synchronous and calls nothing outside this file. */
-let h = FNV_OFFSET;
-
-function feed(s: string): void {
-  let x = h;
-  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), FNV_PRIME);
-  h = x;
-}
-
-function feedChar(c: number): void {
-  h = Math.imul(h ^ c, FNV_PRIME);
-}
-
-/** The text canonical(v) builds (contentKey's at the top), fed to the digest in order. */
-function walk(v: unknown, top: boolean): void {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return feedInteger(v);
-  if (Array.isArray(v)) {
-    feedChar(0x5b); // [
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) feedChar(0x2c); // ,
-      walk(v[i], false);
-    }
-    feedChar(0x5d); // ]
-    return;
-  }
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    keys.sort();
-    feedChar(0x7b); // {
-    let first = true;
-    for (const k of keys) {
-      if (o[k] === undefined || (top && (k === "sent" || k === "seqs"))) continue;
-      if (!first) feedChar(0x2c);
-      first = false;
-      feed(keyText(k));
-      feedChar(0x3a); // :
-      walk(o[k], false);
-    }
-    feedChar(0x7d); // }
-    return;
-  }
-  feed(typeof v === "number" && Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? "null"));
-}
-
-/** Decimal digits of a safe integer, as String() writes them, fed without making the string. */
-const digits: number[] = [];
-function feedInteger(n: number): void {
-  if (n < 0) {
-    feedChar(0x2d); // -
-    n = -n;
-  }
-  let d = 0;
-  do {
-    digits[d++] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  } while (n > 0);
-  while (d > 0) feedChar(digits[--d]!);
-}
-
-/** Object keys as JSON writes them; payloads have a handful of distinct keys. */
-const keyTexts = new Map<string, string>();
-function keyText(k: string): string {
-  let t = keyTexts.get(k);
-  if (t === undefined) {
-    t = JSON.stringify(k);
-    if (keyTexts.size < 256) keyTexts.set(k, t);
-  }
-  return t;
-}
-
-export function contentKey(payload: unknown): string {
+/**
+ * The content as one string: the payload's JSON with keys sorted and `sent`/`seqs` left out at the top.
+ * Written with loops and concatenation rather than spread, filter, map and join: the receiver takes this
+ * for every row it stores (contentTag), and the allocations were most of its cost.
+ */
+function contentKey(payload: unknown): string {
   if (payload === null || typeof payload !== "object") return canonical(payload);
-  const { sent: _sent, seqs: _seqs, ...rest } = payload as Record<string, unknown>;
-  return canonical(rest);
+  return canonicalObject(payload as Record<string, unknown>, true);
 }
 
 function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(",")}}`;
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      if (v === null) return "null";
+      if (Array.isArray(v)) {
+        let s = "[";
+        for (let i = 0; i < v.length; i++) s += (i === 0 ? "" : ",") + canonical(v[i]);
+        return s + "]";
+      }
+      return canonicalObject(v as Record<string, unknown>, false);
+    default:
+      return JSON.stringify(v) ?? "null"; // undefined, functions, symbols: null; a bigint throws, as JSON does
   }
-  return JSON.stringify(v) ?? "null";
+}
+
+function canonicalObject(o: Record<string, unknown>, top: boolean): string {
+  const keys = Object.keys(o).sort();
+  let s = "{";
+  let first = true;
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined || (top && (k === "sent" || k === "seqs"))) continue;
+    s += (first ? "" : ",") + quoted(k) + ":" + canonical(x);
+    first = false;
+  }
+  return s + "}";
+}
+
+/** JSON.stringify of a key, kept for the few keys payloads have (bounded: stored rows may carry any). */
+const QUOTED = new Map<string, string>();
+function quoted(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (QUOTED.size < 256) QUOTED.set(k, q);
+  }
+  return q;
 }
