@@ -6,6 +6,7 @@
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from "./cbor.js";
 import { isAckPayload } from "./ack-guard.js";
+import { writeAckPayload } from "./ack-writer.js";
 import { DOWNLINK_LIMITS } from "./cbor-prescan.js";
 import { ProtocolError } from "./errors.js";
 import { FRAME_REF_BYTES } from "./frame-ref.js";
@@ -15,15 +16,16 @@ import { arr, cborToJson, checkVersion, intMap, jsonToCbor, validate } from "./w
 const K = { v: 0, panel: 1, sent: 2, ack: 3, nak: 4, cmd: 5 } as const;
 
 export function encodeDownlinkPayload(input: unknown): Uint8Array {
-  // An ACK through its hand-written guard (ack-guard.ts, zod's verdict); anything else through zod.
-  const p = isAckPayload(input) ? input : validate(DownlinkPayload, input, "downlink payload");
+  // An ACK through its hand-written guard (ack-guard.ts, zod's verdict) and writer; anything else through zod.
+  if (isAckPayload(input)) return writeAckPayload(input);
+  const p = validate(DownlinkPayload, input, "downlink payload");
+  if ("ack" in p) return writeAckPayload(p); // zod and the guard agree (ack-guard.test.ts): not reached
   const m = new Map<number, CborValue>([
     [K.v, p.v],
     [K.panel, p.panel],
     [K.sent, p.sent],
   ]);
-  if ("ack" in p) m.set(K.ack, p.ack.seqs.map((seq, i) => [seq, refBytes(p.ack.refs[i]!)]));
-  else if ("nak" in p) m.set(K.nak, [p.nak.seq, p.nak.reason, refBytes(p.nak.ref), ...(p.nak.next === undefined ? [] : [p.nak.next])]);
+  if ("nak" in p) m.set(K.nak, [p.nak.seq, p.nak.reason, refBytes(p.nak.ref), ...(p.nak.next === undefined ? [] : [p.nak.next])]);
   else {
     const { id, exp, type, ...args } = p.cmd;
     m.set(K.cmd, new Map<number, CborValue>([[0, id], [1, exp], [2, type], [3, jsonToCbor(args)]]));
