@@ -16,9 +16,10 @@
  * any unprotected header, so only a caller that asks for this form (openDownlink, for ACKs) accepts it.
  */
 import { sign, type KeyObject } from "node:crypto";
-import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
+import { decodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
 import type { CborLimits } from "./cbor-prescan.js";
-import { ALG_EDDSA, COSE_SIGN1_TAG, MAX_FRAME_BYTES, MAX_KID_BYTES, kidBytes, parseSign1, sigStructure, signSign1, verifySign1, type ParsedSign1 } from "./cose.js";
+import { ALG_EDDSA, COSE_SIGN1_TAG, MAX_FRAME_BYTES, MAX_KID_BYTES, parseSign1, protectedHeader, sigStructure, signSign1, verifySign1, type ParsedSign1 } from "./cose.js";
+import { head } from "./cbor-head.js";
 import { ProtocolError } from "./errors.js";
 import { HASH_BYTES, leafHash, merkleTree, proofLength, rootFromProof } from "./merkle.js";
 
@@ -62,26 +63,8 @@ export function isBatched(p: ParsedEnvelope): p is ParsedBatchedSign1 {
   return "proof" in p;
 }
 
-/** The deterministic (shortest) head of major type `major` with argument n < 2^32 (RFC 8949 §3.1, §4.2.1). */
-function head(major: number, n: number): number[] {
-  const m = major << 5;
-  if (n < 24) return [m | n];
-  if (n < 0x100) return [m | 24, n];
-  if (n < 0x10000) return [m | 25, n >>> 8, n & 0xff];
-  return [m | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-}
-
-const protectedByKid = new Map<string, Uint8Array>();
-const PROTECTED_CACHE_MAX = 64;
-
 function batchedProtected(kid: string): Uint8Array {
-  let p = protectedByKid.get(kid);
-  if (!p) {
-    p = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)], [HDR_VDS, VDS_RFC9162_SHA256]]));
-    if (protectedByKid.size >= PROTECTED_CACHE_MAX) protectedByKid.clear();
-    protectedByKid.set(kid, p);
-  }
-  return p;
+  return protectedHeader(kid, [HDR_VDS, VDS_RFC9162_SHA256]);
 }
 
 /** The proof's bstr .cbor [tree_size, leaf_index, [+ bstr(32)]], written directly (tests hold it to encodeCanonical). */
@@ -103,7 +86,7 @@ function proofBytes(size: number, index: number, path: readonly Uint8Array[]): U
 const VDP_HEAD = Uint8Array.from([0xa1, ...head(0, HDR_VDP), 0xa1, 0x20, 0x81]);
 
 function frameBytes(prot: Uint8Array, proof: Uint8Array, payload: Uint8Array, signature: Uint8Array): Uint8Array {
-  const chunks = [Uint8Array.of(0xc0 | COSE_SIGN1_TAG, 0x84), Uint8Array.from(head(2, prot.length)), prot, VDP_HEAD, Uint8Array.from(head(2, proof.length)), proof, Uint8Array.from(head(2, payload.length)), payload, Uint8Array.from(head(2, signature.length)), signature];
+  const chunks = [Uint8Array.of(0xc0 | COSE_SIGN1_TAG, 0x84), head(2, prot.length), prot, VDP_HEAD, head(2, proof.length), proof, head(2, payload.length), payload, head(2, signature.length), signature];
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;
   for (const c of chunks) (out.set(c, o), (o += c.length));

@@ -6,6 +6,7 @@
 import { sign, verify, type KeyObject } from "node:crypto";
 import { decodeCanonical, encodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
 import { ENVELOPE_LIMITS, HEADER_LIMITS } from "./cbor-prescan.js";
+import { headLength, writeHead } from "./cbor-head.js";
 import { ProtocolError } from "./errors.js";
 import { readSign1 } from "./sign1-reader.js";
 
@@ -25,31 +26,11 @@ export interface ParsedSign1 {
   readonly signature: Uint8Array;
 }
 
+/** CBOR major type 2, the byte string (RFC 8949 §3.1). */
+const BSTR = 2;
+
 /** Array of 4 (0x84), then "Signature1" as a text string (0x6a + 10 bytes): the fixed head of every Sig_structure. */
 const SIG1_HEAD = Uint8Array.from([0x84, 0x6a, ...Buffer.from("Signature1", "ascii")]);
-
-/**
- * The deterministic (shortest) head of a byte string of `n` bytes (RFC 8949 §3.1, major type 2; §4.2.1),
- * written at `o`; returns the offset after it.
- */
-function writeBstrHead(out: Uint8Array, o: number, n: number): number {
-  if (n < 24) out[o++] = 0x40 + n;
-  else if (n < 0x100) {
-    out[o++] = 0x58;
-    out[o++] = n;
-  } else if (n < 0x10000) {
-    out[o++] = 0x59;
-    out[o++] = n >>> 8;
-    out[o++] = n & 0xff;
-  } else {
-    out[o++] = 0x5a;
-    out[o++] = n >>> 24;
-    out[o++] = (n >>> 16) & 0xff;
-    out[o++] = (n >>> 8) & 0xff;
-    out[o++] = n & 0xff;
-  }
-  return o;
-}
 
 /**
  * The bytes that are signed: the deterministic encoding of Sig_structure (RFC 9052 §4.4),
@@ -61,11 +42,7 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): U
 }
 
 function sigStructureLength(protectedBytes: Uint8Array, payload: Uint8Array): number {
-  return SIG1_HEAD.length + bstrHeadLength(protectedBytes.length) + protectedBytes.length + 1 + bstrHeadLength(payload.length) + payload.length;
-}
-
-function bstrHeadLength(n: number): number {
-  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+  return SIG1_HEAD.length + headLength(protectedBytes.length) + protectedBytes.length + 1 + headLength(payload.length) + payload.length;
 }
 
 /**
@@ -78,11 +55,11 @@ const verifyScratch = new Uint8Array(MAX_FRAME_BYTES + 64);
 function writeSigStructure(out: Uint8Array, protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   let o = 0;
   out.set(SIG1_HEAD, o);
-  o = writeBstrHead(out, SIG1_HEAD.length, protectedBytes.length);
+  o = writeHead(out, SIG1_HEAD.length, BSTR, protectedBytes.length);
   out.set(protectedBytes, o);
   o += protectedBytes.length;
   out[o++] = 0x40; // h'': external_aad, empty
-  o = writeBstrHead(out, o, payload.length);
+  o = writeHead(out, o, BSTR, payload.length);
   out.set(payload, o);
   o += payload.length;
   return o === out.length ? out : out.subarray(0, o);
@@ -94,16 +71,22 @@ export function kidBytes(kid: string): Uint8Array {
   return new Uint8Array(b);
 }
 
-/** Protected headers by kid: a signer has one kid and signs every frame with it (the centre: every ACK). */
+/**
+ * Protected headers by kid (and extra label): a signer has one kid and signs every frame with it (the
+ * centre: every ACK). `extra` is one more label, the batched form's vds (cose-batch.ts).
+ */
 const protectedByKid = new Map<string, Uint8Array>();
 const PROTECTED_CACHE_MAX = 64;
 
-function protectedHeader(kid: string): Uint8Array {
-  let p = protectedByKid.get(kid);
+export function protectedHeader(kid: string, extra?: readonly [label: number, value: CborValue]): Uint8Array {
+  const key = extra ? `${extra[0]}=${String(extra[1])} ${kid}` : kid;
+  let p = protectedByKid.get(key);
   if (!p) {
-    p = encodeCanonical(new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]));
+    const m = new Map<number, CborValue>([[HDR_ALG, ALG_EDDSA], [HDR_KID, kidBytes(kid)]]);
+    if (extra) m.set(extra[0], extra[1]);
+    p = encodeCanonical(m);
     if (protectedByKid.size >= PROTECTED_CACHE_MAX) protectedByKid.clear();
-    protectedByKid.set(kid, p);
+    protectedByKid.set(key, p);
   }
   return p;
 }
