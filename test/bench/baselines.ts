@@ -25,6 +25,26 @@ export function rawVerifyRate(ms: number): number {
   return n / (ms / 1000);
 }
 
+/**
+ * CPU microseconds per raw node:crypto Ed25519 verification (this process's user + system time over the
+ * loop): the same unit as a receiver's CPU per frame, so that neither side counts time the 2 shared cores
+ * spent on other processes (a wall-clock rate does, whenever anything else runs).
+ */
+export function rawVerifyCpuUs(ms: number): number {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const msg = Buffer.alloc(100, 1);
+  const sig = sign(null, msg, privateKey);
+  let n = 0;
+  const cpu0 = process.cpuUsage();
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) verify(null, msg, publicKey, sig);
+    n += 100;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / n;
+}
+
 /** Raw better-sqlite3 durable single-row commits per second (WAL, synchronous=FULL). */
 export function rawDurableCommitRate(ms: number): number {
   const dir = mkdtempSync(join(tmpdir(), "bench-sqlite-"));

@@ -5,7 +5,7 @@
  * node:crypto Ed25519 verifications per second on one core, and raw durable single-row SQLite commits.
  */
 import { benchReceivers } from "../../simulator/centre/receiver/receiver-bench.js";
-import { rawDurableCommitRate, rawVerifyRate } from "./baselines.js";
+import { rawDurableCommitRate, rawVerifyCpuUs, rawVerifyRate } from "./baselines.js";
 import type { BenchBroker } from "./brokers.js";
 import { figure, type Figure } from "./figure.js";
 import type { BenchOptions } from "./run.js";
@@ -20,14 +20,17 @@ export async function centreThroughputFigures(opts: BenchOptions, broker?: Bench
   const name = broker?.name ?? "aedes";
   const verify = rawVerifyRate(opts.quick ? 300 : 2000);
   const commit = rawDurableCommitRate(opts.quick ? 300 : 2000);
+  const verifyCpu = [rawVerifyCpuUs(opts.quick ? 300 : 1000)];
   const one = await benchReceivers({ receivers: 1, panels, framesPerPanel, warmupFramesPerPanel, ...ext });
   const two = await benchReceivers({ receivers: 2, panels, framesPerPanel, warmupFramesPerPanel, ...ext });
+  verifyCpu.push(rawVerifyCpuUs(opts.quick ? 300 : 1000));
+  // CPU per frame against CPU per verify, before and after the receivers (their mean).
+  const verifyCpuUs = (verifyCpu[0]! + verifyCpu[1]!) / 2;
   process.stderr.write(
-    `  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s (${Math.round(one.cpuUsPerFrame)} us CPU/frame), 2 receivers ${Math.round(two.framesPerSecond)}/s (${Math.round(two.cpuUsPerFrame)} us CPU/frame); raw verify ${Math.round(1e6 / verify)} us\n`,
+    `  ${name}: ${panels} panels x ${framesPerPanel} frames: 1 receiver ${Math.round(one.framesPerSecond)}/s (${Math.round(one.cpuUsPerFrame)} us CPU/frame), 2 receivers ${Math.round(two.framesPerSecond)}/s (${Math.round(two.cpuUsPerFrame)} us CPU/frame); raw verify ${Math.round(1e6 / verify)} us wall, ${verifyCpu.map((v) => v.toFixed(1)).join(" / ")} us CPU\n`,
   );
-  const verifyUs = 1e6 / verify;
   return [
-    figure({ name: `centre: receiver CPU per frame, 1 receiver (${name})`, value: one.cpuUsPerFrame, unit: "us", baseline: verifyUs, baselineName: "raw Ed25519 verify per frame", target: "ratio <= 2 (raw verify / CPU >= 0.5)" }, (_v, r) => r <= 2),
+    figure({ name: `centre: receiver CPU per frame, 1 receiver (${name})`, value: one.cpuUsPerFrame, unit: "us", baseline: verifyCpuUs, baselineName: "raw Ed25519 verify, CPU per verify (mean of before and after)", target: "ratio <= 2 (raw verify / CPU >= 0.5)" }, (_v, r) => r <= 2),
     figure({ name: `centre: receiver CPU per frame, 2 receivers (${name})`, value: two.cpuUsPerFrame, unit: "us", baseline: one.cpuUsPerFrame, baselineName: "1 receiver's, same run", target: "ratio <= 1.15" }, (_v, r) => r <= 1.15),
     figure({ name: `centre: 1 receiver, ${panels} panels (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: verify, baselineName: "raw Ed25519 verify, one core", target: "ratio >= 0.5" }, (_v, r) => r >= 0.5),
     figure({ name: `centre: 1 receiver vs durable commits (${name})`, value: one.framesPerSecond, unit: "frames/s", baseline: commit, baselineName: "raw durable single-row commits", target: "(report only)" }, () => true),
