@@ -3,82 +3,25 @@
  * Ed25519 signature over a Merkle root (protocol/cose-batch.ts, RFC 9162 §2.1), one frame per panel, each
  * with its inclusion proof. On the simulated broker and a FakeClock.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../protocol/clock.js";
-import {
-  generateEd25519,
-  isBatched,
-  openDownlink,
-  parseEnvelope,
-  privateKeyFromPem,
-  publicKeyFromPem,
-  sealUplink,
-  topics,
-  type ParsedEnvelope,
-  type Signer,
-} from "../../protocol/index.js";
-import type { Connection } from "../../gateway/transport.js";
-import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
-import { Receiver } from "../../simulator/centre/receiver/receiver.js";
-import { CentreStore } from "../../simulator/centre/store/centre-store.js";
+import { describe, expect, it } from "vitest";
+import { isBatched, openDownlink, parseEnvelope, type ParsedEnvelope } from "../../protocol/index.js";
 import { rejectionCode } from "../protocol/rejection-code.js";
+import { commitTurn, pinned, rig as simRig, started, type SimPanel } from "./sim-receiver-rig.js";
 
-const centreKey = generateEd25519();
-const centre: Signer = { kid: "centre-1", key: privateKeyFromPem(centreKey.privatePem) };
-const pinned = { kid: centre.kid, key: publicKeyFromPem(centreKey.publicPem) };
-const commitTurn = () => new Promise<void>((r) => setImmediate(r));
-
-interface Panel {
-  readonly id: string;
-  readonly conn: Connection;
-  /** Downlink frames as they arrived, unopened. */
-  readonly frames: Uint8Array[];
-  /** Seal (once per seq) and publish the frame of this seq. */
-  send(seq: number): void;
-}
-
+/** The rig with one receiver, "sim", and each panel registered on creation. */
 function rig() {
-  const clock = new FakeClock();
-  const broker = new SimBroker("mqtt://sim:1883", clock);
-  const connector = simConnector([broker]);
-  const store = CentreStore.open(":memory:");
-  const panel = (id: string): Panel => {
-    const k = generateEd25519();
-    store.registry.addPanel(id, "SP4", clock.now());
-    store.registry.addFrameKey(`k-${id}`, id, k.publicPem, clock.now());
-    const signer = { kid: `k-${id}`, key: privateKeyFromPem(k.privatePem) };
-    const frames: Uint8Array[] = [];
-    const conn = connector(
-      { url: broker.url },
-      { clientId: id, keepaliveS: 60, sessionExpiryS: 60, will: { topic: topics.status(id), payload: "offline" }, subscribe: topics.down(id) },
-      { up: () => {}, down: () => {}, message: (_t, payload) => frames.push(payload) },
-    );
-    // A seq sent again is the same frame, byte for byte (a resend from the outbox).
-    const sealed = new Map<number, Uint8Array>();
-    const send = (seq: number) => {
-      if (!sealed.has(seq)) sealed.set(seq, sealUplink({ v: 1, panel: id, seq, sent: clock.now(), events: [{ code: 130, q: 1, area: 1, zone: 3, at: clock.now() }] }, signer));
-      conn.publish(topics.up(id), sealed.get(seq)!, false);
-    };
-    return { id, conn, frames, send };
-  };
-  const receiver = new Receiver({ url: broker.url, store, centreKey: centre, name: "sim", connector, clock, supervise: false });
-  return { clock, store, panel, receiver };
+  const t = simRig();
+  const receiver = t.receiver("sim");
+  const panel = (id: string): SimPanel => (t.register(id), t.panel(id));
+  return { clock: t.clock, panel, receiver, start: () => started(receiver, t.clock) };
 }
-
-const stores: CentreStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
 
 const sigHex = (p: ParsedEnvelope) => Buffer.from(p.signature).toString("hex");
 
 describe("receiver: the ACKs of one commit under one signature", () => {
   it("a commit of frames from 3 panels sends 3 batched ACK frames with one signature, each opened by its panel only", async () => {
     const t = rig();
-    stores.push(t.store);
-    const started = t.receiver.start();
-    t.clock.advance(1);
-    await started;
+    await t.start();
     const panels = ["P1", "P2", "P3"].map(t.panel);
     t.clock.advance(1);
     panels.forEach((p, i) => p.send(10 + i));
@@ -102,13 +45,10 @@ describe("receiver: the ACKs of one commit under one signature", () => {
 
   it("re-ACKs of duplicates join the commit's batch; a commit that answers one panel sends today's plain frame", async () => {
     const t = rig();
-    stores.push(t.store);
-    const started = t.receiver.start();
+    await t.start();
+    const [a, b] = ["P1", "P2"].map(t.panel) as [SimPanel, SimPanel];
     t.clock.advance(1);
-    await started;
-    const [a, b] = ["P1", "P2"].map(t.panel) as [Panel, Panel];
-    t.clock.advance(1);
-    const round = async (...sends: [Panel, number][]) => {
+    const round = async (...sends: [SimPanel, number][]) => {
       for (const [p, seq] of sends) p.send(seq);
       t.clock.advance(2);
       await commitTurn();

@@ -2,81 +2,20 @@
  * The receiver on the simulated broker and a FakeClock, through the same Connector port the gateway uses:
  * store, then ACK; reconnect after exactly its delay; a shared subscription split between two receivers.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../protocol/clock.js";
-import { generateEd25519, openDownlink, privateKeyFromPem, publicKeyFromPem, sealUplink, topics, type DownlinkPayload, type Signer } from "../../protocol/index.js";
-import type { Connection } from "../../gateway/transport.js";
-import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
+import { describe, expect, it } from "vitest";
+import { topics } from "../../protocol/index.js";
+import { simConnector } from "../../simulator/board/sim-connector.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
-import { CentreStore } from "../../simulator/centre/store/centre-store.js";
 import { SqliteCentreStore } from "../../simulator/centre/store-pg/sqlite-store.js";
 import { StoreError } from "../../simulator/centre/store/store-error.js";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
-
-const centreKey = generateEd25519();
-const centre: Signer = { kid: "centre-1", key: privateKeyFromPem(centreKey.privatePem) };
-
-/** Let the receiver's group commit (setImmediate) run; everything else moves on the fake clock. */
-const commitTurn = () => new Promise<void>((r) => setImmediate(r));
-
-interface SimPanel {
-  readonly id: string;
-  readonly conn: Connection;
-  readonly downlinks: DownlinkPayload[];
-  /** Seal and publish an alarm frame with this seq. */
-  send(seq: number): void;
-}
-
-function rig() {
-  const clock = new FakeClock();
-  const broker = new SimBroker("mqtt://sim:1883", clock);
-  const connector = simConnector([broker]);
-  const store = CentreStore.open(":memory:");
-  const signers = new Map<string, Signer>();
-  const register = (panel: string) => {
-    const k = generateEd25519();
-    store.registry.addPanel(panel, "SP4", clock.now());
-    store.registry.addFrameKey(`k-${panel}`, panel, k.publicPem, clock.now());
-    signers.set(panel, { kid: `k-${panel}`, key: privateKeyFromPem(k.privatePem) });
-  };
-  const receiver = (name: string, port: CentreStore | CentreStorePort = store) => new Receiver({ url: broker.url, store: port, centreKey: centre, name, connector, clock, supervise: false });
-  const panel = (id: string): SimPanel => {
-    const downlinks: DownlinkPayload[] = [];
-    const conn = connector(
-      { url: broker.url },
-      { clientId: id, keepaliveS: 60, sessionExpiryS: 60, will: { topic: topics.status(id), payload: "offline" }, subscribe: topics.down(id) },
-      {
-        up: () => {},
-        down: () => {},
-        message: (_t, payload) => downlinks.push(openDownlink(payload, { centre: { kid: centre.kid, key: publicKeyFromPem(centreKey.publicPem) }, panel: id })),
-      },
-    );
-    const send = (seq: number) => {
-      const frame = sealUplink({ v: 1, panel: id, seq, sent: clock.now(), events: [{ code: 130, q: 1, area: 1, zone: 3, at: clock.now() }] }, signers.get(id)!);
-      conn.publish(topics.up(id), frame, false);
-    };
-    return { id, conn, downlinks, send };
-  };
-  return { clock, broker, store, register, receiver, panel };
-}
-
-const open: CentreStore[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-
-async function started(r: Receiver, clock: FakeClock): Promise<void> {
-  const p = r.start();
-  clock.advance(1); // the simulated broker's connect latency
-  await p;
-}
+import { centre, commitTurn, rig, started, type SimPanel } from "./sim-receiver-rig.js";
 
 const acked = (p: SimPanel) => p.downlinks.flatMap((d) => ("ack" in d ? d.ack.seqs : []));
 
 describe("receiver on the simulated broker, fake time", () => {
   it("stores a panel's frame and only then ACKs it; a retained status reaches it on subscribing", async () => {
     const t = rig();
-    open.push(t.store);
     t.register("P1");
     const p = t.panel("P1");
     t.clock.advance(1);
@@ -103,7 +42,6 @@ describe("receiver on the simulated broker, fake time", () => {
 
   it("hands the ACK to the link before telling its listeners (stored, alarm): a slow listener does not hold the ACK", async () => {
     const t = rig();
-    open.push(t.store);
     t.register("P1");
     // The receiver's link, recording each publish as it is handed over (before the broker has it).
     const handed: string[] = [];
@@ -131,7 +69,6 @@ describe("receiver on the simulated broker, fake time", () => {
 
   it("reconnects after exactly its delay when the broker comes back, and stores again", async () => {
     const t = rig();
-    open.push(t.store);
     t.register("P1");
     const r = t.receiver("sim");
     await started(r, t.clock);
@@ -155,7 +92,6 @@ describe("receiver on the simulated broker, fake time", () => {
 
   it("two receivers in one $share group split the uplinks, and each frame is stored once", async () => {
     const t = rig();
-    open.push(t.store);
     const ids = ["P1", "P2", "P3", "P4"];
     ids.forEach(t.register);
     const a = t.receiver("a");
@@ -179,7 +115,6 @@ describe("receiver on the simulated broker, fake time", () => {
 
   it("a store that cannot be reached gets neither ACK nor NAK; the panel's resend is stored and ACKed once it is back", async () => {
     const t = rig();
-    open.push(t.store);
     t.register("P1");
     // A networked store (no same-turn commit) whose database is down until `down` is cleared.
     const sqlite = SqliteCentreStore.over(t.store);
@@ -219,7 +154,6 @@ describe("receiver on the simulated broker, fake time", () => {
 
   it("centre-wide timers follow the leader: the owner killed, another receiver takes supervision when its lease runs out (15 s), not before, and raises the fault", async () => {
     const t = rig();
-    open.push(t.store);
     t.store.registry.addPanel("P1", "SP6", t.clock.now()); // silent: due 20 s after registration
     const lead = { everyMs: 1_000 };
     const make = (name: string) => new Receiver({ url: t.broker.url, store: t.store, centreKey: centre, name, connector: simConnector([t.broker]), clock: t.clock, leadership: lead });
