@@ -19,7 +19,7 @@ import type { BrokerOptions, Connector } from "../../gateway/transport.js";
 import { simConnector, type SimBroker } from "../../simulator/board/sim-connector.js";
 import { Receiver } from "../../simulator/centre/receiver/receiver.js";
 import { CentreStore } from "../../simulator/centre/store/centre-store.js";
-import type { SqliteKeyRing } from "../../simulator/centre/store/registry.js";
+import type { CachedKeyRing } from "../../simulator/centre/store/key-ring.js";
 
 export type CentreMode = { kind: "ack" } | { kind: "silent" } | { kind: "nak"; reason: "bad-signature" | "unknown-key"; times: number };
 
@@ -44,7 +44,7 @@ export class TestCentre {
   readonly deaf = new Set<string>();
   /** The centre's clock minus the panel's, ms. */
   skewMs: number;
-  readonly ring: SqliteKeyRing;
+  readonly ring: CachedKeyRing;
   private readonly centreClock: Clock;
 
   private readonly starting: Promise<void>[];

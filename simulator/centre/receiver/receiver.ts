@@ -56,7 +56,7 @@ import { contentTag } from "../store/same-content.js";
 import { raiseSequenceRestartedAlarm } from "./sequence-restarted-alarm.js";
 import type { CentreStorePort } from "../store-pg/port.js";
 import { storePortOf } from "../store-pg/store-port-of.js";
-import { PortKeyRing } from "../store-pg/port-key-ring.js";
+import { CachedKeyRing } from "../store/key-ring.js";
 import type { LeaderElector } from "../store-pg/leader-elector.js";
 import { centreRoles } from "./centre-roles.js";
 import { isStoreError } from "../store/store-error.js";
@@ -142,7 +142,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   private state: State = "idle";
   private readonly link: ReceiverLink;
   private readonly store: CentreStorePort;
-  private readonly ring: PortKeyRing;
+  private readonly ring: CachedKeyRing;
   private electors: LeaderElector[] = [];
   private readonly windows = new ReplayWindows();
   private readonly clock: Clock;
@@ -169,7 +169,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.clock = opts.clock ?? unrefSystemClock;
     this.log = opts.logger ?? silentLogger;
     this.store = storePortOf(opts.store);
-    this.ring = new PortKeyRing(this.store.registry, undefined, () => this.clock.now());
+    this.ring = new CachedKeyRing(this.store.registry, undefined, () => this.clock.now());
     const lead = opts.leadership ?? (this.store.kind === "postgres" ? { everyMs: 2_000 } : false);
     const graceMs = opts.gapGraceMs ?? 60_000;
     // A leading detector also sweeps every panel, since the other receivers' frames never reach its stored().

@@ -2,10 +2,11 @@
  * What the centre knows about each panel: its EN 50136 category, its Ed25519 frame keys, its TLS
  * certificates (and which are revoked), its plain-TCP demo password, and its last traffic and status.
  */
-import { PanelId, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../../protocol/index.js";
+import { PanelId, publicKeyFromPem } from "../../../protocol/index.js";
 import { isCategoryName, type CategoryName } from "../../../protocol/supervision.js";
 import { statementCache, type Db, type Statement } from "./db.js";
 import { CentreError } from "../errors.js";
+import { CachedKeyRing } from "./key-ring.js";
 import { hashPasswordSync, verifyPasswordSync } from "./password-hash.js";
 
 export interface PanelRecord {
@@ -162,39 +163,9 @@ export class PanelRegistry {
   }
 
   /** A KeyRing over the registered, unrevoked keys; a revocation reaches it within `maxAgeMs`. */
-  keyRing(maxAgeMs?: number, now?: () => number): SqliteKeyRing {
-    return new SqliteKeyRing((kid) => this.frameKey(kid), maxAgeMs, now);
-  }
-}
-
-/**
- * Parsing a PEM key costs more than the SQL lookup, so keys are cached, for `maxAgeMs` (default 30 s): that
- * bounds how long a receiver keeps accepting a key revoked by another process (provision.ts --revoke).
- * Unknown kids are not cached, so a panel provisioned after start is found at its first frame.
- */
-export class SqliteKeyRing implements KeyRing {
-  private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
-  constructor(
-    private readonly frameKey: PanelRegistry["frameKey"],
-    private readonly maxAgeMs = 30_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  lookup(kid: string): RegisteredKey | undefined {
-    const t = this.now();
-    const hit = this.cache.get(kid);
-    if (hit && t - hit.at < this.maxAgeMs) return hit.reg;
-    this.cache.delete(kid);
-    const row = this.frameKey(kid);
-    if (!row) return undefined;
-    const reg = { panel: row.panel, key: publicKeyFromPem(row.publicPem) };
-    this.cache.set(kid, { reg, at: t });
-    return reg;
-  }
-
-  /** Forget cached keys now. */
-  refresh(): void {
-    this.cache.clear();
+  keyRing(maxAgeMs?: number, now?: () => number): CachedKeyRing {
+    const frameKeyNow = (kid: string) => this.frameKey(kid);
+    return new CachedKeyRing({ frameKey: async (kid) => frameKeyNow(kid), frameKeyNow }, maxAgeMs, now);
   }
 }
 

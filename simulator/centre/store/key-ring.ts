@@ -1,19 +1,28 @@
 /**
- * The receiver's KeyRing over the async store port. openUplink (and judgeFrame) look keys up
- * synchronously, so the receiver first awaits `prepare(frame)`, which reads the frame's kid from the
- * envelope and loads its key from the store; `lookup` then answers from the cache. As SqliteKeyRing:
- * keys are cached for `maxAgeMs` (a revocation by another machine reaches this receiver within it), and
- * unknown kids are not cached, so a panel provisioned after start is found at its first frame.
+ * The centre's KeyRing over the registered, unrevoked frame keys, on either store. openUplink (and
+ * judgeFrame) look keys up synchronously, so the receiver first awaits `prepare(frame)`, which reads the
+ * frame's kid from the envelope and loads its key from the store; `lookup` then answers from the cache (or,
+ * when the store can read synchronously, as SQLite can, from the store at once). Keys are cached for
+ * `maxAgeMs` (a revocation by another process or machine, alarm-provision --revoke, reaches this receiver
+ * within it): parsing a key costs more than its lookup. Unknown kids are not cached, so a panel
+ * provisioned after start is found at its first frame.
  */
 import { parseSign1, publicKeyFromPem, type KeyRing, type RegisteredKey } from "../../../protocol/index.js";
-import type { RegistryPort } from "./port.js";
 
-export class PortKeyRing implements KeyRing {
+type KeyRow = { panel: string; publicPem: string } | undefined;
+
+/** Where the keys are read: asynchronously (any store), and synchronously where the store can. */
+export interface KeySource {
+  frameKey(kid: string): Promise<KeyRow>;
+  readonly frameKeyNow?: (kid: string) => KeyRow;
+}
+
+export class CachedKeyRing implements KeyRing {
   private readonly cache = new Map<string, { reg: RegisteredKey; at: number }>();
   private readonly loading = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly registry: Pick<RegistryPort, "frameKey" | "frameKeyNow">,
+    private readonly registry: KeySource,
     private readonly maxAgeMs = 30_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -21,7 +30,10 @@ export class PortKeyRing implements KeyRing {
   lookup(kid: string): RegisteredKey | undefined {
     const hit = this.cache.get(kid);
     if (hit && this.now() - hit.at < this.maxAgeMs) return hit.reg;
-    return undefined;
+    const read = this.registry.frameKeyNow;
+    if (!read) return undefined;
+    this.keep(kid, read(kid), this.now());
+    return this.cache.get(kid)?.reg;
   }
 
   /**
@@ -54,7 +66,7 @@ export class PortKeyRing implements KeyRing {
     return undefined;
   }
 
-  private keep(kid: string, row: { panel: string; publicPem: string } | undefined, at: number): void {
+  private keep(kid: string, row: KeyRow, at: number): void {
     if (row) this.cache.set(kid, { reg: { panel: row.panel, key: publicKeyFromPem(row.publicPem) }, at });
     else this.cache.delete(kid);
   }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import { generateEd25519, privateKeyFromPem, sealUplink } from "../../protocol/index.js";
-import { PortKeyRing } from "../../simulator/centre/store-pg/port-key-ring.js";
+import { CachedKeyRing } from "../../simulator/centre/store/key-ring.js";
 import type { RegistryPort } from "../../simulator/centre/store-pg/port.js";
 import { StoreError } from "../../simulator/centre/store/store-error.js";
 
@@ -30,10 +30,10 @@ function registry(): Pick<RegistryPort, "frameKey"> & { keys: Map<string, string
 
 const frameOf = (kid: string) => sealUplink({ v: 1, panel: "P1", seq: 1, sent: 0, heartbeat: { areas: [], troubles: [], outbox: 0 } }, { kid, key: privateKeyFromPem(pair.privatePem) });
 
-describe("PortKeyRing", () => {
+describe("CachedKeyRing", () => {
   it("prepare() loads the frame's key; lookup() then answers without the store", async () => {
     const reg = registry();
-    const ring = new PortKeyRing(reg, MAX_AGE, () => 0);
+    const ring = new CachedKeyRing(reg, MAX_AGE, () => 0);
     expect(ring.lookup("kid-1")).toBeUndefined();
     await Promise.all([ring.prepare(frameOf("kid-1")), ring.prepare(frameOf("kid-1")), ring.prepare(frameOf("kid-1"))]);
     expect(reg.reads).toBe(1);
@@ -43,7 +43,7 @@ describe("PortKeyRing", () => {
   it("a revocation elsewhere is seen once the cached key is maxAge old: not at maxAge - 1 ms, yes at maxAge", async () => {
     const reg = registry();
     const clock = new FakeClock();
-    const ring = new PortKeyRing(reg, MAX_AGE, () => clock.now());
+    const ring = new CachedKeyRing(reg, MAX_AGE, () => clock.now());
     await ring.load("kid-1");
     reg.keys.delete("kid-1"); // revoked by another machine
     clock.advance(MAX_AGE - 1);
@@ -56,7 +56,7 @@ describe("PortKeyRing", () => {
 
   it("unknown kids are not cached: a panel provisioned later is found at its first frame", async () => {
     const reg = registry();
-    const ring = new PortKeyRing(reg, MAX_AGE, () => 0);
+    const ring = new CachedKeyRing(reg, MAX_AGE, () => 0);
     await ring.load("kid-2");
     expect(ring.lookup("kid-2")).toBeUndefined();
     reg.keys.set("kid-2", pair.publicPem);
@@ -66,7 +66,7 @@ describe("PortKeyRing", () => {
 
   it("a frame whose envelope does not parse is left to judgeFrame; a lost store rejects with store-unavailable", async () => {
     const reg = registry();
-    const ring = new PortKeyRing(reg, MAX_AGE, () => 0);
+    const ring = new CachedKeyRing(reg, MAX_AGE, () => 0);
     await ring.prepare(new Uint8Array([1, 2, 3]));
     expect(reg.reads).toBe(0);
     reg.down = true;
