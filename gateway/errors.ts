@@ -11,6 +11,7 @@ export type GatewayErrorCode =
   | "storage" // the SQLite file could not take the write (I/O error): NOT reported
   | "store-full" // the disk under the SQLite file is full (SQLITE_FULL): NOT reported; delivery resumes when space returns
   | "data-mismatch" // the SQLite file holds another panel's outbox (a copied or wrong data directory)
+  | "locked" // another alarm-panel runs on this data directory (its pid file names it)
   | "store-corrupt" // a row read back from the SQLite file does not fit its schema (the message names the table)
   | "retained" // a retained downlink message (never acted on: MQTT v5 3.3.1.3, a retained "arm" re-arms on every reconnect)
   | "replay" // a command id already executed

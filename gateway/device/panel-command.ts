@@ -5,15 +5,17 @@
  *   alarm-panel check --config panel.yaml       validate a config (exit 0 ok, 1 with one line per problem)
  * SIGTERM or SIGINT stops it cleanly (board released, offline status sent, outbox closed) with exit 0.
  */
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import type { PanelConfig, RuntimeInput } from "../../firmware/index.js";
 import { hostPortFlag, processIo, required, runCommand, type Io } from "../../protocol/cli/command-line.js";
 import { serviceLogger, type ServiceLogger } from "../../protocol/cli/log.js";
+import { lockDir, type DirLock } from "../dir-lock.js";
 import { GatewayError } from "../errors.js";
 import { metricsPort } from "../metrics.js";
 import { checkConfigFile } from "./config-check.js";
-import { loadPanelBundle } from "./panel-bundle.js";
+import { loadPanelBundle, type PanelLink } from "./panel-bundle.js";
 import { startDevice } from "./start-device.js";
 import { wiringTable } from "./wiring-table.js";
 
@@ -34,6 +36,8 @@ Runs the panel (firmware on its board) and its gateway (outbox and MQTT link to 
 The board is the config's "io": raspi (raspi-io on a Raspberry Pi: npm install raspi-io there), or sim:
 the simulated board for a test rig: every zone secure until told otherwise on stdin, one command a line
 (zone N open|close, key 1 2 3 4 away, ac on|off, battery low|ok, tamper N on|off, help).
+One alarm-panel per data directory: it holds DIR/alarm-panel.pid while it runs; a second one exits 1
+naming the holder's pid. A file left by a panel that was killed is taken over.
 SIGTERM or SIGINT: board released, offline status sent, outbox closed, exit 0.
 Logs: JSON lines on stdout (pretty on a terminal); LOG_LEVEL=debug shows every frame.
 Exit status: 0 stopped cleanly, 1 failed (one line "code: message"), 2 bad command line.`;
@@ -112,6 +116,15 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     const config = configOr1(configFile, io);
     if (!config) return 1;
     const link = loadPanelBundle(bundleDir);
+    const lock = lockDataDir(dataDir);
+    try {
+      return await runPanel(config, link, dataDir, metrics, io);
+    } finally {
+      lock.release();
+    }
+  });
+
+  async function runPanel(config: PanelConfig, link: PanelLink, dataDir: string, metrics: { host: string; port: number } | undefined, io: Io): Promise<number> {
     let board: unknown;
     if (config.io === "sim") {
       if (!deps.simBoard) throw new GatewayError("bad-config", "io: sim needs the simulated board: run bin/alarm-panel.js");
@@ -128,7 +141,8 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
       ...(metrics ? { metrics } : {}),
       log: (level, msg) => log.log(level, msg),
     });
-    device.gateway.on("sent", ({ seq, attempt }) => log.log("debug", "frame sent", { seq, attempt }));
+    // A frame of a backlog carries several events: name them all (seqs first..last), not only the first.
+    device.gateway.on("sent", ({ seq, seqs, attempt }) => log.log("debug", "frame sent", { seq, ...(seqs && seqs.length > 1 ? { seqs: `${seqs[0]}..${seqs.at(-1)}` } : {}), attempt }));
     device.gateway.on("acked", ({ seq, rttMs }) => log.log("debug", "frame acknowledged", { seq, rttMs }));
     device.gateway.on("rejected", ({ seq, reason }) => log.log("warn", "frame rejected by the centre", { seq, reason }));
     device.gateway.on("dropped", ({ seqs }) => log.log("error", "outbox overflow: events dropped", { seqs }));
@@ -151,5 +165,22 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     log.log("info", "stopped");
     log.flush();
     return 0;
+  }
+}
+
+/**
+ * One alarm-panel per data directory (gateway/dir-lock.ts): a second one would send from the same outbox
+ * under the same client id, each taking the broker session from the other and renumbering its frames.
+ */
+function lockDataDir(dataDir: string): DirLock {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new GatewayError("bad-config", `cannot create the data directory ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return lockDir(dataDir, {
+    name: "alarm-panel",
+    rule: "one alarm-panel per data directory",
+    error: (kind, message) => new GatewayError(kind === "locked" ? "locked" : "bad-config", message),
   });
 }

@@ -2,12 +2,14 @@
  * alarm-panel's command line, in process: every subcommand's --help, an unknown flag, a missing file,
  * `check` on a good and a bad config, and the wiring table of the example config.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../gateway/device/panel-command.js";
+import { generateEd25519 } from "../../protocol/index.js";
 import { captureIo } from "../support/capture-io.js";
+import { writePanelBundle } from "../support/panel-bundle.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../firmware/config/example-panel.yaml");
 
@@ -59,6 +61,20 @@ describe("alarm-panel command line", () => {
     const r = await run(["--config", EXAMPLE, "--bundle", dir]);
     expect(r.status).toBe(1);
     expect(r.err).toMatch(new RegExp(`^alarm-panel: bundle-invalid: ${dir}/panel.json: kid: `));
+  });
+
+  it("a second alarm-panel on a data directory in use is refused (locked, exit 1, one line naming the holder), and leaves the holder's file", async () => {
+    const bundle = mkdtempSync(join(tmpdir(), "bundle-"));
+    writePanelBundle(bundle, "mqtt://127.0.0.1:1", { panelPrivatePem: generateEd25519().privatePem, centrePublicPem: generateEd25519().publicPem });
+    const data = mkdtempSync(join(tmpdir(), "panel-data-"));
+    // The holder: this very process (its pid runs), as a panel started a moment ago would be.
+    const held = JSON.stringify({ pid: process.pid, host: hostname(), since: "2026-11-30T21:00:00.000Z" });
+    writeFileSync(join(data, "alarm-panel.pid"), held);
+    const r = await run(["--config", EXAMPLE, "--bundle", bundle, "--data", data]);
+    expect(r.status).toBe(1);
+    expect(r.err).toBe(`alarm-panel: locked: ${data} is in use by alarm-panel pid ${process.pid} (since 2026-11-30T21:00:00.000Z, ${join(data, "alarm-panel.pid")}): stop that one first; one alarm-panel per data directory\n`);
+    expect(existsSync(join(data, "alarm-panel.pid"))).toBe(true);
+    expect(existsSync(join(data, "gateway.db"))).toBe(false); // nothing opened
   });
 
   it("without --config the panel is a usage error (exit 2)", async () => {

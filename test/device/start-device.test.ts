@@ -13,6 +13,7 @@ import { FakeClock } from "../../protocol/clock.js";
 import { generateEd25519, privateKeyFromPem, publicKeyFromPem, STATUS_OFFLINE, STATUS_ONLINE, topics } from "../../protocol/index.js";
 import { simBoardFor } from "../../simulator/board/sim-board.js";
 import { SimBroker, simConnector } from "../../simulator/board/sim-connector.js";
+import { writePanelBundle } from "../support/panel-bundle.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,23 +37,7 @@ const link = (url: string) => ({
 });
 
 function writeBundle(dir: string, broker: string): void {
-  writeFileSync(join(dir, "frame.key.pem"), panelKeys.privatePem);
-  writeFileSync(join(dir, "panel.cert.pem"), "CERT");
-  writeFileSync(join(dir, "panel.key.pem"), "KEY");
-  const bundle = {
-    panel: "d1",
-    kid: "d1-key",
-    category: "SP4",
-    broker,
-    caCert: "CA",
-    clientCert: "panel.cert.pem",
-    clientKey: "panel.key.pem",
-    frameKey: "frame.key.pem",
-    centre: { kid: "centre", publicKey: centreKeys.publicPem },
-    username: "d1",
-    password: "pw",
-  };
-  writeFileSync(join(dir, "panel.json"), JSON.stringify(bundle));
+  writePanelBundle(dir, broker, { panelPrivatePem: panelKeys.privatePem, centrePublicPem: centreKeys.publicPem });
 }
 
 describe("startDevice", () => {
