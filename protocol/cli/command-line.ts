@@ -99,6 +99,9 @@ export async function runCommand<O extends Options>(
 function usageMessage(e: unknown): string {
   if (e instanceof UsageError) return e.message.replace(/^usage: /, "");
   const msg = e instanceof Error ? e.message : String(e);
+  // node:util parseArgs on "--flag -5": say what to write instead of "argument is ambiguous".
+  const dash = /^Option '(--[^']+)' argument is ambiguous\./.exec(msg);
+  if (dash) return `${dash[1]} needs a value; one that starts with a dash is written ${dash[1]}=-VALUE (see --help)`;
   return `${msg.split("\n")[0]!.replace(/\. To specify .*$/, "")} (see --help)`;
 }
 

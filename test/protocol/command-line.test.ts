@@ -39,6 +39,12 @@ describe("one argument layer for every command", () => {
     expect(t.err()).toMatch(/--n/);
   });
 
+  it("a value that starts with a dash is exit 2 saying how to write it (not node's 'argument is ambiguous')", async () => {
+    const t = io();
+    expect(await runCommand(spec, ["--n", "-5"], t, () => 0)).toBe(2);
+    expect(t.err()).toBe("tool: --n needs a value; one that starts with a dash is written --n=-VALUE (see --help)\n");
+  });
+
   it("too many positionals is exit 2", async () => {
     const t = io();
     expect(await runCommand(spec, ["a", "b"], t, () => 0)).toBe(2);

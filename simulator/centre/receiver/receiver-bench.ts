@@ -19,7 +19,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import {
@@ -33,6 +32,7 @@ import {
   sealUplink,
   topics,
 } from "../../../protocol/index.js";
+import { intFlag, processIo, runCommand, UsageError } from "../../../protocol/cli/command-line.js";
 import { startBroker } from "../broker/broker.js";
 import { passwordLogin } from "../broker/broker-login.js";
 import { CentreStore } from "../store/centre-store.js";
@@ -210,23 +210,46 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   };
 }
 
+const USAGE = `usage: npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500]
+         [--warmup 5] [--url mqtt://HOST:PORT --protocol-version 4|5]
+
+Receivers (processes) sharing one centre store behind a broker (embedded aedes unless --url), each of
+--panels load clients sending --warmup frames first, then --frames frames in the measured window; prints
+frames/s and the receivers' CPU per frame against one openUplink (verify + decode) in this process.
+  --receivers LIST        receiver counts to run in turn, comma-separated, each 1..16 (default 1,2)
+  --panels N              load clients, 1..10000 (default 20)
+  --frames N              frames per panel in the window, 1..100000 (default 500)
+  --warmup N              frames per panel before the window, 0..1000 (default 5)
+  --url URL               an external broker (its users recv and each panel id, password "pw")
+  --protocol-version 4|5  MQTT version towards --url (default 5); the embedded broker speaks 4 only`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { values: a } = parseArgs({
+  const spec = {
+    name: "receiver-bench",
+    usage: USAGE,
     options: {
       receivers: { type: "string", default: "1,2" },
       panels: { type: "string", default: "20" },
       frames: { type: "string", default: "500" },
       url: { type: "string" },
-      "protocol-version": { type: "string", default: "5" },
+      "protocol-version": { type: "string" },
       warmup: { type: "string", default: "5" },
     },
+  } as const;
+  const status = await runCommand(spec, process.argv.slice(2), processIo, async ({ values: a }) => {
+    const counts = a.receivers.split(",").map((n) => intFlag("receivers", n, 1, 16)!);
+    const panels = intFlag("panels", a.panels, 1, 10_000)!;
+    const framesPerPanel = intFlag("frames", a.frames, 1, 100_000)!;
+    const warmupFramesPerPanel = intFlag("warmup", a.warmup, 0, 1_000)!;
+    const version = intFlag("protocol-version", a["protocol-version"], 4, 5);
+    if (version === 5 && !a.url) throw new UsageError("--protocol-version 5 needs --url: the embedded broker speaks MQTT 3.1.1 (4)");
+    const broker = a.url ? { url: a.url, protocolVersion: (version ?? 5) as 4 | 5 } : undefined;
+    const verify = openUplinkRate();
+    console.log(`openUplink (verify + decode): ${Math.round(verify)} frames/s (one core)`);
+    for (const n of counts) {
+      const r = await benchReceivers({ receivers: n, panels, framesPerPanel, warmupFramesPerPanel, ...(broker ? { broker } : {}) });
+      console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate), receiver CPU ${Math.round(r.cpuUsPerFrame)} us/frame (user ${Math.round(r.userUsPerFrame)}, system ${Math.round(r.systemUsPerFrame)}; openUplink ${Math.round(1e6 / verify)} us), ${r.commits} commits, context switches ${r.voluntarySwitches} voluntary ${r.involuntarySwitches} involuntary`);
+    }
   });
-  const broker = a.url ? { url: a.url, protocolVersion: a["protocol-version"] === "4" ? (4 as const) : (5 as const) } : undefined;
-  const verify = openUplinkRate();
-  console.log(`openUplink (verify + decode): ${Math.round(verify)} frames/s (one core)`);
-  for (const n of a.receivers!.split(",").map(Number)) {
-    const r = await benchReceivers({ receivers: n, panels: Number(a.panels), framesPerPanel: Number(a.frames), warmupFramesPerPanel: Number(a.warmup), ...(broker ? { broker } : {}) });
-    console.log(`${n} receiver(s): ${r.frames} frames stored+ACKed in ${r.seconds.toFixed(2)} s = ${Math.round(r.framesPerSecond)} frames/s (${((100 * r.framesPerSecond) / verify).toFixed(0)} % of openUplink rate), receiver CPU ${Math.round(r.cpuUsPerFrame)} us/frame (user ${Math.round(r.userUsPerFrame)}, system ${Math.round(r.systemUsPerFrame)}; openUplink ${Math.round(1e6 / verify)} us), ${r.commits} commits, context switches ${r.voluntarySwitches} voluntary ${r.involuntarySwitches} involuntary`);
-  }
-  process.exit(0);
+  process.exit(status);
 }
