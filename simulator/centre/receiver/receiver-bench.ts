@@ -171,10 +171,22 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
   const frames = ids.map((id) =>
     Array.from({ length: warm + framesPerPanel }, (_, seq) => Buffer.from(sealUplink({ v: 1, panel: id, seq, sent: now, events: [{ code: 130, q: 1, area: 1, zone: 1 + (seq % 8), at: now }] }, signers.get(id)!))),
   );
-  /** Publish seqs [from, to) of every panel and wait until all of them are ACKed. */
+  /**
+   * Publish seqs [from, to) of every panel and wait until all of them are ACKed. The load clients never
+   * resend (a panel would), so a frame lost on the way would wait for ever: after ROUND_LIMIT_MS without
+   * an ACK the bench stops, saying how many arrived.
+   */
   const round = (from: number, to: number): Promise<void> => {
     target += panels * (to - from);
-    const done = new Promise<void>((r) => (reached = r));
+    const done = new Promise<void>((resolve, reject) => {
+      let last = acked;
+      const watch = setInterval(() => {
+        if (acked > last) return void (last = acked);
+        clearInterval(watch);
+        reject(new Error(`${acked} of ${target} frames ACKed, none for ${ROUND_LIMIT_MS / 1000} s: a frame was lost and the load clients do not resend`));
+      }, ROUND_LIMIT_MS);
+      reached = () => (clearInterval(watch), resolve());
+    });
     for (let j = from; j < to; j++) clients.forEach((c, i) => c.publish(topics.up(ids[i]!), frames[i]![j]!, { qos: 1 }));
     return done;
   };
@@ -209,6 +221,9 @@ export async function benchReceivers(o: BenchOptions): Promise<BenchResult> {
     commits: cpu1.commits - cpu0.commits,
   };
 }
+
+/** How long a round may go without a single ACK before the bench gives up. */
+const ROUND_LIMIT_MS = 30_000;
 
 const USAGE = `usage: npx tsx simulator/centre/receiver/receiver-bench.ts [--receivers 1,2] [--panels 20] [--frames 500]
          [--warmup 5] [--url mqtt://HOST:PORT --protocol-version 4|5]
