@@ -45,7 +45,13 @@ function wire(sys: RunningSystem): void {
   // reads in the order the design promises: panel reports -> frame sent -> centre stored -> ACK.
   sys.gateway.on("sent", ({ seq, attempt }) => setImmediate(() => say("gateway", `frame ${seq} sent${attempt > 1 ? ` (attempt ${attempt})` : ""}`)));
   sys.receiver.on("stored", (_panel, seq, p) => say("centre", `stored frame ${seq}: ${"events" in p ? p.events.map((e) => eventText(cfg, e)).join("; ") : "heartbeat" in p ? "heartbeat" : "command result"}`));
-  sys.receiver.on("alarm", (id) => say("centre", `alarm queue: #${id} ${sys.centre.alarms.get(id).title}`));
+  // A later frame of the same alarm (its restore) joins the open one: said as that, not as a new alarm.
+  const queued = new Set<number>();
+  sys.receiver.on("alarm", (id) => {
+    const a = sys.centre.alarms.get(id);
+    if (!queued.has(id)) return void (queued.add(id), say("centre", `alarm queue: #${id} ${a.title}`));
+    say("centre", `alarm queue: #${id} ${sys.centre.alarms.entries(id).at(-1)?.note ?? "joined by another frame"}`);
+  });
   sys.gateway.on("acked", ({ seq, rttMs }) => say("gateway", `centre acknowledged frame ${seq} after ${rttMs.toFixed(1)} ms; it has left the outbox`));
 }
 
