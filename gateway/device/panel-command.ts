@@ -118,13 +118,13 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     const link = loadPanelBundle(bundleDir);
     const lock = lockDataDir(dataDir);
     try {
-      return await runPanel(config, link, dataDir, metrics, io);
+      return await runPanel(config, link, dataDir, metrics, io, lock.staleHolder);
     } finally {
       lock.release();
     }
   });
 
-  async function runPanel(config: PanelConfig, link: PanelLink, dataDir: string, metrics: { host: string; port: number } | undefined, io: Io): Promise<number> {
+  async function runPanel(config: PanelConfig, link: PanelLink, dataDir: string, metrics: { host: string; port: number } | undefined, io: Io, staleHolder: number | undefined): Promise<number> {
     let board: unknown;
     if (config.io === "sim") {
       if (!deps.simBoard) throw new GatewayError("bad-config", "io: sim needs the simulated board: run bin/alarm-panel.js");
@@ -133,6 +133,7 @@ export async function main(argv: readonly string[], io: Io = processIo, deps: Pa
     // Listen before starting, so a SIGTERM during start-up still ends in a clean stop.
     const stopping = (deps.stopSignal ?? processSignal)();
     const log = (deps.logger ?? serviceLogger({ name: "alarm-panel", destination: io.stdout })).child({ panel: link.panel });
+    if (staleHolder !== undefined) log.log("warn", "took over the data directory of a panel that did not stop cleanly", { pid: staleHolder });
     const device = await startDevice({
       config,
       link,
