@@ -11,7 +11,7 @@
  */
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { RuntimeInput, zoneLevel, type PanelConfig } from "../../firmware/index.js";
+import { RuntimeInput, isFirmwareError, keySequence, zoneLevel, type Key, type PanelConfig } from "../../firmware/index.js";
 import type { SimIO } from "./sim-io.js";
 
 export const SIM_CONSOLE_HELP = "commands: zone N open|close, key K [K...], ac on|off, battery low|ok, tamper N on|off, help";
@@ -49,11 +49,15 @@ export function simCommand(line: string, t: SimConsoleTarget): string {
       return `${said} (pin ${z.pin})`;
     }
     case "key": {
-      const keys = w.slice(1).flatMap((k) => (/^[0-9*]+$/.test(k) ? [...k] : [k]));
+      let keys: Key[];
+      try {
+        keys = keySequence(w.slice(1).join(" "));
+      } catch (e) {
+        if (isFirmwareError(e)) return refused(e.message);
+        throw e;
+      }
       if (keys.length === 0) return refused("want key K [K...]");
-      const bad = keys.find((k) => !RuntimeInput.safeParse({ type: "key", key: k }).success);
-      if (bad !== undefined) return refused(`unknown key "${bad}"`);
-      for (const k of keys) t.input({ type: "key", key: k } as RuntimeInput);
+      for (const key of keys) t.input({ type: "key", key });
       return `keys ${keys.join(" ")}`;
     }
     case "ac":

@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { intFlag, processIo, runCommand } from "../../protocol/cli/command-line.js";
+import { keySequence } from "../../firmware/index.js";
 import { Cid, type Event } from "../../protocol/index.js";
 import { DEMO_CODE, demoPanelConfig } from "./demo-config.js";
 import { startDemoCentre, type DemoCentre } from "./demo-centre.js";
@@ -57,7 +58,7 @@ function wire(sys: RunningSystem): void {
 
 function keys(sys: RunningSystem, text: string): void {
   say("user", `types ${text.replace(/\d/g, "•")}`);
-  for (const key of text.split(/\s+/).flatMap((t) => (/^\d+$/.test(t) ? [...t] : [t]))) sys.panel.input({ type: "key", key: key as "1" });
+  for (const key of keySequence(text)) sys.panel.input({ type: "key", key });
 }
 
 /** Told of every event the panel reports, with the sequence number the gateway's outbox gave it. */
