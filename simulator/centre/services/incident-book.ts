@@ -81,10 +81,13 @@ export class IncidentBook {
     return r?.id;
   }
 
+  /** The plan's tasks in one statement, ids in plan order (not a round trip each inside the opening transaction). */
   async addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): Promise<void> {
-    for (const [i, s] of specs.entries()) {
-      await this.db.run("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)", incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at);
-    }
+    if (specs.length === 0) return;
+    await this.db.run(
+      `INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES ${specs.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      ...specs.flatMap((s, i) => [incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at]),
+    );
   }
 
   async setCentreAlarm(id: number, alarmId: number): Promise<void> {
