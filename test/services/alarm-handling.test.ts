@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlarmHandling } from "../../simulator/centre/services/alarm-handling.js";
-import { apiFixture } from "./api-fixture.js";
+import { apiFixture, type ApiFixture } from "./api-fixture.js";
 
-let f: Awaited<ReturnType<typeof apiFixture>>;
+let f: ApiFixture;
 let inst: number;
 beforeEach(async () => {
   f = await apiFixture();

@@ -1,6 +1,7 @@
 /** The services and their HTTP API on a fresh database (test/support/services-store.ts), fake time, simulated ports, a captured log. */
 import { Writable } from "node:stream";
 import { pino } from "pino";
+import { afterEach, beforeEach } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import { buildServicesApi, REDACT, type ServicesApiOptions } from "../../simulator/centre/services/http-api.js";
 import { TEST_SCRYPT } from "../../simulator/centre/services/secret-hash.js";
@@ -60,4 +61,19 @@ export async function apiFixture(opts: Partial<ServicesApiOptions> = {}) {
       await close();
     },
   };
+}
+
+export type ApiFixture = Awaited<ReturnType<typeof apiFixture>>;
+
+/** A fresh fixture before every test of the file, closed after it; the returned function gives the current one. */
+export function apiFixtureEach(opts: Partial<ServicesApiOptions> = {}): () => ApiFixture {
+  let fx: ApiFixture | undefined;
+  beforeEach(async () => {
+    fx = await apiFixture(opts);
+  });
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+  return () => fx!;
 }

@@ -1,8 +1,8 @@
 /** The HTTP API: sessions and roles on every request, typed errors per field, audit, CSV, the live stream. */
 import { afterEach, describe, expect, it } from "vitest";
-import { apiFixture, PASSWORDS } from "./api-fixture.js";
+import { apiFixture, PASSWORDS, type ApiFixture } from "./api-fixture.js";
 
-let fx: Awaited<ReturnType<typeof apiFixture>>;
+let fx: ApiFixture;
 afterEach(async () => fx?.close());
 
 const site = { name: "Bakery Miller", address: "1 Main Street", timeZone: "Europe/Berlin" };

@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../protocol/clock.js";
 import { generateEd25519, openDownlink, privateKeyFromPem, publicKeyFromPem, type Command } from "../../protocol/index.js";
 import { MqttCommandSender } from "../../simulator/centre/services/command-sender.js";
-import { apiFixture } from "./api-fixture.js";
+import { apiFixture, type ApiFixture } from "./api-fixture.js";
 
 /** The digits on their own (not inside a longer number, a decimal or a hex id such as a UUID). */
 const standalone = (digits: string) => new RegExp(`(?<![0-9a-f.])${digits}(?![0-9a-f.])`);
 
-let fx: Awaited<ReturnType<typeof apiFixture>>;
+let fx: ApiFixture;
 afterEach(async () => fx?.close());
 
 const TTL = 10 * 60_000;

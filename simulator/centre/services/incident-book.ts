@@ -81,10 +81,13 @@ export class IncidentBook {
     return r?.id;
   }
 
+  /** The plan's tasks in one statement, ids in plan order (not a round trip each inside the opening transaction). */
   async addTasks(incidentId: number, specs: readonly TaskSpec[], at: number): Promise<void> {
-    for (const [i, s] of specs.entries()) {
-      await this.db.run("INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)", incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at);
-    }
+    if (specs.length === 0) return;
+    await this.db.run(
+      `INSERT INTO svc_tasks (incident_id, step, kind, target, state, updated_at) VALUES ${specs.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      ...specs.flatMap((s, i) => [incidentId, s.step, s.kind, JSON.stringify(s.target), i === 0 ? "open" : "pending", at]),
+    );
   }
 
   async setCentreAlarm(id: number, alarmId: number): Promise<void> {
@@ -104,11 +107,11 @@ export class IncidentBook {
     if (f.installationId !== undefined) (where.push("installation_id = ?"), args.push(f.installationId));
     if (f.from !== undefined) (where.push("opened_at >= ?"), args.push(f.from));
     if (f.to !== undefined) (where.push("opened_at < ?"), args.push(f.to));
-    const chosen = `SELECT id FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`;
-    const rows = await this.db.all<IncidentRow>(`SELECT * FROM svc_incidents WHERE id IN (${chosen}) ORDER BY opened_at, id`, ...args);
+    const chosen = `FROM svc_incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY opened_at, id LIMIT 10000`;
+    const rows = await this.db.all<IncidentRow>(`SELECT * ${chosen}`, ...args);
     // Their tasks in one query, not one per incident (a round trip each on PostgreSQL).
     const tasks = new Map<number, Task[]>();
-    for (const t of await this.db.all<TaskRow>(`SELECT * FROM svc_tasks WHERE incident_id IN (${chosen}) ORDER BY id`, ...args)) {
+    for (const t of await this.db.all<TaskRow>(`SELECT * FROM svc_tasks WHERE incident_id IN (SELECT id ${chosen}) ORDER BY id`, ...args)) {
       const list = tasks.get(t.incident_id) ?? [];
       list.push(toTask(t));
       tasks.set(t.incident_id, list);

@@ -14,8 +14,8 @@ import type { PgDb } from "../store-pg/pg-db.js";
 import { isConnectionLoss, pgStoreError } from "../store-pg/pg-errors.js";
 import { PG_SERVICES_MIGRATIONS, pgDdl } from "./pg-services-migrations.js";
 import type { Migration } from "./migrations.js";
+import { migrateInSteps, RECORD_VERSION, VERSION_TABLE } from "./migrate-steps.js";
 import type { ServicesDb } from "./services-db.js";
-import { ServicesError } from "./services-error.js";
 import { TxScopes, type TxScope } from "./tx-scopes.js";
 
 interface PgTxScope extends TxScope {
@@ -57,23 +57,22 @@ export class PgServicesDb implements ServicesDb {
   }
 
   async migrate(now: number, migrations: readonly Migration[] = PG_SERVICES_MIGRATIONS): Promise<number> {
-    const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
-    const sorted = [...migrations].sort((a, b) => a.version - b.version);
-    // Each step is its own transaction under the migration lock: alarm-centre processes starting together
-    // apply each migration once, and a failed one leaves the previous version in force.
-    for (;;) {
-      const done = await this.transaction(MIGRATION_LOCK, async () => {
-        await this.run(pgDdl("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-        const current = (await this.get<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM svc_schema_version"))!.v;
-        if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
-        const next = sorted.find((m) => m.version > current);
-        if (!next) return current;
-        await this.scopes.current()!.client.query(next.sql);
-        await this.run("INSERT INTO svc_schema_version (version, name, applied_at) VALUES (?, ?, ?)", next.version, next.name, now);
-        return undefined;
-      });
-      if (done !== undefined) return done;
-    }
+    // Under the migration lock: alarm-centre processes starting together apply each migration once.
+    return migrateInSteps(
+      {
+        tx: (fn) => this.transaction(MIGRATION_LOCK, fn),
+        version: async () => {
+          await this.run(pgDdl(VERSION_TABLE));
+          return (await this.get<{ v: number }>("SELECT COALESCE(MAX(version), 0)::int AS v FROM svc_schema_version"))!.v;
+        },
+        apply: async (m, at) => {
+          await this.scopes.current()!.client.query(m.sql);
+          await this.run(RECORD_VERSION, m.version, m.name, at);
+        },
+      },
+      migrations,
+      now,
+    );
   }
 
   private async transaction<T>(lock: string, fn: () => Promise<T>): Promise<T> {

@@ -22,9 +22,6 @@ export interface ReceiverAdapter {
   detach(): void;
 }
 
-/** Work done per turn of the event loop before yielding. */
-const SLICE_MS = 10;
-
 /** The one thing the adapter reads from the centre's store: an operator-queue alarm's panel and key. */
 export interface AlarmLookup {
   readonly alarms: { get(id: number): Promise<{ readonly panel: string; readonly key: string }> };

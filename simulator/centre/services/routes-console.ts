@@ -60,9 +60,9 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   const handling = new AlarmHandling(s.ctx, s.desk);
   const op = { role: "operator" as const };
 
-  /** Queue items for a page of incidents: their installations and takes read once for the page. */
-  const items = async (incidents: readonly Incident[]): Promise<QueueItem[]> => {
-    const [installations, takes] = await Promise.all([s.installations.list(), handling.takesOf(incidents.map((i) => i.id))]);
+  /** Queue items for a page of incidents: their installations (all, unless given) and takes read once for the page. */
+  const items = async (incidents: readonly Incident[], of?: readonly Installation[]): Promise<QueueItem[]> => {
+    const [installations, takes] = await Promise.all([of ?? s.installations.list(), handling.takesOf(incidents.map((i) => i.id))]);
     const byId = new Map(installations.map((i) => [i.id, i]));
     return incidents.map((incident) => item(incident, byId.get(incident.installationId)!, takes.get(incident.id)));
   };
@@ -90,8 +90,8 @@ export function consoleRoutes(fastify: FastifyInstance, s: Services): void {
   );
 
   app.get("/api/installations/:id/history", { config: op, schema: { params: Id, response: { 200: z.array(QueueItem) } } }, async (req) => {
-    await s.installations.get(req.params.id);
-    return items((await s.desk.book.list({ installationId: req.params.id })).reverse().slice(0, 200));
+    const inst = await s.installations.get(req.params.id);
+    return items((await s.desk.book.list({ installationId: req.params.id })).reverse().slice(0, 200), [inst]);
   });
 
   app.get(

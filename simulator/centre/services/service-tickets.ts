@@ -115,6 +115,10 @@ export class ServiceTickets implements EventListener {
   }
 
   private async restored(panel: string, key: string, at: number): Promise<void> {
+    // heard() comes here for every frame a panel sends, mostly with no fault present: a plain read first,
+    // so such a frame takes no write transaction (on PostgreSQL the services' write lock). The restore
+    // itself stays inside one, serialised with the check that opens a fault's ticket.
+    if (!(await this.repo.isPresent(panel, key))) return;
     const f = await this.ctx.db.tx(() => this.repo.faultRestored(panel, key, at));
     if (!f) return;
     if (f.ticketId !== null && (await this.get(f.ticketId)).state === "open") await this.closeTicket(f.ticketId, "system", "restored");

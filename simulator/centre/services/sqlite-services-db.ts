@@ -6,8 +6,8 @@
  */
 import type Database from "better-sqlite3";
 import { MIGRATIONS, type Migration } from "./migrations.js";
+import { migrateInSteps, RECORD_VERSION, VERSION_TABLE } from "./migrate-steps.js";
 import type { ServicesDb } from "./services-db.js";
-import { ServicesError } from "./services-error.js";
 import { sqliteStoreError } from "../store-pg/sqlite-store.js";
 import { TxScopes, type TxScope } from "./tx-scopes.js";
 
@@ -64,23 +64,21 @@ export class SqliteServicesDb implements ServicesDb {
   }
 
   async migrate(now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
-    const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
-    const sorted = [...migrations].sort((a, b) => a.version - b.version);
-    // Each step in its own transaction, the version read inside it: a second opener (another process on
-    // the same file) waits for the write lock and then finds the step done.
-    for (;;) {
-      const done = await this.tx(async () => {
-        this.db.exec("CREATE TABLE IF NOT EXISTS svc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        const current = (this.db.prepare("SELECT MAX(version) AS v FROM svc_schema_version").get() as { v: number | null }).v ?? 0;
-        if (current > latest) throw new ServicesError("schema-too-new", `services schema is version ${current}; this build knows up to ${latest}`);
-        const next = sorted.find((m) => m.version > current);
-        if (!next) return current;
-        this.db.exec(next.sql);
-        this.db.prepare("INSERT INTO svc_schema_version (version, name, applied_at) VALUES (?, ?, ?)").run(next.version, next.name, now);
-        return undefined;
-      });
-      if (done !== undefined) return done;
-    }
+    return migrateInSteps(
+      {
+        tx: (fn) => this.tx(fn),
+        version: async () => {
+          this.db.exec(VERSION_TABLE);
+          return (this.db.prepare("SELECT MAX(version) AS v FROM svc_schema_version").get() as { v: number | null }).v ?? 0;
+        },
+        apply: async (m, at) => {
+          this.db.exec(m.sql);
+          this.db.prepare(RECORD_VERSION).run(m.version, m.name, at);
+        },
+      },
+      migrations,
+      now,
+    );
   }
 
   private async statement<T>(text: string, run: (s: Database.Statement) => T): Promise<T> {

@@ -43,12 +43,15 @@ export class TicketRepo {
     );
   }
 
-  /** Marks the present fault restored; returns its ticket (if any), or undefined when none was present. */
+  /** Whether a fault of this key is present now (a read, outside the write lock). */
+  async isPresent(panel: string, key: string): Promise<boolean> {
+    return (await this.db.get("SELECT 1 FROM svc_faults WHERE panel = ? AND key = ? AND restored_at IS NULL", panel, key)) !== undefined;
+  }
+
+  /** Marks the present fault (at most one per key) restored; returns its ticket (if any), or undefined when none was present. */
   async faultRestored(panel: string, key: string, at: number): Promise<{ ticketId: number | null } | undefined> {
-    const f = await this.db.get<{ id: number; ticket_id: number | null }>("SELECT id, ticket_id FROM svc_faults WHERE panel = ? AND key = ? AND restored_at IS NULL", panel, key);
-    if (!f) return undefined;
-    await this.db.run("UPDATE svc_faults SET restored_at = ? WHERE id = ?", at, f.id);
-    return { ticketId: f.ticket_id };
+    const f = await this.db.get<{ ticket_id: number | null }>("UPDATE svc_faults SET restored_at = ? WHERE panel = ? AND key = ? AND restored_at IS NULL RETURNING ticket_id", at, panel, key);
+    return f && { ticketId: f.ticket_id };
   }
 
   async faultsWithoutTicket(): Promise<PresentFault[]> {
