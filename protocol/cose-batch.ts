@@ -166,8 +166,9 @@ export function parseBatchedSign1(frame: Uint8Array): ParsedBatchedSign1 {
  * Which parser a frame goes to, read from its protected header without decoding it: the plain form's
  * header holds two labels (alg, kid), the batched form's three (alg, kid, vds); a header of more goes to
  * the batched parser too, to be refused by name. Each parser insists on exactly its own labels, so a
- * header naming a vds can only ever be read as batched, and one without as plain. Reads #6.18([bstr: d2 84, the bstr's head (a kid of at most 32 bytes keeps it under
- * 256), then the header's map head; anything else goes to the plain parser, which refuses it by name.
+ * header naming a vds can only ever be read as batched, and one without as plain. Reads the first bytes of
+ * #6.18([bstr, ...]): d2 84, the bstr's head (a kid of at most 32 bytes keeps it under 256 bytes), then
+ * the header's map head; anything else goes to the plain parser, which refuses it by name.
  */
 function headerLabels(frame: Uint8Array): number | undefined {
   if (frame[0] !== (0xc0 | COSE_SIGN1_TAG) || frame[1] !== 0x84) return undefined;
@@ -179,7 +180,7 @@ function headerLabels(frame: Uint8Array): number | undefined {
 
 /** Parse either form: batched when the protected header holds three labels or more (it must be alg, kid, vds), else plain (cose.ts parseSign1). */
 export function parseEnvelope(frame: Uint8Array): ParsedEnvelope {
-  if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  // Each parser refuses an oversize frame first, with the same message.
   return (headerLabels(frame) ?? 0) >= 3 ? parseBatchedSign1(frame) : parseSign1(frame);
 }
 
