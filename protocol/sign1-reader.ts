@@ -12,10 +12,12 @@
  * value; anything else gives `undefined`, and parseSign1 hands the frame to the generic parse, which
  * refuses it with its reason and code. A property test holds the two together (test/protocol).
  */
+import { ENVELOPE_LIMITS } from "./cbor-prescan.js";
 import type { ParsedSign1 } from "./cose.js";
 import { utf8Span } from "./utf8-span.js";
 
-const MAX_FRAME_BYTES = 4096;
+/** As cose.ts (which imports this file, so they are not imported from it): a frame's bound, a kid's, an Ed25519 signature's. */
+const MAX_FRAME_BYTES = ENVELOPE_LIMITS.maxBytes;
 const MAX_KID_BYTES = 32;
 const SIG_BYTES = 64;
 /** tag 18, array of 4. */
