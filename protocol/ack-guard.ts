@@ -5,11 +5,11 @@
  * what this refuses (NAKs, commands, anything malformed), for its verdict and message.
  */
 import { hasOnly, intIn, isRecord } from "./guard-parts.js";
-import { ACK_MAX_FRAMES, FRAME_REF_PATTERN, PANEL_ID_PATTERN, PROTOCOL_VERSION, type DownlinkPayload } from "./schema.js";
+import { ACK_MAX_FRAMES, FRAME_REF_PATTERN, PANEL_ID_PATTERN, PROTOCOL_VERSION, type AckPayload } from "./schema.js";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
-export function isAckPayload(v: unknown): v is Extract<DownlinkPayload, { ack: unknown }> {
+export function isAckPayload(v: unknown): v is AckPayload {
   if (!isRecord(v) || !hasOnly(v, ["v", "panel", "sent", "ack"])) return false;
   const { v: version, panel, sent, ack } = v;
   if (version !== PROTOCOL_VERSION || typeof panel !== "string" || !PANEL_ID_PATTERN.test(panel) || !intIn(sent, 0, MAX)) return false;

@@ -6,9 +6,7 @@
  */
 import { headLength, writeHead } from "./cbor-head.js";
 import { FRAME_REF_BYTES } from "./frame-ref.js";
-import type { DownlinkPayload } from "./schema.js";
-
-type AckPayload = Extract<DownlinkPayload, { ack: unknown }>;
+import type { AckPayload } from "./schema.js";
 
 /** CBOR major types (RFC 8949 §3.1). */
 const UINT = 0;

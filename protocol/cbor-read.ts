@@ -13,6 +13,7 @@
  */
 import type { CborValue } from "./cbor.js";
 import { ProtocolError } from "./errors.js";
+import { utf8Span } from "./utf8-span.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO_32 = 0x100000000;
@@ -56,21 +57,9 @@ function argument(info: number): number {
 }
 
 function text(n: number): string {
-  const s = src;
   const end = pos + n;
-  let out = "";
-  for (let i = pos; i < end; i++) {
-    const c = s[i]!;
-    if (c >= 0x80) {
-      try {
-        out = utf8.decode(s.subarray(pos, end));
-      } catch {
-        malformed("text string is not UTF-8");
-      }
-      break;
-    }
-    out += String.fromCharCode(c);
-  }
+  const out = utf8Span(src, pos, end, utf8);
+  if (out === undefined) malformed("text string is not UTF-8");
   pos = end;
   return out;
 }

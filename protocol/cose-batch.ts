@@ -18,13 +18,11 @@
 import { sign, type KeyObject } from "node:crypto";
 import { decodeCanonical, isCborArray, isCborMap, isCborTag, type CborValue } from "./cbor.js";
 import type { CborLimits } from "./cbor-prescan.js";
-import { ALG_EDDSA, COSE_SIGN1_TAG, MAX_FRAME_BYTES, MAX_KID_BYTES, parseSign1, protectedHeader, sigStructure, signSign1, verifySign1, type ParsedSign1 } from "./cose.js";
+import { ALG_EDDSA, COSE_SIGN1_TAG, ED25519_SIG_BYTES, HDR_ALG, HDR_KID, MAX_FRAME_BYTES, kidFromHeader, parseSign1, protectedHeader, sigStructure, signSign1, verifySign1, type ParsedSign1 } from "./cose.js";
 import { head } from "./cbor-head.js";
 import { ProtocolError } from "./errors.js";
 import { HASH_BYTES, leafHash, merkleTree, proofLength, rootFromProof } from "./merkle.js";
 
-const HDR_ALG = 1;
-const HDR_KID = 4;
 /** COSE Receipts: verifiable data structure (protected) and verifiable data proofs (unprotected). */
 export const HDR_VDS = 395;
 export const HDR_VDP = 396;
@@ -36,7 +34,6 @@ export const MIN_TREE_SIZE = 2;
 export const MAX_TREE_SIZE = 4096;
 /** Leaves one signature covers when sealing; more payloads are sealed under several trees. */
 export const MAX_SEAL_LEAVES = 1024;
-const ED25519_SIG_BYTES = 64;
 
 /** #6.18([bstr, {396: {-1: [bstr]}}, bstr, bstr]): 11 items, the proof's bstr at depth 6. */
 const BATCH_ENVELOPE_LIMITS: CborLimits = { maxBytes: MAX_FRAME_BYTES, maxDepth: 6, maxItems: 16 };
@@ -146,13 +143,7 @@ function batchedKid(protectedBytes: Uint8Array): string {
   if (alg !== ALG_EDDSA) throw new ProtocolError("unsupported-algorithm", `alg ${alg} is not EdDSA (-8)`);
   const vds = hdr.get(HDR_VDS);
   if (vds !== VDS_RFC9162_SHA256) throw new ProtocolError("unsupported-algorithm", `vds ${String(vds)} is not RFC9162_SHA256 (1)`);
-  const kid = hdr.get(HDR_KID);
-  if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > MAX_KID_BYTES) throw malformed("kid missing or too long");
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(kid);
-  } catch {
-    throw malformed("kid is not UTF-8");
-  }
+  return kidFromHeader(hdr.get(HDR_KID), malformed);
 }
 
 /** Parse the batched form strictly, without checking the proof or the signature (the key depends on the kid). */
@@ -175,8 +166,9 @@ export function parseBatchedSign1(frame: Uint8Array): ParsedBatchedSign1 {
  * Which parser a frame goes to, read from its protected header without decoding it: the plain form's
  * header holds two labels (alg, kid), the batched form's three (alg, kid, vds); a header of more goes to
  * the batched parser too, to be refused by name. Each parser insists on exactly its own labels, so a
- * header naming a vds can only ever be read as batched, and one without as plain. Reads #6.18([bstr: d2 84, the bstr's head (a kid of at most 32 bytes keeps it under
- * 256), then the header's map head; anything else goes to the plain parser, which refuses it by name.
+ * header naming a vds can only ever be read as batched, and one without as plain. Reads the first bytes of
+ * #6.18([bstr, ...]): d2 84, the bstr's head (a kid of at most 32 bytes keeps it under 256 bytes), then
+ * the header's map head; anything else goes to the plain parser, which refuses it by name.
  */
 function headerLabels(frame: Uint8Array): number | undefined {
   if (frame[0] !== (0xc0 | COSE_SIGN1_TAG) || frame[1] !== 0x84) return undefined;
@@ -188,7 +180,7 @@ function headerLabels(frame: Uint8Array): number | undefined {
 
 /** Parse either form: batched when the protected header holds three labels or more (it must be alg, kid, vds), else plain (cose.ts parseSign1). */
 export function parseEnvelope(frame: Uint8Array): ParsedEnvelope {
-  if (frame.length > MAX_FRAME_BYTES) throw new ProtocolError("oversize", `frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  // Each parser refuses an oversize frame first, with the same message.
   return (headerLabels(frame) ?? 0) >= 3 ? parseBatchedSign1(frame) : parseSign1(frame);
 }
 

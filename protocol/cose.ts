@@ -12,12 +12,13 @@ import { readSign1 } from "./sign1-reader.js";
 
 export const COSE_SIGN1_TAG = 18;
 export const ALG_EDDSA = -8;
-const HDR_ALG = 1;
-const HDR_KID = 4;
+/** Protected header labels: alg and kid (RFC 9052 §3.1). */
+export const HDR_ALG = 1;
+export const HDR_KID = 4;
 /** A frame is at most 4 KiB. */
 export const MAX_FRAME_BYTES = ENVELOPE_LIMITS.maxBytes;
 export const MAX_KID_BYTES = 32;
-const ED25519_SIG_BYTES = 64;
+export const ED25519_SIG_BYTES = 64;
 
 export interface ParsedSign1 {
   readonly protectedBytes: Uint8Array;
@@ -137,14 +138,20 @@ export function parseSign1Generic(frame: Uint8Array): ParsedSign1 {
   const kid = hdr.get(HDR_KID);
   if (typeof alg !== "number") throw new ProtocolError("malformed", "protected header alg missing");
   if (alg !== ALG_EDDSA) throw new ProtocolError("unsupported-algorithm", `alg ${alg} is not EdDSA (-8)`);
-  if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > MAX_KID_BYTES) throw new ProtocolError("malformed", "kid missing or too long");
-  let kidText: string;
+  return { protectedBytes, kid: kidFromHeader(kid, (why) => new ProtocolError("malformed", why)), payload, signature };
+}
+
+/**
+ * The kid label's value as text: 1..MAX_KID_BYTES bytes of UTF-8 (RFC 9052 §3.1), else the error
+ * `malformed` makes of the reason. Both envelope forms read their kid through it (cose-batch.ts).
+ */
+export function kidFromHeader(kid: CborValue | undefined, malformed: (why: string) => ProtocolError): string {
+  if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > MAX_KID_BYTES) throw malformed("kid missing or too long");
   try {
-    kidText = utf8.decode(kid);
+    return utf8.decode(kid);
   } catch {
-    throw new ProtocolError("malformed", "kid is not UTF-8");
+    throw malformed("kid is not UTF-8");
   }
-  return { protectedBytes, kid: kidText, payload, signature };
 }
 
 export function verifySign1(parsed: ParsedSign1, key: KeyObject): void {

@@ -13,7 +13,7 @@ import { ProtocolError } from "./errors.js";
 import { checkFreshness, type FreshnessWindow } from "./freshness.js";
 import { decodeDownlinkPayload, encodeDownlinkPayload } from "./downlink.js";
 import { decodeUplinkPayload, encodeUplinkPayload } from "./uplink.js";
-import type { DownlinkPayload, UplinkPayload } from "./schema.js";
+import type { AckPayload, DownlinkPayload, UplinkPayload } from "./schema.js";
 
 export interface Signer {
   readonly kid: string;
@@ -88,9 +88,6 @@ export function openUplink(frame: Uint8Array, ring: KeyRing, opts: OpenUplinkOpt
 export function sealDownlink(payload: DownlinkPayload, signer: Signer): Uint8Array {
   return signSign1(encodeDownlinkPayload(payload), signer.key, signer.kid);
 }
-
-/** An ACK downlink payload (the only kind sealed in batches). */
-export type AckPayload = Extract<DownlinkPayload, { ack: unknown }>;
 
 /**
  * Seal the ACKs of one group commit with one signature (cose-batch.ts: a Merkle tree over their payloads,

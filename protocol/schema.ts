@@ -205,3 +205,5 @@ export const DownlinkPayload = z.union([
   z.strictObject({ ...DownHead, cmd: Command }),
 ]);
 export type DownlinkPayload = z.infer<typeof DownlinkPayload>;
+/** An ACK downlink payload: what ack-guard.ts checks, ack-writer.ts writes and frame.ts seals in batches. */
+export type AckPayload = Extract<DownlinkPayload, { ack: unknown }>;

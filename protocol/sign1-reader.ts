@@ -12,9 +12,12 @@
  * value; anything else gives `undefined`, and parseSign1 hands the frame to the generic parse, which
  * refuses it with its reason and code. A property test holds the two together (test/protocol).
  */
+import { ENVELOPE_LIMITS } from "./cbor-prescan.js";
 import type { ParsedSign1 } from "./cose.js";
+import { utf8Span } from "./utf8-span.js";
 
-const MAX_FRAME_BYTES = 4096;
+/** As cose.ts (which imports this file, so they are not imported from it): a frame's bound, a kid's, an Ed25519 signature's. */
+const MAX_FRAME_BYTES = ENVELOPE_LIMITS.maxBytes;
 const MAX_KID_BYTES = 32;
 const SIG_BYTES = 64;
 /** tag 18, array of 4. */
@@ -24,27 +27,9 @@ const HEAD1 = 0x84;
 const PROT = [0xa2, 0x01, 0x27, 0x04] as const;
 const EMPTY_MAP = 0xa0;
 
+/** The same TextDecoder settings as the generic parse: fatal, and a leading BOM dropped. */
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/**
- * The kid as text, or undefined when it is not UTF-8. The same TextDecoder settings as the generic
- * parse (fatal, and a leading BOM dropped), with ASCII, the usual kid, read without it.
- */
-function kidText(f: Uint8Array, from: number, to: number): string | undefined {
-  let s = "";
-  for (let i = from; i < to; i++) {
-    const c = f[i]!;
-    if (c >= 0x80) {
-      try {
-        return utf8.decode(f.subarray(from, to));
-      } catch {
-        return undefined;
-      }
-    }
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
 
 /**
  * The length of the byte string whose head is at `p`, when the head is in its shortest form (RFC 8949
@@ -92,7 +77,7 @@ export function readSign1(f: Uint8Array): ParsedSign1 | undefined {
   p += payloadLen;
   // signature: 58 40 and 64 bytes, the last bytes of the frame
   if (p + 2 + SIG_BYTES !== n || f[p] !== 0x58 || f[p + 1] !== SIG_BYTES) return undefined;
-  const kid = kidText(f, kidAt, kidAt + kidLen);
+  const kid = utf8Span(f, kidAt, kidAt + kidLen, utf8);
   if (kid === undefined) return undefined;
   const b = f.buffer;
   const o = f.byteOffset;

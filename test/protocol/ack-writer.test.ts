@@ -8,18 +8,15 @@ import { describe, expect, it } from "vitest";
 import { ACK_MAX_FRAMES, decodeDownlinkPayload } from "../../protocol/index.js";
 import { writeAckPayload } from "../../protocol/ack-writer.js";
 import { encodeCanonical, type CborValue } from "../../protocol/cbor.js";
-import { panelId } from "./arbitraries.js";
+import { ackPayload } from "./arbitraries.js";
 
-const ref = fc.stringMatching(/^[0-9a-f]{16}$/);
 /** Integers around every head-length boundary of RFC 8949 §3.1, and any safe integer. */
 const uint = fc.oneof(
   fc.constantFrom(0, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
   fc.nat({ max: 70_000 }),
   fc.maxSafeNat(),
 );
-const ack = fc
-  .record({ panel: panelId, sent: uint, pairs: fc.array(fc.tuple(uint, ref), { minLength: 1, maxLength: ACK_MAX_FRAMES }) })
-  .map(({ panel, sent, pairs }) => ({ v: 1 as const, panel, sent, ack: { seqs: pairs.map(([s]) => s), refs: pairs.map(([, r]) => r) } }));
+const ack = ackPayload(uint);
 
 function general(p: { v: number; panel: string; sent: number; ack: { seqs: number[]; refs: string[] } }): Uint8Array {
   const pairs: CborValue[] = p.ack.seqs.map((s, i) => [s, Uint8Array.from(Buffer.from(p.ack.refs[i]!, "hex"))]);

@@ -1,6 +1,6 @@
 /** fast-check generators for valid protocol v1 payloads, drawn from the event catalogue. */
 import fc from "fast-check";
-import { ArmModes, CommandErrorCode, EVENTS, type Event, type UplinkPayload } from "../../protocol/index.js";
+import { ACK_MAX_FRAMES, ArmModes, CommandErrorCode, EVENTS, type AckPayload, type Event, type UplinkPayload } from "../../protocol/index.js";
 
 const millis = fc.integer({ min: 1_600_000_000_000, max: 2_500_000_000_000 });
 export const panelId = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
@@ -54,3 +54,12 @@ export const batchPayload: fc.Arbitrary<UplinkPayload> = fc
         return { v: 1 as const, panel, seq, sent, events, seqs };
       }),
   );
+
+/** A frame ref (frame-ref.ts): 16 lower-case hex digits. */
+export const frameRefText = fc.stringMatching(/^[0-9a-f]{16}$/);
+
+/** A valid ACK payload of 1..ACK_MAX_FRAMES (seq, ref) pairs, its `sent` and seqs drawn from `uint`. */
+export const ackPayload = (uint: fc.Arbitrary<number>): fc.Arbitrary<AckPayload> =>
+  fc
+    .record({ panel: panelId, sent: uint, pairs: fc.array(fc.tuple(uint, frameRefText), { minLength: 1, maxLength: ACK_MAX_FRAMES }) })
+    .map(({ panel, sent, pairs }) => ({ v: 1 as const, panel, sent, ack: { seqs: pairs.map(([s]) => s), refs: pairs.map(([, r]) => r) } }));

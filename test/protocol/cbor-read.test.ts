@@ -8,24 +8,14 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ProtocolError, decodeCanonical, encodeCanonical, encodeUplinkPayload, type CborValue } from "../../protocol/index.js";
+import { decodeCanonical, encodeCanonical, encodeUplinkPayload, type CborValue } from "../../protocol/index.js";
 import { arbitraryPayloads } from "./cbor-read-arbitraries.js";
 import { cborItem, cborValue, concat, head } from "./cbor-fuzz-arbitraries.js";
 import { decodeCanonicalViaCborX } from "./cbor-x-reference.js";
 import { mutation } from "./frame-mutations.js";
+import { verdict, type Verdict } from "./verdict.js";
 
-type Verdict = { ok: true; value: CborValue } | { ok: false; code: string };
-
-function verdict(f: () => CborValue): Verdict {
-  try {
-    return { ok: true, value: f() };
-  } catch (e) {
-    if (!(e instanceof ProtocolError)) throw e;
-    return { ok: false, code: e.code };
-  }
-}
-
-function agree(b: Uint8Array): Verdict {
+function agree(b: Uint8Array): Verdict<CborValue> {
   const ours = verdict(() => decodeCanonical(b));
   const ref = verdict(() => decodeCanonicalViaCborX(b));
   if (ours.ok !== ref.ok || (!ours.ok && !ref.ok && ours.code !== ref.code) || (ours.ok && ref.ok && !isDeepStrictEqual(ours.value, ref.value))) {

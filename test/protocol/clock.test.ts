@@ -100,6 +100,38 @@ describe("FakeClock", () => {
     c.advanceTo(100);
     expect(c.now()).toBe(500);
   });
+
+  it("advanceSettling: a timer re-armed by asynchronous work fires at each due time; advance() passes it by", async () => {
+    const settled = () => new Promise<void>((r) => setImmediate(r));
+    /** A loop that checks every 100 ms, re-arming only after an awaited step (a database read). */
+    const loop = (c: FakeClock, fired: number[]) => {
+      const arm = (): void => {
+        c.schedule(100, () => {
+          const at = c.now();
+          void Promise.resolve().then(() => (fired.push(at), arm()));
+        });
+      };
+      arm();
+    };
+    const a = new FakeClock(0);
+    const byAdvance: number[] = [];
+    loop(a, byAdvance);
+    a.advance(350);
+    await settled();
+    expect(byAdvance).toEqual([100]);
+
+    const b = new FakeClock(0);
+    const bySettling: number[] = [];
+    loop(b, bySettling);
+    await b.advanceSettling(350, settled);
+    expect(bySettling).toEqual([100, 200, 300]);
+    expect(b.now()).toBe(350);
+    // Not fired at 399 ms, fired at 400 ms.
+    await b.advanceSettling(49, settled);
+    expect(bySettling).toEqual([100, 200, 300]);
+    await b.advanceSettling(1, settled);
+    expect(bySettling).toEqual([100, 200, 300, 400]);
+  });
 });
 
 describe("systemClock (Node timers)", () => {

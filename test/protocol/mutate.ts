@@ -33,7 +33,6 @@ export function mutate(v: unknown, path: Path, action: "set" | "delete" | "extra
   return copy;
 }
 
-
 /** Valid values of `valid`, each with one place changed, removed or given an extra key (one of `extraKeys`). */
 export function mutated(valid: fc.Arbitrary<unknown>, extraKeys: readonly string[]): fc.Arbitrary<unknown> {
   return fc

@@ -10,9 +10,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSign1, parseSign1Generic, type ParsedSign1 } from "../../protocol/cose.js";
 import { readSign1 } from "../../protocol/sign1-reader.js";
-import { ProtocolError } from "../../protocol/errors.js";
 import { cborItem, concat, head } from "./cbor-fuzz-arbitraries.js";
 import { mutation } from "./frame-mutations.js";
+import { verdict } from "./verdict.js";
 
 const bstr = (b: Uint8Array, wide = 0) => concat([head(2, b.length, wide), b]);
 const int = (n: number) => (n >= 0 ? head(0, n) : head(1, -1 - n));
@@ -41,16 +41,6 @@ function frameOf(p: Parts): Uint8Array {
 
 const frames = parts.map(frameOf);
 
-type Verdict = { ok: true; value: ParsedSign1 } | { ok: false; code: string };
-
-function verdict(f: () => ParsedSign1): Verdict {
-  try {
-    return { ok: true, value: f() };
-  } catch (e) {
-    if (!(e instanceof ProtocolError)) throw e;
-    return { ok: false, code: e.code };
-  }
-}
 
 const plain = (p: ParsedSign1) => ({ ...p, protectedBytes: [...p.protectedBytes], payload: [...p.payload], signature: [...p.signature] });
 
