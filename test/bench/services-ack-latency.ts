@@ -22,13 +22,14 @@ import { runProvision } from "../../simulator/centre/cli/alarm-provision.js";
 import type { PanelBundle } from "../../simulator/centre/pki/provisioning.js";
 import { main as centreMain } from "../../simulator/console/centre-command.js";
 import { TestPanel, burglary } from "../centre/test-panel.js";
+import { percentile } from "./figure.js";
 
 const ALARMS = Number(process.argv[2] ?? 300);
 const BURST = Number(process.argv[3] ?? 20);
 const PASSWORD = "bench-admin-pass";
 
 const quiet: ServiceLogger = { log: () => {}, child: () => quiet, flush: () => {} };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) => percentile([...xs].sort((a, b) => a - b), p);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function run(withInstallation: boolean): Promise<void> {
