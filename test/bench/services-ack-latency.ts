@@ -23,6 +23,7 @@ import type { PanelBundle } from "../../simulator/centre/pki/provisioning.js";
 import { main as centreMain } from "../../simulator/console/centre-command.js";
 import { TestPanel, burglary } from "../centre/test-panel.js";
 import { percentile } from "./figure.js";
+import { login, withToken } from "../support/services-http.js";
 
 const ALARMS = Number(process.argv[2] ?? 300);
 const BURST = Number(process.argv[3] ?? 20);
@@ -49,9 +50,8 @@ async function run(withInstallation: boolean): Promise<void> {
   });
   while (httpPort === 0) await new Promise((r) => setTimeout(r, 20));
   const base = `http://127.0.0.1:${httpPort}`;
-  const { token } = (await (await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: PASSWORD }) })).json()) as { token: string };
-  const api = async (method: string, path: string, body?: unknown) =>
-    (await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) })).json();
+  const { token } = (await (await login(base, "root", PASSWORD)).json()) as { token: string };
+  const api = async (method: string, path: string, body?: unknown) => (await withToken(base, token, method, path, body)).json();
   if (withInstallation) {
     const inst = (await api("POST", "/api/installations", { name: "Bench", address: "1 Bench Road", timeZone: "UTC" })) as { id: number };
     await api("POST", `/api/installations/${inst.id}/panels`, { panel: "B1" });
