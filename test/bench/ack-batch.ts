@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { generateEd25519, openDownlink, privateKeyFromPem, publicKeyFromPem, sealDownlink, sealDownlinkAcks, type AckPayload } from "../../protocol/index.js";
+import { percentile } from "./figure.js";
 
 const { values: a } = parseArgs({ options: { leaves: { type: "string", default: "250" }, rounds: { type: "string", default: "7" }, n: { type: "string", default: "2000" } } });
 const leaves = Number(a.leaves);
@@ -29,7 +30,7 @@ function usPer(items: number, f: () => void): number {
   f();
   return ((performance.now() - t) * 1000) / items;
 }
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50);
 
 const plainFrames = Array.from({ length: n }, (_, i) => sealDownlink(acks[i % leaves]!, signer));
 const batchFrames: Uint8Array[] = [];

@@ -22,13 +22,15 @@ import { runProvision } from "../../simulator/centre/cli/alarm-provision.js";
 import type { PanelBundle } from "../../simulator/centre/pki/provisioning.js";
 import { main as centreMain } from "../../simulator/console/centre-command.js";
 import { TestPanel, burglary } from "../centre/test-panel.js";
+import { percentile } from "./figure.js";
+import { login, withToken } from "../support/services-http.js";
 
 const ALARMS = Number(process.argv[2] ?? 300);
 const BURST = Number(process.argv[3] ?? 20);
 const PASSWORD = "bench-admin-pass";
 
 const quiet: ServiceLogger = { log: () => {}, child: () => quiet, flush: () => {} };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) => percentile([...xs].sort((a, b) => a - b), p);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function run(withInstallation: boolean): Promise<void> {
@@ -48,9 +50,8 @@ async function run(withInstallation: boolean): Promise<void> {
   });
   while (httpPort === 0) await new Promise((r) => setTimeout(r, 20));
   const base = `http://127.0.0.1:${httpPort}`;
-  const { token } = (await (await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: PASSWORD }) })).json()) as { token: string };
-  const api = async (method: string, path: string, body?: unknown) =>
-    (await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) })).json();
+  const { token } = (await (await login(base, "root", PASSWORD)).json()) as { token: string };
+  const api = async (method: string, path: string, body?: unknown) => (await withToken(base, token, method, path, body)).json();
   if (withInstallation) {
     const inst = (await api("POST", "/api/installations", { name: "Bench", address: "1 Bench Road", timeZone: "UTC" })) as { id: number };
     await api("POST", `/api/installations/${inst.id}/panels`, { panel: "B1" });

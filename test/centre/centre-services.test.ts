@@ -6,6 +6,7 @@ import { addOperator } from "../../simulator/centre/cli/add-operator.js";
 import { MemoryLogger } from "../../simulator/centre/logger.js";
 import { openCentreStore } from "../../simulator/centre/store-pg/open-store.js";
 import type { CentreStorePort } from "../../simulator/centre/store-pg/port.js";
+import { login as postLogin } from "../support/services-http.js";
 
 let store: CentreStorePort | undefined;
 let running: CentreServices | undefined;
@@ -35,7 +36,7 @@ describe("alarm-centre's services", () => {
     const log = new MemoryLogger();
     const s = (await start(store, log))!;
     expect(log.matching(/^no operator can log in yet/)).toEqual([]);
-    const login = await fetch(`${s.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: "first-admin-pass" }) });
+    const login = await postLogin(s.url, "root", "first-admin-pass");
     expect(login.status).toBe(200);
   });
 });

@@ -20,6 +20,7 @@ import { startDevice, type RunningDevice } from "../../gateway/device/start-devi
 import { simBoardFor } from "../../simulator/board/sim-board.js";
 import { freePort } from "../../simulator/centre/broker/broker-mosquitto.js";
 import { e2ePanelConfig } from "../support/e2e-panel-config.js";
+import { login as postLogin, withToken } from "../support/services-http.js";
 import { runBin, startCentreProcess, type CentreProcess } from "./centre-process.js";
 
 const PANEL = "S1";
@@ -101,15 +102,15 @@ describe("alarm-centre runs the monitoring services behind logins", () => {
         expect({ path, status: r.status }).toEqual({ path, status: 401 });
       }
       expect((await fetch(`${base}/console/`)).status).toBe(200);
-      const wrong = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: "not-the-password" }) });
+      const wrong = await postLogin(base, "root", "not-the-password");
       expect(wrong.status).toBe(403);
 
-      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "root", password: ADMIN_PASSWORD }) });
+      const login = await postLogin(base, "root", ADMIN_PASSWORD);
       expect(login.status).toBe(200);
       const { token, role } = (await login.json()) as { token: string; role: string };
       expect(role).toBe("admin");
       const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-        const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        const r = await withToken(base, token, method, path, body);
         return { status: r.status, body: (await r.json()) as T };
       };
 

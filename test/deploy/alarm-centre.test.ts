@@ -14,6 +14,7 @@ import { freePort, launchMosquitto } from "../../simulator/centre/broker/broker-
 import type { PanelBundle } from "../../simulator/centre/pki/provisioning.js";
 import { TestPanel, burglary } from "../centre/test-panel.js";
 import { runBin, startCentreProcess } from "./centre-process.js";
+import { login as postLogin, withToken } from "../support/services-http.js";
 
 let dir: string;
 const centre = () => join(dir, "centre");
@@ -61,9 +62,9 @@ describe("alarm-centre", () => {
       expect(p.acked.has(seq)).toBe(true);
       const base = `http://${String(running.http)}`;
       expect((await fetch(`${base}/api/alarms`)).status).toBe(401);
-      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "olga", password: "queue-operator-pass" }) });
+      const login = await postLogin(base, "olga", "queue-operator-pass");
       const { token } = (await login.json()) as { token: string };
-      const alarms = (await (await fetch(`${base}/api/alarms`, { headers: { authorization: `Bearer ${token}` } })).json()) as { panel: string }[];
+      const alarms = (await (await withToken(base, token, "GET", "/api/alarms")).json()) as { panel: string }[];
       expect(alarms.map((a) => a.panel)).toEqual(["E1"]);
       const text = await metrics(String(running.metrics).split(":")[1]!.split("/")[0]);
       expect(text).toMatch(/alarm_centre_frames_stored_total\{receiver="receiver-1"\} 1/);

@@ -68,6 +68,19 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
+/** `node bin/alarm-panel.js` with the example config and the bundle, as systemd runs it; its output collected. */
+function startPanel(args: readonly string[], stdin: "ignore" | "pipe"): { child: ChildProcess; exit: Promise<number | null>; out: string; err: string } {
+  const child = spawn(
+    process.execPath,
+    [...panelNodeFlags(), join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), ...args],
+    { stdio: [stdin, "pipe", "pipe"], env: { ...process.env, ...panelEnv(), LOG_FORMAT: "json", OPEN_ALARM_FROM_SOURCE: "1" } },
+  );
+  const panel = { child, exit: exited(child), out: "", err: "" };
+  child.stdout!.on("data", (d) => (panel.out += d));
+  child.stderr!.on("data", (d) => (panel.err += d));
+  return panel;
+}
+
 describe("alarm-panel process with io: sim", () => {
   it("runs with the same node flags and malloc settings from its systemd unit as from its shebang", () => {
     expect(panelNodeFlags()).toEqual(["--max-semi-space-size=1", "--lite-mode", "--no-expose-wasm"]);
@@ -78,51 +91,35 @@ describe("alarm-panel process with io: sim", () => {
   });
 
   it("says hello to the centre, serves its metrics, and on SIGTERM stops with exit 0 after publishing its offline status", async () => {
-    const child = spawn(
-      process.execPath,
-      [...panelNodeFlags(), join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data"), "--metrics", "127.0.0.1:0"],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...panelEnv(), LOG_FORMAT: "json", OPEN_ALARM_FROM_SOURCE: "1" } },
-    );
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (err += d));
-    const exit = exited(child);
+    const panel = startPanel(["--data", join(dir, "data"), "--metrics", "127.0.0.1:0"], "ignore");
+    const { child, exit } = panel;
 
-    await Promise.race([until(() => heartbeats.length > 0 && statuses.includes("online")), exit.then((c) => expect.fail(`exited ${c}: ${err}`))]);
+    await Promise.race([until(() => heartbeats.length > 0 && statuses.includes("online")), exit.then((c) => expect.fail(`exited ${c}: ${panel.err}`))]);
     expect(store.frames.has(PANEL, heartbeats[0]!)).toBe(true);
-    const metricsUrl = /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)".*"msg":"panel running"/.exec(out)?.[1];
+    const metricsUrl = /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)".*"msg":"panel running"/.exec(panel.out)?.[1];
     expect(metricsUrl).toBeDefined();
     const metrics = await (await fetch(metricsUrl!)).text();
     expect(metrics).toMatch(/^gateway_outbox_depth\{class="alarm"\} \d+$/m);
 
     child.kill("SIGTERM");
-    expect(await exit, err).toBe(0);
+    expect(await exit, panel.err).toBe(0);
     await until(() => statuses.at(-1) === "offline");
     expect(statuses.at(-1)).toBe("offline");
-    expect(out).toMatch(/"msg":"stopped"/);
-    expect(err).toBe("");
+    expect(panel.out).toMatch(/"msg":"stopped"/);
+    expect(panel.err).toBe("");
   });
 
   it("takes the test rig's commands on stdin: a 24-hour zone opened there is an alarm at the centre; a wrong command is one line", async () => {
-    const child = spawn(
-      process.execPath,
-      [...panelNodeFlags(), join(ROOT, "bin/alarm-panel.js"), "--config", join(ROOT, "firmware/config/example-panel.yaml"), "--bundle", join(dir, "bundle"), "--data", join(dir, "data-rig")],
-      { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...panelEnv(), LOG_FORMAT: "json", OPEN_ALARM_FROM_SOURCE: "1" } },
-    );
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (err += d));
-    const exit = exited(child);
-    await Promise.race([until(() => out.includes('"msg":"panel running"')), exit.then((c) => expect.fail(`exited ${c}: ${err}`))]);
+    const panel = startPanel(["--data", join(dir, "data-rig")], "pipe");
+    const { child, exit } = panel;
+    await Promise.race([until(() => panel.out.includes('"msg":"panel running"')), exit.then((c) => expect.fail(`exited ${c}: ${panel.err}`))]);
     child.stdin!.write("open the safe\nzone 5 open\n");
     await until(() => events.some((e) => e.code === Cid.Burglary24h && e.zone === 5));
-    expect(out).toContain('"msg":"sim: refused: open the safe: commands: zone N open|close');
-    expect(out).toContain('"msg":"sim: zone 5 open (pin 6)"');
+    expect(panel.out).toContain('"msg":"sim: refused: open the safe: commands: zone N open|close');
+    expect(panel.out).toContain('"msg":"sim: zone 5 open (pin 6)"');
     child.stdin!.end();
     child.kill("SIGTERM");
-    expect(await exit, err).toBe(0);
-    expect(err).toBe("");
+    expect(await exit, panel.err).toBe(0);
+    expect(panel.err).toBe("");
   });
 });

@@ -28,6 +28,7 @@ import { main as centreMain } from "../../simulator/centre/cli/alarm-centre.js";
 import { PASSWORD_ENV, main as provisionMain } from "../../simulator/centre/cli/alarm-provision.js";
 import { captureIo } from "../support/capture-io.js";
 import { e2ePanelConfig } from "../support/e2e-panel-config.js";
+import { login as postLogin, withToken } from "../support/services-http.js";
 import { createDatabase, startPostgres, type TestPostgres } from "../support/postgres.js";
 
 const PANEL = "PG1";
@@ -144,11 +145,11 @@ describe("the centre on PostgreSQL (alarm-provision --store, alarm-centre)", () 
       // The services on the same database, behind a login.
       const base = `http://${String(seen("centre running")!.http)}`;
       expect((await fetch(`${base}/api/installations`)).status).toBe(401);
-      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ana", password: ADMIN_PASSWORD }) });
+      const login = await postLogin(base, "ana", ADMIN_PASSWORD);
       expect(login.status).toBe(200);
       const { token } = (await login.json()) as { token: string };
       const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-        const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        const r = await withToken(base, token, method, path, body);
         expect(r.status).toBe(200);
         return (await r.json()) as T;
       };

@@ -75,4 +75,32 @@ describe("CachedKeyRing", () => {
     await ring.prepare(frameOf("kid-1"));
     expect(ring.lookup("kid-1")).toBeDefined();
   });
+
+  it("on a store that reads at once (SQLite): an unknown kid costs one read at prepare, and a failed read rejects instead of throwing", async () => {
+    const reg = registry();
+    let syncReads = 0;
+    const ring = new CachedKeyRing(
+      {
+        frameKey: reg.frameKey,
+        frameKeyNow: (kid) => {
+          syncReads++;
+          if (reg.down) throw new StoreError("store-unavailable", "database down");
+          const pem = reg.keys.get(kid);
+          return pem === undefined ? undefined : { panel: "P1", publicPem: pem };
+        },
+      },
+      MAX_AGE,
+      () => 0,
+    );
+    expect(ring.prepareKid("kid-9")).toBeUndefined();
+    expect(syncReads).toBe(1);
+    reg.down = true;
+    let loading: Promise<void> | undefined;
+    expect(() => (loading = ring.prepareKid("kid-1"))).not.toThrow();
+    await expect(loading).rejects.toMatchObject({ code: "store-unavailable" });
+    reg.down = false;
+    expect(ring.prepareKid("kid-1")).toBeUndefined();
+    expect(ring.lookup("kid-1")?.panel).toBe("P1");
+    expect(reg.reads).toBe(0);
+  });
 });

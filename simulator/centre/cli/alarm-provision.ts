@@ -100,7 +100,6 @@ const OPTIONS = {
   role: { type: "string" },
 } as const;
 
-
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
 
 /** For tests: parse and run, throwing typed errors instead of printing them. */

@@ -6,12 +6,13 @@
 import { lockDir, programRunning, type DirLock, type LockOptions } from "../../../gateway/dir-lock.js";
 import { CentreError } from "../errors.js";
 
-export const LOCK_FILE = "alarm-centre.pid";
+const NAME = "alarm-centre";
+export const LOCK_FILE = `${NAME}.pid`;
 export type CentreLock = DirLock;
 
 const CENTRE = {
-  name: "alarm-centre",
-  rule: "one alarm-centre per centre directory",
+  name: NAME,
+  rule: `one ${NAME} per centre directory`,
   error: (kind: "locked" | "io", message: string) => new CentreError(kind === "locked" ? "locked" : "bad-argument", message),
 };
 
@@ -21,5 +22,5 @@ export function lockCentreDir(dir: string, opts: LockOptions = {}): CentreLock {
 
 /** A live process that is an alarm-centre (a pid reused by another program after a crash is not). */
 export function centreRunning(pid: number): boolean {
-  return programRunning(pid, "alarm-centre");
+  return programRunning(pid, NAME);
 }

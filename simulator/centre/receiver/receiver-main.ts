@@ -71,7 +71,7 @@ export async function runReceiver(argv: readonly string[]): Promise<Receiver> {
   const startCpu = cpuSeconds();
   process.send?.({ ready: true });
   process.on("message", (m) => {
-    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpuSeconds: cpuSeconds(), cpu: cpuSplit() });
+    if (m === "stats") process.send?.({ stored, ...receiver.stats, leads: receiver.leads, cpu: cpuSplit() });
   });
   process.once("SIGTERM", () => {
     if (a.quiet) console.error(`receiver ${receiver.name}: ${JSON.stringify({ stored, ...receiver.stats, cpuSecondsSinceReady: cpuSeconds() - startCpu })}`);

@@ -28,12 +28,18 @@ export class CachedKeyRing implements KeyRing {
   ) {}
 
   lookup(kid: string): RegisteredKey | undefined {
-    const hit = this.cache.get(kid);
-    if (hit && this.now() - hit.at < this.maxAgeMs) return hit.reg;
+    const hit = this.cached(kid);
+    if (hit) return hit;
     const read = this.registry.frameKeyNow;
     if (!read) return undefined;
     this.keep(kid, read(kid), this.now());
     return this.cache.get(kid)?.reg;
+  }
+
+  /** The cached key while fresh, without reading the store. */
+  private cached(kid: string): RegisteredKey | undefined {
+    const hit = this.cache.get(kid);
+    return hit && this.now() - hit.at < this.maxAgeMs ? hit.reg : undefined;
   }
 
   /**
@@ -55,7 +61,7 @@ export class CachedKeyRing implements KeyRing {
 
   /** prepare() for a kid already read from the envelope (the receiver parses each envelope once). */
   prepareKid(kid: string): Promise<void> | undefined {
-    if (this.lookup(kid)) return undefined;
+    if (this.cached(kid)) return undefined;
     const read = this.registry.frameKeyNow;
     if (!read) return this.load(kid);
     try {
@@ -73,7 +79,7 @@ export class CachedKeyRing implements KeyRing {
 
   /** Fetch `kid` unless a fresh copy is cached; concurrent loads of one kid share one query. */
   load(kid: string): Promise<void> {
-    if (this.lookup(kid)) return Promise.resolve();
+    if (this.cached(kid)) return Promise.resolve();
     let p = this.loading.get(kid);
     if (!p) {
       p = (async () => {
